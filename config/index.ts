@@ -1,0 +1,104 @@
+// The one config loader: environment variables validated at start-up, with embedded-mode defaults.
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const port = z.coerce.number().int().min(0).max(65535);
+
+export const ConfigSchema = z
+  .object({
+    MODE: z.enum(['sandbox', 'live']).default('sandbox'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATA_DIR: z.string().default('.data'),
+
+    TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+    TEMPORAL_NAMESPACE: z.string().default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().default('folio'),
+    TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
+
+    MONGODB_URI: z.string().startsWith('mongodb').default('mongodb://127.0.0.1:27017/'),
+    MONGODB_DB: z.string().default('folio'),
+
+    API_HOST: z.string().default('127.0.0.1'),
+    API_PORT: port.default(8080),
+    /** The URL vendors reach us at (behind a TLS proxy this is the public https URL). Webhook signatures are checked against it. */
+    PUBLIC_BASE_URL: z.string().url().optional(),
+    METRICS_PORT: port.default(9464),
+
+    // Lifecycle policy defaults (per-hotel overrides live in the hotels collection).
+    CHECKOUT_GRACE_HOURS: z.coerce.number().min(0).default(24),
+    BATCH_WINDOW_SECONDS: z.coerce.number().min(0).default(120),
+    MAX_CONCURRENT_CALLS: z.coerce.number().int().min(1).default(20),
+    CALL_OVERFLOW_SECONDS: z.coerce.number().int().min(30).default(540),
+
+    // Telephony
+    TWILIO_ACCOUNT_SID: z.string().optional(),
+    TWILIO_AUTH_TOKEN: z.string().optional(),
+    TWILIO_FROM_NUMBER: z.string().optional(),
+    TWILIO_API_BASE_URL: z.string().url().optional(),
+    ELEVENLABS_API_KEY: z.string().optional(),
+    ELEVENLABS_AGENT_ID: z.string().optional(),
+    ELEVENLABS_WEBHOOK_SECRET: z.string().optional(),
+    ELEVENLABS_BASE_URL: z.string().url().optional(),
+
+    // Email
+    MAIL_FROM: z.string().default('Folio Desk <folios@folio.test>'),
+    MAIL_REPLY_DOMAIN: z.string().default('folio.test'),
+    SMTP_HOST: z.string().default('127.0.0.1'),
+    SMTP_PORT: port.default(2525),
+    SMTP_SECURE: bool.default(false),
+    SMTP_USER: z.string().optional(),
+    SMTP_PASS: z.string().optional(),
+    IMAP_HOST: z.string().default('127.0.0.1'),
+    IMAP_PORT: port.default(1143),
+    IMAP_SECURE: bool.default(false),
+    IMAP_USER: z.string().default('folios'),
+    IMAP_PASS: z.string().default('folios'),
+    IMAP_MAILBOX: z.string().default('INBOX'),
+
+    // Extraction
+    EXTRACTOR: z.enum(['local', 'documentai']).default('local'),
+    DOCUMENTAI_PROCESSOR: z.string().optional(),
+    DOCUMENTAI_ENDPOINT: z.string().optional(),
+
+    // Security
+    PAYLOAD_KEYS: z.string().optional(),
+    PAYLOAD_ACTIVE_KEY_ID: z.string().optional(),
+    CODEC_CORS_ORIGIN: z.string().default('http://127.0.0.1:8233'),
+    DELIVERY_SIGNING_SECRET: z.string().default('sandbox-delivery-secret'),
+  })
+  .superRefine((c, ctx) => {
+    if (c.MODE !== 'live') return;
+    // Live mode never falls back to the sandbox: every vendor credential must be present.
+    const required = [
+      'TWILIO_ACCOUNT_SID',
+      'TWILIO_AUTH_TOKEN',
+      'TWILIO_FROM_NUMBER',
+      'ELEVENLABS_API_KEY',
+      'ELEVENLABS_AGENT_ID',
+      'ELEVENLABS_WEBHOOK_SECRET',
+      'PUBLIC_BASE_URL',
+      'PAYLOAD_KEYS',
+    ] as const;
+    for (const key of required) {
+      if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when MODE=live' });
+    }
+    if (c.EXTRACTOR === 'documentai' && !c.DOCUMENTAI_PROCESSOR) {
+      ctx.addIssue({ code: 'custom', path: ['DOCUMENTAI_PROCESSOR'], message: 'is required when EXTRACTOR=documentai' });
+    }
+  });
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment; throws a ConfigError whose message names each bad variable on one line. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'} ${i.message}`).join('; ');
+  throw new ConfigError(`invalid configuration: ${problems}`);
+}

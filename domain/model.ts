@@ -1,0 +1,151 @@
+// The folio domain's core types, shared by workflows, activities and the API (types only: no I/O).
+import type { FolioRequestInput, HotelConfig, Language } from './schemas';
+
+export enum FolioStatus {
+  WaitingForCheckout = 'WaitingForCheckout',
+  Queued = 'Queued',
+  Calling = 'Calling',
+  CallbackScheduled = 'CallbackScheduled',
+  RetryScheduled = 'RetryScheduled',
+  EmailRequested = 'EmailRequested',
+  AwaitingEmail = 'AwaitingEmail',
+  Extracting = 'Extracting',
+  NeedsReview = 'NeedsReview',
+  NeedsAttention = 'NeedsAttention',
+  Completed = 'Completed',
+  Unobtainable = 'Unobtainable',
+  Cancelled = 'Cancelled',
+}
+
+export const TERMINAL_STATUSES: readonly FolioStatus[] = [FolioStatus.Completed, FolioStatus.Unobtainable, FolioStatus.Cancelled];
+
+/** A validated request with what the API adds: who asked, the folio id, and the resolved hotel. */
+export interface FolioRequest extends Omit<FolioRequestInput, 'hotel'> {
+  folioId: string;
+  clientId: string;
+  hotelId: string;
+  receivedAt: string;
+}
+
+export type Hotel = HotelConfig;
+
+/** One guest's folio as asked for in a call or an email batch. */
+export interface BatchGuest {
+  folioId: string;
+  workflowId: string;
+  guestName: string;
+  confirmationNumber: string;
+  checkIn: string;
+  checkOut: string;
+}
+
+/** What the person at the hotel said about one guest's folio. */
+export type GuestOutcome =
+  | { kind: 'agreed'; email?: string }
+  | { kind: 'callback'; at?: string; phrase?: string }
+  | { kind: 'written_request_only'; email?: string }
+  | { kind: 'no_such_booking' }
+  | { kind: 'refused'; reason?: string }
+  | { kind: 'wrong_number' };
+
+export type CallDisposition =
+  | 'conversation' // a person answered and the agent talked to them
+  | 'busy'
+  | 'no_answer'
+  | 'failed'
+  | 'canceled'
+  | 'voicemail'
+  | 'fax'
+  | 'ivr_dead_end'
+  | 'dropped'
+  | 'overflow';
+
+export interface CallResult {
+  callId: string;
+  callSid?: string;
+  disposition: CallDisposition;
+  answeredBy?: string;
+  durationSeconds: number;
+  ivrPath?: string;
+  /** Outcome per folio id; a folio missing here was not covered by the conversation. */
+  outcomes: Record<string, GuestOutcome>;
+}
+
+export interface EmailRequestResult {
+  emailId: string;
+  messageId?: string;
+  to?: string;
+  /** Set when the address was rejected permanently (5xx or bounce): the folio goes back to the phone. */
+  rejected?: string;
+}
+
+/** A stored document (attachment or upload), referenced by id: bytes never travel through workflow history. */
+export interface DocumentRef {
+  documentId: string;
+  sha256: string;
+  contentType: string;
+  size: number;
+  filename?: string;
+  source: 'email' | 'upload';
+  messageId?: string;
+}
+
+export type LineCategory = 'room' | 'tax' | 'food_beverage' | 'parking' | 'other';
+
+export interface FolioData {
+  hotelName?: string;
+  guestNames: string[];
+  arrival?: string;
+  departure?: string;
+  folioNumber?: string;
+  confirmationNumber?: string;
+  lineItems: { description: string; amount: number; category: LineCategory; date?: string }[];
+  total?: number;
+  tax?: number;
+  currency?: string;
+  /** 0..1 per field name. */
+  confidence: Record<string, number>;
+  extractor: 'local' | 'documentai';
+  /** Set when nothing could be read (e.g. an image-only scan and no OCR configured). */
+  unreadableReason?: string;
+}
+
+export interface ValidationResult {
+  ok: boolean;
+  reasons: string[];
+}
+
+export interface HotelSnapshot {
+  hotelId: string;
+  name: string;
+  phone: string;
+  emails: string[];
+  timeZone: string;
+  language: Language;
+  businessHours: HotelConfig['businessHours'];
+  closedDates: string[];
+  ivrPath?: string;
+  channelPreference: HotelConfig['channelPreference'];
+}
+
+export function hotelSnapshot(h: Hotel): HotelSnapshot {
+  return {
+    hotelId: h.hotelId,
+    name: h.name,
+    phone: h.phone,
+    emails: h.emails,
+    timeZone: h.timeZone,
+    language: h.language,
+    businessHours: h.businessHours,
+    closedDates: h.closedDates,
+    ivrPath: h.ivrPath,
+    channelPreference: h.channelPreference,
+  };
+}
+
+export function folioWorkflowId(clientId: string, clientReference: string): string {
+  return `folio:${clientId}:${clientReference}`;
+}
+export function hotelDispatchWorkflowId(hotelId: string): string {
+  return `hotel:${hotelId}`;
+}

@@ -1,0 +1,170 @@
+// Real servers for tests, started lazily (unit tests start none) and once per mocha run:
+// FerretDB (MongoDB wire protocol), the Temporal dev server, the Java time-skipping server.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { MongoClient, type Db } from 'mongodb';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const TOOLS_BIN = path.join(ROOT, '.tools', 'bin');
+
+export function tool(name: string): string {
+  const p = path.join(TOOLS_BIN, name);
+  if (!existsSync(p)) throw new Error(`${name} is not provisioned at ${p}: run 'bash scripts/provision.sh' (npm test does)`);
+  return p;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+const once = new Map<string, Promise<unknown>>();
+function lazy<T>(key: string, start: () => Promise<T>): Promise<T> {
+  let p = once.get(key) as Promise<T> | undefined;
+  if (!p) {
+    p = start();
+    once.set(key, p);
+  }
+  return p;
+}
+
+export async function stopStack(): Promise<void> {
+  while (cleanups.length) await cleanups.pop()!().catch(() => undefined);
+  once.clear();
+}
+
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), `folio-${prefix}-`));
+  cleanups.unshift(async () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function waitForExit(child: ChildProcess, ms: number) {
+  if (child.exitCode !== null) return;
+  await new Promise<void>((resolve) => {
+    const t = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve();
+    }, ms);
+    child.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+}
+
+/** Starts a child process and registers its shutdown (SIGTERM, then SIGKILL). */
+export function startProcess(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): ChildProcess {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env }, cwd: opts.cwd });
+  let tail = '';
+  const keep = (b: Buffer) => {
+    tail = (tail + b.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  child.on('exit', (code, signal) => {
+    if (code && code !== 0 && !signal) process.stderr.write(`[stack] ${path.basename(cmd)} exited ${code}:\n${tail}\n`);
+  });
+  cleanups.push(async () => {
+    child.kill('SIGTERM');
+    await waitForExit(child, 5000);
+  });
+  return child;
+}
+
+export interface MongoHandle {
+  uri: string;
+  client: MongoClient;
+  /** A fresh database for one test file. */
+  db(name?: string): Db;
+}
+
+export function startMongo(): Promise<MongoHandle> {
+  return lazy('mongo', async () => {
+    const port = await freePort();
+    const dir = tempDir('ferretdb');
+    startProcess(tool('ferretdb'), [
+      '--handler=sqlite',
+      `--sqlite-url=file:${dir}/`,
+      `--state-dir=${dir}`,
+      `--listen-addr=127.0.0.1:${port}`,
+      '--debug-addr=-',
+      '--telemetry=disable',
+      '--log-level=error',
+    ]);
+    const uri = `mongodb://127.0.0.1:${port}/`;
+    const client = new MongoClient(uri, { serverSelectionTimeoutMS: 500 });
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      try {
+        await client.connect();
+        await client.db('admin').command({ ping: 1 });
+        break;
+      } catch (e) {
+        if (Date.now() > deadline) throw new Error(`FerretDB did not come up on ${uri}: ${String(e)}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    cleanups.push(() => client.close());
+    let n = 0;
+    return { uri, client, db: (name?: string) => client.db(name ?? `test_${process.pid}_${++n}`) };
+  });
+}
+
+const searchAttributeArgs = Object.entries(SEARCH_ATTRIBUTES).flatMap(([k, t]) => ['--search-attribute', `${k}=${t}`]);
+
+/** The real Temporal dev server (CLI), with our search attributes registered. */
+export function startTemporal(): Promise<TestWorkflowEnvironment> {
+  return lazy('temporal', async () => {
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'existing-path', path: tool('temporal') },
+        ip: '127.0.0.1',
+        ui: false,
+        extraArgs: [...searchAttributeArgs, '--dynamic-config-value', 'frontend.enableServerVersionCheck=false', '--log-level', 'error'],
+      },
+    });
+    cleanups.push(() => env.teardown());
+    return env;
+  });
+}
+
+/** Temporal's Java time-skipping test server: days of timers in seconds. */
+export function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
+  return lazy('timeskipping', async () => {
+    const env = await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: tool('temporal-test-server') } },
+    });
+    cleanups.push(() => env.teardown());
+    return env;
+  });
+}
+
+/** Workflow code bundled once per run and shared by every test worker. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  return lazy('bundle', () => bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger }));
+}
+
+const quietLogger = {
+  log() {},
+  trace() {},
+  debug() {},
+  info() {},
+  warn() {},
+  error(m: string, meta?: unknown) {
+    process.stderr.write(`[bundle] ${m} ${meta ? JSON.stringify(meta) : ''}\n`);
+  },
+};

@@ -1,0 +1,22 @@
+import assert from 'node:assert/strict';
+import { loadConfig, ConfigError } from '../../config';
+
+describe('config', () => {
+  it('gives embedded-mode defaults with an empty environment', () => {
+    const c = loadConfig({});
+    assert.equal(c.MODE, 'sandbox');
+    assert.equal(c.TEMPORAL_ADDRESS, '127.0.0.1:7233');
+    assert.equal(c.CALL_OVERFLOW_SECONDS, 540);
+  });
+  it('names the bad variable in a one-line error', () => {
+    assert.throws(() => loadConfig({ API_PORT: 'eighty' }), (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      assert.match(e.message, /API_PORT/);
+      assert.doesNotMatch(e.message, /\n/);
+      return true;
+    });
+  });
+  it('refuses live mode without vendor credentials instead of falling back to the sandbox', () => {
+    assert.throws(() => loadConfig({ MODE: 'live' }), /TWILIO_ACCOUNT_SID is required when MODE=live/);
+  });
+});

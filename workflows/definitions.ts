@@ -1,0 +1,138 @@
+// Signals, updates and queries of every workflow: the one place outside events map onto.
+// Imported by the API, the webhooks, the inbox monitor and the activities as well as by workflows.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CallDisposition, DocumentRef, EmailRequestResult, FolioStatus, GuestOutcome, HotelSnapshot, BatchGuest, CallResult, FolioData } from '../domain/model';
+
+// ---- folio workflow --------------------------------------------------------------------------
+export interface CallOutcomeMessage {
+  callId: string;
+  disposition: CallDisposition;
+  outcome?: GuestOutcome;
+}
+export interface EmailSentMessage extends EmailRequestResult {
+  kind: 'request' | 'reminder';
+}
+export interface HotelReplyMessage {
+  messageId: string;
+  outcome: GuestOutcome;
+}
+export interface OperatorAction {
+  by: string;
+  note?: string;
+}
+export interface FolioState {
+  folioId: string;
+  status: FolioStatus;
+  hotelId: string;
+  attempts: { calls: number; emails: number; reminders: number; callbacks: number };
+  nextActionAt?: string;
+  nextAction?: string;
+  callbackAt?: string;
+  attention?: string;
+  reviewReasons?: string[];
+  document?: DocumentRef;
+  extracted?: FolioData;
+  lastOutcome?: string;
+  history: { at: string; status: FolioStatus; note?: string }[];
+}
+
+export const callOutcomeSignal = defineSignal<[CallOutcomeMessage]>('callOutcome');
+export const emailSentSignal = defineSignal<[EmailSentMessage]>('emailSent');
+export const documentReceivedSignal = defineSignal<[DocumentRef]>('documentReceived');
+export const hotelRepliedSignal = defineSignal<[HotelReplyMessage]>('hotelReplied');
+export const cancelSignal = defineSignal<[OperatorAction]>('cancel');
+export const retryNowSignal = defineSignal<[OperatorAction]>('retryNow');
+export const setCallbackUpdate = defineUpdate<{ callbackAt: string }, [OperatorAction & { at?: string; phrase?: string }]>('setCallback');
+export const reviewDecisionUpdate = defineUpdate<{ status: FolioStatus }, [OperatorAction & { approve: boolean }]>('reviewDecision');
+export const uploadDocumentUpdate = defineUpdate<{ status: FolioStatus }, [OperatorAction & { document: DocumentRef }]>('uploadDocument');
+export const folioStateQuery = defineQuery<FolioState>('state');
+
+// ---- hotel dispatch workflow ------------------------------------------------------------------
+export type DispatchKind = 'call' | 'email' | 'reminder';
+export interface DispatchItem {
+  kind: DispatchKind;
+  guest: BatchGuest;
+  /** Reminders thread onto the folio's earlier request. */
+  threadMessageId?: string;
+  /** Earliest time to act (ms since epoch), e.g. a retry's backoff. */
+  notBefore?: number;
+}
+export interface DispatchState {
+  hotelId: string;
+  pending: DispatchItem[];
+  activeCallId?: string;
+  batchesRun: number;
+  waitingFor?: string;
+}
+export const enqueueSignal = defineSignal<[DispatchItem]>('enqueue');
+export const withdrawSignal = defineSignal<[{ folioId: string }]>('withdraw');
+export const hotelUpdatedSignal = defineSignal<[HotelSnapshot]>('hotelUpdated');
+export const callSlotGrantedSignal = defineSignal<[{ leaseId: string }]>('callSlotGranted');
+export const dispatchStateQuery = defineQuery<DispatchState>('dispatchState');
+
+// ---- call slots (global cap on concurrent calls) ---------------------------------------------
+export const acquireCallSlotSignal = defineSignal<[{ leaseId: string; workflowId: string }]>('acquireCallSlot');
+export const releaseCallSlotSignal = defineSignal<[{ leaseId: string }]>('releaseCallSlot');
+export const callSlotsStateQuery = defineQuery<{ capacity: number; held: string[]; waiting: string[] }>('callSlotsState');
+export const CALL_SLOTS_WORKFLOW_ID = 'call-slots';
+
+// ---- call workflow (one outbound call for a hotel batch) --------------------------------------
+export interface CallInput {
+  callId: string;
+  hotel: HotelSnapshot;
+  guests: BatchGuest[];
+  /** Where the hotel should email folios (a reply-token address). */
+  replyTo: string;
+  overflowSeconds: number;
+}
+export interface TwilioStatusMessage {
+  callSid: string;
+  /** queued | initiated | ringing | in-progress | completed | busy | failed | no-answer | canceled */
+  status: string;
+  answeredBy?: string;
+  durationSeconds?: number;
+  /** Twilio's SequenceNumber (per call) or the event time in ms: used to drop late or repeated callbacks. */
+  sequence: number;
+}
+export interface IvrStepMessage {
+  step: number;
+  digits?: string;
+  heard?: string;
+  reachedPerson?: boolean;
+  gaveUp?: boolean;
+}
+export interface AgentToolMessage {
+  /** The tool call id: repeats are applied once. */
+  toolCallId: string;
+  folioId?: string;
+  confirmationNumber?: string;
+  outcome: GuestOutcome;
+}
+export interface RecordingMessage {
+  recordingSid: string;
+  recordingUrl: string;
+  durationSeconds: number;
+}
+export interface PostCallMessage {
+  conversationId: string;
+  summary?: string;
+  callSuccessful?: string;
+  transcript?: { role: string; message: string }[];
+}
+export const twilioStatusSignal = defineSignal<[TwilioStatusMessage]>('twilioStatus');
+export const ivrStepSignal = defineSignal<[IvrStepMessage]>('ivrStep');
+export const agentToolSignal = defineSignal<[AgentToolMessage]>('agentTool');
+export const conversationEndedSignal = defineSignal<[{ conversationId?: string; reason?: string }]>('conversationEnded');
+export const recordingReadySignal = defineSignal<[RecordingMessage]>('recordingReady');
+export const postCallSignal = defineSignal<[PostCallMessage]>('postCall');
+export const callStateQuery = defineQuery<{ callId: string; callSid?: string; status: string; outcomes: CallResult['outcomes'] }>('callState');
+
+// ---- email request workflow (one written request or reminder for a hotel batch) --------------
+export interface EmailRequestInput {
+  emailId: string;
+  kind: 'request' | 'reminder';
+  hotel: HotelSnapshot;
+  guests: BatchGuest[];
+  threadMessageId?: string;
+}
+export type { EmailRequestResult };
