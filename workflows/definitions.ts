@@ -45,6 +45,8 @@ export const retryNowSignal = defineSignal<[OperatorAction]>('retryNow');
 export const setCallbackUpdate = defineUpdate<{ callbackAt: string }, [OperatorAction & { at?: string; phrase?: string }]>('setCallback');
 export const reviewDecisionUpdate = defineUpdate<{ status: FolioStatus }, [OperatorAction & { approve: boolean }]>('reviewDecision');
 export const uploadDocumentUpdate = defineUpdate<{ status: FolioStatus }, [OperatorAction & { document: DocumentRef }]>('uploadDocument');
+/** The hotel dispatcher started working on a batch that includes this folio. */
+export const batchStartedSignal = defineSignal<[{ kind: DispatchKind; batchId: string }]>('batchStarted');
 export const folioStateQuery = defineQuery<FolioState>('state');
 
 // ---- hotel dispatch workflow ------------------------------------------------------------------

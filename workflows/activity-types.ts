@@ -1,0 +1,43 @@
+// The activities workflows call, as one contract. The worker type-checks every activity factory
+// against these signatures, so a drift between a workflow and its activities fails the build.
+import type { FolioEvent } from '../domain/events';
+import type { CallResult, DocumentRef, FolioData, HotelSnapshot } from '../domain/model';
+import type { CallInput, DispatchItem, EmailRequestInput, EmailRequestResult, PostCallMessage } from './definitions';
+import type { FolioProjectionUpdate } from './projection';
+
+export interface TelephonyActivities {
+  placeCall(input: CallInput): Promise<{ callSid: string }>;
+  leaveVoicemail(input: { callId: string; callSid: string }): Promise<void>;
+  endCall(input: { callId: string; callSid: string; reason: 'overflow' | 'fax' | 'cancelled' }): Promise<void>;
+  storeRecording(input: { callId: string; recordingSid: string; recordingUrl: string; durationSeconds: number }): Promise<void>;
+  storeCallAnalysis(input: { callId: string; analysis: PostCallMessage }): Promise<void>;
+  learnIvrPath(input: { hotelId: string; path: string }): Promise<void>;
+  finishCall(input: { callId: string; hotelId: string; result: CallResult; startedAtHour?: number }): Promise<void>;
+}
+
+export interface EmailActivities {
+  sendEmailRequest(input: EmailRequestInput): Promise<EmailRequestResult>;
+}
+
+export interface ExtractionActivities {
+  extractFolio(input: { document: DocumentRef }): Promise<FolioData>;
+}
+
+export interface DeliveryActivities {
+  deliverResult(input: { folioId: string }): Promise<{ delivered: boolean; status?: number }>;
+}
+
+export interface LifecycleActivities {
+  /** Applies a projection change and appends its events (both idempotent, ordered by seq). */
+  projectFolio(update: FolioProjectionUpdate): Promise<void>;
+  appendEvents(events: FolioEvent[]): Promise<void>;
+  loadHotel(input: { hotelId: string }): Promise<HotelSnapshot>;
+  /** Signal-with-start of the hotel's dispatch workflow (workflows cannot signal-with-start). */
+  enqueueAtHotel(input: { hotelId: string; item: DispatchItem }): Promise<void>;
+  withdrawFromHotel(input: { hotelId: string; folioId: string }): Promise<void>;
+  /** Signal-with-start of the global call-slot workflow. */
+  requestCallSlot(input: { leaseId: string; workflowId: string }): Promise<void>;
+  releaseCallSlot(input: { leaseId: string }): Promise<void>;
+}
+
+export type AllActivities = TelephonyActivities & EmailActivities & ExtractionActivities & DeliveryActivities & LifecycleActivities;

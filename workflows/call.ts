@@ -1,0 +1,187 @@
+// One outbound call to a hotel for a batch of guests: place it, follow Twilio's callbacks, let the
+// voice agent collect an outcome per guest, wrap up at the overflow limit, and report per guest.
+import {
+  CancellationScope,
+  condition,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
+import type { CallDisposition, CallResult, GuestOutcome } from '../domain/model';
+import type { TelephonyActivities } from './activity-types';
+import {
+  agentToolSignal,
+  callStateQuery,
+  conversationEndedSignal,
+  ivrStepSignal,
+  postCallSignal,
+  recordingReadySignal,
+  twilioStatusSignal,
+  type CallInput,
+  type PostCallMessage,
+  type RecordingMessage,
+} from './definitions';
+
+const telephony = proxyActivities<TelephonyActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2s', maximumInterval: '30s', maximumAttempts: 6 },
+});
+
+/** How long a call may take to be answered (ring timeout plus Twilio's set-up) before we give up on callbacks. */
+const ANSWER_WAIT_MS = 3 * 60_000;
+/** After the conversation or a wrap-up, how long to wait for Twilio's final status. */
+const HANGUP_WAIT_MS = 60_000;
+/** After the call, how long to wait for the recording callback. */
+const RECORDING_WAIT_MS = 30_000;
+
+const STATUS_RANK: Record<string, number> = { queued: 0, initiated: 1, ringing: 2, 'in-progress': 3, answered: 3 };
+const TERMINAL = new Set(['completed', 'busy', 'no-answer', 'failed', 'canceled']);
+
+export async function callWorkflow(input: CallInput): Promise<CallResult> {
+  const { callId, hotel, guests } = input;
+  let callSid: string | undefined;
+  let status = 'placing';
+  let rank = -1;
+  let answeredBy: string | undefined;
+  let answeredAt: number | undefined;
+  let durationSeconds = 0;
+  const seenSequences = new Set<number>();
+  const outcomes: Record<string, GuestOutcome> = {};
+  const toolCalls = new Set<string>();
+  const ivrDigits: string[] = [];
+  let reachedPerson = false;
+  let ivrGaveUp = false;
+  let conversationEnded = false;
+  const recordings: RecordingMessage[] = [];
+  let analysis: PostCallMessage | undefined;
+
+  const terminal = () => TERMINAL.has(status);
+  const isMachine = () => !!answeredBy && (answeredBy.startsWith('machine') || answeredBy === 'fax');
+  const allCovered = () => guests.every((g) => outcomes[g.folioId]);
+
+  setHandler(twilioStatusSignal, (m) => {
+    if (seenSequences.has(m.sequence)) return; // Twilio retried this callback
+    seenSequences.add(m.sequence);
+    if (m.answeredBy && !answeredBy) answeredBy = m.answeredBy;
+    if (m.durationSeconds !== undefined) durationSeconds = Math.max(durationSeconds, m.durationSeconds);
+    if (terminal()) return; // a late ringing or answered after the end changes nothing
+    const next = TERMINAL.has(m.status) ? 9 : (STATUS_RANK[m.status] ?? -1);
+    if (next < rank) return;
+    rank = next;
+    status = m.status === 'answered' ? 'in-progress' : m.status;
+    if (status === 'in-progress' && answeredAt === undefined) answeredAt = Date.now();
+  });
+  setHandler(ivrStepSignal, (m) => {
+    if (m.digits) ivrDigits[m.step] = m.digits;
+    if (m.reachedPerson) reachedPerson = true;
+    if (m.gaveUp) ivrGaveUp = true;
+  });
+  setHandler(agentToolSignal, (m) => {
+    if (toolCalls.has(m.toolCallId)) return;
+    toolCalls.add(m.toolCallId);
+    const guest = guests.find((g) => g.folioId === m.folioId || (!!m.confirmationNumber && sameRef(g.confirmationNumber, m.confirmationNumber)));
+    if (guest) outcomes[guest.folioId] = m.outcome;
+    else if (m.outcome.kind === 'wrong_number') for (const g of guests) outcomes[g.folioId] ??= m.outcome;
+  });
+  setHandler(conversationEndedSignal, () => {
+    conversationEnded = true;
+  });
+  setHandler(recordingReadySignal, (m) => {
+    if (!recordings.some((r) => r.recordingSid === m.recordingSid)) recordings.push(m);
+  });
+  setHandler(postCallSignal, (m) => {
+    analysis = m;
+  });
+  setHandler(callStateQuery, () => ({ callId, callSid, status, outcomes }));
+
+  const startedAt = Date.now();
+  let disposition: CallDisposition | undefined;
+  try {
+    ({ callSid } = await telephony.placeCall(input));
+    const sid = callSid;
+
+    // Ringing: wait for an answer or an end (busy, no-answer, failed…).
+    const answeredOrEnded = await condition(() => status === 'in-progress' || terminal(), ANSWER_WAIT_MS);
+    if (!answeredOrEnded) {
+      await telephony.endCall({ callId, callSid: sid, reason: 'cancelled' });
+      disposition = 'failed';
+    } else if (!terminal()) {
+      // Answered: a person, a machine (asynchronous AMD may say so a few seconds later) or an IVR.
+      const overflowAt = (answeredAt ?? Date.now()) + input.overflowSeconds * 1000;
+      await condition(() => terminal() || isMachine() || ivrGaveUp || allCovered() || conversationEnded, Math.max(0, overflowAt - Date.now()));
+      if (terminal()) {
+        // the hotel hung up, or the call ended by itself
+      } else if (answeredBy === 'fax') {
+        disposition = 'fax';
+        await telephony.endCall({ callId, callSid: sid, reason: 'fax' });
+      } else if (isMachine()) {
+        disposition = 'voicemail';
+        await telephony.leaveVoicemail({ callId, callSid: sid });
+      } else if (ivrGaveUp) {
+        disposition = 'ivr_dead_end';
+        await telephony.endCall({ callId, callSid: sid, reason: 'cancelled' });
+      } else if (!allCovered() && !conversationEnded) {
+        disposition = 'overflow';
+        await telephony.endCall({ callId, callSid: sid, reason: 'overflow' });
+      }
+      if (!(await condition(terminal, HANGUP_WAIT_MS))) {
+        await telephony.endCall({ callId, callSid: sid, reason: 'cancelled' });
+      }
+    }
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    // The batch was withdrawn (e.g. every folio cancelled): hang up, report, and end as cancelled.
+    if (callSid) await CancellationScope.nonCancellable(() => telephony.endCall({ callId, callSid: callSid!, reason: 'cancelled' }));
+    throw err;
+  }
+
+  disposition ??= dispositionFromStatus(status, { isMachine: isMachine(), answeredBy, allCovered: allCovered() });
+
+  // Keep what the call left behind: the recording and the agent's post-call analysis.
+  if (answeredAt !== undefined) {
+    await condition(() => recordings.length > 0, RECORDING_WAIT_MS);
+    for (const r of recordings) await telephony.storeRecording({ callId, ...r });
+    if (analysis) await telephony.storeCallAnalysis({ callId, analysis });
+  }
+
+  const ivrPath = ivrDigits.filter(Boolean).join('w');
+  if (!hotel.ivrPath && ivrPath && reachedPerson) await telephony.learnIvrPath({ hotelId: hotel.hotelId, path: ivrPath });
+
+  const result: CallResult = {
+    callId,
+    callSid,
+    disposition,
+    answeredBy,
+    durationSeconds: durationSeconds || Math.round((Date.now() - (answeredAt ?? startedAt)) / 1000),
+    ivrPath: ivrPath || hotel.ivrPath,
+    outcomes,
+  };
+  await telephony.finishCall({ callId, hotelId: hotel.hotelId, result, startedAtHour: new Date(startedAt).getUTCHours() });
+  return result;
+}
+
+function dispositionFromStatus(
+  status: string,
+  s: { isMachine: boolean; answeredBy?: string; allCovered: boolean },
+): CallDisposition {
+  switch (status) {
+    case 'busy':
+      return 'busy';
+    case 'no-answer':
+      return 'no_answer';
+    case 'canceled':
+      return 'canceled';
+    case 'failed':
+      return 'failed';
+    default:
+      if (s.answeredBy === 'fax') return 'fax';
+      if (s.isMachine) return 'voicemail';
+      // answered by a person: either every guest was covered, or the line dropped before that
+      return s.allCovered ? 'conversation' : 'dropped';
+  }
+}
+
+function sameRef(a: string, b: string): boolean {
+  const norm = (x: string) => x.replace(/[^0-9a-z]/gi, '').toUpperCase();
+  return norm(a) === norm(b);
+}
