@@ -1,0 +1,100 @@
+// Batching of one hotel's pending work: folios due at the same hotel are asked for in one call or one email.
+// Pure: the hotel dispatch workflow keeps the pending list in its state and asks these functions what to do.
+import type { DispatchItem, DispatchKind } from '../workflows/definitions';
+
+export interface BatchPolicy {
+  /** How long a newly seen item waits for others to join it. */
+  windowMs: number;
+  maxGuestsPerCall: number;
+  /** Also caps reminders, which are emails too. */
+  maxGuestsPerEmail: number;
+}
+
+export const DEFAULT_BATCH_POLICY: BatchPolicy = Object.freeze({ windowMs: 120_000, maxGuestsPerCall: 8, maxGuestsPerEmail: 20 });
+
+export interface PendingItem extends DispatchItem {
+  /** When this folio was first seen for this kind; a replacement keeps it so re-enqueueing never postpones a batch. */
+  enqueuedAt: number;
+}
+
+/** Tie-break order when two kinds have equally old ready items. */
+const KIND_ORDER: readonly DispatchKind[] = ['call', 'email', 'reminder'];
+
+function readyAt(item: PendingItem, policy: BatchPolicy): number {
+  return Math.max(item.notBefore ?? -Infinity, item.enqueuedAt + policy.windowMs);
+}
+
+function maxGuests(kind: DispatchKind, policy: BatchPolicy): number {
+  return kind === 'call' ? policy.maxGuestsPerCall : policy.maxGuestsPerEmail;
+}
+
+function requirePolicy(policy: BatchPolicy): void {
+  const { windowMs, maxGuestsPerCall, maxGuestsPerEmail } = policy;
+  if (!(windowMs >= 0) || !Number.isInteger(maxGuestsPerCall) || maxGuestsPerCall < 1 || !Number.isInteger(maxGuestsPerEmail) || maxGuestsPerEmail < 1) {
+    throw new RangeError(`invalid batch policy ${JSON.stringify(policy)}: windowMs >= 0 and whole maxima >= 1 are required`);
+  }
+}
+
+/** Earliest moment any pending item may be acted on (max(notBefore, firstSeenAt + windowMs)); undefined when none pending. */
+export function nextBatchAt(pending: PendingItem[], policy: BatchPolicy): number | undefined {
+  requirePolicy(policy);
+  if (pending.length === 0) return undefined;
+  return Math.min(...pending.map((i) => readyAt(i, policy)));
+}
+
+/**
+ * The batch to run now: the kind whose earliest ready item is oldest (ties: call, then email, then reminder); all
+ * ready items of that kind — once one item is ready, every item of the same kind whose notBefore <= now joins it —
+ * de-duplicated by folioId (the latest item per folio wins), capped at the kind's max (oldest first).
+ * undefined when nothing is ready.
+ */
+export function takeBatch(pending: PendingItem[], nowMs: number, policy: BatchPolicy): { kind: DispatchKind; items: PendingItem[] } | undefined {
+  requirePolicy(policy);
+  let chosen: { kind: DispatchKind; oldest: number } | undefined;
+  for (const kind of KIND_ORDER) {
+    const ready = pending.filter((i) => i.kind === kind && readyAt(i, policy) <= nowMs);
+    if (ready.length === 0) continue;
+    const oldest = Math.min(...ready.map((i) => i.enqueuedAt));
+    if (!chosen || oldest < chosen.oldest) chosen = { kind, oldest };
+  }
+  if (!chosen) return undefined;
+  const kind = chosen.kind;
+
+  const latestPerFolio = new Map<string, PendingItem>();
+  for (const item of pending) {
+    if (item.kind !== kind || (item.notBefore ?? -Infinity) > nowMs) continue;
+    const seen = latestPerFolio.get(item.guest.folioId);
+    if (!seen || item.enqueuedAt >= seen.enqueuedAt) latestPerFolio.set(item.guest.folioId, item);
+  }
+  const items = [...latestPerFolio.values()].sort((a, b) => a.enqueuedAt - b.enqueuedAt).slice(0, maxGuests(kind, policy));
+  return { kind, items };
+}
+
+/** Adds or replaces (same folioId and kind) an item. Pure: returns a new array. */
+export function enqueue(pending: PendingItem[], item: DispatchItem, nowMs: number): PendingItem[] {
+  if (!KIND_ORDER.includes(item.kind)) throw new RangeError(`unknown dispatch kind "${String(item.kind)}"`);
+  if (!item.guest?.folioId) throw new RangeError('a dispatch item needs guest.folioId');
+  if (!Number.isFinite(nowMs)) throw new RangeError(`nowMs must be a finite epoch-ms number, got ${nowMs}`);
+  if (item.notBefore !== undefined && !Number.isFinite(item.notBefore)) throw new RangeError(`notBefore must be a finite epoch-ms number, got ${item.notBefore}`);
+  const same = (p: PendingItem) => p.kind === item.kind && p.guest.folioId === item.guest.folioId;
+  const existing = pending.filter(same);
+  const enqueuedAt = existing.length > 0 ? Math.min(...existing.map((p) => p.enqueuedAt)) : nowMs;
+  const at = pending.findIndex(same);
+  const rest = pending.filter((p) => !same(p));
+  const next: PendingItem = { ...item, enqueuedAt };
+  if (at < 0) return [...rest, next];
+  // Keep the replaced item's place so the list still reads in arrival order.
+  const before = pending.slice(0, at).filter((p) => !same(p)).length;
+  return [...rest.slice(0, before), next, ...rest.slice(before)];
+}
+
+/** Removes every item of a folio. */
+export function withdraw(pending: PendingItem[], folioId: string): PendingItem[] {
+  return pending.filter((p) => p.guest.folioId !== folioId);
+}
+
+/** Removes what a batch took (and any older duplicate of it), once the workflow has started acting on it. */
+export function removeBatch(pending: PendingItem[], batch: { kind: DispatchKind; items: PendingItem[] }): PendingItem[] {
+  const taken = new Set(batch.items.map((i) => i.guest.folioId));
+  return pending.filter((p) => p.kind !== batch.kind || !taken.has(p.guest.folioId));
+}

@@ -1,0 +1,195 @@
+// Opening hours in the hotel's own time zone: when a call may be placed, when a folio is due, SLA deadlines.
+// Pure and deterministic because workflows call it: every "now" is an argument, nothing reads the clock.
+import { IANAZone } from 'luxon';
+import type { BusinessHours, Weekday } from './schemas';
+
+export interface Schedule {
+  timeZone: string;
+  businessHours: BusinessHours;
+  /** YYYY-MM-DD, hotel-local. No span starts on a closed date. */
+  closedDates: string[];
+}
+
+/** A calendar date with no zone. Day arithmetic runs in UTC, where no DST shift can disturb it. */
+export interface LocalDate {
+  year: number;
+  month: number;
+  day: number;
+}
+
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+/** How far nextOpenAt looks: a hotel closed for two weeks is misconfigured, not busy. */
+export const LOOKAHEAD_DAYS = 14;
+const DEFAULT_MIN_REMAINING_MINUTES = 15;
+/** Index = Date#getUTCDay(). */
+const WEEKDAY_KEYS: readonly Weekday[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+function zone(timeZone: string): IANAZone {
+  const z = IANAZone.create(timeZone);
+  if (!z.isValid) throw new RangeError(`unknown time zone "${timeZone}"`);
+  return z;
+}
+
+function requireInstant(name: string, ms: number): void {
+  if (!Number.isFinite(ms)) throw new RangeError(`${name} must be a finite epoch-ms number, got ${ms}`);
+}
+
+export function parseLocalDate(text: string): LocalDate {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  const date = m ? { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) } : undefined;
+  // Date.UTC rolls 2026-02-30 over into March: only a real date survives the round trip unchanged.
+  if (!date || formatLocalDate(addDays(date, 0)) !== text) throw new RangeError(`"${text}" is not a calendar date YYYY-MM-DD`);
+  return date;
+}
+
+export function formatLocalDate(d: LocalDate): string {
+  return `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+}
+
+export function addDays(d: LocalDate, days: number): LocalDate {
+  const t = new Date(Date.UTC(d.year, d.month - 1, d.day + days));
+  return { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() };
+}
+
+/** ISO weekday: 1 = Monday … 7 = Sunday. */
+export function isoWeekday(d: LocalDate): number {
+  return new Date(Date.UTC(d.year, d.month - 1, d.day)).getUTCDay() || 7;
+}
+
+function weekdayKey(d: LocalDate): Weekday {
+  return WEEKDAY_KEYS[isoWeekday(d) % 7];
+}
+
+/** "HH:MM" (00:00–24:00) → minutes after local midnight. */
+export function parseClock(hhmm: string): number {
+  const m = /^(\d{2}):(\d{2})$/.exec(hhmm);
+  const minutes = m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
+  if (!m || Number(m[2]) > 59 || minutes > 24 * 60) throw new RangeError(`"${hhmm}" is not a time of day HH:MM`);
+  return minutes;
+}
+
+/** The hotel-local calendar date and time of day of an instant. */
+export function localParts(timeZone: string, atMs: number): { date: LocalDate; msOfDay: number } {
+  requireInstant('atMs', atMs);
+  const wall = atMs + zone(timeZone).offset(atMs) * MINUTE_MS;
+  const t = new Date(wall);
+  const date = { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() };
+  return { date, msOfDay: wall - Date.UTC(date.year, date.month - 1, date.day) };
+}
+
+/**
+ * Hotel-local wall time → instant. A wall time skipped by a spring-forward moves forward by the size of
+ * the gap (02:30 in a 02:00→03:00 gap becomes 03:30); one repeated by a fall-back takes its first occurrence.
+ */
+export function localToMs(timeZone: string, date: LocalDate, msOfDay: number): number {
+  const z = zone(timeZone);
+  const wall = Date.UTC(date.year, date.month - 1, date.day) + msOfDay;
+  // A zone changes offset at most once within a day, so the offsets a day either side are the only candidates.
+  const before = z.offset(wall - DAY_MS);
+  const after = z.offset(wall + DAY_MS);
+  const fits = [before, after].map((o) => wall - o * MINUTE_MS).filter((t) => wall - z.offset(t) * MINUTE_MS === t);
+  if (fits.length > 0) return Math.min(...fits);
+  return wall - before * MINUTE_MS; // in the gap: read with the old offset, which lands after the jump
+}
+
+export function localDate(timeZone: string, atMs: number): string {
+  return formatLocalDate(localParts(timeZone, atMs).date);
+}
+
+export function localHour(timeZone: string, atMs: number): number {
+  return Math.floor(localParts(timeZone, atMs).msOfDay / HOUR_MS);
+}
+
+interface Interval {
+  start: number;
+  end: number;
+}
+
+/** Opening spans that start on one local date; close <= open means the span closes the next day. */
+function spansStartingOn(s: Schedule, date: LocalDate, closed: ReadonlySet<string>): Interval[] {
+  if (closed.has(formatLocalDate(date))) return [];
+  const spans: Interval[] = [];
+  for (const span of s.businessHours[weekdayKey(date)] ?? []) {
+    const open = parseClock(span.open);
+    const close = parseClock(span.close);
+    const start = localToMs(s.timeZone, date, open * MINUTE_MS);
+    const end = localToMs(s.timeZone, close <= open ? addDays(date, 1) : date, close * MINUTE_MS);
+    if (end > start) spans.push({ start, end }); // a span swallowed by a DST gap is simply not there
+  }
+  return spans;
+}
+
+/** Opening intervals of spans starting on `days` dates from `first`, sorted, touching ones merged. */
+function openings(s: Schedule, first: LocalDate, days: number): Interval[] {
+  const closed = new Set(s.closedDates);
+  const all: Interval[] = [];
+  for (let i = 0; i < days; i++) all.push(...spansStartingOn(s, addDays(first, i), closed));
+  all.sort((a, b) => a.start - b.start);
+  const merged: Interval[] = [];
+  for (const iv of all) {
+    const last = merged[merged.length - 1];
+    if (last && iv.start <= last.end) last.end = Math.max(last.end, iv.end);
+    else merged.push({ ...iv });
+  }
+  return merged;
+}
+
+export function isOpenAt(s: Schedule, atMs: number): boolean {
+  const { date } = localParts(s.timeZone, atMs);
+  // A span reaches at most a day past its start, so spans of yesterday, today (and tomorrow, for odd DST rules) suffice.
+  return openings(s, addDays(date, -1), 3).some((iv) => iv.start <= atMs && atMs < iv.end);
+}
+
+/**
+ * fromMs itself when open with at least minRemainingMinutes before the span closes; else the start of the next
+ * opening span that is itself at least that long; undefined when nothing opens within 14 days (misconfigured hotel).
+ */
+export function nextOpenAt(s: Schedule, fromMs: number, minRemainingMinutes = DEFAULT_MIN_REMAINING_MINUTES): number | undefined {
+  requireInstant('fromMs', fromMs);
+  if (!Number.isFinite(minRemainingMinutes) || minRemainingMinutes < 0) {
+    throw new RangeError(`minRemainingMinutes must be a non-negative number, got ${minRemainingMinutes}`);
+  }
+  const need = minRemainingMinutes * MINUTE_MS;
+  const limit = fromMs + LOOKAHEAD_DAYS * DAY_MS;
+  const { date } = localParts(s.timeZone, fromMs);
+  for (const iv of openings(s, addDays(date, -1), LOOKAHEAD_DAYS + 3)) {
+    if (iv.end <= fromMs) continue;
+    if (iv.start <= fromMs) {
+      if (iv.end - fromMs >= need) return fromMs;
+      continue;
+    }
+    if (iv.start > limit) return undefined;
+    if (iv.end - iv.start >= need) return iv.start;
+  }
+  return undefined;
+}
+
+/** Hotel-local checkout time (default 12:00) on the checkout date, plus grace hours (elapsed time), as epoch ms. */
+export function checkoutDueAt(checkOutDate: string, timeZone: string, graceHours: number, checkoutTime = '12:00'): number {
+  if (!Number.isFinite(graceHours) || graceHours < 0) throw new RangeError(`graceHours must be a non-negative number, got ${graceHours}`);
+  return localToMs(timeZone, parseLocalDate(checkOutDate), parseClock(checkoutTime) * MINUTE_MS) + graceHours * HOUR_MS;
+}
+
+export function isBusinessDay(s: Schedule, date: LocalDate): boolean {
+  return (s.businessHours[weekdayKey(date)]?.length ?? 0) > 0 && !s.closedDates.includes(formatLocalDate(date));
+}
+
+/** Adds n business days (days with any opening span, not in closedDates), landing at the same local time. For SLA deadlines. */
+export function addBusinessDays(s: Schedule, fromMs: number, days: number): number {
+  if (!Number.isInteger(days) || days < 0) throw new RangeError(`days must be a non-negative integer, got ${days}`);
+  const { date, msOfDay } = localParts(s.timeZone, fromMs);
+  if (days === 0) return fromMs;
+  let d = date;
+  for (let counted = 0, searched = 0; counted < days; ) {
+    d = addDays(d, 1);
+    if (isBusinessDay(s, d)) {
+      counted++;
+      searched = 0;
+    } else if (++searched > 366) {
+      throw new RangeError(`no business day within a year after ${formatLocalDate(d)}: the hotel has no opening hours`);
+    }
+  }
+  return localToMs(s.timeZone, d, msOfDay);
+}
