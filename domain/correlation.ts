@@ -1,0 +1,155 @@
+// Which folio request(s) an incoming email answers. Pure: the inbox monitor passes the parsed message
+// and the threads we sent in the last days; the rules are tried strongest first.
+export interface ThreadGuest {
+  folioId: string;
+  workflowId: string;
+  confirmationNumber: string;
+  guestName: string;
+}
+
+/** One email we sent (a request or a reminder) with the guests it asked about. */
+export interface SentThread {
+  emailId: string;
+  hotelId: string;
+  messageId: string;
+  token: string;
+  to: string;
+  hotelEmails: string[];
+  guests: ThreadGuest[];
+  /** False once a reply was matched to it. */
+  open: boolean;
+}
+
+export interface IncomingFacts {
+  messageId?: string;
+  inReplyTo?: string;
+  references: string[];
+  /** To, Cc and Delivered-To addresses. */
+  recipients: string[];
+  subject: string;
+  from: string;
+  text: string;
+  attachmentTexts?: string[];
+}
+
+export type CorrelationRule = 'thread' | 'reply-token' | 'subject-tag' | 'sender-domain' | 'guest-details';
+
+export interface MatchedFolio extends ThreadGuest {
+  emailId: string;
+  hotelId: string;
+}
+
+export type Correlation =
+  | { matched: true; rule: CorrelationRule; folios: MatchedFolio[]; emailIds: string[] }
+  | { matched: false; reason: string; candidates: MatchedFolio[] };
+
+/** Webmail domains: a shared domain says nothing about which hotel wrote, so only the exact address counts. */
+const PUBLIC_MAIL_DOMAINS = new Set(['gmail.com', 'googlemail.com', 'outlook.com', 'hotmail.com', 'live.com', 'yahoo.com', 'icloud.com', 'gmx.de', 'gmx.net', 'web.de', 't-online.de', 'orange.fr', 'free.fr', 'wanadoo.fr', 'laposte.net', 'yahoo.es', 'telefonica.net', 'aol.com', 'proton.me', 'protonmail.com']);
+
+const TOKEN_RE = /^[a-z0-9]{6,32}$/;
+
+export function normalizeMessageId(id: string): string {
+  return id.trim().replace(/^<|>$/g, '');
+}
+
+export function domainOf(address: string): string {
+  const at = address.lastIndexOf('@');
+  return at < 0 ? '' : address.slice(at + 1).replace(/>$/, '').trim().toLowerCase();
+}
+
+/** The token of a `user+token@replyDomain` address, if it is one of ours. */
+export function tokenFromAddress(address: string, replyDomain: string): string | undefined {
+  const a = address.trim().toLowerCase();
+  if (domainOf(a) !== replyDomain.toLowerCase()) return undefined;
+  const local = a.slice(0, a.lastIndexOf('@'));
+  const plus = local.indexOf('+');
+  if (plus < 0) return undefined;
+  const token = local.slice(plus + 1);
+  return TOKEN_RE.test(token) ? token : undefined;
+}
+
+export function tokenFromSubject(subject: string): string | undefined {
+  const m = /\[Ref ([a-z0-9]{6,32})\]/i.exec(subject);
+  return m?.[1]?.toLowerCase();
+}
+
+export function fold(s: string): string {
+  return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+export function surnameOf(guestName: string): string {
+  const parts = guestName.trim().split(/\s+/);
+  return parts[parts.length - 1] ?? guestName;
+}
+
+function containsWord(haystack: string, needle: string): boolean {
+  if (!needle) return false;
+  const escaped = fold(needle).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^\\p{L}\\p{N}])${escaped}($|[^\\p{L}\\p{N}])`, 'u').test(haystack);
+}
+
+/** Guests whose surname or confirmation number a text mentions (used to give each attachment to its folio). */
+export function guestsMentioned<T extends ThreadGuest>(guests: T[], text: string): T[] {
+  const t = fold(text);
+  return guests.filter((g) => containsWord(t, g.confirmationNumber) || containsWord(t, surnameOf(g.guestName)));
+}
+
+/** Last resort: both the surname and the confirmation number appear. */
+function guestsIdentified<T extends ThreadGuest>(guests: T[], text: string): T[] {
+  const t = fold(text);
+  return guests.filter((g) => containsWord(t, g.confirmationNumber) && containsWord(t, surnameOf(g.guestName)));
+}
+
+function foliosOf(threads: SentThread[]): MatchedFolio[] {
+  const seen = new Map<string, MatchedFolio>();
+  for (const th of threads) for (const g of th.guests) if (!seen.has(g.folioId)) seen.set(g.folioId, { ...g, emailId: th.emailId, hotelId: th.hotelId });
+  return [...seen.values()];
+}
+
+function matched(rule: CorrelationRule, threads: SentThread[], folios = foliosOf(threads)): Correlation {
+  return { matched: true, rule, folios, emailIds: [...new Set(folios.map((f) => f.emailId))] };
+}
+
+/** Does the sender look like the hotel this thread went to? */
+export function senderIsHotel(from: string, thread: SentThread): boolean {
+  const sender = from.trim().toLowerCase();
+  const addresses = [thread.to, ...thread.hotelEmails].map((a) => a.toLowerCase());
+  if (addresses.includes(sender)) return true;
+  const d = domainOf(sender);
+  return !!d && !PUBLIC_MAIL_DOMAINS.has(d) && addresses.some((a) => domainOf(a) === d);
+}
+
+export function correlate(msg: IncomingFacts, threads: SentThread[], opts: { replyDomain: string }): Correlation {
+  // 1. Our Message-ID in In-Reply-To (the direct parent), then in References (newest first).
+  const parents = [msg.inReplyTo, ...[...msg.references].reverse()].filter((x): x is string => !!x).map(normalizeMessageId);
+  for (const id of parents) {
+    const th = threads.filter((t) => normalizeMessageId(t.messageId) === id);
+    if (th.length) return matched('thread', th);
+  }
+  // 2. The reply token in a recipient's plus-address.
+  for (const r of msg.recipients) {
+    const token = tokenFromAddress(r, opts.replyDomain);
+    const th = token ? threads.filter((t) => t.token === token) : [];
+    if (th.length) return matched('reply-token', th);
+  }
+  // 3. The [Ref token] tag kept in the subject.
+  const subjectToken = tokenFromSubject(msg.subject);
+  if (subjectToken) {
+    const th = threads.filter((t) => t.token === subjectToken);
+    if (th.length) return matched('subject-tag', th);
+  }
+  // 4. The sender's domain is the hotel's, and that hotel has exactly one open request chain.
+  const fromHotel = threads.filter((t) => senderIsHotel(msg.from, t));
+  if (!fromHotel.length) {
+    return { matched: false, reason: 'sender is not a hotel we wrote to, and the message carries no thread, reply token or reference', candidates: [] };
+  }
+  const open = fromHotel.filter((t) => t.open);
+  const chains = new Set(open.map((t) => t.token));
+  if (chains.size === 1) return matched('sender-domain', open);
+  // 5. Otherwise the guest's surname and confirmation number must both appear (any request to that hotel).
+  const text = [msg.subject, msg.text, ...(msg.attachmentTexts ?? [])].join('\n');
+  const found = guestsIdentified(foliosOf(fromHotel), text);
+  if (found.length) return matched('guest-details', fromHotel, found);
+  const why = chains.size ? `ambiguous: ${chains.size} open requests at the sender's hotel` : "no open request at the sender's hotel";
+  return { matched: false, reason: `${why}, and no guest named with a confirmation number`, candidates: foliosOf(open.length ? open : fromHotel) };
+}
