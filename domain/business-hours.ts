@@ -121,14 +121,9 @@ function spansStartingOn(s: Schedule, date: LocalDate, closed: ReadonlySet<strin
   return spans;
 }
 
-/** Opening intervals of spans starting on `days` dates from `first`, sorted, touching ones merged. */
-function openings(s: Schedule, first: LocalDate, days: number): Interval[] {
-  const closed = new Set(s.closedDates);
-  const all: Interval[] = [];
-  for (let i = 0; i < days; i++) all.push(...spansStartingOn(s, addDays(first, i), closed));
-  all.sort((a, b) => a.start - b.start);
+function merge(spans: Interval[]): Interval[] {
   const merged: Interval[] = [];
-  for (const iv of all) {
+  for (const iv of [...spans].sort((a, b) => a.start - b.start)) {
     const last = merged[merged.length - 1];
     if (last && iv.start <= last.end) last.end = Math.max(last.end, iv.end);
     else merged.push({ ...iv });
@@ -138,8 +133,9 @@ function openings(s: Schedule, first: LocalDate, days: number): Interval[] {
 
 export function isOpenAt(s: Schedule, atMs: number): boolean {
   const { date } = localParts(s.timeZone, atMs);
-  // A span reaches at most a day past its start, so spans of yesterday, today (and tomorrow, for odd DST rules) suffice.
-  return openings(s, addDays(date, -1), 3).some((iv) => iv.start <= atMs && atMs < iv.end);
+  const closed = new Set(s.closedDates);
+  // A span reaches at most a day past its start, so spans of yesterday and today (and tomorrow, for odd DST rules) suffice.
+  return [-1, 0, 1].some((d) => spansStartingOn(s, addDays(date, d), closed).some((iv) => iv.start <= atMs && atMs < iv.end));
 }
 
 /**
@@ -153,17 +149,30 @@ export function nextOpenAt(s: Schedule, fromMs: number, minRemainingMinutes = DE
   }
   const need = minRemainingMinutes * MINUTE_MS;
   const limit = fromMs + LOOKAHEAD_DAYS * DAY_MS;
-  const { date } = localParts(s.timeZone, fromMs);
-  for (const iv of openings(s, addDays(date, -1), LOOKAHEAD_DAYS + 3)) {
-    if (iv.end <= fromMs) continue;
-    if (iv.start <= fromMs) {
-      if (iv.end - fromMs >= need) return fromMs;
-      continue;
-    }
-    if (iv.start > limit) return undefined;
-    if (iv.end - iv.start >= need) return iv.start;
+  const closed = new Set(s.closedDates);
+  const spans: Interval[] = [];
+  // Spans are gathered a day at a time. Everything not yet gathered starts at or after `frontier`, so a start already
+  // seen is final; only an interval reaching the frontier might still grow by merging with later spans.
+  let day = addDays(localParts(s.timeZone, fromMs).date, -1);
+  for (let i = 0; i < LOOKAHEAD_DAYS + 3; i++) {
+    spans.push(...spansStartingOn(s, day, closed));
+    day = addDays(day, 1);
+    const frontier = localToMs(s.timeZone, day, 0);
+    const found = firstOpening(merge(spans), fromMs, need, limit, frontier);
+    if (found !== 'undecided') return found;
   }
   return undefined;
+}
+
+function firstOpening(merged: Interval[], fromMs: number, need: number, limit: number, frontier: number): number | undefined | 'undecided' {
+  for (const iv of merged) {
+    if (iv.end <= fromMs) continue;
+    const from = Math.max(iv.start, fromMs);
+    if (from > limit) return undefined;
+    if (iv.end - from >= need) return from;
+    if (iv.end >= frontier) return 'undecided';
+  }
+  return frontier > limit ? undefined : 'undecided';
 }
 
 /** Hotel-local checkout time (default 12:00) on the checkout date, plus grace hours (elapsed time), as epoch ms. */
