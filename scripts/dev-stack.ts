@@ -1,0 +1,127 @@
+// `npm start`: the whole stack on its embedded defaults — Temporal dev server (+ Web UI), a
+// MongoDB-wire store (FerretDB on SQLite), the sandbox vendors and hotels, the worker, the inbox
+// monitor and the API — then submits the sandbox's demo folio requests. Ctrl-C stops everything.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { loadConfig } from '../config';
+import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { httpOk, portOpen, Supervisor, type ProcessSpec } from './supervisor';
+
+const ROOT = path.resolve(__dirname, '..');
+const TOOLS = path.join(ROOT, '.tools', 'bin');
+
+/** Embedded-mode settings; anything already in the environment wins. */
+export const SANDBOX_ENV: Record<string, string> = {
+  MODE: 'sandbox',
+  TEMPORAL_ADDRESS: '127.0.0.1:7233',
+  MONGODB_URI: 'mongodb://127.0.0.1:27017/',
+  API_PORT: '8080',
+  PUBLIC_BASE_URL: 'http://127.0.0.1:8080',
+  TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000000',
+  TWILIO_AUTH_TOKEN: 'sandbox-twilio-auth-token',
+  TWILIO_FROM_NUMBER: '+15005550006',
+  TWILIO_API_BASE_URL: 'http://127.0.0.1:8931',
+  ELEVENLABS_API_KEY: 'sandbox-elevenlabs-key',
+  ELEVENLABS_AGENT_ID: 'sandbox-agent',
+  ELEVENLABS_WEBHOOK_SECRET: 'sandbox-elevenlabs-webhook-secret',
+  ELEVENLABS_BASE_URL: 'http://127.0.0.1:8932',
+  SMTP_PORT: '2525',
+  IMAP_PORT: '1143',
+  SANDBOX_TWILIO_PORT: '8931',
+  SANDBOX_ELEVENLABS_PORT: '8932',
+  BATCH_WINDOW_SECONDS: '20',
+  CHECKOUT_GRACE_HOURS: '0',
+};
+
+async function main() {
+  const userMongo = !!process.env.MONGODB_URI;
+  const env: NodeJS.ProcessEnv = { ...SANDBOX_ENV, ...process.env };
+  const config = loadConfig(env); // fail fast, naming any bad variable
+  const data = path.resolve(ROOT, config.DATA_DIR);
+  env.DATA_DIR = data;
+  const sup = new Supervisor(path.join(data, 'logs'));
+  const node = (name: string, file: string, ready?: ProcessSpec['ready']): ProcessSpec => ({
+    name,
+    cmd: process.execPath,
+    args: ['--import', 'tsx', path.join(ROOT, file)],
+    env,
+    ready,
+  });
+  const [temporalHost, temporalPort] = config.TEMPORAL_ADDRESS.split(':');
+  const uiPort = Number(new URL(config.TEMPORAL_UI_URL).port || 8233);
+
+  const stop = async (why: string) => {
+    console.log(`\nstopping (${why}) …`);
+    await sup.stopAll();
+    console.log('stopped.');
+    process.exit(why.startsWith('signal') ? 0 : 1);
+  };
+  process.once('SIGINT', () => void stop('signal SIGINT'));
+  process.once('SIGTERM', () => void stop('signal SIGTERM'));
+
+  try {
+    if (await portOpen(Number(temporalPort), temporalHost)) {
+      console.log(`Temporal already listening on ${config.TEMPORAL_ADDRESS}; using it`);
+    } else {
+      console.log('starting Temporal dev server …');
+      await sup.start({
+        name: 'temporal',
+        cmd: path.join(TOOLS, 'temporal'),
+        args: [
+          'server', 'start-dev',
+          '--ip', '127.0.0.1',
+          '--port', temporalPort,
+          '--ui-port', String(uiPort),
+          '--db-filename', path.join(data, 'temporal.db'),
+          '--ui-codec-endpoint', `${config.PUBLIC_BASE_URL ?? `http://127.0.0.1:${config.API_PORT}`}/codec`,
+          '--dynamic-config-value', 'frontend.enableServerVersionCheck=false',
+          '--log-level', 'warn',
+          ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([k, t]) => ['--search-attribute', `${k}=${t}`]),
+        ],
+        ready: () => portOpen(Number(temporalPort), temporalHost),
+        readyTimeoutMs: 90_000,
+      });
+    }
+
+    const mongoPort = Number(new URL(config.MONGODB_URI).port || 27017);
+    if (userMongo || (await portOpen(mongoPort))) {
+      console.log(`MongoDB-compatible store at ${config.MONGODB_URI}; using it`);
+    } else {
+      console.log('starting FerretDB (SQLite) …');
+      await sup.start({
+        name: 'ferretdb',
+        cmd: path.join(TOOLS, 'ferretdb'),
+        args: ['--handler=sqlite', `--sqlite-url=file:${path.join(data, 'ferretdb')}/`, `--state-dir=${path.join(data, 'ferretdb')}`, `--listen-addr=127.0.0.1:${mongoPort}`, '--debug-addr=-', '--telemetry=disable', '--log-level=warn'],
+        ready: () => portOpen(mongoPort),
+      });
+    }
+
+    if (config.MODE === 'sandbox') {
+      console.log('starting the sandbox (mail system, Twilio and ElevenLabs emulators, simulated hotels) …');
+      await sup.start(node('sandbox', 'sandbox/server.ts', () => portOpen(Number(env.SANDBOX_TWILIO_PORT))));
+    }
+    console.log('starting worker, inbox monitor and API …');
+    await sup.start(node('worker', 'workers/main.ts'));
+    await sup.start(node('inbox-monitor', 'workers/inbox-monitor.ts'));
+    await sup.start(node('api', 'api/server.ts', () => httpOk(`http://127.0.0.1:${config.API_PORT}/health/live`)));
+
+    console.log(`
+  API           http://127.0.0.1:${config.API_PORT}/v1   (docs: http://127.0.0.1:${config.API_PORT}/docs)
+  Temporal UI   ${config.TEMPORAL_UI_URL}   (filter: FolioStatus = "AwaitingEmail")
+  Metrics       http://127.0.0.1:${config.API_PORT}/metrics  and worker http://127.0.0.1:${config.METRICS_PORT}/metrics
+  Logs          ${path.join(data, 'logs')}
+  Stop          Ctrl-C
+`);
+    if (config.MODE === 'sandbox' && process.env.DEMO !== 'false') {
+      // the main job: submit the sandbox's folio requests and follow them (its output comes here)
+      spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/demo.ts')], { env, stdio: 'inherit' });
+    }
+    await stop(await sup.untilExit());
+  } catch (err) {
+    console.error(`start-up failed: ${err instanceof Error ? err.message : String(err)}`);
+    await sup.stopAll();
+    process.exit(1);
+  }
+}
+
+void main();

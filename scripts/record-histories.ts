@@ -1,0 +1,58 @@
+// Records fresh histories of every workflow type for the replay test (test/replay/replay.test.ts).
+// Run after an intended, versioned change of workflow code: `npx tsx scripts/record-histories.ts`.
+// A change that breaks these recorded runs would break running workflows in production.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { FolioStatus } from '../domain/model';
+import { agrees, LifecycleWorld } from '../test/helpers/lifecycle-world';
+import { stopStack } from '../test/helpers/stack';
+import { CALL_SLOTS_WORKFLOW_ID } from '../workflows/definitions';
+
+const OUT = path.resolve(__dirname, '..', 'test', 'fixtures', 'histories');
+
+async function main() {
+  const world = await LifecycleWorld.create({ config: { CALL_OVERFLOW_SECONDS: '30' } });
+  try {
+    mkdirSync(OUT, { recursive: true });
+    const save = async (name: string, workflowId: string) => {
+      const history = await world.client.workflow.getHandle(workflowId).fetchHistory();
+      writeFileSync(path.join(OUT, `${name}.json`), historyToJSON(history));
+      console.log(`recorded ${name} (${history.events?.length} events)`);
+    };
+
+    // phone path: no answer, a callback, agreement, the folio by email, completed
+    await world.addHotel({ hotelId: 'replay-phone' });
+    world.scripts.set('replay-phone', [{ line: 'no-answer' }, { line: 'human', say: () => ({ kind: 'callback', phrase: 'tomorrow after 10' }) }, { line: 'human', say: agrees }]);
+    const phone = world.request('replay-phone', { clientReference: 'replay-phone-1' });
+    const h1 = await world.start(phone);
+    await world.waitFor(h1.workflowId, [FolioStatus.AwaitingEmail]);
+    await world.hotelSendsFolio(phone);
+    await h1.result();
+
+    // email path with an overflowing call first
+    await world.addHotel({ hotelId: 'replay-email' });
+    world.scripts.set('replay-email', [{ line: 'human-stalls' }]);
+    const email = world.request('replay-email', { clientReference: 'replay-email-1' });
+    const h2 = await world.start(email);
+    await world.waitFor(h2.workflowId, [FolioStatus.EmailRequested]);
+    await world.hotelSendsFolio(email);
+    await h2.result();
+
+    await save('folio-phone', h1.workflowId);
+    await save('folio-overflow-email', h2.workflowId);
+    await save('call-conversation', world.callsTo('replay-phone')[2].input.callId);
+    await save('call-overflow', world.callsTo('replay-email')[0].input.callId);
+    await save('email-request', world.emails.find((e) => e.hotel.hotelId === 'replay-email')!.emailId);
+    await save('hotel-dispatch', 'hotel:replay-phone');
+    await save('call-slots', CALL_SLOTS_WORKFLOW_ID);
+  } finally {
+    await world.stop();
+    await stopStack();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,263 @@
+// A whole lifecycle on a real Temporal server: the real workflows, the real lifecycle, extraction and
+// delivery activities against FerretDB, and scripted hotels at the vendor edge (what Twilio's callbacks
+// and the voice agent would report, sent to the call workflow as the webhooks would).
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { loadConfig, type Config } from '../../config';
+import { Store } from '../../adapters/mongo/store';
+import { createLifecycleActivities } from '../../activities/lifecycle';
+import { createExtractionActivities } from '../../activities/extraction';
+import { LocalPdfExtractor } from '../../adapters/extraction/local-pdf';
+import type { DocumentStore } from '../../domain/ports';
+import { FolioStatus, folioWorkflowId, type BatchGuest, type DocumentRef, type FolioRequest, type GuestOutcome, type Hotel } from '../../domain/model';
+import { HotelConfig } from '../../domain/schemas';
+import type { AllActivities, EmailActivities, TelephonyActivities } from '../../workflows/activity-types';
+import {
+  agentToolSignal,
+  documentReceivedSignal,
+  folioStateQuery,
+  recordingReadySignal,
+  twilioStatusSignal,
+  type CallInput,
+  type EmailRequestInput,
+  type FolioState,
+} from '../../workflows/definitions';
+import type { FolioOptions } from '../../workflows/folio';
+import { renderFolioPdf } from '../../sandbox/folio-pdf';
+import { startMongo, startTimeSkipping, workflowBundle } from './stack';
+import { sha256Hex, sniffFor } from './bytes';
+
+/** What one call to a scripted hotel does. */
+export type CallScript =
+  | { line: 'busy' | 'no-answer' | 'failed' }
+  | { line: 'machine' }
+  | { line: 'fax' }
+  | { line: 'human'; say: (g: BatchGuest) => GuestOutcome | undefined; dropAfterSaying?: boolean }
+  | { line: 'human-stalls' };
+
+export interface PlacedCall {
+  input: CallInput;
+  callSid: string;
+  ended?: string;
+}
+
+export class LifecycleWorld {
+  readonly calls: PlacedCall[] = [];
+  readonly emails: EmailRequestInput[] = [];
+  readonly scripts = new Map<string, CallScript[]>();
+  readonly emailScripts = new Map<string, 'accept' | 'reject'>();
+  readonly documents = new MemoryDocuments();
+  private worker?: Worker;
+  private running?: Promise<void>;
+
+  constructor(
+    readonly env: TestWorkflowEnvironment,
+    readonly store: Store,
+    readonly config: Config,
+  ) {}
+
+  get client(): Client {
+    return this.env.client;
+  }
+
+  static async create(opts: { config?: Partial<Record<string, string>> } = {}): Promise<LifecycleWorld> {
+    const env = await startTimeSkipping();
+    const mongo = await startMongo();
+    const store = new Store(mongo.db());
+    await store.ensureIndexes();
+    const config = loadConfig({ TEMPORAL_TASK_QUEUE: `lifecycle-${randomUUID()}`, BATCH_WINDOW_SECONDS: '60', ...opts.config });
+    const world = new LifecycleWorld(env, store, config);
+    const activities: AllActivities = {
+      ...createLifecycleActivities({ config, store, temporal: env.client }),
+      ...createExtractionActivities({ extractor: new LocalPdfExtractor(), documents: world.documents }),
+      ...world.telephony(),
+      ...world.mail(),
+      deliverResult: async () => ({ delivered: false }),
+    };
+    world.worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      workflowBundle: await workflowBundle(),
+      activities,
+    });
+    world.running = world.worker.run();
+    return world;
+  }
+
+  async stop(): Promise<void> {
+    this.worker?.shutdown();
+    await this.running;
+  }
+
+  async addHotel(partial: Partial<Hotel> & { hotelId: string }): Promise<Hotel> {
+    const hotel = HotelConfig.parse({
+      name: `Hotel ${partial.hotelId}`,
+      phone: '+441632960001',
+      timeZone: 'Europe/London',
+      country: 'GB',
+      emails: [`frontdesk@${partial.hotelId}.example`],
+      businessHours: allDay,
+      ...partial,
+    });
+    await this.store.upsertHotel(hotel);
+    return hotel;
+  }
+
+  request(hotelId: string, overrides: Partial<FolioRequest> = {}): FolioRequest {
+    const ref = overrides.clientReference ?? `ref-${randomUUID().slice(0, 8)}`;
+    const checkOut = daysFromNow(-2);
+    return {
+      folioId: randomUUID(),
+      clientId: 'client-a',
+      clientReference: ref,
+      hotelId,
+      guest: { firstName: 'Ada', lastName: 'Lovelace', additionalNames: [] },
+      confirmationNumber: `CNF${Math.floor(Math.random() * 1e6)}`,
+      checkIn: daysFromNow(-5),
+      checkOut,
+      delivery: {},
+      priority: 'normal',
+      receivedAt: new Date().toISOString(),
+      ...overrides,
+    };
+  }
+
+  async start(req: FolioRequest, options: FolioOptions = { checkoutGraceHours: 0 }) {
+    return this.client.workflow.start('folioWorkflow', {
+      args: [req, options],
+      taskQueue: this.config.TEMPORAL_TASK_QUEUE,
+      workflowId: folioWorkflowId(req.clientId, req.clientReference),
+    });
+  }
+
+  /** Advances server time in steps until the folio reaches one of the statuses (time-skipping). */
+  async waitFor(workflowId: string, statuses: FolioStatus[], maxSkipMs = 7 * 86_400_000): Promise<FolioState> {
+    const handle = this.client.workflow.getHandle(workflowId);
+    const start = await this.env.currentTimeMs();
+    for (let round = 0; ; round++) {
+      const s = await handle.query(folioStateQuery);
+      if (statuses.includes(s.status)) return s;
+      const now = await this.env.currentTimeMs();
+      if (now - start > maxSkipMs || round > 500) throw new Error(`folio stuck in ${s.status} (wanted ${statuses.join('|')}): ${JSON.stringify(s.history)}`);
+      // jump to the folio's next planned action when it has one; otherwise let other workflows move
+      const next = s.nextActionAt ? Date.parse(s.nextActionAt) - now : 0;
+      await this.env.sleep(next > 60_000 && next < 40 * 86_400_000 ? next + 1_000 : 20_000);
+    }
+  }
+
+  /** The hotel emails the folio: a real PDF, stored, and signalled as the inbox monitor does. */
+  async hotelSendsFolio(req: FolioRequest, opts: { guestName?: { firstName: string; lastName: string } } = {}): Promise<DocumentRef> {
+    const pdf = await renderFolioPdf({
+      hotelName: `Hotel ${req.hotelId}`,
+      guests: [opts.guestName ?? { firstName: req.guest.firstName, lastName: req.guest.lastName }],
+      arrival: req.checkIn,
+      departure: req.checkOut,
+      folioNumber: `F-${req.confirmationNumber}`,
+      confirmationNumber: req.confirmationNumber,
+      currency: 'EUR',
+      nightlyRate: 120,
+      taxRate: 0.1,
+      layout: 'classic',
+    });
+    const ref = await this.documents.save(pdf, { source: 'email', filename: 'folio.pdf', messageId: `<reply-${randomUUID()}@hotel>` });
+    await this.client.workflow.getHandle(folioWorkflowId(req.clientId, req.clientReference)).signal(documentReceivedSignal, ref);
+    return ref;
+  }
+
+  callsTo(hotelId: string): PlacedCall[] {
+    return this.calls.filter((c) => c.input.hotel.hotelId === hotelId);
+  }
+
+  // ---- the vendor edge ------------------------------------------------------------------------
+  private telephony(): TelephonyActivities {
+    const world = this;
+    let seq = 0;
+    const status = (callId: string, callSid: string, s: string, extra: { answeredBy?: string } = {}) =>
+      world.client.workflow.getHandle(callId).signal(twilioStatusSignal, { callSid, status: s, sequence: ++seq, ...extra });
+    return {
+      async placeCall(input) {
+        const existing = world.calls.find((c) => c.input.callId === input.callId);
+        if (existing) return { callSid: existing.callSid };
+        const callSid = `CA${randomUUID().replace(/-/g, '')}`;
+        world.calls.push({ input, callSid });
+        const list = world.scripts.get(input.hotel.hotelId) ?? [{ line: 'no-answer' }];
+        const script = list.length > 1 ? list.shift()! : list[0];
+        await status(input.callId, callSid, 'initiated');
+        await status(input.callId, callSid, 'ringing');
+        if (script.line === 'busy' || script.line === 'no-answer' || script.line === 'failed') {
+          await status(input.callId, callSid, script.line);
+          return { callSid };
+        }
+        await status(input.callId, callSid, 'in-progress');
+        const h = world.client.workflow.getHandle(input.callId);
+        if (script.line === 'machine') await status(input.callId, callSid, 'in-progress', { answeredBy: 'machine_end_beep' });
+        else if (script.line === 'fax') await status(input.callId, callSid, 'in-progress', { answeredBy: 'fax' });
+        else if (script.line === 'human') {
+          await status(input.callId, callSid, 'in-progress', { answeredBy: 'human' });
+          for (const g of input.guests) {
+            const outcome = script.say(g);
+            if (outcome) await h.signal(agentToolSignal, { toolCallId: `${callSid}:${g.folioId}`, folioId: g.folioId, outcome });
+          }
+          await h.signal(recordingReadySignal, { recordingSid: `RE${callSid.slice(2)}`, recordingUrl: 'https://recordings.invalid/x', durationSeconds: 42 });
+          await status(input.callId, callSid, 'completed');
+        } else {
+          await status(input.callId, callSid, 'in-progress', { answeredBy: 'human' });
+        }
+        return { callSid };
+      },
+      async leaveVoicemail({ callId, callSid }) {
+        world.calls.find((c) => c.callSid === callSid)!.ended = 'voicemail';
+        await status(callId, callSid, 'completed');
+      },
+      async endCall({ callId, callSid, reason }) {
+        world.calls.find((c) => c.callSid === callSid)!.ended = reason;
+        await h(callId).signal(recordingReadySignal, { recordingSid: `RE${callSid.slice(2)}`, recordingUrl: 'https://recordings.invalid/x', durationSeconds: 9 });
+        await status(callId, callSid, 'completed');
+      },
+      storeRecording: async () => undefined,
+      storeCallAnalysis: async () => undefined,
+      learnIvrPath: async () => undefined,
+      finishCall: async () => undefined,
+    };
+    function h(callId: string) {
+      return world.client.workflow.getHandle(callId);
+    }
+  }
+
+  private mail(): EmailActivities {
+    const world = this;
+    return {
+      async sendEmailRequest(input) {
+        world.emails.push(input);
+        if (world.emailScripts.get(input.hotel.hotelId) === 'reject') return { emailId: input.emailId, rejected: '550 mailbox unavailable' };
+        return { emailId: input.emailId, messageId: `<${input.emailId}@folio.test>`, to: input.hotel.emails[0] };
+      },
+    };
+  }
+}
+
+/** Documents kept in memory for lifecycle tests (the GridFS store has its own tests). */
+export class MemoryDocuments implements DocumentStore {
+  private readonly docs = new Map<string, { bytes: Buffer; ref: DocumentRef }>();
+  async save(bytes: Buffer, meta: { filename?: string; source: DocumentRef['source']; messageId?: string }): Promise<DocumentRef> {
+    const sha256 = sha256Hex(bytes);
+    const ref: DocumentRef = { documentId: sha256.slice(0, 24), sha256, contentType: sniffFor(bytes), size: bytes.length, ...meta };
+    this.docs.set(ref.documentId, { bytes, ref });
+    return ref;
+  }
+  async read(documentId: string) {
+    const d = this.docs.get(documentId);
+    if (!d) throw new Error(`no document ${documentId}`);
+    return d;
+  }
+}
+
+export const allDay = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [{ open: '00:00', close: '24:00' }]]));
+
+export function daysFromNow(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+export const agrees = (): GuestOutcome => ({ kind: 'agreed' });

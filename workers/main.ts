@@ -1,0 +1,69 @@
+// The worker process: every workflow and activity of the folio lifecycle on one task queue.
+// Scale out by running more of these; Temporal spreads the work.
+import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString, type LogLevel } from '@temporalio/worker';
+import { connectClient } from '../temporal/client';
+import { dataConverter } from '../temporal/data-converter';
+import { loadConfig } from '../config';
+import { logger } from '../config/logger';
+import { Store } from '../adapters/mongo/store';
+import { GridFsDocumentStore } from '../adapters/mongo/documents';
+import { Mailer } from '../adapters/email/mailer';
+import { createExtractor } from '../adapters/extraction';
+import { TwilioTelephony } from '../adapters/telephony/twilio';
+import { createLifecycleActivities } from '../activities/lifecycle';
+import { createEmailActivities } from '../activities/email';
+import { createExtractionActivities } from '../activities/extraction';
+import { createTelephonyActivities } from '../activities/telephony';
+import { createDeliveryActivities } from '../activities/delivery';
+import type { AllActivities } from '../workflows/activity-types';
+
+async function main() {
+  const config = loadConfig();
+  Runtime.install({
+    // the SDK logs through our one logger
+    logger: new DefaultLogger('INFO', ({ level, message, meta }) => logger[pinoLevel(level)](meta ?? {}, message)),
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) },
+      // the SDK's worker metrics (task latencies, slots, polls) for Prometheus
+      metrics: { prometheus: { bindAddress: `127.0.0.1:${config.METRICS_PORT}` } },
+    },
+  });
+  const store = await Store.connect(config.MONGODB_URI, config.MONGODB_DB);
+  await store.ensureIndexes();
+  const temporal = await connectClient(config);
+  const documents = new GridFsDocumentStore(store.db);
+
+  const activities: AllActivities = {
+    ...createLifecycleActivities({ config, store, temporal }),
+    ...createTelephonyActivities({ config, store, telephony: new TwilioTelephony(config), logger }),
+    ...createEmailActivities({ config, store, mailer: new Mailer(config) }),
+    ...createExtractionActivities({ extractor: createExtractor(config), documents }),
+    ...createDeliveryActivities({ config, store }),
+  };
+
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    workflowsPath: require.resolve('../workflows'),
+    activities,
+    dataConverter: dataConverter(config),
+    shutdownGraceTime: '20s',
+  });
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS, metrics: config.METRICS_PORT }, 'worker started');
+  // Worker.run() drains on SIGINT/SIGTERM by itself (the Runtime's default shutdown signals)
+  await worker.run();
+  await connection.close();
+  await store.close();
+  logger.info('worker stopped');
+}
+
+function pinoLevel(level: LogLevel): 'trace' | 'debug' | 'info' | 'warn' | 'error' {
+  return level.toLowerCase() as 'trace' | 'debug' | 'info' | 'warn' | 'error';
+}
+
+main().catch((err) => {
+  logger.fatal({ err }, 'worker failed');
+  process.exit(1);
+});
