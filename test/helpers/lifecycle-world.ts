@@ -49,6 +49,10 @@ export class LifecycleWorld {
   readonly scripts = new Map<string, CallScript[]>();
   readonly emailScripts = new Map<string, 'accept' | 'reject'>();
   readonly documents = new MemoryDocuments();
+  /** Optional hotel behaviour for calls not scripted in `scripts` (benchmarks draw it from a population). */
+  behaviour?: (input: CallInput, callNumber: number) => CallScript;
+  /** Called after each email is "sent" (benchmarks schedule the hotel's reply from here). */
+  onEmail?: (input: EmailRequestInput) => void;
   private worker?: Worker;
   private running?: Promise<void>;
 
@@ -182,8 +186,8 @@ export class LifecycleWorld {
         if (existing) return { callSid: existing.callSid };
         const callSid = `CA${randomUUID().replace(/-/g, '')}`;
         world.calls.push({ input, callSid });
-        const list = world.scripts.get(input.hotel.hotelId) ?? [{ line: 'no-answer' }];
-        const script = list.length > 1 ? list.shift()! : list[0];
+        const list = world.scripts.get(input.hotel.hotelId);
+        const script: CallScript = list ? (list.length > 1 ? list.shift()! : list[0]) : (world.behaviour?.(input, world.callsTo(input.hotel.hotelId).length) ?? { line: 'no-answer' });
         await status(input.callId, callSid, 'initiated');
         await status(input.callId, callSid, 'ringing');
         if (script.line === 'busy' || script.line === 'no-answer' || script.line === 'failed') {
@@ -231,6 +235,7 @@ export class LifecycleWorld {
     return {
       async sendEmailRequest(input) {
         world.emails.push(input);
+        world.onEmail?.(input);
         if (world.emailScripts.get(input.hotel.hotelId) === 'reject') return { emailId: input.emailId, rejected: '550 mailbox unavailable' };
         return { emailId: input.emailId, messageId: `<${input.emailId}@folio.test>`, to: input.hotel.emails[0] };
       },
