@@ -1,0 +1,77 @@
+// The HTTP surface: health, metrics, docs, vendor webhooks (signature-checked, own body parsing), the Web UI
+// codec endpoint (operator key) and the keyed /v1 API. Built from its dependencies so tests run the real app.
+import express from 'express';
+import { randomUUID } from 'node:crypto';
+import type { PayloadCodec } from '@temporalio/common';
+import type { DocumentStore } from '../domain/ports';
+import { codecFromConfig } from '../temporal/codec';
+import { createCodecRouter } from '../temporal/codec-server';
+import { createMetrics, type ApiMetrics } from '../observability/metrics';
+import type { ApiDeps } from './deps';
+import { ApiKeys, authenticate } from './auth';
+import { errorHandler, unknownRoute } from './errors';
+import { perKeyRateLimit } from './rate-limit';
+import { createFoliosRouter } from './routes/folios';
+import { createHotelsRouter } from './routes/hotels';
+import { createHealthRouter } from './routes/health';
+import { createDocsRouter } from './routes/docs';
+import { createTwilioWebhookRouter } from './webhooks/twilio';
+
+export const JSON_BODY_LIMIT = '256kb';
+/** Local setting until config/index.ts has RATE_LIMIT_PER_MINUTE. */
+export const rateLimitFromEnv = (env = process.env) => {
+  const n = Number(env.RATE_LIMIT_PER_MINUTE ?? 600);
+  return Number.isInteger(n) && n > 0 ? n : 600;
+};
+
+export interface AppOptions {
+  documents?: DocumentStore;
+  keys?: ApiKeys;
+  codec?: PayloadCodec;
+  metrics?: ApiMetrics;
+  /** Requests per key per minute. */
+  rateLimitPerMinute?: number;
+}
+
+export function createApp(deps: ApiDeps & AppOptions): express.Express {
+  const app = express();
+  const keys = deps.keys ?? new ApiKeys(deps.store.db);
+  const metrics = deps.metrics ?? createMetrics(deps.store);
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  // A correlation id on every request and log line (kept from the caller when it looks like one).
+  app.use((req, res, next) => {
+    const given = req.get('x-request-id');
+    const requestId = given && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader('X-Request-Id', requestId);
+    const start = Date.now();
+    res.on('finish', () => {
+      deps.logger.debug({ requestId, method: req.method, route: req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : undefined, status: res.statusCode, ms: Date.now() - start }, 'request');
+    });
+    next();
+  });
+  app.use(metrics.httpMiddleware);
+
+  app.get('/metrics', metrics.handler);
+  app.use('/health', createHealthRouter(deps));
+  app.use('/', createDocsRouter());
+
+  // Vendors sign their requests: no API key, and they parse their own bodies (signatures need them raw).
+  app.use('/v1/webhooks/twilio', createTwilioWebhookRouter(deps));
+
+  app.use('/codec', createCodecRouter({ codec: deps.codec ?? codecFromConfig(deps.config), keys, corsOrigin: deps.config.CODEC_CORS_ORIGIN }));
+
+  const v1 = express.Router();
+  v1.use(authenticate(keys));
+  v1.use(perKeyRateLimit({ limit: deps.rateLimitPerMinute ?? rateLimitFromEnv() }));
+  v1.use(express.json({ limit: JSON_BODY_LIMIT }));
+  v1.use('/folios', createFoliosRouter(deps));
+  v1.use('/hotels', createHotelsRouter(deps));
+  app.use('/v1', v1);
+
+  app.use(unknownRoute);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,73 @@
+// One error shape for every 4xx/5xx: { error: { code, message, details: [{ field, problem }] } }.
+// Bad input is always a 4xx naming the field; only our own faults are 5xx.
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { z } from 'zod';
+import type { Logger } from '../config/logger';
+
+export interface ErrorDetail {
+  field: string;
+  problem: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`);
+export const forbidden = (why: string) => new ApiError(403, 'forbidden', why);
+
+export function zodDetails(error: z.ZodError, root = 'body'): ErrorDetail[] {
+  return error.issues.map((i) => ({ field: [root, ...i.path.map(String)].join('.'), problem: i.message }));
+}
+
+/** Validates with a zod schema; a failure is a 400 whose details name every bad field. */
+export function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'params' = 'body'): z.output<S> {
+  if (where === 'body' && value === undefined) throw new ApiError(400, 'invalid_request', 'a JSON body is required (Content-Type: application/json)', [{ field: 'body', problem: 'missing' }]);
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const details = zodDetails(r.error, where);
+    throw new ApiError(400, 'invalid_request', `invalid ${where}: ${details.map((d) => `${d.field} ${d.problem}`).join('; ')}`, details);
+  }
+  return r.data;
+}
+
+export function errorBody(e: ApiError) {
+  return { error: { code: e.code, message: e.message, details: e.details } };
+}
+
+export const unknownRoute: RequestHandler = (req, _res, next) => {
+  next(new ApiError(404, 'not_found', `no route for ${req.method} ${req.path}`));
+};
+
+interface HttpParserError {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  expose?: boolean;
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    let e: ApiError;
+    const p = err as HttpParserError;
+    if (err instanceof ApiError) e = err;
+    else if (p?.type === 'entity.too.large') e = new ApiError(413, 'payload_too_large', 'the request body is too large', [{ field: 'body', problem: 'too large' }]);
+    else if (p?.type === 'entity.parse.failed') e = new ApiError(400, 'malformed_json', 'the request body is not valid JSON', [{ field: 'body', problem: 'not valid JSON' }]);
+    else if (typeof p?.status === 'number' && p.status >= 400 && p.status < 500 && p.expose) {
+      // body-parser and friends: unsupported charset/encoding, aborted requests, …
+      e = new ApiError(p.status, p.type?.replace(/\W+/g, '_') ?? 'bad_request', (err as Error).message);
+    } else {
+      logger.error({ err, method: req.method, path: req.path, requestId: res.locals.requestId }, 'unhandled API error');
+      e = new ApiError(500, 'internal', 'internal error; see the server log for requestId ' + String(res.locals.requestId ?? ''));
+    }
+    if (res.headersSent) return;
+    res.status(e.status).json(errorBody(e));
+  };
+}

@@ -1,0 +1,137 @@
+// Creating a folio request: validate, resolve the hotel, write the projection (so GET works at once),
+// start the folio workflow. Idempotent on (client, clientReference): the same request again returns the
+// existing folio; a different request under the same reference is a 409.
+import { createHash, randomBytes } from 'node:crypto';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import { FolioStatus, folioWorkflowId, type FolioRequest } from '../domain/model';
+import { FolioRequestInput, HotelConfig } from '../domain/schemas';
+import { isDuplicateKey, type FolioProjection } from '../adapters/mongo/store';
+import { CheckOutDateKey, ClientIdKey, FolioStatusKey, HotelIdKey } from '../workflows/search-attributes';
+import type { ApiDeps } from './deps';
+import type { Principal } from './auth';
+import { ApiError, parse } from './errors';
+import { bounded, isAlreadyStarted } from './workflow-calls';
+import { toFolioView } from './folio-view';
+import type { FolioView } from './contract';
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+/** A ULID: time-ordered, so cursor pages come in creation order. */
+export function newFolioId(now = Date.now()): string {
+  let time = '';
+  for (let t = now, i = 0; i < 10; i++, t = Math.floor(t / 32)) time = CROCKFORD[t % 32] + time;
+  const rand = [...randomBytes(16)].map((b) => CROCKFORD[b % 32]).join('');
+  return time + rand;
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+export const requestHash = (input: FolioRequestInput) => createHash('sha256').update(canonical(input)).digest('hex');
+
+/** A hotel given inline gets a stable id derived from what identifies it, so repeats reuse one record. */
+export function inlineHotelId(h: { country: string; phone: string; name: string }): string {
+  return `h-${createHash('sha256').update(`${h.country}|${h.phone}|${h.name.trim().toLowerCase()}`).digest('hex').slice(0, 16)}`;
+}
+
+async function resolveHotel(deps: ApiDeps, hotel: FolioRequestInput['hotel']): Promise<string> {
+  if ('hotelId' in hotel) {
+    if (!(await deps.store.getHotel(hotel.hotelId))) {
+      throw new ApiError(422, 'unknown_hotel', `hotel "${hotel.hotelId}" is not configured; create it with POST /v1/hotels or give the hotel inline`, [{ field: 'body.hotel.hotelId', problem: 'unknown hotel' }]);
+    }
+    return hotel.hotelId;
+  }
+  const hotelId = inlineHotelId(hotel.inline);
+  if (!(await deps.store.getHotel(hotelId))) {
+    const { email, ...contact } = hotel.inline;
+    await deps.store.upsertHotel(HotelConfig.parse({ ...contact, hotelId, emails: email ? [email] : [] }));
+  }
+  return hotelId;
+}
+
+export interface Created {
+  status: 200 | 202;
+  folio: FolioView;
+}
+
+export async function createFolioRequest(deps: ApiDeps, principal: Principal, body: unknown): Promise<Created> {
+  const input = parse(FolioRequestInput, body);
+  const hash = requestHash(input);
+  const workflowId = folioWorkflowId(principal.clientId, input.clientReference);
+
+  const existing = await deps.store.folios.findOne({ clientId: principal.clientId, clientReference: input.clientReference });
+  if (existing) return repeat(deps, existing, hash);
+
+  const hotelId = await resolveHotel(deps, input.hotel);
+  const { hotel: _hotel, ...rest } = input;
+  const request: FolioRequest = { ...rest, folioId: newFolioId(), clientId: principal.clientId, hotelId, receivedAt: new Date().toISOString() };
+  const now = new Date();
+  const projection: FolioProjection & { requestHash: string } = {
+    _id: request.folioId,
+    workflowId,
+    clientId: principal.clientId,
+    clientReference: input.clientReference,
+    hotelId,
+    status: FolioStatus.WaitingForCheckout,
+    seq: 0,
+    checkOut: input.checkOut,
+    request: request as unknown as Record<string, unknown>,
+    requestHash: hash,
+    createdAt: now,
+    updatedAt: now,
+  };
+  try {
+    await deps.store.folios.insertOne(projection);
+  } catch (e) {
+    if (!isDuplicateKey(e)) throw e;
+    // A concurrent create with the same reference won the race: answer as for a repeat.
+    const winner = await deps.store.folios.findOne({ clientId: principal.clientId, clientReference: input.clientReference });
+    if (!winner) throw e;
+    return repeat(deps, winner, hash);
+  }
+  await startWorkflow(deps, request, workflowId);
+  deps.logger.info({ folioId: request.folioId, workflowId, hotelId, clientId: principal.clientId }, 'folio request accepted');
+  return { status: 202, folio: toFolioView(projection) };
+}
+
+async function repeat(deps: ApiDeps, existing: FolioProjection, hash: string): Promise<Created> {
+  if ((existing as { requestHash?: string }).requestHash !== hash) {
+    throw new ApiError(409, 'reference_conflict', `clientReference "${existing.clientReference}" is already used by a different request (folio ${existing._id})`, [
+      { field: 'body.clientReference', problem: 'already used by a different request' },
+    ]);
+  }
+  // The first attempt may have stored the projection and then failed to reach Temporal: start again (idempotent).
+  if (existing.seq === 0 && existing.request) await startWorkflow(deps, existing.request as unknown as FolioRequest, existing.workflowId);
+  return { status: 200, folio: toFolioView(existing) };
+}
+
+async function startWorkflow(deps: ApiDeps, request: FolioRequest, workflowId: string): Promise<void> {
+  try {
+    await bounded(deps.temporal, 'start folio workflow', () =>
+      deps.temporal.workflow.start('folioWorkflow', {
+        args: [request],
+        workflowId,
+        taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        // Filterable in the Web UI from the first second; the workflow keeps them current afterwards.
+        typedSearchAttributes: [
+          { key: ClientIdKey, value: request.clientId },
+          { key: HotelIdKey, value: request.hotelId },
+          { key: FolioStatusKey, value: FolioStatus.WaitingForCheckout },
+          { key: CheckOutDateKey, value: new Date(`${request.checkOut}T00:00:00Z`) },
+        ],
+      }),
+    );
+  } catch (e) {
+    if (isAlreadyStarted(e)) return;
+    throw e;
+  }
+}

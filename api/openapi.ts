@@ -1,0 +1,164 @@
+// The OpenAPI 3 document, generated from the same zod schemas that validate requests. ROUTES is also what
+// the contract tests walk: every documented route and status is exercised and every body checked.
+import { OpenAPIRegistry, OpenApiGeneratorV3, extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { FolioRequestInput } from '../domain/schemas';
+import * as c from './contract';
+
+extendZodWithOpenApi(z);
+
+export interface ResponseDoc {
+  description: string;
+  schema?: z.ZodType;
+  contentType?: string;
+}
+export interface RouteDoc {
+  method: 'get' | 'post' | 'put';
+  path: string;
+  summary: string;
+  tag: string;
+  security: 'apiKey' | 'operator' | 'none';
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: { schema: z.ZodType; contentType?: string };
+  responses: Record<number, ResponseDoc>;
+}
+
+const json = (description: string, schema: z.ZodType): ResponseDoc => ({ description, schema });
+const err = (description: string): ResponseDoc => ({ description, schema: c.ErrorResponse });
+const E400 = err('invalid input: the body names each field and problem');
+const E401 = err('no API key, or an unknown or revoked one');
+const E403 = err('this key may not do this (operator keys only)');
+const E404 = err('no such folio for this key (another client’s folio is 404 too)');
+const E409 = err('the folio’s workflow refused the action in its current state, or is no longer running');
+const BinaryBody = z.string().openapi({ type: 'string', format: 'binary' });
+
+export const ROUTES: RouteDoc[] = [
+  {
+    method: 'post', path: '/v1/folios', summary: 'Request a folio', tag: 'folios', security: 'apiKey',
+    body: { schema: FolioRequestInput },
+    responses: {
+      202: json('accepted; Location names the new folio', c.FolioView),
+      200: json('the same request was made before: the existing folio', c.FolioView),
+      400: E400, 401: E401,
+      409: err('clientReference already used by a different request'),
+      413: err('body too large'),
+      422: err('the hotel named by hotelId is not configured'),
+      429: err('rate limit for this key exceeded; Retry-After says when to come back'),
+    },
+  },
+  {
+    method: 'post', path: '/v1/folios/batch', summary: 'Request many folios; each item succeeds or fails on its own', tag: 'folios', security: 'apiKey',
+    body: { schema: z.object({ requests: z.array(FolioRequestInput).min(1).max(100) }) },
+    responses: { 200: json('one result per item, in order', c.BatchCreateResponse), 400: E400, 401: E401 },
+  },
+  {
+    method: 'get', path: '/v1/folios', summary: 'List folios (filters, cursor pagination)', tag: 'folios', security: 'apiKey', query: c.ListFoliosQuery,
+    responses: { 200: json('a page of folios', c.FolioList), 400: E400, 401: E401, 403: err('a client key asked for another client') },
+  },
+  {
+    method: 'get', path: '/v1/folios/{id}', summary: 'Get one folio (projection; ?live=true adds the workflow’s own state)', tag: 'folios', security: 'apiKey',
+    params: c.FolioIdParams, query: c.GetFolioQuery,
+    responses: { 200: json('the folio', c.FolioView), 400: E400, 401: E401, 404: E404 },
+  },
+  {
+    method: 'get', path: '/v1/folios/{id}/events', summary: 'The folio’s event timeline', tag: 'folios', security: 'apiKey',
+    params: c.FolioIdParams, query: c.TimelineQuery,
+    responses: { 200: json('events in order', c.Timeline), 404: E404 },
+  },
+  {
+    method: 'get', path: '/v1/folios/{id}/document', summary: 'Download the folio document', tag: 'folios', security: 'apiKey', params: c.FolioIdParams,
+    responses: { 200: { description: 'the document bytes', contentType: 'application/pdf' }, 404: err('no such folio, or no document yet') },
+  },
+  {
+    method: 'post', path: '/v1/folios/{id}/cancel', summary: 'Cancel (the owning client or an operator)', tag: 'actions', security: 'apiKey',
+    params: c.FolioIdParams, body: { schema: c.OperatorNote },
+    responses: { 202: json('the workflow was signalled', c.ActionAccepted), 404: E404, 409: E409 },
+  },
+  {
+    method: 'post', path: '/v1/folios/{id}/retry', summary: 'Retry now', tag: 'actions', security: 'operator',
+    params: c.FolioIdParams, body: { schema: c.OperatorNote },
+    responses: { 202: json('the workflow was signalled', c.ActionAccepted), 403: E403, 404: E404 },
+  },
+  {
+    method: 'put', path: '/v1/folios/{id}/callback', summary: 'Set or move the callback', tag: 'actions', security: 'operator',
+    params: c.FolioIdParams, body: { schema: c.SetCallbackBody },
+    responses: { 200: json('the callback time the workflow set', c.CallbackSet), 400: E400, 403: E403, 404: E404, 409: E409 },
+  },
+  {
+    method: 'post', path: '/v1/folios/{id}/review', summary: 'Approve or reject the extraction', tag: 'actions', security: 'operator',
+    params: c.FolioIdParams, body: { schema: c.ReviewBody },
+    responses: { 200: json('the folio’s status after the decision', c.ActionResult), 400: E400, 403: E403, 409: E409 },
+  },
+  {
+    method: 'post', path: '/v1/folios/{id}/document', summary: 'Upload the folio document by hand', tag: 'actions', security: 'operator',
+    params: c.FolioIdParams, query: c.UploadQuery, body: { schema: BinaryBody, contentType: 'application/pdf' },
+    responses: { 200: json('stored and handed to the workflow', c.UploadResult), 403: E403, 404: E404, 415: err('no document in the body') },
+  },
+  {
+    method: 'get', path: '/v1/hotels', summary: 'List hotels', tag: 'hotels', security: 'apiKey', query: c.ListHotelsQuery,
+    responses: { 200: json('a page of hotels', c.HotelList), 401: E401 },
+  },
+  {
+    method: 'post', path: '/v1/hotels', summary: 'Configure a hotel', tag: 'hotels', security: 'operator', body: { schema: c.HotelCreate },
+    responses: { 201: json('created', c.HotelView), 400: E400, 403: E403, 409: err('a hotel with this id exists') },
+  },
+  {
+    method: 'get', path: '/v1/hotels/{hotelId}', summary: 'Get a hotel', tag: 'hotels', security: 'apiKey', params: c.HotelIdParams,
+    responses: { 200: json('the hotel', c.HotelView), 404: err('no such hotel') },
+  },
+  {
+    method: 'put', path: '/v1/hotels/{hotelId}', summary: 'Replace a hotel’s configuration (reaches its running dispatcher)', tag: 'hotels', security: 'operator',
+    params: c.HotelIdParams, body: { schema: c.HotelReplace },
+    responses: { 200: json('the stored hotel', c.HotelView), 400: E400, 404: err('no such hotel') },
+  },
+  {
+    method: 'get', path: '/health/live', summary: 'Liveness', tag: 'health', security: 'none',
+    responses: { 200: json('the process answers', c.Liveness) },
+  },
+  {
+    method: 'get', path: '/health/ready', summary: 'Readiness: Temporal and MongoDB, reported separately', tag: 'health', security: 'none',
+    responses: { 200: json('both reachable', c.Readiness), 503: json('at least one is not reachable', c.Readiness) },
+  },
+  {
+    method: 'post', path: '/codec/decode', summary: 'Temporal Web UI codec: decrypt payloads (operator key)', tag: 'codec', security: 'operator',
+    body: { schema: c.CodecPayloads },
+    responses: { 200: json('decoded payloads', c.CodecPayloads), 400: E400, 401: E401, 403: err('not an operator key, or an origin other than the Web UI') },
+  },
+  {
+    method: 'post', path: '/codec/encode', summary: 'Temporal Web UI codec: encrypt payloads (operator key)', tag: 'codec', security: 'operator',
+    body: { schema: c.CodecPayloads },
+    responses: { 200: json('encoded payloads', c.CodecPayloads), 401: E401 },
+  },
+];
+
+export function buildOpenApi(routes: RouteDoc[] = ROUTES, serverUrl = '/') {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'An API key from scripts/keys.ts; operator keys may do everything' });
+  for (const r of routes) {
+    registry.registerPath({
+      method: r.method,
+      path: r.path,
+      summary: r.summary,
+      tags: [r.tag],
+      security: r.security === 'none' ? [] : [{ apiKey: [] }],
+      description: r.security === 'operator' ? 'Needs an operator key. ' : undefined,
+      request: {
+        ...(r.params && { params: r.params }),
+        ...(r.query && { query: r.query }),
+        ...(r.body && { body: { content: { [r.body.contentType ?? 'application/json']: { schema: r.body.schema } } } }),
+      },
+      responses: Object.fromEntries(
+        Object.entries(r.responses).map(([status, d]) => [
+          status,
+          { description: d.description, ...(d.schema ? { content: { [d.contentType ?? 'application/json']: { schema: d.schema } } } : d.contentType ? { content: { [d.contentType]: { schema: BinaryBody } } } : {}) },
+        ]),
+      ),
+    });
+  }
+  return new OpenApiGeneratorV3(registry.definitions).generateDocument({
+    openapi: '3.0.3',
+    info: { title: 'Folio retrieval API', version: '1', description: 'Request hotel folios, follow them, act on them. Errors: { error: { code, message, details: [{ field, problem }] } }. 503/504 mean Temporal or a workflow did not answer in time: retry.' },
+    servers: [{ url: serverUrl }],
+  });
+}

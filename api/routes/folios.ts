@@ -1,0 +1,164 @@
+// /v1/folios: create (one or many), read from the projections, timeline, document, operator actions.
+// A client sees only its own folios (another client's is 404); operators see all.
+import express, { type Router, type Response } from 'express';
+import type { Filter } from 'mongodb';
+import { FolioStatus } from '../../domain/model';
+import type { DocumentStore } from '../../domain/ports';
+import type { FolioProjection } from '../../adapters/mongo/store';
+import { cancelSignal, folioStateQuery, retryNowSignal, reviewDecisionUpdate, setCallbackUpdate, uploadDocumentUpdate } from '../../workflows/definitions';
+import type { ApiDeps } from '../deps';
+import { principalOf, requireOperator, type Principal } from '../auth';
+import { ApiError, errorBody, notFound, parse } from '../errors';
+import { BatchCreateRequest, decodeCursor, encodeCursor, FolioIdParams, GetFolioQuery, ListFoliosQuery, OperatorNote, ReviewBody, SetCallbackBody, TimelineQuery, UploadQuery, type FolioView } from '../contract';
+import { createFolioRequest } from '../folio-requests';
+import { toFolioView } from '../folio-view';
+import { queryFolio, signalFolio, updateFolio } from '../workflow-calls';
+
+export const UPLOAD_LIMIT = '20mb';
+const NEEDS_ATTENTION = [FolioStatus.NeedsAttention, FolioStatus.NeedsReview];
+
+export function createFoliosRouter(deps: ApiDeps & { documents?: DocumentStore }): Router {
+  const router = express.Router();
+  const by = (p: Principal) => `${p.role}:${p.clientId}:${p.keyId}`;
+
+  /** The folio if this key may see it; otherwise 404 (never a hint that it exists). */
+  async function visibleFolio(res: Response, id: unknown): Promise<FolioProjection> {
+    const { id: folioId } = parse(FolioIdParams, { id }, 'params');
+    const p = principalOf(res);
+    const folio = await deps.store.folios.findOne(p.role === 'operator' ? { _id: folioId } : { _id: folioId, clientId: p.clientId });
+    if (!folio) throw notFound(`folio ${folioId}`);
+    return folio;
+  }
+
+  router.post('/', async (req, res) => {
+    const { status, folio } = await createFolioRequest(deps, principalOf(res), req.body);
+    res.status(status).location(`/v1/folios/${folio.folioId}`).json(folio);
+  });
+
+  router.post('/batch', async (req, res) => {
+    const { requests } = parse(BatchCreateRequest, req.body);
+    const principal = principalOf(res);
+    const results = [];
+    // One at a time: each item is independent, and the order of results matches the request.
+    for (const [index, item] of requests.entries()) {
+      try {
+        const { status, folio } = await createFolioRequest(deps, principal, item);
+        results.push({ index, status, folio });
+      } catch (e) {
+        if (!(e instanceof ApiError) || e.status >= 500) throw e;
+        results.push({ index, status: e.status, error: errorBody(e).error });
+      }
+    }
+    res.status(200).json({ results });
+  });
+
+  router.get('/', async (req, res) => {
+    const q = parse(ListFoliosQuery, req.query, 'query');
+    const p = principalOf(res);
+    const filter: Filter<FolioProjection> = {};
+    if (p.role !== 'operator') {
+      if (q.clientId && q.clientId !== p.clientId) throw new ApiError(403, 'forbidden', 'query.clientId: a client key lists only its own folios', [{ field: 'query.clientId', problem: 'operators only' }]);
+      filter.clientId = p.clientId;
+    } else if (q.clientId) filter.clientId = q.clientId;
+    if (q.status) filter.status = q.status;
+    if (q.hotelId) filter.hotelId = q.hotelId;
+    if (q.clientReference) filter.clientReference = q.clientReference;
+    if (q.checkOutFrom || q.checkOutTo) filter.checkOut = { ...(q.checkOutFrom && { $gte: q.checkOutFrom }), ...(q.checkOutTo && { $lte: q.checkOutTo }) };
+    // Needs attention: a status that waits for a person, or an attention note the workflow set.
+    if (q.needsAttention === true) filter.$or = [{ status: { $in: NEEDS_ATTENTION } }, { attention: { $type: 'string' } }];
+    if (q.needsAttention === false) filter.$and = [{ status: { $nin: NEEDS_ATTENTION } }, { attention: null }];
+    const after = decodeCursor(q.cursor);
+    if (after) filter._id = { $gt: after };
+    const page = await deps.store.folios.find(filter).sort({ _id: 1 }).limit(q.limit + 1).toArray();
+    const items = page.slice(0, q.limit);
+    res.json({ items: items.map(toFolioView), nextCursor: page.length > q.limit ? encodeCursor(items.at(-1)!._id) : null });
+  });
+
+  router.get('/:id', async (req, res) => {
+    const q = parse(GetFolioQuery, req.query, 'query');
+    const folio = await visibleFolio(res, req.params.id);
+    const view: FolioView = toFolioView(folio);
+    if (q.live) {
+      try {
+        view.live = (await queryFolio(deps.temporal, folio.workflowId, folioStateQuery)) as unknown as Record<string, unknown>;
+      } catch (e) {
+        // The projection is still a valid answer; say why the live view is missing.
+        view.live = null;
+        view.liveError = e instanceof ApiError ? e.message : 'the workflow could not be queried';
+      }
+    }
+    res.json(view);
+  });
+
+  router.get('/:id/events', async (req, res) => {
+    const q = parse(TimelineQuery, req.query, 'query');
+    const folio = await visibleFolio(res, req.params.id);
+    const events = await deps.store.events
+      .find({ folioId: folio._id, ...(q.afterSeq !== undefined && { seq: { $gt: q.afterSeq } }) })
+      .sort({ seq: 1 })
+      .limit(q.limit)
+      .toArray();
+    res.json({ folioId: folio._id, items: events.map(({ eventId, type, seq, at, data }) => ({ eventId, type, seq, at, ...(data && { data }) })) });
+  });
+
+  router.get('/:id/document', async (req, res) => {
+    const folio = await visibleFolio(res, req.params.id);
+    const ref = folio.document as { documentId?: string } | null | undefined;
+    if (!ref?.documentId) throw notFound(`document of folio ${folio._id}`);
+    if (!deps.documents) throw new ApiError(503, 'documents_unavailable', 'the document store is not configured on this API instance');
+    const { bytes, ref: stored } = await deps.documents.read(ref.documentId);
+    res.setHeader('Content-Type', stored.contentType);
+    res.setHeader('Content-Disposition', `attachment; filename="${(stored.filename ?? `folio-${folio._id}`).replace(/[^\w.-]/g, '_')}"`);
+    res.setHeader('ETag', `"${stored.sha256}"`);
+    res.send(bytes);
+  });
+
+  // ---- actions: every one goes to the workflow as a signal or an update ----
+  router.post('/:id/cancel', async (req, res) => {
+    const folio = await visibleFolio(res, req.params.id);
+    const body = parse(OperatorNote, req.body ?? {});
+    await signalFolio(deps.temporal, folio.workflowId, cancelSignal, { by: by(principalOf(res)), note: body.note });
+    res.status(202).json({ folioId: folio._id, action: 'cancel' });
+  });
+
+  router.post('/:id/retry', requireOperator, async (req, res) => {
+    const folio = await visibleFolio(res, req.params.id);
+    const body = parse(OperatorNote, req.body ?? {});
+    await signalFolio(deps.temporal, folio.workflowId, retryNowSignal, { by: by(principalOf(res)), note: body.note });
+    res.status(202).json({ folioId: folio._id, action: 'retry' });
+  });
+
+  router.put('/:id/callback', requireOperator, async (req, res) => {
+    const folio = await visibleFolio(res, req.params.id);
+    const body = parse(SetCallbackBody, req.body);
+    const r = await updateFolio(deps.temporal, folio.workflowId, setCallbackUpdate, { by: by(principalOf(res)), ...body });
+    res.json({ folioId: folio._id, callbackAt: r.callbackAt });
+  });
+
+  router.post('/:id/review', requireOperator, async (req, res) => {
+    const folio = await visibleFolio(res, req.params.id);
+    const body = parse(ReviewBody, req.body);
+    const r = await updateFolio(deps.temporal, folio.workflowId, reviewDecisionUpdate, { by: by(principalOf(res)), ...body });
+    res.json({ folioId: folio._id, status: r.status });
+  });
+
+  router.post('/:id/document', requireOperator, express.raw({ type: ['application/pdf', 'image/*', 'application/octet-stream'], limit: UPLOAD_LIMIT }), async (req, res) => {
+    const folio = await visibleFolio(res, req.params.id);
+    const q = parse(UploadQuery, req.query, 'query');
+    if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
+      throw new ApiError(415, 'unsupported_media_type', 'send the document as the raw body with Content-Type application/pdf, image/* or application/octet-stream', [{ field: 'body', problem: 'missing or not a document' }]);
+    }
+    if (!deps.documents) throw new ApiError(503, 'documents_unavailable', 'the document store is not configured on this API instance');
+    let document;
+    try {
+      document = await deps.documents.save(req.body, { filename: q.filename, source: 'upload' });
+    } catch (e) {
+      // The store refuses what it cannot keep (unknown type, too large): that is the caller's input.
+      throw new ApiError(422, 'document_rejected', `the document was not accepted: ${(e as Error).message}`, [{ field: 'body', problem: (e as Error).message }]);
+    }
+    const r = await updateFolio(deps.temporal, folio.workflowId, uploadDocumentUpdate, { by: by(principalOf(res)), note: q.note, document });
+    res.json({ folioId: folio._id, status: r.status, document });
+  });
+
+  return router;
+}

@@ -1,0 +1,34 @@
+// Liveness (the process answers) and readiness (Temporal and MongoDB reachable, reported separately).
+import express, { type Router } from 'express';
+import type { ApiDeps } from '../deps';
+
+const CHECK_TIMEOUT_MS = 2000;
+
+async function check(fn: () => Promise<unknown>): Promise<{ ok: boolean; latencyMs: number; error?: string }> {
+  const start = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([fn(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS)))]);
+    return { ok: true, latencyMs: Date.now() - start };
+  } catch (e) {
+    return { ok: false, latencyMs: Date.now() - start, error: (e as Error).message.split('\n')[0].slice(0, 200) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function createHealthRouter(deps: ApiDeps): Router {
+  const router = express.Router();
+  router.get('/live', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/ready', async (_req, res) => {
+    const [temporal, mongodb] = await Promise.all([
+      check(() => deps.temporal.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () => deps.temporal.workflowService.getSystemInfo({}))),
+      check(() => deps.store.db.command({ ping: 1 })),
+    ]);
+    const ready = temporal.ok && mongodb.ok;
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unready', temporal, mongodb });
+  });
+  return router;
+}

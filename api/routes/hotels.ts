@@ -1,0 +1,73 @@
+// /v1/hotels: hotel configuration (phone, emails, time zone, business hours, IVR path, channel preference).
+// Any key may read; operators write. A change reaches the hotel's running dispatch workflow as a signal.
+import express, { type Router } from 'express';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { hotelDispatchWorkflowId, hotelSnapshot, type Hotel } from '../../domain/model';
+import { HotelConfig } from '../../domain/schemas';
+import { hotelUpdatedSignal } from '../../workflows/definitions';
+import type { ApiDeps } from '../deps';
+import { requireOperator } from '../auth';
+import { ApiError, notFound, parse } from '../errors';
+import { decodeCursor, encodeCursor, HotelCreate, HotelIdParams, HotelReplace, ListHotelsQuery } from '../contract';
+import { bounded } from '../workflow-calls';
+
+type HotelDoc = Hotel & { _id: string; updatedAt?: Date };
+const view = ({ _id, updatedAt, ...hotel }: HotelDoc) => ({ ...hotel, updatedAt: updatedAt ? updatedAt.toISOString() : null });
+
+export function createHotelsRouter(deps: ApiDeps): Router {
+  const router = express.Router();
+
+  async function notifyDispatcher(hotel: Hotel): Promise<void> {
+    try {
+      await bounded(deps.temporal, 'hotelUpdated', () => deps.temporal.workflow.getHandle(hotelDispatchWorkflowId(hotel.hotelId)).signal(hotelUpdatedSignal, hotelSnapshot(hotel)));
+    } catch (e) {
+      // No dispatcher running for this hotel is fine: the next one starts from the stored configuration.
+      if (e instanceof WorkflowNotFoundError || (e instanceof ApiError && e.code === 'folio_not_active')) return;
+      throw e;
+    }
+  }
+
+  router.get('/', async (req, res) => {
+    const q = parse(ListHotelsQuery, req.query, 'query');
+    const after = decodeCursor(q.cursor);
+    const page = await deps.store.hotels
+      .find(after ? { _id: { $gt: after } } : {})
+      .sort({ _id: 1 })
+      .limit(q.limit + 1)
+      .toArray();
+    const items = page.slice(0, q.limit);
+    res.json({ items: items.map(view), nextCursor: page.length > q.limit ? encodeCursor(items.at(-1)!._id) : null });
+  });
+
+  router.get('/:hotelId', async (req, res) => {
+    const { hotelId } = parse(HotelIdParams, req.params, 'params');
+    const doc = await deps.store.hotels.findOne({ _id: hotelId });
+    if (!doc) throw notFound(`hotel ${hotelId}`);
+    res.json(view(doc));
+  });
+
+  router.post('/', requireOperator, async (req, res) => {
+    const input = parse(HotelCreate, req.body);
+    if (await deps.store.getHotel(input.hotelId)) throw new ApiError(409, 'hotel_exists', `hotel "${input.hotelId}" exists already; change it with PUT /v1/hotels/${input.hotelId}`, [{ field: 'body.hotelId', problem: 'exists already' }]);
+    const hotel = HotelConfig.parse(input);
+    await deps.store.upsertHotel(hotel);
+    deps.logger.info({ hotelId: hotel.hotelId }, 'hotel created');
+    res.status(201).location(`/v1/hotels/${hotel.hotelId}`).json(view((await deps.store.hotels.findOne({ _id: hotel.hotelId }))!));
+  });
+
+  router.put('/:hotelId', requireOperator, async (req, res) => {
+    const { hotelId } = parse(HotelIdParams, req.params, 'params');
+    const input = parse(HotelReplace, req.body);
+    const existing = await deps.store.getHotel(hotelId);
+    if (!existing) throw notFound(`hotel ${hotelId}`);
+    // Learned statistics stay: they belong to the system, not to the caller.
+    const hotel = parse(HotelConfig, { ...input, hotelId, stats: existing.stats }, 'params');
+    // A full replacement: a field left out (e.g. ivrPath) is removed, not kept from before.
+    await deps.store.hotels.replaceOne({ _id: hotelId }, { ...hotel, updatedAt: new Date() });
+    await notifyDispatcher(hotel);
+    deps.logger.info({ hotelId }, 'hotel updated');
+    res.json(view((await deps.store.hotels.findOne({ _id: hotelId }))!));
+  });
+
+  return router;
+}

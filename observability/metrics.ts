@@ -1,0 +1,96 @@
+// Our Prometheus metrics. Pipeline figures (folios by status, calls by outcome, answer rate, inbox matching,
+// extraction confidence, time to folio) are read from the MongoDB projections at scrape time, cached briefly,
+// so every API replica reports the same numbers and no workflow code has to count. The Temporal SDK's own
+// worker metrics come from the worker processes (see temporalMetricsTelemetry).
+import client, { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { RequestHandler } from 'express';
+import type { Store } from '../adapters/mongo/store';
+import { COLLECTIONS } from '../adapters/mongo/store';
+import { FolioStatus } from '../domain/model';
+
+const CACHE_MS = 10_000;
+const SAMPLE = 500;
+
+export interface ApiMetrics {
+  registry: Registry;
+  httpMiddleware: RequestHandler;
+  handler: RequestHandler;
+}
+
+export function createMetrics(store: Store): ApiMetrics {
+  const registry = new Registry();
+  client.collectDefaultMetrics({ register: registry, prefix: 'folio_api_' });
+
+  const requests = new Counter({ name: 'folio_api_requests_total', help: 'API requests by route and status', labelNames: ['method', 'route', 'status'], registers: [registry] });
+  const duration = new Histogram({ name: 'folio_api_request_duration_seconds', help: 'API request duration', labelNames: ['method', 'route'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10], registers: [registry] });
+
+  const folios = new Gauge({ name: 'folio_folios', help: 'Folios by status (from the projections)', labelNames: ['status'], registers: [registry] });
+  const calls = new Gauge({ name: 'folio_calls', help: 'Calls by disposition (from the call projections)', labelNames: ['disposition'], registers: [registry] });
+  const answerRate = new Gauge({ name: 'folio_call_answer_ratio', help: 'Share of finished calls a person answered (disposition conversation)', registers: [registry] });
+  const inbox = new Gauge({ name: 'folio_inbox_messages', help: 'Inbound email messages: processed, and unmatched awaiting an operator', labelNames: ['result'], registers: [registry] });
+  const confidence = new Histogram({ name: 'folio_extraction_confidence', help: `Lowest field confidence per extracted folio (latest ${SAMPLE})`, buckets: [0.1, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1], registers: [registry] });
+  const timeToFolio = new Histogram({ name: 'folio_time_to_folio_hours', help: `Hours from request to completed folio (latest ${SAMPLE})`, buckets: [1, 4, 12, 24, 48, 72, 120, 168, 336], registers: [registry] });
+  const scrapeErrors = new Counter({ name: 'folio_metrics_collect_errors_total', help: 'Failed reads of the projections while collecting metrics', registers: [registry] });
+
+  let collectedAt = 0;
+  async function collectPipeline(): Promise<void> {
+    if (Date.now() - collectedAt < CACHE_MS) return;
+    collectedAt = Date.now();
+    const byStatus = await store.folios.aggregate<{ _id: string; n: number }>([{ $group: { _id: '$status', n: { $sum: 1 } } }]).toArray();
+    folios.reset();
+    for (const s of Object.values(FolioStatus)) folios.set({ status: s }, 0);
+    for (const r of byStatus) folios.set({ status: String(r._id) }, r.n);
+
+    const byDisposition = await store.calls.aggregate<{ _id: string | null; n: number }>([{ $match: { disposition: { $type: 'string' } } }, { $group: { _id: '$disposition', n: { $sum: 1 } } }]).toArray();
+    calls.reset();
+    let total = 0;
+    let answered = 0;
+    for (const r of byDisposition) {
+      calls.set({ disposition: String(r._id) }, r.n);
+      total += r.n;
+      if (r._id === 'conversation') answered += r.n;
+    }
+    answerRate.set(total ? answered / total : 0);
+
+    inbox.set({ result: 'processed' }, await store.db.collection(COLLECTIONS.processedMessages).countDocuments());
+    inbox.set({ result: 'unmatched' }, await store.db.collection(COLLECTIONS.unmatched).countDocuments());
+
+    confidence.reset();
+    const extracted = await store.folios.find({ 'extracted.confidence': { $exists: true } }, { projection: { 'extracted.confidence': 1 } }).sort({ updatedAt: -1 }).limit(SAMPLE).toArray();
+    for (const f of extracted) {
+      const values = Object.values((f.extracted?.confidence ?? {}) as Record<string, number>).filter((v) => typeof v === 'number');
+      if (values.length) confidence.observe(Math.min(...values));
+    }
+    timeToFolio.reset();
+    const done = await store.folios.find({ status: FolioStatus.Completed }, { projection: { createdAt: 1, updatedAt: 1 } }).sort({ updatedAt: -1 }).limit(SAMPLE).toArray();
+    for (const f of done) timeToFolio.observe((new Date(f.updatedAt).getTime() - new Date(f.createdAt).getTime()) / 3_600_000);
+  }
+
+  const httpMiddleware: RequestHandler = (req, res, next) => {
+    const end = duration.startTimer();
+    res.on('finish', () => {
+      // The matched route pattern, never the raw path: ids would explode the label set.
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      requests.inc({ method: req.method, route, status: String(res.statusCode) });
+      end({ method: req.method, route });
+    });
+    next();
+  };
+
+  const handler: RequestHandler = async (_req, res) => {
+    try {
+      await collectPipeline();
+    } catch {
+      scrapeErrors.inc(); // the HTTP and process metrics are still worth serving
+    }
+    res.setHeader('Content-Type', registry.contentType);
+    res.send(await registry.metrics());
+  };
+
+  return { registry, httpMiddleware, handler };
+}
+
+/** Runtime telemetry for a worker process: the Temporal SDK's metrics on a Prometheus endpoint (METRICS_PORT). */
+export function temporalMetricsTelemetry(host: string, port: number) {
+  return { metrics: { prometheus: { bindAddress: `${host}:${port}` } } };
+}

@@ -1,0 +1,255 @@
+// Contract tests from the OpenAPI document: every documented route and status is exercised through the
+// real app (FerretDB, Temporal dev server, a worker with the real folio workflow), and every JSON body is
+// checked against the documented schema (in test/helpers/api.ts).
+import assert from 'node:assert/strict';
+import { MongoClient } from 'mongodb';
+import { DefaultPayloadConverter } from '@temporalio/common';
+import { logger } from '../../config/logger';
+import { Store } from '../../adapters/mongo/store';
+import { ROUTES, buildOpenApi } from '../../api/openapi';
+import { codecFromConfig } from '../../temporal/codec';
+import { call, folioInput, HOTEL, seen, startApi, undocumented, type ApiHandle } from '../helpers/api';
+import { startTemporal } from '../helpers/stack';
+import { createApp } from '../../api/app';
+import { Client } from '@temporalio/client';
+import { dataConverter } from '../../temporal/data-converter';
+
+const nextWeekday10am = () => {
+  const d = new Date(Date.now() + 3 * 86_400_000);
+  while ([0, 6].includes(d.getUTCDay())) d.setUTCDate(d.getUTCDate() + 1);
+  d.setUTCHours(10, 0, 0, 0);
+  return d.toISOString();
+};
+
+describe('API contract (OpenAPI routes and statuses)', function () {
+  this.timeout(120_000);
+  let api: ApiHandle;
+  let go: (method: string, path: string, opts?: Parameters<typeof call>[3]) => ReturnType<typeof call>;
+
+  before(async () => {
+    api = await startApi({ worker: true, rateLimitPerMinute: 100_000 });
+    go = (m, p, o) => call(api.url, m, p, o);
+  });
+  after(async () => api?.close());
+
+  it('serves the OpenAPI document and the docs page', async () => {
+    const doc = await go('GET', '/openapi.json');
+    assert.equal(doc.status, 200);
+    assert.equal(doc.body.openapi, '3.0.3');
+    assert.deepEqual(Object.keys(doc.body.paths).sort(), [...new Set(ROUTES.map((r) => r.path))].sort());
+    const page = await go('GET', '/docs/');
+    assert.equal(page.status, 200);
+    assert.match(page.body.toString(), /swagger/i);
+  });
+
+  it('health: liveness, readiness, and unready when MongoDB is unreachable', async () => {
+    assert.equal((await go('GET', '/health/live')).status, 200);
+    const ready = await go('GET', '/health/ready');
+    assert.equal(ready.status, 200);
+    assert.equal(ready.body.temporal.ok, true);
+    assert.equal(ready.body.mongodb.ok, true);
+    // A second app whose MongoDB is a closed port: readiness names which part is down.
+    const dead = new MongoClient('mongodb://127.0.0.1:1/', { serverSelectionTimeoutMS: 300 });
+    const env = await startTemporal();
+    const app = createApp({ config: api.config, store: new Store(dead.db('x')), temporal: new Client({ connection: env.connection, dataConverter: dataConverter(api.config) }), logger: logger.child({}, { level: 'silent' }) });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    try {
+      const r = await call(`http://127.0.0.1:${(server.address() as { port: number }).port}`, 'GET', '/health/ready');
+      assert.equal(r.status, 503);
+      assert.equal(r.body.mongodb.ok, false);
+      assert.equal(r.body.temporal.ok, true);
+    } finally {
+      server.close();
+      await dead.close();
+    }
+  });
+
+  it('hotels: create, conflict, read, list, replace, and who may write', async () => {
+    assert.equal((await go('POST', '/v1/hotels', { key: api.keys.operator, body: HOTEL })).status, 201);
+    assert.equal((await go('POST', '/v1/hotels', { key: api.keys.operator, body: HOTEL })).status, 409);
+    const bad = await go('POST', '/v1/hotels', { key: api.keys.operator, body: { ...HOTEL, hotelId: 'x2', timeZone: 'Mars/Base' } });
+    assert.equal(bad.status, 400);
+    assert.ok(bad.body.error.details.some((d: { field: string }) => d.field === 'body.timeZone'));
+    assert.equal((await go('POST', '/v1/hotels', { key: api.keys.a, body: { ...HOTEL, hotelId: 'x3' } })).status, 403);
+    assert.equal((await go('GET', '/v1/hotels', { key: api.keys.a })).status, 200);
+    assert.equal((await go('GET', '/v1/hotels')).status, 401);
+    const one = await go('GET', '/v1/hotels/grand-test', { key: api.keys.a });
+    assert.equal(one.status, 200);
+    assert.equal(one.body.name, HOTEL.name);
+    assert.equal((await go('GET', '/v1/hotels/nope', { key: api.keys.a })).status, 404);
+    const { hotelId: _id, ...replace } = HOTEL;
+    const put = await go('PUT', '/v1/hotels/grand-test', { key: api.keys.operator, body: { ...replace, ivrPath: '1w2', channelPreference: 'email-first' } });
+    assert.equal(put.status, 200);
+    assert.equal(put.body.ivrPath, '1w2');
+    assert.equal((await go('PUT', '/v1/hotels/grand-test', { key: api.keys.operator, body: { ...replace, phone: '12' } })).status, 400);
+    assert.equal((await go('PUT', '/v1/hotels/nope', { key: api.keys.operator, body: replace })).status, 404);
+  });
+
+  let folioId: string;
+  let input: ReturnType<typeof folioInput>;
+
+  it('creates a folio: 202 + Location, idempotent repeat 200, conflicting repeat 409', async () => {
+    input = folioInput();
+    const created = await go('POST', '/v1/folios', { key: api.keys.a, body: input });
+    assert.equal(created.status, 202);
+    folioId = created.body.folioId;
+    assert.equal(created.headers.get('location'), `/v1/folios/${folioId}`);
+    assert.equal(created.body.status, 'WaitingForCheckout');
+    const again = await go('POST', '/v1/folios', { key: api.keys.a, body: input });
+    assert.equal(again.status, 200);
+    assert.equal(again.body.folioId, folioId);
+    const conflict = await go('POST', '/v1/folios', { key: api.keys.a, body: { ...input, confirmationNumber: 'OTHER' } });
+    assert.equal(conflict.status, 409);
+    assert.match(conflict.body.error.message, new RegExp(input.clientReference));
+  });
+
+  it('rejects bad folio input with 4xx naming the field', async () => {
+    const cases: [unknown, number, string][] = [
+      [{ ...folioInput(), checkOut: '2020-01-01', checkIn: '2020-01-05' }, 400, 'body.checkOut'],
+      [{ ...folioInput(), hotel: { hotelId: 'no-such-hotel' } }, 422, 'body.hotel.hotelId'],
+      [{ ...folioInput(), surprise: 1 }, 400, 'body'],
+      [{ ...folioInput(), hotel: { inline: { name: 'X', phone: '555', timeZone: 'Europe/Paris', country: 'FR' } } }, 400, 'body.hotel'],
+    ];
+    for (const [body, status, field] of cases) {
+      const r = await go('POST', '/v1/folios', { key: api.keys.a, body });
+      assert.equal(r.status, status, JSON.stringify(r.body));
+      assert.ok(r.body.error.details.some((d: { field: string }) => d.field.startsWith(field)), JSON.stringify(r.body));
+    }
+    const malformed = await go('POST', '/v1/folios', { key: api.keys.a, raw: '{"clientReference": ' });
+    assert.equal(malformed.status, 400);
+    assert.equal(malformed.body.error.code, 'malformed_json');
+    const huge = await go('POST', '/v1/folios', { key: api.keys.a, body: { ...folioInput(), pad: 'x'.repeat(300_000) } });
+    assert.equal(huge.status, 413);
+    assert.equal((await go('POST', '/v1/folios', { body: folioInput() })).status, 401);
+  });
+
+  it('rate-limits per key with 429', async () => {
+    const limited = await startApi({ rateLimitPerMinute: 2 });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await call(limited.url, 'POST', '/v1/folios', { key: limited.keys.a, body: {} })).status);
+      assert.deepEqual(statuses, [400, 400, 429]);
+      // Another key has its own budget.
+      assert.equal((await call(limited.url, 'POST', '/v1/folios', { key: limited.keys.b, body: {} })).status, 400);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('creates many in one call with per-item results', async () => {
+    const ok = folioInput();
+    const r = await go('POST', '/v1/folios/batch', { key: api.keys.a, body: { requests: [ok, { ...folioInput(), checkIn: 'tomorrow' }, ok, input] } });
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body.results.map((x: { status: number }) => x.status), [202, 400, 200, 200]);
+    assert.equal(r.body.results[3].folio.folioId, folioId);
+    assert.equal((await go('POST', '/v1/folios/batch', { key: api.keys.a, body: { requests: [] } })).status, 400);
+    assert.equal((await go('POST', '/v1/folios/batch', { body: { requests: [ok] } })).status, 401);
+  });
+
+  it('lists with filters and cursor pagination', async () => {
+    const all = [];
+    let cursor: string | null = null;
+    do {
+      const r = await go('GET', `/v1/folios?limit=1${cursor ? `&cursor=${cursor}` : ''}`, { key: api.keys.a });
+      assert.equal(r.status, 200);
+      all.push(...r.body.items);
+      cursor = r.body.nextCursor;
+    } while (cursor);
+    assert.equal(all.length, 2);
+    assert.equal(new Set(all.map((f) => f.folioId)).size, 2);
+    const byRef = await go('GET', `/v1/folios?clientReference=${input.clientReference}&status=WaitingForCheckout&hotelId=grand-test&checkOutFrom=${input.checkOut}&checkOutTo=${input.checkOut}&needsAttention=false`, { key: api.keys.a });
+    assert.deepEqual(byRef.body.items.map((f: { folioId: string }) => f.folioId), [folioId]);
+    assert.equal((await go('GET', '/v1/folios?needsAttention=true', { key: api.keys.a })).body.items.length, 0);
+    assert.equal((await go('GET', '/v1/folios?status=Sleeping', { key: api.keys.a })).status, 400);
+    assert.equal((await go('GET', '/v1/folios?cursor=%%%', { key: api.keys.a })).status, 400);
+    assert.equal((await go('GET', '/v1/folios')).status, 401);
+    assert.equal((await go('GET', '/v1/folios?clientId=client-b', { key: api.keys.a })).status, 403);
+    assert.equal((await go('GET', '/v1/folios?clientId=client-a', { key: api.keys.operator })).body.items.length, 2);
+  });
+
+  it('reads one folio from the projection, live on request, and its timeline', async () => {
+    // The worker's first projection write (seq > 0) shows the workflow is running.
+    const deadline = Date.now() + 30_000;
+    let r;
+    do {
+      r = await go('GET', `/v1/folios/${folioId}`, { key: api.keys.a });
+      if (r.body.freshness.seq > 0) break;
+      await new Promise((res) => setTimeout(res, 200));
+    } while (Date.now() < deadline);
+    assert.equal(r.status, 200);
+    assert.ok(r.body.freshness.seq > 0, 'the workflow never wrote its projection');
+    const live = await go('GET', `/v1/folios/${folioId}?live=true`, { key: api.keys.a });
+    assert.equal(live.status, 200);
+    assert.equal(live.body.live.folioId, folioId);
+    assert.equal((await go('GET', `/v1/folios/${folioId}?live=maybe`, { key: api.keys.a })).status, 400);
+    assert.equal((await go('GET', `/v1/folios/${folioId}`)).status, 401);
+    assert.equal((await go('GET', '/v1/folios/01NOSUCHFOLIO', { key: api.keys.a })).status, 404);
+    const events = await go('GET', `/v1/folios/${folioId}/events`, { key: api.keys.a });
+    assert.equal(events.status, 200);
+    assert.ok(events.body.items.some((e: { type: string }) => e.type === 'FolioRequestAccepted'));
+    assert.equal((await go('GET', '/v1/folios/01NOSUCHFOLIO/events', { key: api.keys.a })).status, 404);
+    assert.equal((await go('GET', `/v1/folios/${folioId}/document`, { key: api.keys.a })).status, 404);
+  });
+
+  it('operator actions reach the workflow; clients may only cancel their own', async () => {
+    assert.equal((await go('POST', `/v1/folios/${folioId}/retry`, { key: api.keys.a, body: {} })).status, 403);
+    assert.equal((await go('POST', '/v1/folios/01NOSUCH/retry', { key: api.keys.operator, body: {} })).status, 404);
+    assert.equal((await go('POST', `/v1/folios/${folioId}/retry`, { key: api.keys.operator, body: { note: 'hotel reopened' } })).status, 202);
+
+    const at = nextWeekday10am();
+    const cb = await go('PUT', `/v1/folios/${folioId}/callback`, { key: api.keys.operator, body: { at, note: 'asked by phone' } });
+    assert.equal(cb.status, 200, JSON.stringify(cb.body));
+    assert.ok(cb.body.callbackAt);
+    assert.equal((await go('PUT', `/v1/folios/${folioId}/callback`, { key: api.keys.operator, body: {} })).status, 400);
+    assert.equal((await go('PUT', `/v1/folios/${folioId}/callback`, { key: api.keys.a, body: { at } })).status, 403);
+    assert.equal((await go('PUT', '/v1/folios/01NOSUCH/callback', { key: api.keys.operator, body: { at } })).status, 404);
+
+    const review = await go('POST', `/v1/folios/${folioId}/review`, { key: api.keys.operator, body: { approve: true } });
+    assert.equal(review.status, 409);
+    assert.match(review.body.error.message, /not waiting for review/);
+    assert.equal((await go('POST', `/v1/folios/${folioId}/review`, { key: api.keys.operator, body: { approve: 'yes' } })).status, 400);
+    assert.equal((await go('POST', `/v1/folios/${folioId}/review`, { key: api.keys.a, body: { approve: true } })).status, 403);
+
+    assert.equal((await go('POST', `/v1/folios/${folioId}/document`, { key: api.keys.a, raw: Buffer.from('%PDF-1.4'), contentType: 'application/pdf' })).status, 403);
+    assert.equal((await go('POST', '/v1/folios/01NOSUCH/document', { key: api.keys.operator, raw: Buffer.from('%PDF-1.4'), contentType: 'application/pdf' })).status, 404);
+    assert.equal((await go('POST', `/v1/folios/${folioId}/document`, { key: api.keys.operator, raw: '{}', contentType: 'application/json' })).status, 415);
+
+    assert.equal((await go('POST', '/v1/folios/01NOSUCH/cancel', { key: api.keys.a, body: {} })).status, 404);
+    assert.equal((await go('POST', `/v1/folios/${folioId}/cancel`, { key: api.keys.a, body: { note: 'guest paid directly' } })).status, 202);
+    await api.temporal.workflow.getHandle(`folio:client-a:${input.clientReference}`).result();
+    const late = await go('POST', `/v1/folios/${folioId}/cancel`, { key: api.keys.a, body: {} });
+    assert.equal(late.status, 409);
+    assert.equal((await go('PUT', `/v1/folios/${folioId}/callback`, { key: api.keys.operator, body: { at } })).status, 409);
+  });
+
+  it('codec endpoint in the Web UI format, operator key only', async () => {
+    const codec = codecFromConfig(api.config);
+    const [enc] = await codec.encode([new DefaultPayloadConverter().toPayload({ guest: 'Ada Lovelace' })]);
+    const payloads = { payloads: [{ metadata: Object.fromEntries(Object.entries(enc.metadata!).map(([k, v]) => [k, Buffer.from(v!).toString('base64')])), data: Buffer.from(enc.data!).toString('base64') }] };
+    const dec = await go('POST', '/codec/decode', { key: api.keys.operator, body: payloads, headers: { origin: 'http://127.0.0.1:8233', 'x-namespace': 'default' } });
+    assert.equal(dec.status, 200);
+    assert.equal(dec.headers.get('access-control-allow-origin'), 'http://127.0.0.1:8233');
+    assert.deepEqual(JSON.parse(Buffer.from(dec.body.payloads[0].data, 'base64').toString()), { guest: 'Ada Lovelace' });
+    assert.equal((await go('POST', '/codec/decode', { key: api.keys.a, body: payloads })).status, 403);
+    assert.equal((await go('POST', '/codec/decode', { body: payloads })).status, 401);
+    assert.equal((await go('POST', '/codec/decode', { key: api.keys.operator, body: payloads, headers: { origin: 'http://evil.example' } })).status, 403);
+    assert.equal((await go('POST', '/codec/decode', { key: api.keys.operator, body: { payloads: [{ data: 'not base64!' }] } })).status, 400);
+    const encoded = await go('POST', '/codec/encode', { key: api.keys.operator, body: { payloads: [{ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"x"').toString('base64') }] } });
+    assert.equal(encoded.status, 200);
+    assert.equal(Buffer.from(encoded.body.payloads[0].metadata.encoding, 'base64').toString(), 'binary/encrypted');
+    assert.equal((await go('POST', '/codec/encode', { body: payloads })).status, 401);
+  });
+
+  it('covered every documented route and status, and answered nothing undocumented', () => {
+    const doc = buildOpenApi();
+    const missing: string[] = [];
+    for (const r of ROUTES) {
+      const key = `${r.method.toUpperCase()} ${r.path}`;
+      assert.ok(doc.paths?.[r.path]?.[r.method], `${key} missing from the document`);
+      for (const status of Object.keys(r.responses).map(Number)) if (!seen.get(key)?.has(status)) missing.push(`${key} → ${status}`);
+    }
+    assert.deepEqual(undocumented, [], 'statuses the document does not list');
+    assert.deepEqual(missing, [], 'documented but never exercised');
+  });
+});
