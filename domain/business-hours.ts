@@ -185,19 +185,24 @@ export function isBusinessDay(s: Schedule, date: LocalDate): boolean {
   return (s.businessHours[weekdayKey(date)]?.length ?? 0) > 0 && !s.closedDates.includes(formatLocalDate(date));
 }
 
-/** Adds n business days (days with any opening span, not in closedDates), landing at the same local time. For SLA deadlines. */
+/**
+ * Adds n business days (days with any opening span, not in closedDates), landing at the same local time. For SLA deadlines.
+ * A hotel with no opening hours at all counts calendar days (less closed dates), so a deadline still exists.
+ */
 export function addBusinessDays(s: Schedule, fromMs: number, days: number): number {
   if (!Number.isInteger(days) || days < 0) throw new RangeError(`days must be a non-negative integer, got ${days}`);
   const { date, msOfDay } = localParts(s.timeZone, fromMs);
   if (days === 0) return fromMs;
+  const hasHours = Object.values(s.businessHours).some((spans) => (spans?.length ?? 0) > 0);
+  const counts = (d: LocalDate) => (hasHours ? isBusinessDay(s, d) : !s.closedDates.includes(formatLocalDate(d)));
   let d = date;
   for (let counted = 0, searched = 0; counted < days; ) {
     d = addDays(d, 1);
-    if (isBusinessDay(s, d)) {
+    if (counts(d)) {
       counted++;
       searched = 0;
     } else if (++searched > 366) {
-      throw new RangeError(`no business day within a year after ${formatLocalDate(d)}: the hotel has no opening hours`);
+      throw new RangeError(`no business day within a year after ${formatLocalDate(d)}: check the hotel's closed dates`);
     }
   }
   return localToMs(s.timeZone, d, msOfDay);

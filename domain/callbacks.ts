@@ -21,14 +21,19 @@ const WEEKDAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 /** Turns what the hotel said ("call back tomorrow after 10") or an explicit time into a moment, in the hotel's time zone, clamped into business hours (via nextOpenAt). */
 export function resolveCallback(input: { at?: string; phrase?: string }, nowMs: number, s: Schedule, language?: Language): CallbackResolution {
   if (!Number.isFinite(nowMs)) return { ok: false, error: `nowMs must be a finite epoch-ms number, got ${nowMs}` };
-  let wanted: { atMs: number; reading: string } | { error: string };
+  // Never throws: workflows call this, and a throw there would stall the workflow task instead of reporting.
   try {
-    if (input.at !== undefined && input.at.trim() !== '') wanted = fromIso(input.at.trim(), s.timeZone);
-    else if (input.phrase !== undefined && input.phrase.trim() !== '') wanted = fromPhrase(input.phrase, nowMs, s.timeZone, language);
-    else return { ok: false, error: 'a callback needs either "at" (ISO 8601) or "phrase"' };
+    return resolve(input, nowMs, s, language);
   } catch (e) {
     return { ok: false, error: e instanceof Error ? e.message : String(e) };
   }
+}
+
+function resolve(input: { at?: string; phrase?: string }, nowMs: number, s: Schedule, language?: Language): CallbackResolution {
+  let wanted: { atMs: number; reading: string } | { error: string };
+  if (input.at !== undefined && input.at.trim() !== '') wanted = fromIso(input.at.trim(), s.timeZone);
+  else if (input.phrase !== undefined && input.phrase.trim() !== '') wanted = fromPhrase(input.phrase, nowMs, s.timeZone, language);
+  else return { ok: false, error: 'a callback needs either "at" (ISO 8601) or "phrase"' };
   if ('error' in wanted) return { ok: false, error: wanted.error };
   if (wanted.atMs < nowMs) return { ok: false, error: `${wanted.reading} is in the past (now is ${describe(nowMs, s.timeZone)})` };
 

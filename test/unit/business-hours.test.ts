@@ -193,8 +193,13 @@ describe('business hours', () => {
       assert.throws(() => addBusinessDays(ny, 0, -1), /non-negative integer/);
       assert.throws(() => addBusinessDays(ny, 0, 1.5), /non-negative integer/);
     });
-    it('fails clearly for a hotel with no opening hours', () => {
-      assert.throws(() => addBusinessDays(schedule('UTC', {}), 0, 1), /no business day/);
+    it('counts calendar days (less closed dates) for a hotel with no opening hours, so the SLA still has a deadline', () => {
+      const none = schedule('UTC', { sat: [] }, ['2026-12-06']);
+      assert.equal(addBusinessDays(none, at('2026-12-04T10:00:00Z'), 2), at('2026-12-07T10:00:00Z'));
+    });
+    it('fails clearly when a year of closed dates leaves no business day', () => {
+      const closedYear = Array.from({ length: 400 }, (_, i) => new Date(Date.UTC(2026, 11, 5 + i)).toISOString().slice(0, 10));
+      assert.throws(() => addBusinessDays(schedule('UTC', OFFICE, closedYear), at('2026-12-04T10:00:00Z'), 1), /no business day within a year/);
     });
   });
 

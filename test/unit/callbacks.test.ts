@@ -196,6 +196,13 @@ describe('callbacks', () => {
       const r = ok(resolveCallback({ phrase: 'tomorrow morning' }, NOW, office(BERLIN, ['2026-12-03'])));
       assert.equal(wallOf(r.atMs), '2026-12-04T08:00');
     });
+    it('reports a broken schedule as an error instead of throwing', () => {
+      const broken: Schedule = { timeZone: 'Atlantis/Capital', businessHours: {}, closedDates: [] };
+      assert.match(failed(resolveCallback({ phrase: 'tomorrow' }, NOW, broken)), /unknown time zone "Atlantis\/Capital"/);
+      const badSpan: Schedule = { timeZone: BERLIN, businessHours: { thu: [{ open: '8am', close: '17:00' }] }, closedDates: [] };
+      assert.match(failed(resolveCallback({ phrase: 'tomorrow' }, NOW, badSpan)), /"8am" is not a time of day/);
+      assert.match(failed(resolveCallback({ phrase: 'tomorrow' }, Number.NaN, open24())), /finite/);
+    });
     it('fails clearly when the hotel never opens', () => {
       const closed: Schedule = { timeZone: BERLIN, businessHours: {}, closedDates: [] };
       assert.match(failed(resolveCallback({ phrase: 'tomorrow' }, NOW, closed)), /no business hours within 14 days/);
