@@ -1,0 +1,184 @@
+// Telephony activities of the call workflow: place and steer the Twilio call, keep its recording and
+// analysis, and learn from it (IVR path, answer rates by hour). Every one is safe to retry.
+import { ApplicationFailure } from '@temporalio/activity';
+import { GridFSBucket } from 'mongodb';
+import type { Config } from '../config';
+import { logger as defaultLogger, type Logger } from '../config/logger';
+import type { Store } from '../adapters/mongo/store';
+import { TelephonyConfigError, type TwilioTelephony } from '../adapters/telephony/twilio';
+import type { TelephonyActivities } from '../workflows/activity-types';
+import type { CallDisposition } from '../domain/model';
+import type { Language } from '../domain/schemas';
+import { overflowTwiml, voicemailTwiml, webhookUrl } from '../adapters/telephony/twiml';
+
+export const RECORDINGS_BUCKET = 'recordings';
+const PERSON_ANSWERED: CallDisposition[] = ['conversation', 'dropped', 'overflow'];
+
+export interface TelephonyActivityDeps {
+  config: Config;
+  store: Store;
+  telephony: TwilioTelephony;
+  logger?: Logger;
+  /** Days a recording is kept (default 90); older ones are purged as new ones arrive. */
+  recordingRetentionDays?: number;
+  /** Seconds the hotel's phone may ring (default 30). */
+  ringTimeoutSeconds?: number;
+}
+
+interface StoredContext {
+  language: Language;
+  replyTo: string;
+  hotel: { name: string };
+}
+
+export function createTelephonyActivities(deps: TelephonyActivityDeps): TelephonyActivities {
+  const { config, store, telephony } = deps;
+  const log = deps.logger ?? defaultLogger;
+  const retentionDays = deps.recordingRetentionDays ?? 90;
+
+  async function context(callId: string): Promise<StoredContext> {
+    const doc = await store.calls.findOne({ _id: callId }, { projection: { context: 1 } });
+    if (!doc?.context) throw ApplicationFailure.nonRetryable(`call ${callId} has no projection: placeCall did not run`, 'UnknownCall');
+    return doc.context as StoredContext;
+  }
+
+  async function placeOrFail(p: Parameters<TwilioTelephony['placeCall']>[0]) {
+    try {
+      return await telephony.placeCall(p);
+    } catch (e) {
+      if (e instanceof TelephonyConfigError) throw ApplicationFailure.nonRetryable(e.message, 'ConfigError');
+      throw e;
+    }
+  }
+
+  return {
+    async placeCall(input) {
+      const existing = await store.calls.findOne({ _id: input.callId }, { projection: { callSid: 1 } });
+      if (existing?.callSid) return { callSid: existing.callSid }; // a retry must not place a second call
+      const base = config.PUBLIC_BASE_URL?.replace(/\/+$/, '');
+      if (!base) throw ApplicationFailure.nonRetryable('PUBLIC_BASE_URL is required to place calls (Twilio must reach our webhooks)', 'ConfigError');
+      const hotel = await store.getHotel(input.hotel.hotelId);
+      const ctx = {
+        hotel: input.hotel,
+        guests: input.guests,
+        replyTo: input.replyTo,
+        language: input.hotel.language,
+        country: hotel?.country,
+        ivrPath: input.hotel.ivrPath,
+        overflowSeconds: input.overflowSeconds,
+      };
+      await store.calls.updateOne(
+        { _id: input.callId },
+        {
+          $set: { hotelId: input.hotel.hotelId, folioIds: input.guests.map((g) => g.folioId), status: 'placing', context: ctx, updatedAt: new Date() },
+          $setOnInsert: { startedAt: new Date() },
+        },
+        { upsert: true },
+      );
+      const u = { base, callId: input.callId };
+      const { callSid, status } = await placeOrFail({
+        to: input.hotel.phone,
+        url: webhookUrl(u, 'voice'),
+        statusCallback: webhookUrl(u, 'status'),
+        amdCallback: webhookUrl(u, 'amd'),
+        recordingCallback: webhookUrl(u, 'recording'),
+        ringTimeoutSeconds: deps.ringTimeoutSeconds ?? 30,
+        timeLimitSeconds: input.overflowSeconds + 120,
+      });
+      await store.upsertCall(input.callId, { callSid, status });
+      log.info({ callId: input.callId, callSid, hotelId: input.hotel.hotelId }, 'call placed');
+      return { callSid };
+    },
+
+    async leaveVoicemail({ callId, callSid }) {
+      const ctx = await context(callId);
+      const live = await telephony.updateCall(callSid, { twiml: voicemailTwiml({ language: ctx.language, replyTo: ctx.replyTo, hotelName: ctx.hotel.name }) });
+      if (!live) log.info({ callId, callSid }, 'voicemail not left: the call had already ended');
+      else await store.upsertCall(callId, { status: 'voicemail' });
+    },
+
+    async endCall({ callId, callSid, reason }) {
+      let live: boolean;
+      if (reason === 'overflow') {
+        const ctx = await context(callId);
+        // The wrap-up message plays, then the hang-up closes the media stream and with it the agent.
+        live = await telephony.updateCall(callSid, { twiml: overflowTwiml({ language: ctx.language, replyTo: ctx.replyTo }) });
+      } else {
+        live = await telephony.updateCall(callSid, { status: 'completed' });
+      }
+      log.info({ callId, callSid, reason, live }, live ? 'call ended by us' : 'call was already over');
+    },
+
+    async storeRecording({ callId, recordingSid, recordingUrl, durationSeconds }) {
+      const bucket = new GridFSBucket(store.db, { bucketName: RECORDINGS_BUCKET });
+      const files = store.db.collection(`${RECORDINGS_BUCKET}.files`);
+      let file = await files.findOne({ 'metadata.recordingSid': recordingSid });
+      if (!file) {
+        const { bytes, contentType } = await telephony.downloadRecording(recordingUrl);
+        const expiresAt = new Date(Date.now() + retentionDays * 86_400_000);
+        const upload = bucket.openUploadStream(`${recordingSid}.wav`, { metadata: { callId, recordingSid, durationSeconds, contentType, expiresAt } });
+        await new Promise<void>((resolve, reject) => upload.once('finish', () => resolve()).once('error', reject).end(bytes));
+        file = await files.findOne({ _id: upload.id });
+      }
+      if (!file) throw new Error(`recording ${recordingSid} was not stored`);
+      const meta = file.metadata as { expiresAt: Date };
+      await store.upsertCall(callId, { recording: { fileId: file._id, bucket: RECORDINGS_BUCKET, recordingSid, durationSeconds, size: file.length, expiresAt: meta.expiresAt } });
+      await purgeExpiredRecordings(store, bucket, log);
+    },
+
+    async storeCallAnalysis({ callId, analysis }) {
+      await store.upsertCall(callId, {
+        transcript: { conversationId: analysis.conversationId, summary: analysis.summary ?? null, callSuccessful: analysis.callSuccessful ?? null, turns: analysis.transcript ?? [] },
+      });
+    },
+
+    async learnIvrPath({ hotelId, path }) {
+      if (!/^[0-9*#wW]{1,32}$/.test(path)) throw ApplicationFailure.nonRetryable(`not a DTMF path: ${JSON.stringify(path)}`, 'InvalidIvrPath');
+      const r = await store.hotels.updateOne({ _id: hotelId }, { $set: { ivrPath: path, 'stats.lastSuccessfulIvrPath': path, updatedAt: new Date() } });
+      if (!r.matchedCount) log.warn({ hotelId }, 'IVR path not learned: no such hotel');
+      else log.info({ hotelId, path }, 'IVR path learned');
+    },
+
+    async finishCall({ callId, hotelId, result, startedAtHour }) {
+      // Marked finished once: a retried activity must not count the attempt twice.
+      const first = await store.calls.updateOne(
+        { _id: callId, finishedAt: { $exists: false } } as never,
+        {
+          $set: {
+            hotelId,
+            callSid: result.callSid,
+            status: 'ended',
+            disposition: result.disposition,
+            ...(result.answeredBy ? { answeredBy: result.answeredBy } : {}),
+            outcomes: result.outcomes,
+            durationSeconds: result.durationSeconds,
+            ...(result.ivrPath ? { ivrPath: result.ivrPath } : {}),
+            endedAt: new Date(),
+            finishedAt: new Date(),
+            updatedAt: new Date(),
+          },
+        },
+        { upsert: false },
+      );
+      if (!first.modifiedCount) return;
+      if (startedAtHour === undefined) return;
+      const hour = `stats.callsByHour.${startedAtHour}`;
+      const answered = PERSON_ANSWERED.includes(result.disposition) ? 1 : 0;
+      await store.hotels.updateOne({ _id: hotelId }, { $inc: { [`${hour}.attempts`]: 1, [`${hour}.answered`]: answered } as never, $set: { updatedAt: new Date() } });
+    },
+  };
+}
+
+/** Deletes recordings past their retention date (a few per call, so the cost stays small). */
+export async function purgeExpiredRecordings(store: Store, bucket: GridFSBucket, log: Logger, now = new Date(), limit = 20): Promise<number> {
+  const expired = await store.db
+    .collection(`${RECORDINGS_BUCKET}.files`)
+    .find({ 'metadata.expiresAt': { $lt: now } }, { projection: { _id: 1, 'metadata.callId': 1 } })
+    .limit(limit)
+    .toArray();
+  for (const f of expired) {
+    await bucket.delete(f._id).catch((e: unknown) => log.warn({ err: String(e) }, 'could not delete an expired recording'));
+    await store.calls.updateOne({ _id: (f.metadata as { callId: string }).callId }, { $set: { 'recording.purgedAt': now } as never });
+  }
+  return expired.length;
+}

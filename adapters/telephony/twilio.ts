@@ -1,0 +1,120 @@
+// The Twilio REST adapter: the official client, pointed at api.twilio.com or (sandbox, tests) at a
+// local emulator through TWILIO_API_BASE_URL. Thin on purpose: the TwiML lives in twiml.ts.
+import twilio, { type Twilio } from 'twilio';
+import type { Config } from '../../config';
+
+export interface TwilioSettings {
+  accountSid: string;
+  authToken: string;
+  fromNumber: string;
+  /** e.g. http://127.0.0.1:PORT for the sandbox emulator; unset → api.twilio.com. */
+  apiBaseUrl?: string;
+}
+
+export class TelephonyConfigError extends Error {
+  override name = 'TelephonyConfigError';
+}
+
+export function twilioSettings(config: Config): TwilioSettings {
+  const missing = (['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER'] as const).filter((k) => !config[k]);
+  if (missing.length) throw new TelephonyConfigError(`telephony needs ${missing.join(', ')}`);
+  return {
+    accountSid: config.TWILIO_ACCOUNT_SID!,
+    authToken: config.TWILIO_AUTH_TOKEN!,
+    fromNumber: config.TWILIO_FROM_NUMBER!,
+    apiBaseUrl: config.TWILIO_API_BASE_URL,
+  };
+}
+
+export interface PlaceCallParams {
+  to: string;
+  url: string;
+  statusCallback: string;
+  amdCallback: string;
+  recordingCallback: string;
+  ringTimeoutSeconds: number;
+  timeLimitSeconds: number;
+}
+
+/** Twilio's "Call is not in-progress. Cannot redirect." — the call ended before our update. */
+const CALL_NOT_IN_PROGRESS = 21220;
+
+export class TwilioTelephony {
+  private readonly settingsOrError: TwilioSettings | TelephonyConfigError;
+  private twilioClient?: Twilio;
+
+  /** Takes explicit settings, or the config (missing Twilio variables fail at first use, naming them). */
+  constructor(source: TwilioSettings | Config) {
+    if ('accountSid' in source) this.settingsOrError = source;
+    else {
+      try {
+        this.settingsOrError = twilioSettings(source);
+      } catch (e) {
+        if (!(e instanceof TelephonyConfigError)) throw e;
+        this.settingsOrError = e;
+      }
+    }
+  }
+
+  get settings(): TwilioSettings {
+    if (this.settingsOrError instanceof TelephonyConfigError) throw this.settingsOrError;
+    return this.settingsOrError;
+  }
+
+  get client(): Twilio {
+    if (!this.twilioClient) {
+      const s = this.settings;
+      this.twilioClient = twilio(s.accountSid, s.authToken, { autoRetry: true, maxRetries: 2 });
+      // Every REST domain we use is "api"; pointing it elsewhere is how the emulator is reached.
+      if (s.apiBaseUrl) this.twilioClient.api.baseUrl = s.apiBaseUrl.replace(/\/+$/, '');
+    }
+    return this.twilioClient;
+  }
+
+  async placeCall(p: PlaceCallParams): Promise<{ callSid: string; status: string }> {
+    // No sendDigits here: together with machineDetection it disables answering-machine detection.
+    const call = await this.client.calls.create({
+      to: p.to,
+      from: this.settings.fromNumber,
+      url: p.url,
+      method: 'POST',
+      statusCallback: p.statusCallback,
+      statusCallbackMethod: 'POST',
+      statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+      machineDetection: 'DetectMessageEnd',
+      asyncAmd: 'true',
+      asyncAmdStatusCallback: p.amdCallback,
+      asyncAmdStatusCallbackMethod: 'POST',
+      record: true,
+      recordingStatusCallback: p.recordingCallback,
+      recordingStatusCallbackEvent: ['completed'],
+      timeout: p.ringTimeoutSeconds,
+      timeLimit: p.timeLimitSeconds,
+    });
+    return { callSid: call.sid, status: call.status };
+  }
+
+  /** Replaces what a live call is doing. Returns false when the call is already over. */
+  async updateCall(callSid: string, change: { twiml: string } | { status: 'completed' }): Promise<boolean> {
+    try {
+      await this.client.calls(callSid).update(change);
+      return true;
+    } catch (e) {
+      if ((e as { code?: number }).code === CALL_NOT_IN_PROGRESS) return false;
+      throw e;
+    }
+  }
+
+  async fetchCallStatus(callSid: string): Promise<string> {
+    return (await this.client.calls(callSid).fetch()).status;
+  }
+
+  /** Downloads a recording (WAV) with the account's credentials. RecordingUrl comes without an extension. */
+  async downloadRecording(recordingUrl: string): Promise<{ bytes: Buffer; contentType: string }> {
+    const url = /\.(wav|mp3)$/.test(recordingUrl) ? recordingUrl : `${recordingUrl}.wav`;
+    const auth = Buffer.from(`${this.settings.accountSid}:${this.settings.authToken}`).toString('base64');
+    const res = await fetch(url, { headers: { authorization: `Basic ${auth}` }, signal: AbortSignal.timeout(30_000) });
+    if (!res.ok) throw new Error(`recording download failed: HTTP ${res.status} for ${new URL(url).pathname}`);
+    return { bytes: Buffer.from(await res.arrayBuffer()), contentType: res.headers.get('content-type') ?? 'audio/wav' };
+  }
+}

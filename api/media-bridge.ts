@@ -1,0 +1,169 @@
+// Twilio Media Streams ↔ ElevenLabs Conversational AI. Audio is µ-law 8 kHz both ways, so frames pass
+// through untouched; barge-in clears Twilio's buffer; each client tool call becomes a workflow signal.
+import type { Server, IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import WebSocket, { WebSocketServer, type RawData } from 'ws';
+import type { ApiDeps } from './deps';
+import type { BatchGuest, HotelSnapshot } from '../domain/model';
+import { agentToolSignal, conversationEndedSignal } from '../workflows/definitions';
+import { signalCall } from '../adapters/telephony/signals';
+import { conversationUrl, elevenLabsClient } from '../adapters/telephony/elevenlabs';
+import { dynamicVariables, parseFolioOutcome, RECORD_FOLIO_OUTCOME, ToolCallError } from '../adapters/telephony/agent-tools';
+
+export const MEDIA_STREAM_PATH = '/v1/media-stream';
+
+interface BridgeContext {
+  hotel: HotelSnapshot;
+  guests: BatchGuest[];
+  replyTo: string;
+}
+
+type Json = Record<string, unknown>;
+function parse(data: RawData): Json | undefined {
+  try {
+    const v: unknown = JSON.parse(String(data));
+    return v && typeof v === 'object' ? (v as Json) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function attachMediaBridge(server: Server, deps: ApiDeps): { close(): Promise<void> } {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
+  const eleven = elevenLabsClient(deps.config);
+  // Only our path is upgraded here; other WebSocket endpoints on the same server are left alone.
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (new URL(req.url ?? '/', 'http://x').pathname !== MEDIA_STREAM_PATH) return;
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  };
+  server.on('upgrade', onUpgrade);
+  wss.on('connection', (twilioWs: WebSocket) => bridge(twilioWs, deps, () => conversationUrl(deps.config, eleven)));
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.off('upgrade', onUpgrade);
+        for (const c of wss.clients) c.terminate();
+        wss.close(() => resolve());
+      }),
+  };
+}
+
+function bridge(twilioWs: WebSocket, deps: ApiDeps, agentUrl: () => Promise<string>) {
+  const log = deps.logger;
+  let streamSid: string | undefined;
+  let callId: string | undefined;
+  let conversationId: string | undefined;
+  let agent: WebSocket | undefined;
+  let ended = false;
+
+  const toTwilio = (msg: Json) => {
+    if (twilioWs.readyState === WebSocket.OPEN) twilioWs.send(JSON.stringify({ ...msg, streamSid }));
+  };
+  const toAgent = (msg: Json) => {
+    if (agent?.readyState === WebSocket.OPEN) agent.send(JSON.stringify(msg));
+  };
+  const end = (reason: string) => {
+    if (ended) return;
+    ended = true;
+    if (callId) signalCall(deps.temporal, log, callId, conversationEndedSignal, { conversationId, reason });
+    log.info({ callId, conversationId, reason }, 'conversation ended');
+    if (agent && agent.readyState <= WebSocket.OPEN) agent.close(1000);
+    // Closing our side lets Twilio run past <Connect>; nothing follows it, so the call hangs up.
+    if (twilioWs.readyState <= WebSocket.OPEN) twilioWs.close(1000);
+  };
+
+  async function start(msg: Json) {
+    const start = msg.start as { streamSid?: string; customParameters?: Record<string, string> } | undefined;
+    streamSid = (msg.streamSid as string | undefined) ?? start?.streamSid;
+    callId = start?.customParameters?.callId;
+    if (!callId) {
+      log.warn({ streamSid }, 'media stream without a callId parameter: closing');
+      return twilioWs.close(1008, 'callId parameter required');
+    }
+    const doc = await deps.store.calls.findOne({ _id: callId }, { projection: { context: 1 } });
+    const ctx = doc?.context as BridgeContext | undefined;
+    if (!ctx?.hotel || !ctx.guests) {
+      log.warn({ callId }, 'media stream for an unknown call: closing');
+      return twilioWs.close(1008, 'unknown call');
+    }
+    const url = await agentUrl();
+    if (ended) return;
+    agent = new WebSocket(url);
+    agent.on('open', () => {
+      toAgent({ type: 'conversation_initiation_client_data', dynamic_variables: dynamicVariables({ callId: callId!, ...ctx }) });
+    });
+    agent.on('message', (data) => onAgent(parse(data)));
+    agent.on('close', () => end('agent_closed'));
+    agent.on('error', (err) => {
+      log.error({ callId, err: String(err) }, 'voice agent socket failed');
+      end('agent_error');
+    });
+  }
+
+  function onAgent(msg: Json | undefined) {
+    if (!msg) return;
+    switch (msg.type) {
+      case 'conversation_initiation_metadata':
+        conversationId = (msg.conversation_initiation_metadata_event as { conversation_id?: string } | undefined)?.conversation_id;
+        log.info({ callId, conversationId }, 'voice agent connected');
+        return;
+      case 'audio': {
+        const payload = (msg.audio_event as { audio_base_64?: string } | undefined)?.audio_base_64;
+        if (payload) toTwilio({ event: 'media', media: { payload } });
+        return;
+      }
+      case 'interruption':
+        toTwilio({ event: 'clear' }); // barge-in: drop the agent audio Twilio still holds
+        return;
+      case 'ping': {
+        const ev = msg.ping_event as { event_id?: number } | undefined;
+        toAgent({ type: 'pong', event_id: ev?.event_id });
+        return;
+      }
+      case 'client_tool_call':
+        return onToolCall(msg.client_tool_call as { tool_name?: string; tool_call_id?: string; parameters?: unknown } | undefined);
+      default:
+        return; // transcripts, agent_response, vad scores: the post-call webhook carries what we keep
+    }
+  }
+
+  function onToolCall(call: { tool_name?: string; tool_call_id?: string; parameters?: unknown } | undefined) {
+    const id = call?.tool_call_id;
+    if (!id) return;
+    const reply = (result: string, isError: boolean) => toAgent({ type: 'client_tool_result', tool_call_id: id, result, is_error: isError });
+    if (call.tool_name !== RECORD_FOLIO_OUTCOME) return reply(`unknown tool ${String(call.tool_name)}`, true);
+    try {
+      const parsed = parseFolioOutcome(call.parameters);
+      signalCall(deps.temporal, log, callId!, agentToolSignal, { toolCallId: id, ...parsed });
+      reply('recorded', false);
+    } catch (e) {
+      // Tell the agent what was wrong so it can call again with fixed parameters.
+      if (e instanceof ToolCallError) return reply(`invalid parameters: ${e.message}`, true);
+      throw e;
+    }
+  }
+
+  twilioWs.on('message', (data) => {
+    const msg = parse(data);
+    if (!msg) return;
+    switch (msg.event) {
+      case 'start':
+        start(msg).catch((err: unknown) => {
+          log.error({ callId, err: String(err) }, 'could not connect the voice agent');
+          end('agent_unavailable');
+        });
+        return;
+      case 'media': {
+        const payload = (msg.media as { payload?: string } | undefined)?.payload;
+        if (payload) toAgent({ user_audio_chunk: payload });
+        return;
+      }
+      case 'stop':
+        return end('call_ended');
+      default:
+        return; // connected, mark, dtmf
+    }
+  });
+  twilioWs.on('close', () => end('call_ended'));
+  twilioWs.on('error', (err) => log.warn({ callId, err: String(err) }, 'media stream socket error'));
+}

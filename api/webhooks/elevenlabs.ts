@@ -1,0 +1,88 @@
+// ElevenLabs post-call webhook → postCall signal. The signature is a timestamped HMAC over the raw
+// body (checked by the SDK); a signature seen before, or older than 30 minutes, is refused.
+import express, { type Response } from 'express';
+import { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
+import type { ApiDeps } from '../deps';
+import { postCallSignal, type PostCallMessage } from '../../workflows/definitions';
+import { signalCall } from '../../adapters/telephony/signals';
+
+const TOLERANCE_MS = 30 * 60_000;
+const MAX_TURNS = 300;
+
+function problem(res: Response, status: number, code: string, message: string) {
+  res.status(status).json({ error: { code, message, details: [] } });
+}
+
+/** Signatures already accepted, kept as long as they could still pass the age check. */
+class ReplayGuard {
+  private seen = new Map<string, number>();
+  firstTime(signature: string, now = Date.now()): boolean {
+    for (const [s, at] of this.seen) if (now - at > TOLERANCE_MS) this.seen.delete(s);
+    if (this.seen.has(signature)) return false;
+    this.seen.set(signature, now);
+    return true;
+  }
+}
+
+interface PostCallPayload {
+  type?: string;
+  data?: {
+    conversation_id?: string;
+    transcript?: { role?: string; message?: string | null }[];
+    analysis?: { transcript_summary?: string; call_successful?: string };
+    conversation_initiation_client_data?: { dynamic_variables?: Record<string, unknown> };
+  };
+}
+
+export function toPostCallMessage(p: PostCallPayload): PostCallMessage | undefined {
+  const d = p.data;
+  if (!d?.conversation_id) return undefined;
+  return {
+    conversationId: d.conversation_id,
+    summary: d.analysis?.transcript_summary?.slice(0, 4000),
+    callSuccessful: d.analysis?.call_successful,
+    transcript: (d.transcript ?? [])
+      .filter((t) => t.message)
+      .slice(0, MAX_TURNS)
+      .map((t) => ({ role: String(t.role ?? 'unknown'), message: String(t.message).slice(0, 2000) })),
+  };
+}
+
+export function createElevenLabsWebhookRouter(deps: ApiDeps): express.Router {
+  const router = express.Router();
+  const webhooks = new ElevenLabsClient({ apiKey: deps.config.ELEVENLABS_API_KEY ?? 'unset' }).webhooks;
+  const replay = new ReplayGuard();
+
+  router.post('/post-call', express.raw({ type: () => true, limit: '5mb' }), async (req, res) => {
+    const secret = deps.config.ELEVENLABS_WEBHOOK_SECRET;
+    if (!secret) return problem(res, 503, 'not_configured', 'ElevenLabs webhooks need ELEVENLABS_WEBHOOK_SECRET');
+    const header = req.get('elevenlabs-signature');
+    if (!header) return problem(res, 403, 'forbidden', 'missing ElevenLabs-Signature header');
+    const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+    let event: PostCallPayload;
+    try {
+      event = (await webhooks.constructEvent(raw, header, secret)) as PostCallPayload;
+    } catch (e) {
+      deps.logger.warn({ reason: (e as Error).message }, 'rejected an ElevenLabs webhook');
+      return problem(res, 403, 'forbidden', `ElevenLabs-Signature rejected: ${(e as Error).message}`);
+    }
+    const t = Number(/(?:^|,)t=(\d+)/.exec(header)?.[1]);
+    if (t * 1000 > Date.now() + 5 * 60_000) return problem(res, 403, 'forbidden', 'ElevenLabs-Signature timestamp is in the future');
+    const v0 = /(?:^|,)v0=([0-9a-f]+)/.exec(header)?.[1] ?? header;
+    if (!replay.firstTime(v0)) return problem(res, 403, 'forbidden', 'ElevenLabs-Signature was already used (replay)');
+
+    if (event.type !== 'post_call_transcription') {
+      deps.logger.info({ type: event.type }, 'ElevenLabs webhook of a type we do not use');
+      return res.status(204).end();
+    }
+    const callId = event.data?.conversation_initiation_client_data?.dynamic_variables?.call_id;
+    const message = toPostCallMessage(event);
+    if (typeof callId !== 'string' || !message) {
+      deps.logger.warn({ conversationId: event.data?.conversation_id }, 'post-call webhook without call_id: not one of our calls');
+      return res.status(204).end();
+    }
+    signalCall(deps.temporal, deps.logger, callId, postCallSignal, message);
+    res.status(204).end();
+  });
+  return router;
+}

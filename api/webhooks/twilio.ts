@@ -1,0 +1,171 @@
+// Twilio's webhooks → call-workflow signals, answered at once with the TwiML the call needs next.
+// Signatures are checked against PUBLIC_BASE_URL + path + query, so this works behind a TLS proxy.
+import express, { type Request, type Response, type NextFunction } from 'express';
+import twilio from 'twilio';
+import type { ApiDeps } from '../deps';
+import type { Language } from '../../domain/schemas';
+import { nextIvrAction, DEFAULT_IVR_MAX_STEPS } from '../../domain/ivr';
+import { ivrStepSignal, recordingReadySignal, twilioStatusSignal } from '../../workflows/definitions';
+import { answerTwiml, connectTwiml, hangupTwiml, ivrStepTwiml, type CallUrls } from '../../adapters/telephony/twiml';
+import { DEFAULT_CONSENT_COUNTRIES } from '../../adapters/telephony/messages';
+import { signalCall } from '../../adapters/telephony/signals';
+
+/** AMD results carry no SequenceNumber; one fixed number above any status sequence makes a retried AMD callback a repeat. */
+export const AMD_SEQUENCE = 1_000_000;
+
+export interface TwilioWebhookOptions {
+  /** ISO countries whose hotels hear a recording announcement first. */
+  consentCountries?: readonly string[];
+  maxIvrSteps?: number;
+}
+
+interface CallContext {
+  language: Language;
+  country?: string;
+  ivrPath?: string;
+}
+
+function problem(res: Response, status: number, code: string, message: string) {
+  res.status(status).json({ error: { code, message, details: [] } });
+}
+
+export function publicBase(deps: ApiDeps, req: Request): string {
+  return (deps.config.PUBLIC_BASE_URL ?? `${req.protocol}://${req.get('host')}`).replace(/\/+$/, '');
+}
+
+function verifyTwilio(deps: ApiDeps) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const token = deps.config.TWILIO_AUTH_TOKEN;
+    if (!token) return problem(res, 503, 'not_configured', 'Twilio webhooks need TWILIO_AUTH_TOKEN');
+    const signature = req.get('x-twilio-signature');
+    if (!signature) return problem(res, 403, 'forbidden', 'missing X-Twilio-Signature header');
+    const url = publicBase(deps, req) + req.originalUrl;
+    const params = (req.body ?? {}) as Record<string, string>;
+    if (!twilio.validateRequest(token, signature, url, params)) {
+      deps.logger.warn({ path: req.path }, 'rejected a Twilio webhook with a bad signature');
+      return problem(res, 403, 'forbidden', 'X-Twilio-Signature does not match this request');
+    }
+    next();
+  };
+}
+
+function callIdOf(req: Request, res: Response): string | undefined {
+  const callId = req.query.callId;
+  if (typeof callId === 'string' && callId.length > 0 && callId.length <= 200) return callId;
+  problem(res, 400, 'invalid_request', 'query parameter callId is required');
+  return undefined;
+}
+
+function sendTwiml(res: Response, xml: string) {
+  res.type('text/xml').send(xml);
+}
+
+export function createTwilioWebhookRouter(deps: ApiDeps, opts: TwilioWebhookOptions = {}): express.Router {
+  const router = express.Router();
+  const consent = new Set(opts.consentCountries ?? DEFAULT_CONSENT_COUNTRIES);
+  const maxSteps = opts.maxIvrSteps ?? DEFAULT_IVR_MAX_STEPS;
+  router.use(express.urlencoded({ extended: false, limit: '64kb' }));
+  router.use(verifyTwilio(deps));
+
+  async function context(callId: string): Promise<CallContext | undefined> {
+    const doc = await deps.store.calls.findOne({ _id: callId }, { projection: { context: 1 } });
+    return doc?.context as CallContext | undefined;
+  }
+
+  router.post('/voice', async (req, res) => {
+    const callId = callIdOf(req, res);
+    if (!callId) return;
+    const ctx = await context(callId);
+    if (!ctx) {
+      deps.logger.warn({ callId }, 'voice webhook for an unknown call: hanging up');
+      return sendTwiml(res, hangupTwiml());
+    }
+    const urls: CallUrls = { base: publicBase(deps, req), callId };
+    sendTwiml(res, answerTwiml(urls, { language: ctx.language, ivrPath: ctx.ivrPath, announceRecording: !!ctx.country && consent.has(ctx.country) }));
+  });
+
+  router.post('/status', (req, res) => {
+    const callId = callIdOf(req, res);
+    if (!callId) return;
+    const b = req.body as Record<string, string | undefined>;
+    if (!b.CallSid || !b.CallStatus) return problem(res, 400, 'invalid_request', 'CallSid and CallStatus are required');
+    // SequenceNumber orders callbacks within a call; older formats only carry a Timestamp.
+    const sequence = b.SequenceNumber !== undefined ? Number(b.SequenceNumber) : Date.parse(b.Timestamp ?? '');
+    if (!Number.isFinite(sequence)) return problem(res, 400, 'invalid_request', 'SequenceNumber or Timestamp is required');
+    const duration = b.CallDuration ?? b.Duration;
+    signalCall(deps.temporal, deps.logger, callId, twilioStatusSignal, {
+      callSid: b.CallSid,
+      status: b.CallStatus,
+      answeredBy: b.AnsweredBy || undefined,
+      durationSeconds: duration !== undefined && duration !== '' ? Number(duration) : undefined,
+      sequence,
+    });
+    res.status(204).end();
+  });
+
+  router.post('/amd', (req, res) => {
+    const callId = callIdOf(req, res);
+    if (!callId) return;
+    const b = req.body as Record<string, string | undefined>;
+    if (!b.CallSid || !b.AnsweredBy) return problem(res, 400, 'invalid_request', 'CallSid and AnsweredBy are required');
+    signalCall(deps.temporal, deps.logger, callId, twilioStatusSignal, { callSid: b.CallSid, status: 'in-progress', answeredBy: b.AnsweredBy, sequence: AMD_SEQUENCE });
+    res.status(204).end();
+  });
+
+  router.post('/ivr', async (req, res) => {
+    const callId = callIdOf(req, res);
+    if (!callId) return;
+    const step = Number(req.query.step);
+    const path = typeof req.query.path === 'string' ? req.query.path : '';
+    if (!Number.isInteger(step) || step < 1 || step > 20 || !/^[0-9*#wW]{0,32}$/.test(path)) {
+      return problem(res, 400, 'invalid_request', 'query parameters step (1-20) and path (DTMF) are invalid');
+    }
+    const ctx = await context(callId);
+    if (!ctx) return sendTwiml(res, hangupTwiml());
+    const b = req.body as Record<string, string | undefined>;
+    const heard = (b.SpeechResult ?? '').slice(0, 2000);
+    const urls: CallUrls = { base: publicBase(deps, req), callId };
+    const action = nextIvrAction({ step, heard, language: ctx.language, path, maxSteps: maxSteps });
+    switch (action.kind) {
+      case 'press':
+        signalCall(deps.temporal, deps.logger, callId, ivrStepSignal, { step, digits: action.digit, heard });
+        return sendTwiml(res, ivrStepTwiml(urls, { language: ctx.language, press: action.digit, step: step + 1, path: action.path }));
+      case 'connect':
+        signalCall(deps.temporal, deps.logger, callId, ivrStepSignal, { step, heard, reachedPerson: true });
+        return sendTwiml(res, connectTwiml(urls));
+      case 'listen':
+        signalCall(deps.temporal, deps.logger, callId, ivrStepSignal, { step, heard });
+        return sendTwiml(res, ivrStepTwiml(urls, { language: ctx.language, step: step + 1, path }));
+      case 'give_up':
+        signalCall(deps.temporal, deps.logger, callId, ivrStepSignal, { step, heard, gaveUp: true });
+        // The workflow ends the call (ivr_dead_end); hold the line meanwhile so a hang-up of ours can't race it.
+        return sendTwiml(res, holdThenHangup());
+    }
+  });
+
+  router.post('/recording', (req, res) => {
+    const callId = callIdOf(req, res);
+    if (!callId) return;
+    const b = req.body as Record<string, string | undefined>;
+    if (!b.RecordingSid || !b.RecordingUrl) return problem(res, 400, 'invalid_request', 'RecordingSid and RecordingUrl are required');
+    if (b.RecordingStatus && b.RecordingStatus !== 'completed') {
+      deps.logger.warn({ callId, recordingSid: b.RecordingSid, status: b.RecordingStatus }, 'recording not completed');
+      return res.status(204).end();
+    }
+    signalCall(deps.temporal, deps.logger, callId, recordingReadySignal, {
+      recordingSid: b.RecordingSid,
+      recordingUrl: b.RecordingUrl,
+      durationSeconds: Number(b.RecordingDuration ?? 0) || 0,
+    });
+    res.status(204).end();
+  });
+
+  return router;
+}
+
+function holdThenHangup(): string {
+  const r = new twilio.twiml.VoiceResponse();
+  r.pause({ length: 30 });
+  r.hangup();
+  return r.toString();
+}
