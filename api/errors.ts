@@ -60,9 +60,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (err instanceof ApiError) e = err;
     else if (p?.type === 'entity.too.large') e = new ApiError(413, 'payload_too_large', 'the request body is too large', [{ field: 'body', problem: 'too large' }]);
     else if (p?.type === 'entity.parse.failed') e = new ApiError(400, 'malformed_json', 'the request body is not valid JSON', [{ field: 'body', problem: 'not valid JSON' }]);
-    else if (typeof p?.status === 'number' && p.status >= 400 && p.status < 500 && p.expose) {
-      // body-parser and friends: unsupported charset/encoding, aborted requests, …
-      e = new ApiError(p.status, p.type?.replace(/\W+/g, '_') ?? 'bad_request', (err as Error).message);
+    else if (err instanceof URIError) e = new ApiError(400, 'malformed_url', 'the URL holds a malformed percent-encoding', [{ field: 'path', problem: 'malformed percent-encoding' }]);
+    else if (typeof p?.status === 'number' && p.status >= 400 && p.status < 500) {
+      // body-parser and the router: unsupported charset/encoding, undecodable parameters, aborted requests, …
+      e = new ApiError(p.status, p.type?.replace(/\W+/g, '_') ?? 'bad_request', p.expose ? (err as Error).message : 'the request could not be read', [{ field: 'request', problem: (err as Error).message }]);
     } else {
       logger.error({ err, method: req.method, path: req.path, requestId: res.locals.requestId }, 'unhandled API error');
       e = new ApiError(500, 'internal', 'internal error; see the server log for requestId ' + String(res.locals.requestId ?? ''));

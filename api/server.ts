@@ -1,0 +1,45 @@
+// The API process: config, MongoDB (indexes), Temporal client, the app, metrics, graceful shutdown.
+import type { Server } from 'node:http';
+import { loadConfig } from '../config';
+import { logger } from '../config/logger';
+import { Store } from '../adapters/mongo/store';
+import { connectClient } from '../temporal/client';
+import { createApp } from './app';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const store = await Store.connect(config.MONGODB_URI, config.MONGODB_DB);
+  await store.ensureIndexes();
+  const temporal = await connectClient(config);
+  const app = createApp({ config, store, temporal, logger });
+
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.API_PORT, config.API_HOST, () => resolve(s));
+    s.once('error', reject);
+  });
+  // Slow clients must not hold a connection forever; vendors' webhooks are short.
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+  logger.info({ url: `http://${config.API_HOST}:${config.API_PORT}`, docs: '/docs', codec: '/codec', mode: config.MODE }, 'API listening');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'API stopping: draining requests');
+    const force = setTimeout(() => server.closeAllConnections(), 10_000);
+    await new Promise((r) => server.close(r));
+    clearTimeout(force);
+    await temporal.connection.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    logger.info('API stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((e: unknown) => {
+  logger.fatal({ err: e }, `API failed to start: ${(e as Error).message}`);
+  process.exit(1);
+});
