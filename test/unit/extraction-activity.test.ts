@@ -59,7 +59,7 @@ describe('extractFolio activity', () => {
   const { extractFolio } = createExtractionActivities({ extractor: new LocalPdfExtractor(), documents });
   // Failures are asserted below; the SDK's own failure log would only add noise.
   const env = new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
-  const run = (input: ExtractFolioInput) => run(input) as Promise<FolioData>;
+  const run = (input: ExtractFolioInput) => env.run(extractFolio, input) as Promise<FolioData>;
 
   it('reads the document from the store and extracts the folio', async () => {
     const ref = await documents.save(await renderFolioPdf(spec()), { source: 'email', filename: 'Rechnung.pdf' });
