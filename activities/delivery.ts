@@ -22,7 +22,7 @@ export function verifyDelivery(secret: string, body: string, header: string, tol
   return signDelivery(secret, body, t) === header;
 }
 
-export function createDeliveryActivities(deps: { config: Config; store: Store }): DeliveryActivities {
+export function createDeliveryActivities(deps: { config: Config; store: Store; timeoutMs?: number }): DeliveryActivities {
   const base = (deps.config.PUBLIC_BASE_URL ?? `http://${deps.config.API_HOST}:${deps.config.API_PORT}`).replace(/\/+$/, '');
   return {
     async deliverResult({ folioId }) {
@@ -53,7 +53,7 @@ export function createDeliveryActivities(deps: { config: Config; store: Store })
           headers: { 'content-type': 'application/json', 'folio-signature': signDelivery(deps.config.DELIVERY_SIGNING_SECRET, body), 'folio-delivery-id': `${folioId}:${folio.status}` },
           body,
           redirect: 'manual',
-          signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+          signal: AbortSignal.timeout(deps.timeoutMs ?? DELIVERY_TIMEOUT_MS),
         });
         await res.arrayBuffer().catch(() => undefined);
       } catch (e) {

@@ -1,0 +1,106 @@
+// The signed delivery webhook against a real local HTTP receiver, run in MockActivityEnvironment.
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { ApplicationFailure } from '@temporalio/common';
+import { DefaultLogger } from '@temporalio/worker';
+import { loadConfig } from '../../config';
+import { Store } from '../../adapters/mongo/store';
+import { FolioStatus } from '../../domain/model';
+import { createDeliveryActivities, verifyDelivery } from '../../activities/delivery';
+import { startMongo, freePort } from '../helpers/stack';
+
+interface Received {
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+describe('delivery webhook activity', function () {
+  this.timeout(30_000);
+  const secret = 'test-delivery-secret';
+  const config = loadConfig({ DELIVERY_SIGNING_SECRET: secret, PUBLIC_BASE_URL: 'https://folio.example' });
+  let store: Store;
+  let server: Server;
+  let base: string;
+  let answer = 200;
+  const received: Received[] = [];
+
+  before(async () => {
+    store = new Store((await startMongo()).db());
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body });
+        if (req.url === '/hang') return; // never answers: the activity's timeout must fire
+        res.statusCode = answer;
+        res.end('ok');
+      });
+    });
+    const port = await freePort();
+    await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+    base = `http://127.0.0.1:${port}`;
+  });
+  after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+
+  async function folio(webhookUrl?: string) {
+    const folioId = `f-${Math.random().toString(36).slice(2)}`;
+    await store.folios.insertOne({
+      _id: folioId, workflowId: `folio:c:${folioId}`, clientId: 'c', clientReference: `ref-${folioId}`, hotelId: 'h1', status: FolioStatus.Completed, seq: 9, checkOut: '2026-11-01',
+      request: { delivery: webhookUrl ? { webhookUrl } : {}, guest: { firstName: 'Ada', lastName: 'Lovelace' } },
+      extracted: { total: 412.5, currency: 'EUR', tax: 37.5, guestNames: ['Ada Lovelace'], lineItems: [{ description: 'Room', amount: 375 }], confidence: {} },
+      document: { documentId: 'd1', sha256: 'x', contentType: 'application/pdf', size: 10, source: 'email' },
+      createdAt: new Date(), updatedAt: new Date(),
+    });
+    return folioId;
+  }
+  const run = (folioId: string, timeoutMs?: number) => new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR', () => undefined) }).run(createDeliveryActivities({ config, store, timeoutMs }).deliverResult, { folioId });
+
+  it('POSTs a signed notification and reports delivery on 2xx', async () => {
+    answer = 204;
+    const folioId = await folio(`${base}/hooks/folio`);
+    assert.deepEqual(await run(folioId), { delivered: true, status: 204 });
+    const got = received.at(-1)!;
+    assert.ok(verifyDelivery(secret, got.body, String(got.headers['folio-signature'])), 'signature does not verify');
+    assert.ok(!verifyDelivery('other-secret', got.body, String(got.headers['folio-signature'])));
+    assert.ok(!verifyDelivery(secret, got.body.replace('412.5', '1.5'), String(got.headers['folio-signature'])));
+    const sentAt = Number(/t=(\d+)/.exec(String(got.headers['folio-signature']))![1]);
+    assert.ok(!verifyDelivery(secret, got.body, String(got.headers['folio-signature']), 300, (sentAt + 3600) * 1000), 'an old signature must not verify');
+    const body = JSON.parse(got.body);
+    assert.equal(body.folioId, folioId);
+    assert.equal(body.status, 'Completed');
+    assert.equal(body.extracted.total, 412.5);
+    assert.equal(body.documentUrl, `https://folio.example/v1/folios/${folioId}/document`);
+    assert.ok(!got.body.includes('Lovelace'), 'guest names stay out of the notification');
+  });
+
+  it('throws a retryable failure on 5xx, 408 and 429', async () => {
+    const folioId = await folio(`${base}/hooks/folio`);
+    for (const status of [500, 503, 408, 429]) {
+      answer = status;
+      await assert.rejects(run(folioId), (e: unknown) => e instanceof ApplicationFailure && !e.nonRetryable && e.message.includes(String(status)));
+    }
+  });
+
+  it('fails without retry on any other 4xx', async () => {
+    const folioId = await folio(`${base}/hooks/folio`);
+    for (const status of [400, 401, 404, 410]) {
+      answer = status;
+      await assert.rejects(run(folioId), (e: unknown) => e instanceof ApplicationFailure && e.nonRetryable && e.type === 'DeliveryRejected');
+    }
+  });
+
+  it('retries timeouts and unreachable endpoints', async () => {
+    await assert.rejects(run(await folio(`${base}/hang`), 300), (e: unknown) => e instanceof ApplicationFailure && !e.nonRetryable);
+    const closed = await freePort();
+    await assert.rejects(run(await folio(`http://127.0.0.1:${closed}/x`)), (e: unknown) => e instanceof ApplicationFailure && !e.nonRetryable && e.type === 'DeliveryUnreachable');
+  });
+
+  it('delivers nothing when the request has no webhook, and refuses an unknown folio', async () => {
+    assert.deepEqual(await run(await folio()), { delivered: false });
+    await assert.rejects(run('no-such-folio'), (e: unknown) => e instanceof ApplicationFailure && e.nonRetryable);
+  });
+});
