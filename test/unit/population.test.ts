@@ -1,0 +1,54 @@
+// The sandbox population: the same seed gives the same hotels, and a large sample follows the documented rates.
+import assert from 'node:assert/strict';
+import { HotelConfig } from '../../domain/schemas';
+import { PHONE_PROFILES } from '../../sandbox/profiles/phone';
+import { drawLine, generatePopulation, PLACES, prng, RATES } from '../../sandbox/population';
+
+const share = <T>(xs: T[], f: (x: T) => boolean) => xs.filter(f).length / xs.length;
+
+describe('sandbox population', () => {
+  it('is deterministic from the seed, and hotel i does not depend on the population size', () => {
+    const a = generatePopulation(42, 200);
+    const b = generatePopulation(42, 200);
+    assert.deepEqual(a, b);
+    assert.deepEqual(generatePopulation(42, 50), a.slice(0, 50));
+    const c = generatePopulation(43, 200);
+    assert.notDeepEqual(a.map((h) => h.config.phone), c.map((h) => h.config.phone));
+  });
+
+  it('every hotel is a valid configuration with a known phone profile and a unique id', () => {
+    const hotels = generatePopulation(7, 500);
+    for (const h of hotels) {
+      assert.deepEqual(HotelConfig.parse(h.config), h.config);
+      assert.ok(PHONE_PROFILES[h.config.sandboxProfile!], h.config.sandboxProfile);
+      const l = h.behaviour.line;
+      assert.ok(Math.abs(l.answered + l.noAnswer + l.voicemail + l.busy + l.fax - 1) < 1e-9);
+    }
+    assert.equal(new Set(hotels.map((h) => h.config.hotelId)).size, hotels.length);
+  });
+
+  it('a large sample follows the documented distribution (within tolerance)', () => {
+    const hotels = generatePopulation(2026, 5000);
+    const tol = 0.025;
+    const near = (actual: number, expected: number, what: string) => assert.ok(Math.abs(actual - expected) < tol, `${what}: ${actual.toFixed(3)} vs ${expected}`);
+    near(share(hotels, (h) => h.config.channelPreference === 'email-only'), 0.12, 'email-only');
+    near(share(hotels, (h) => !!h.behaviour.ivr), RATES.ivr * (1 - RATES.faxLine), 'ivr');
+    near(share(hotels, (h) => h.behaviour.stance === 'agree'), 0.55, 'agree');
+    near(share(hotels, (h) => h.behaviour.stance === 'written_only'), 0.15, 'written only');
+    near(share(hotels, (h) => h.behaviour.inbox === 'silent'), 0.2, 'silent inbox');
+    const w = (f: (p: (typeof PLACES)[number]) => boolean) => PLACES.filter(f).reduce((s, p) => s + p.weight, 0);
+    near(share(hotels, (h) => h.config.timeZone.startsWith('America/')), w((p) => p.timeZone.startsWith('America/')) / w(() => true), 'americas');
+    assert.ok(new Set(hotels.map((h) => h.config.language)).size >= 6, 'several languages');
+    // call attempts: about 40 % reach no one
+    const rng = prng(1);
+    const outcomes = hotels.flatMap((h) => Array.from({ length: 4 }, () => drawLine(h.behaviour, rng)));
+    near(share(outcomes, (o) => o !== 'answered' && o !== 'fax'), RATES.unansweredShareMean * (1 - RATES.faxLine), 'unanswered attempts');
+    near(share(outcomes, (o) => o === 'voicemail'), 0.4 * 0.3 * (1 - RATES.faxLine), 'voicemail');
+  });
+
+  it('rejects a bad seed or size with a clear error', () => {
+    assert.throws(() => generatePopulation(-1, 10), /seed must be/);
+    assert.throws(() => generatePopulation(1, 0), /count must be/);
+    assert.throws(() => generatePopulation(1.5, 10), /seed must be/);
+  });
+});
