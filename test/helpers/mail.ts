@@ -4,10 +4,8 @@ import { startMailSystem, type MailSystem } from '../../sandbox/mail';
 import { startProcess, tempDir } from './stack';
 
 export const MAIL_DOMAIN = 'folio.test';
-export const MAIL_USERS = [
-  { user: 'folios', pass: 'folios' },
-  { user: 'scratch', pass: 'scratch' },
-];
+/** One mailbox per test file keeps their inboxes apart on the shared server. */
+export const MAIL_USERS = ['folios', 'roundtrip', 'monitor', 'edges', 'scratch'].map((user) => ({ user, pass: `${user}-pw` }));
 
 let started: Promise<MailSystem> | undefined;
 
@@ -19,4 +17,48 @@ export function startMail(): Promise<MailSystem> {
     spawn: (cmd, args) => startProcess(cmd, args),
   });
   return started;
+}
+
+/** Config for one test file: its own mailbox (`user`) on the shared mail system. */
+export function mailEnv(mail: MailSystem, user: string): Record<string, string> {
+  return {
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(mail.smtpPort),
+    IMAP_HOST: '127.0.0.1',
+    IMAP_PORT: String(mail.imapPort),
+    IMAP_USER: user,
+    IMAP_PASS: `${user}-pw`,
+    IMAP_MAILBOX: 'INBOX',
+    MAIL_FROM: `Folio Desk <${user}@${MAIL_DOMAIN}>`,
+    MAIL_REPLY_DOMAIN: MAIL_DOMAIN,
+  };
+}
+
+/** A Signaler that records what the monitor would tell Temporal (the Temporal client is the network edge). */
+export class RecordingSignaler {
+  readonly calls: { workflowId: string; signalName: string; arg: unknown }[] = [];
+  /** Workflow ids that behave as if their workflow had ended. */
+  readonly gone = new Set<string>();
+  /** When set, every signal fails as if Temporal were unreachable. */
+  failing: Error | undefined;
+
+  constructor(private readonly goneError: new (m: string) => Error) {}
+
+  async signal(workflowId: string, signalName: string, arg: unknown): Promise<void> {
+    if (this.failing) throw this.failing;
+    if (this.gone.has(workflowId)) throw new this.goneError(`workflow ${workflowId} has ended`);
+    this.calls.push({ workflowId, signalName, arg });
+  }
+
+  to(workflowId: string, signalName?: string) {
+    return this.calls.filter((c) => c.workflowId === workflowId && (!signalName || c.signalName === signalName));
+  }
+
+  async waitFor(pred: () => boolean, ms = 10_000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!pred()) {
+      if (Date.now() > deadline) throw new Error(`timed out; signals so far: ${JSON.stringify(this.calls.map((c) => [c.workflowId, c.signalName]))}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
 }
