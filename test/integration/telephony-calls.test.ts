@@ -1,0 +1,182 @@
+// Calls end to end: the call workflow on the Temporal dev server, our activities and webhooks, and the
+// Twilio and ElevenLabs emulators playing hotels (through the real twilio and ElevenLabs SDKs).
+import assert from 'node:assert/strict';
+import { startTelephonyWorld, type TelephonyWorld } from '../helpers/telephony';
+
+describe('telephony: calls through the emulators', function () {
+  this.timeout(120_000);
+  let w: TelephonyWorld;
+  before(async () => {
+    w = await startTelephonyWorld();
+  });
+  after(async () => w?.close());
+
+  async function callDoc(callId: string) {
+    return w.store.calls.findOne({ _id: callId });
+  }
+
+  it('a person answers and agrees for every guest; recording and transcript are kept', async () => {
+    const hotel = await w.addHotel('person-agree');
+    const { callId, guests, handle } = await w.startCall(hotel, { guests: 2 });
+    const result = await handle.result();
+    assert.equal(result.disposition, 'conversation');
+    for (const g of guests) assert.deepEqual(result.outcomes[g.folioId], { kind: 'agreed', email: 'frontdesk@hotel.example' });
+    const call = w.twilio.call(result.callSid!)!;
+    assert.equal(call.params.machineDetection, 'DetectMessageEnd');
+    assert.equal(call.params.asyncAmd, 'true');
+    assert.equal(call.params.sendDigits, undefined);
+    assert.equal(call.streams.length, 1);
+    assert.equal(call.streams[0].parameters.callId, callId);
+    assert.ok(call.streams[0].clears >= 1, 'barge-in cleared Twilio audio');
+    assert.ok(call.streams[0].mediaReceived > 0, 'agent audio reached Twilio');
+    const conv = w.eleven.conversations().find((c) => c.dynamicVariables.call_id === callId)!;
+    assert.ok(conv.audioChunksIn > 0, 'hotel audio reached the agent');
+    assert.ok(conv.pongs >= 1);
+    assert.deepEqual(conv.errors, []);
+    const doc = await callDoc(callId);
+    assert.equal(doc?.disposition, 'conversation');
+    assert.ok(doc?.recording?.fileId, 'recording stored in GridFS');
+    const file = await w.store.db.collection('recordings.files').findOne({ _id: doc.recording.fileId });
+    assert.ok(file && file.length > 44);
+    assert.equal(doc.transcript?.conversationId, conv.conversationId, 'post-call analysis stored');
+    assert.ok((doc.transcript?.turns as unknown[]).length >= 4);
+  });
+});
+
+describe('telephony: menus, machines and endings', function () {
+  this.timeout(180_000);
+  let w: TelephonyWorld;
+  before(async () => {
+    w = await startTelephonyWorld();
+  });
+  after(async () => w?.close());
+
+  it('a known IVR path is pressed at once and reaches the front desk', async () => {
+    const hotel = await w.addHotel('ivr-known-agree', { ivrPath: 'w2' });
+    const { guests, handle } = await w.startCall(hotel);
+    const result = await handle.result();
+    assert.equal(result.disposition, 'conversation');
+    assert.equal(result.outcomes[guests[0].folioId].kind, 'agreed');
+    const call = w.twilio.call(result.callSid!)!;
+    assert.equal(call.digits, '2');
+    assert.equal(call.heard.length, 0, 'no menu listening with a known path');
+    assert.ok(call.reachedPerson);
+  });
+
+  it('an unknown IVR is listened to, navigated and learned; the next call goes straight through', async () => {
+    const hotel = await w.addHotel('ivr-discover-agree');
+    const first = await (await w.startCall(hotel)).handle.result();
+    assert.equal(first.disposition, 'conversation');
+    assert.equal(first.ivrPath, '2w3');
+    const call = w.twilio.call(first.callSid!)!;
+    assert.equal(call.digits, '23');
+    assert.equal(call.heard.length, 3, 'two menus, then the person');
+    const learned = await w.store.getHotel(hotel.hotelId);
+    assert.equal(learned?.ivrPath, '2w3');
+    assert.equal(learned?.stats.lastSuccessfulIvrPath, '2w3');
+
+    const second = await (await w.startCall(learned!)).handle.result();
+    assert.equal(second.disposition, 'conversation');
+    const again = w.twilio.call(second.callSid!)!;
+    assert.equal(again.digits, '23');
+    assert.equal(again.heard.length, 0);
+  });
+
+  it('a menu with no way to a person is given up after the step bound', async () => {
+    const hotel = await w.addHotel('ivr-dead-end');
+    const result = await (await w.startCall(hotel)).handle.result();
+    assert.equal(result.disposition, 'ivr_dead_end');
+    const call = w.twilio.call(result.callSid!)!;
+    assert.equal(call.heard.length, 4);
+    assert.equal(call.digits, '');
+    assert.equal(call.status, 'completed');
+    assert.equal((await w.store.getHotel(hotel.hotelId))?.ivrPath, undefined);
+  });
+
+  it('an answering machine gets a voicemail naming the request and our address', async () => {
+    const hotel = await w.addHotel('voicemail');
+    const { handle } = await w.startCall(hotel);
+    const result = await handle.result();
+    assert.equal(result.disposition, 'voicemail');
+    assert.equal(result.answeredBy, 'machine_end_beep');
+    const call = w.twilio.call(result.callSid!)!;
+    const message = call.said.join(' ');
+    assert.match(message, /folio/i);
+    assert.match(message, /folios\+[0-9a-f]+ at folio dot test/);
+    assert.equal(call.streams.length, 0, 'no agent for a machine');
+  });
+
+  it('busy, no answer, failed and fax end the call with that disposition', async () => {
+    const cases: [string, string][] = [
+      ['busy', 'busy'],
+      ['no-answer', 'no_answer'],
+      ['failed', 'failed'],
+      ['fax', 'fax'],
+    ];
+    const results = await Promise.all(
+      cases.map(async ([profile]) => {
+        const hotel = await w.addHotel(profile);
+        const { callId, handle } = await w.startCall(hotel);
+        return { callId, result: await handle.result() };
+      }),
+    );
+    for (const [i, [profile, disposition]] of cases.entries()) {
+      assert.equal(results[i].result.disposition, disposition, profile);
+      const doc = await w.store.calls.findOne({ _id: results[i].callId });
+      assert.equal(doc?.disposition, disposition);
+    }
+    const busyCall = await w.store.calls.findOne({ _id: results[0].callId });
+    const hours = Object.values((await w.store.getHotel(busyCall!.hotelId))?.stats.callsByHour ?? {});
+    assert.deepEqual(hours, [{ attempts: 1, answered: 0 }], 'one unanswered attempt learned for the hour');
+  });
+
+  it('per guest: agreed, call back, written request only, no such booking', async () => {
+    const hotel = await w.addHotel('mixed-per-guest');
+    const { guests, handle } = await w.startCall(hotel, { guests: 4 });
+    const result = await handle.result();
+    assert.equal(result.disposition, 'conversation');
+    assert.deepEqual(
+      guests.map((g) => result.outcomes[g.folioId]),
+      [
+        { kind: 'agreed', email: 'frontdesk@hotel.example' },
+        { kind: 'callback', phrase: 'tomorrow after 10' },
+        { kind: 'written_request_only', email: 'accounting@hotel.example' },
+        { kind: 'no_such_booking' },
+      ],
+    );
+  });
+
+  it('a callback request and a refusal are recorded as such', async () => {
+    const [cb, refuse] = await Promise.all([w.addHotel('callback-tomorrow'), w.addHotel('refuse')]);
+    const [a, b] = await Promise.all([w.startCall(cb), w.startCall(refuse)]);
+    const [ra, rb] = await Promise.all([a.handle.result(), b.handle.result()]);
+    assert.deepEqual(ra.outcomes[a.guests[0].folioId], { kind: 'callback', phrase: 'tomorrow after 10' });
+    assert.deepEqual(rb.outcomes[b.guests[0].folioId], { kind: 'refused', reason: 'privacy policy: only to the guest' });
+  });
+
+  it('slow staff: the call is wrapped up at the overflow limit and the agent conversation closed', async () => {
+    const hotel = await w.addHotel('slow-staff');
+    const { callId, guests, handle } = await w.startCall(hotel, { guests: 2, overflowSeconds: 5 });
+    const t0 = Date.now();
+    const result = await handle.result();
+    assert.equal(result.disposition, 'overflow');
+    assert.deepEqual(result.outcomes, {});
+    assert.ok(Date.now() - t0 >= 5000, 'not before the limit');
+    const call = w.twilio.call(result.callSid!)!;
+    assert.match(call.said.join(' '), /follow up by email/);
+    assert.equal(call.streams[0].closedBy, 'us', 'the wrap-up TwiML stopped the stream');
+    const conv = w.eleven.conversations().find((c) => c.dynamicVariables.call_id === callId)!;
+    assert.ok(conv.endedAt, 'agent conversation closed');
+    assert.equal(conv.endedBy, 'client');
+    assert.equal(guests.length, 2);
+  });
+
+  it('the hotel hangs up mid-conversation: dropped, with the outcomes so far', async () => {
+    const hotel = await w.addHotel('drops-mid-call');
+    const { guests, handle } = await w.startCall(hotel, { guests: 2 });
+    const result = await handle.result();
+    assert.equal(result.disposition, 'dropped');
+    assert.equal(result.outcomes[guests[0].folioId]?.kind, 'agreed');
+    assert.equal(result.outcomes[guests[1].folioId], undefined);
+  });
+});
