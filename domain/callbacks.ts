@@ -82,6 +82,7 @@ function normalise(phrase: string): string {
     .replace(/[\u0300-\u036f]/g, '') // après → apres, mañana → manana, früh → fruh
     .toLowerCase()
     .replace(/[’`´]/g, "'")
+    .replace(/'\s*/g, "' ") // an elided word stands alone: all'una → all' una, 's avonds → ' s avonds
     .replace(/[,;!?¿¡"()]/g, ' ')
     .replace(/-/g, ' ')
     .replace(/\.(?!\d)/g, ' ') // keep 10.30, drop sentence stops and the dots of p.m.
@@ -217,6 +218,8 @@ interface Words {
   /** "this morning": today and a part of the day in one phrase. */
   thisPart: Record<PartOfDay, string>;
   part: Record<PartOfDay, string>;
+  /** Compounds meaning tomorrow and a part of the day, such as Dutch "morgenochtend". */
+  tomorrowPart?: Partial<Record<PartOfDay, string>>;
   noon: string;
   /** Monday … Sunday. */
   weekdays: string[];
@@ -250,7 +253,7 @@ const ENGLISH: Words = {
   units: { days: 'days?', weeks: 'weeks?', hours: 'hours?|hrs?|h', minutes: 'minutes?|mins?' },
   halfHour: 'in (?:half an|a half) hour',
   clockPrefix: 'at|after|from|around|about|by|at about|at around|any ?time after|some ?time after',
-  clockSuffix: "am|pm|a m|p m|o'?clock|h",
+  clockSuffix: "am|pm|a m|p m|o'? ?clock|h",
   fillers: 'please|call(?: (?:me|us|them))?(?: back)?|ring(?: (?:me|us))?(?: back)?|back|try again|again|some ?time|any ?time|on',
 };
 
@@ -300,6 +303,77 @@ const FRENCH: Words = {
   clockPrefix: 'a|apres|vers|a partir de|des|aux alentours de|pour',
   clockSuffix: 'h|heures?',
   fillers: "s'? ?il vous plait|svp|rappelez(?: nous| moi)?|rappeler|de nouveau|encore",
+};
+
+const ITALIAN: Words = {
+  language: 'it',
+  numbers: ['uno|una|un', 'due', 'tre', 'quattro', 'cinque', 'sei', 'sette', 'otto', 'nove', 'dieci', 'undici', 'dodici'],
+  one: "un|una|uno|un'",
+  today: 'oggi',
+  tomorrow: 'domani',
+  dayAfterTomorrow: 'dopodomani|dopo domani',
+  later: 'piu tardi(?: oggi)?|oggi piu tardi',
+  thisPart: { morning: 'stamattina|stamani|questa mattina', afternoon: '(?:oggi|questo) pomeriggio', evening: 'stasera|questa sera' },
+  part: { morning: '(?:di |la |in )?mattin[ao]|in mattinata', afternoon: '(?:di |nel |il )?pomeriggio', evening: '(?:di |la )?sera|in serata' },
+  noon: '(?:a )?mezzogiorno',
+  weekdays: ['lunedi', 'martedi', 'mercoledi', 'giovedi', 'venerdi', 'sabato', 'domenica'],
+  weekday: (name) => `(?:(?:il|la|questo|questa) )?(?:(?:prossimo|prossima) )?(?:${name})(?: prossim[oa])?`,
+  nextWeek: '(?:la )?(?:settimana prossima|prossima settimana)',
+  in: 'tra|fra',
+  units: { days: 'giorni|giorno', weeks: 'settimane|settimana', hours: 'ore|ora', minutes: 'minuti|minuto|min' },
+  halfHour: "(?:tra|fra) mezz' ?ora",
+  clockPrefix: "alle|all'|dopo le|dopo l'|verso le|verso l'|dalle|dall'|a partire dalle|per le",
+  clockSuffix: 'h',
+  fillers: 'per favore|richiamare|richiamate|richiami|di nuovo|ancora',
+};
+
+const PORTUGUESE: Words = {
+  language: 'pt',
+  numbers: ['um|uma', 'dois|duas', 'tres', 'quatro', 'cinco', 'seis', 'sete', 'oito', 'nove', 'dez', 'onze', 'doze'],
+  one: 'um|uma',
+  today: 'hoje',
+  tomorrow: 'amanha',
+  dayAfterTomorrow: 'depois de amanha',
+  later: 'mais tarde(?: hoje)?|hoje mais tarde',
+  thisPart: { morning: 'esta manha|hoje de manha', afternoon: 'esta tarde|hoje a tarde', evening: 'esta noite|hoje a noite' },
+  part: { morning: '(?:de|pela|na) manha', afternoon: '(?:a|de|pela|na) tarde', evening: '(?:a|de|pela|na) noite' },
+  noon: '(?:ao )?meio dia',
+  weekdays: ['segunda(?: feira)?', 'terca(?: feira)?', 'quarta(?: feira)?', 'quinta(?: feira)?', 'sexta(?: feira)?', 'sabado', 'domingo'],
+  weekday: (name) => `(?:(?:na|no|nesta|neste|esta|este) )?(?:(?:proxima|proximo) )?(?:${name})(?: que vem)?`,
+  nextWeek: '(?:na )?(?:proxima semana|semana que vem)',
+  in: 'em|daqui a|dentro de',
+  units: { days: 'dias?', weeks: 'semanas?', hours: 'horas?|h', minutes: 'minutos?|min' },
+  halfHour: '(?:em|daqui a|dentro de) meia hora',
+  clockPrefix: 'as|a|depois das|depois da|a partir das|a partir da|por volta das|pelas',
+  clockSuffix: 'h|horas',
+  fillers: 'por favor|ligar|ligue|liguem|de novo|novamente|outra vez',
+};
+
+const DUTCH: Words = {
+  language: 'nl',
+  numbers: ['een', 'twee', 'drie', 'vier', 'vijf', 'zes', 'zeven', 'acht', 'negen', 'tien', 'elf', 'twaalf'],
+  one: 'een',
+  today: 'vandaag',
+  tomorrow: 'morgen', // as in German, "morgen" after a day is the morning
+  dayAfterTomorrow: 'overmorgen',
+  later: 'later(?: vandaag)?|vandaag later|straks',
+  thisPart: { morning: 'vanochtend|vanmorgen', afternoon: 'vanmiddag', evening: 'vanavond' },
+  part: {
+    morning: "(?:in de )?(?:ochtend|morgen)|(?:' s )?(?:ochtends|morgens)",
+    afternoon: "(?:in de )?middag|(?:' s )?middags",
+    evening: "(?:in de )?avond|(?:' s )?avonds",
+  },
+  tomorrowPart: { morning: 'morgenochtend|morgenvroeg', afternoon: 'morgenmiddag', evening: 'morgenavond' },
+  noon: '(?:tussen|rond) de middag',
+  weekdays: ['maandag', 'dinsdag', 'woensdag', 'donderdag', 'vrijdag', 'zaterdag', 'zondag'],
+  weekday: (name) => `(?:(?:op|aanstaande|volgende|komende|deze) )?(?:${name})`,
+  nextWeek: '(?:volgende|komende) week',
+  in: 'over|binnen',
+  units: { days: 'dagen|dag', weeks: 'weken|week', hours: 'uur|uren', minutes: 'minuten|minuut|min' },
+  halfHour: 'over (?:een )?half ?uur',
+  clockPrefix: 'om|na|vanaf|rond|tegen',
+  clockSuffix: 'uur|u|h',
+  fillers: 'alstublieft|alsjeblieft|aub|terugbellen|bellen|nog een keer|opnieuw',
 };
 
 const SPANISH: Words = {
@@ -355,6 +429,10 @@ function rulesFor(w: Words): Rule[] {
     rule(`(?:${w.in}) ${count} (?:${w.units.weeks})`, (m, r) => set(r, 'day', daysLater(m[1], 7))),
     rule(w.later, (_, r) => set(r, 'later', true)),
     ...PARTS.map((p) => rule(w.thisPart[p], (_, r) => set(set(r, 'day', { kind: 'offset', days: 0 }), 'part', p))),
+    ...PARTS.flatMap((p) => {
+      const words = w.tomorrowPart?.[p];
+      return words ? [rule(words, (_, r) => set(set(r, 'day', { kind: 'offset', days: 1 }), 'part', p))] : [];
+    }),
     rule(w.nextWeek, (_, r) => set(r, 'day', { kind: 'nextWeek' })),
     rule(w.dayAfterTomorrow, (_, r) => set(r, 'day', { kind: 'offset', days: 2 })),
     rule(w.tomorrow, (_, r) => set(r, 'day', { kind: 'offset', days: 1 })),
@@ -375,7 +453,7 @@ function rulesFor(w: Words): Rule[] {
 }
 
 /** Tried in this order, after the hotel's own language. */
-const PHRASE_RULES: readonly { language: Language; rules: readonly Rule[] }[] = [ENGLISH, GERMAN, FRENCH, SPANISH].map((w) => ({
+const PHRASE_RULES: readonly { language: Language; rules: readonly Rule[] }[] = [ENGLISH, GERMAN, FRENCH, SPANISH, ITALIAN, PORTUGUESE, DUTCH].map((w) => ({
   language: w.language,
   rules: rulesFor(w),
 }));

@@ -85,6 +85,29 @@ describe('callbacks', () => {
       ['es', 'dentro de tres días', '2026-12-05T09:00'],
       ['es', 'pasado mañana a la una', '2026-12-04T13:00'],
       ['es', 'en media hora', '2026-12-02T11:45'],
+      ['it', 'domani dopo le 10', '2026-12-03T10:00'],
+      ['it', 'domani mattina', '2026-12-03T09:00'],
+      ['it', 'tra due ore', '2026-12-02T13:15'],
+      ['it', 'lunedì mattina', '2026-12-07T09:00'],
+      ['it', "all'una domani", '2026-12-03T13:00'],
+      ['it', "tra mezz'ora", '2026-12-02T11:45'],
+      ['it', 'la settimana prossima', '2026-12-07T09:00'],
+      ['it', 'stasera', '2026-12-02T18:00'],
+      ['pt', 'amanhã depois das 10', '2026-12-03T10:00'],
+      ['pt', 'amanhã de manhã', '2026-12-03T09:00'],
+      ['pt', 'daqui a duas horas', '2026-12-02T13:15'],
+      ['pt', 'segunda-feira de manhã', '2026-12-07T09:00'],
+      ['pt', 'na próxima terça às 15h', '2026-12-08T15:00'],
+      ['pt', 'hoje à tarde', '2026-12-02T14:00'],
+      ['pt', 'em 3 dias', '2026-12-05T09:00'],
+      ['nl', 'morgen na 10 uur', '2026-12-03T10:00'],
+      ['nl', 'morgenochtend', '2026-12-03T09:00'],
+      ['nl', 'over twee uur', '2026-12-02T13:15'],
+      ['nl', "maandag 's ochtends", '2026-12-07T09:00'],
+      ['nl', 'vanmiddag', '2026-12-02T14:00'],
+      ['nl', 'volgende week', '2026-12-07T09:00'],
+      ['nl', 'dinsdag om 9 uur', '2026-12-08T09:00'],
+      ['nl', 'over een half uur', '2026-12-02T11:45'],
       ['en', 'today', '2026-12-02T11:15'],
       ['de', 'heute', '2026-12-02T11:15'],
       ['fr', "aujourd'hui", '2026-12-02T11:15'],
@@ -121,6 +144,9 @@ describe('callbacks', () => {
         ['in', 'Stunden', ['eins', 'zwei', 'drei', 'vier', 'fünf', 'sechs', 'sieben', 'acht', 'neun', 'zehn', 'elf', 'zwölf']],
         ['dans', 'heures', ['une', 'deux', 'trois', 'quatre', 'cinq', 'six', 'sept', 'huit', 'neuf', 'dix', 'onze', 'douze']],
         ['en', 'horas', ['una', 'dos', 'tres', 'cuatro', 'cinco', 'seis', 'siete', 'ocho', 'nueve', 'diez', 'once', 'doce']],
+        ['tra', 'ore', ['una', 'due', 'tre', 'quattro', 'cinque', 'sei', 'sette', 'otto', 'nove', 'dieci', 'undici', 'dodici']],
+        ['daqui a', 'horas', ['uma', 'duas', 'três', 'quatro', 'cinco', 'seis', 'sete', 'oito', 'nove', 'dez', 'onze', 'doze']],
+        ['over', 'uur', ['één', 'twee', 'drie', 'vier', 'vijf', 'zes', 'zeven', 'acht', 'negen', 'tien', 'elf', 'twaalf']],
       ];
       for (const [prefix, unit, numbers] of sets) {
         numbers.forEach((word, i) => {
@@ -142,6 +168,8 @@ describe('callbacks', () => {
     it('understands a phrase whatever language the hotel speaks, trying its own first', () => {
       assert.equal(wallOf(ok(resolveCallback({ phrase: 'demain matin' }, NOW, open24(), 'en')).atMs), '2026-12-03T09:00');
       assert.equal(wallOf(ok(resolveCallback({ phrase: 'tomorrow at 11' }, NOW, open24(), 'it')).atMs), '2026-12-03T11:00');
+      // "morgen" is tomorrow in German and in Dutch alike; the rest of the phrase decides which table reads it
+      assert.equal(wallOf(ok(resolveCallback({ phrase: 'morgen om 10 uur' }, NOW, open24(), 'de')).atMs), '2026-12-03T10:00');
     });
     it('treats 02:30 on a spring-forward night as 03:30', () => {
       const ny = open24('America/New_York');
