@@ -1,12 +1,14 @@
 // API keys: one per client system or operator, stored only as a SHA-256 hash (keys are 256-bit random, so a
-// fast hash is enough). A client key sees its own folios; an operator key sees all and may act on them.
+// fast hash is enough). A client key sees its own folios; an operator key sees all and may act on them;
+// a codec key opens only the Web UI codec endpoint (it ends up in the UI's configuration, so it must not
+// be able to do more than the UI's viewers).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import type { RequestHandler } from 'express';
 import { COLLECTIONS } from '../adapters/mongo/store';
 import { ApiError } from './errors';
 
-export type Role = 'client' | 'operator';
+export type Role = 'client' | 'operator' | 'codec';
 
 export interface Principal {
   keyId: string;
@@ -81,6 +83,7 @@ export function authenticate(keys: ApiKeys): RequestHandler {
     if (!key) return next(new ApiError(401, 'unauthenticated', 'an API key is required (Authorization: Bearer <key>)', [{ field: 'header.authorization', problem: 'missing' }]));
     const principal = await keys.verify(key);
     if (!principal) return next(new ApiError(401, 'unauthenticated', 'the API key is unknown or revoked', [{ field: 'header.authorization', problem: 'invalid key' }]));
+    if (principal.role === 'codec') return next(new ApiError(403, 'forbidden', 'a codec key opens only the /codec endpoint'));
     res.locals.principal = principal;
     next();
   };

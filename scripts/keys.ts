@@ -1,12 +1,13 @@
 // API key management: create (prints the key once; only its hash is stored), list, revoke.
-//   npx tsx scripts/keys.ts create <clientId> [--operator] [--name "<label>"]
+//   npx tsx scripts/keys.ts create <clientId> [--operator | --codec] [--name "<label>"]
+//     --codec: a key that opens only /codec (for the Temporal Web UI's --ui-codec-endpoint …/codec/<key>)
 //   npx tsx scripts/keys.ts list
 //   npx tsx scripts/keys.ts revoke <keyId>
 import { loadConfig } from '../config';
 import { Store } from '../adapters/mongo/store';
 import { ApiKeys, type Role } from '../api/auth';
 
-const USAGE = 'usage: keys.ts create <clientId> [--operator] [--name <label>] | list | revoke <keyId>';
+const USAGE = 'usage: keys.ts create <clientId> [--operator | --codec] [--name <label>] | list | revoke <keyId>';
 
 export async function runKeys(argv: string[], out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
   const [command, ...rest] = argv;
@@ -18,7 +19,7 @@ export async function runKeys(argv: string[], out: (line: string) => void = (l) 
       case 'create': {
         const clientId = rest.find((a, i) => !a.startsWith('--') && rest[i - 1] !== '--name');
         if (!clientId) throw new Error(USAGE);
-        const role: Role = rest.includes('--operator') ? 'operator' : 'client';
+        const role: Role = rest.includes('--operator') ? 'operator' : rest.includes('--codec') ? 'codec' : 'client';
         const nameAt = rest.indexOf('--name');
         const { key, record } = await keys.create({ clientId, role, name: nameAt >= 0 ? rest[nameAt + 1] : undefined });
         out(`created ${role} key ${record._id} for ${clientId}; store it now, it is not shown again:`);

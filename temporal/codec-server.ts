@@ -1,7 +1,8 @@
 // The codec endpoint the Temporal Web UI calls to show decrypted payloads (POST …/encode, …/decode with
 // { payloads: [{ metadata: { k: base64 }, data: base64 }] }). CORS admits only the configured Web UI origin;
-// an operator key is required, as `Authorization: Bearer <key>` or as a path segment
-// (`/codec/<key>/decode`), because the Web UI without SSO cannot add headers of its own.
+// an operator or codec-only key is required, as `Authorization: Bearer <key>` or as a path segment
+// (`/codec/<key>/decode`), because the Web UI without SSO cannot add headers of its own. A key in the UI's
+// configuration is visible to its viewers: give the UI a codec-only key (scripts/keys.ts create <id> --codec).
 import express, { type Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Payload, PayloadCodec } from '@temporalio/common';
@@ -54,7 +55,7 @@ export function createCodecRouter(deps: CodecServerDeps): Router {
     const key = (req.params as { token?: string }).token ?? presentedKey(req.headers);
     const principal = key ? await deps.keys.verify(key) : null;
     if (!principal) return next(new ApiError(401, 'unauthenticated', 'the codec endpoint needs an operator key'));
-    if (principal.role !== 'operator') return next(new ApiError(403, 'forbidden', 'the codec endpoint needs an operator key'));
+    if (principal.role === 'client') return next(new ApiError(403, 'forbidden', 'the codec endpoint needs an operator or codec key'));
     res.locals.principal = principal;
     next();
   };

@@ -1,0 +1,34 @@
+# One image for the API, the worker and the inbox monitor (the command picks the process).
+# Stage 1 installs everything and type-checks; stage 2 keeps production dependencies and the sources,
+# which run through tsx exactly as in local mode (the worker bundles workflow code at start).
+FROM node:20.20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npx tsc -p tsconfig.json --noEmit
+
+FROM node:20.20-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+FROM node:20.20-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=deps /app/node_modules node_modules
+COPY package.json tsconfig.json ./
+COPY --from=build /app/domain domain
+COPY --from=build /app/config config
+COPY --from=build /app/temporal temporal
+COPY --from=build /app/adapters adapters
+COPY --from=build /app/activities activities
+COPY --from=build /app/workflows workflows
+COPY --from=build /app/workers workers
+COPY --from=build /app/api api
+COPY --from=build /app/observability observability
+COPY --from=build /app/scripts scripts
+COPY --from=build /app/sandbox sandbox
+USER node
+EXPOSE 8080 9464
+CMD ["node", "--import", "tsx", "api/server.ts"]

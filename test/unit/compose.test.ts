@@ -1,0 +1,157 @@
+// docker-compose.yml as far as this machine allows (no Docker engine): `docker compose config` when the
+// client can parse offline, and always a structural check of the parsed file against the code it runs.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { MongoClient } from 'mongodb';
+import { ConfigSchema, loadConfig } from '../../config';
+import { Store } from '../../adapters/mongo/store';
+import { createMetrics } from '../../observability/metrics';
+import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { ROOT } from '../helpers/stack';
+
+interface Service {
+  image?: string;
+  build?: { context: string; dockerfile: string };
+  command?: string[] | string;
+  environment?: Record<string, string | number | null>;
+  depends_on?: Record<string, { condition: string }> | string[];
+  ports?: string[];
+  volumes?: string[];
+}
+
+const file = path.join(ROOT, 'docker-compose.yml');
+const compose = parse(readFileSync(file, 'utf8'), { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+const services = compose.services;
+/** Variables the app reads that config/index.ts does not list yet (read locally with defaults). */
+const LOCAL_VARS = ['SERVICE_NAME', 'METRICS_HOST', 'RATE_LIMIT_PER_MINUTE'];
+
+/** Compose interpolation: `${X:-default}` → default (as with an empty environment), `$$` → `$`. */
+const interpolate = (v: string) => v.replace(/\$\{(\w+):-([^}]*)\}/g, '$2').replace(/\$\$/g, '$');
+const deps = (s: Service) => (Array.isArray(s.depends_on) ? s.depends_on : Object.keys(s.depends_on ?? {}));
+
+describe('docker-compose.yml', () => {
+  it('passes `docker compose config` where the client can run it', function () {
+    const probe = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8', timeout: 10_000 });
+    if (probe.status !== 0) {
+      // No compose plugin here: recorded, and the structural checks below are the validation.
+      process.stdout.write(`      (docker compose unavailable: ${(probe.stderr || probe.stdout).trim().split('\n')[0]})\n`);
+      this.skip();
+    }
+    const r = spawnSync('docker', ['compose', '-f', file, 'config', '--quiet'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, PAYLOAD_KEYS: 'k1:x' } });
+    assert.equal(r.status, 0, r.stderr);
+  });
+
+  it('has the production-like services on official images, and ours built from the Dockerfile', () => {
+    const images = Object.fromEntries(Object.entries(services).map(([k, s]) => [k, s.image ?? '']));
+    assert.match(images.postgresql, /^postgres:/);
+    assert.match(images.temporal, /^temporalio\/(auto-setup|server):/);
+    assert.match(images['temporal-ui'], /^temporalio\/ui:/);
+    assert.match(images.mongodb, /^mongo:7/);
+    assert.match(images.prometheus, /^prom\/prometheus:/);
+    assert.match(images.grafana, /^grafana\/grafana:/);
+    for (const app of ['api', 'worker', 'inbox-monitor']) {
+      assert.equal(services[app].build?.dockerfile, 'Dockerfile', app);
+      const cmd = services[app].command as string[];
+      assert.deepEqual(cmd.slice(0, 3), ['node', '--import', 'tsx'], app);
+      assert.ok(existsSync(path.join(ROOT, cmd[3])), `${app} runs ${cmd[3]}, which does not exist`);
+    }
+    assert.equal(services.temporal.environment?.DB, 'postgres12');
+    assert.equal(services.temporal.environment?.POSTGRES_SEEDS, 'postgresql');
+  });
+
+  it('has a dependency graph without unknown services or cycles', () => {
+    for (const [name, s] of Object.entries(services)) for (const d of deps(s)) assert.ok(services[d], `${name} depends on unknown ${d}`);
+    const visiting = new Set<string>();
+    const done = new Set<string>();
+    const visit = (n: string) => {
+      assert.ok(!visiting.has(n), `dependency cycle through ${n}`);
+      if (done.has(n)) return;
+      visiting.add(n);
+      deps(services[n]).forEach(visit);
+      visiting.delete(n);
+      done.add(n);
+    };
+    Object.keys(services).forEach(visit);
+    assert.ok(deps(services.api).includes('mongodb') && deps(services.api).includes('temporal-setup'));
+    assert.ok(deps(services.temporal).includes('postgresql'));
+  });
+
+  it('publishes each host port once, the API on API_PORT', () => {
+    const hostPorts = Object.values(services).flatMap((s) => (s.ports ?? []).map((p) => String(p).split(':')[0]));
+    assert.equal(new Set(hostPorts).size, hostPorts.length, `duplicate host ports: ${hostPorts}`);
+    assert.ok(services.api.ports?.includes(`${services.api.environment?.API_PORT}:${services.api.environment?.API_PORT}`));
+  });
+
+  it('gives the app services the same variables as local mode, complete enough to start in live mode', () => {
+    const known = new Set([...Object.keys(ConfigSchema.shape), ...LOCAL_VARS]);
+    for (const app of ['api', 'worker', 'inbox-monitor']) {
+      const env = services[app].environment ?? {};
+      for (const k of Object.keys(env)) assert.ok(known.has(k), `${app} sets ${k}, which the app does not read`);
+      // Secrets pass through from the environment; none is written into the file.
+      for (const secret of ['TWILIO_AUTH_TOKEN', 'ELEVENLABS_API_KEY', 'ELEVENLABS_WEBHOOK_SECRET', 'SMTP_PASS', 'IMAP_PASS', 'PAYLOAD_KEYS', 'DELIVERY_SIGNING_SECRET']) {
+        assert.ok(secret in env && env[secret] === null, `${app}: ${secret} must be a pass-through`);
+      }
+      const resolved: Record<string, string> = {};
+      for (const [k, v] of Object.entries(env)) if (v !== null) resolved[k] = interpolate(String(v));
+      const secrets = { TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 't', TWILIO_FROM_NUMBER: '+15550100', ELEVENLABS_API_KEY: 'k', ELEVENLABS_AGENT_ID: 'a', ELEVENLABS_WEBHOOK_SECRET: 's', PUBLIC_BASE_URL: 'https://folio.example', PAYLOAD_KEYS: `k1:${Buffer.alloc(32).toString('base64')}`, DOCUMENTAI_PROCESSOR: 'projects/p/locations/eu/processors/x' };
+      const config = loadConfig({ ...resolved, ...secrets });
+      assert.equal(config.MODE, 'live');
+      assert.equal(config.TEMPORAL_ADDRESS, 'temporal:7233');
+      assert.equal(config.MONGODB_URI, 'mongodb://mongodb:27017/');
+    }
+    assert.equal(services.api.environment?.API_HOST, '0.0.0.0');
+  });
+
+  it('registers every search attribute the workflows use', () => {
+    const script = interpolate((services['temporal-setup'].command as string[]).join(' '));
+    for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) assert.ok(script.includes(`${name}=${type}`), `${name}=${type} not registered`);
+  });
+
+  it('mounts only files that exist in the repository', () => {
+    for (const [name, s] of Object.entries(services)) {
+      for (const v of s.volumes ?? []) {
+        const source = v.split(':')[0];
+        if (source.startsWith('./')) assert.ok(existsSync(path.join(ROOT, source)), `${name} mounts missing ${source}`);
+        else assert.ok(source in (compose.volumes ?? {}), `${name} uses undeclared volume ${source}`);
+      }
+    }
+    const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+    assert.ok((dockerfile.match(/^FROM /gm) ?? []).length >= 2, 'the Dockerfile is not multi-stage');
+    for (const m of dockerfile.matchAll(/^COPY --from=build \/app\/(\S+)/gm)) assert.ok(existsSync(path.join(ROOT, m[1])), `Dockerfile copies missing ${m[1]}`);
+  });
+
+  it('scrapes services that exist, on the ports they serve metrics on', () => {
+    const prom = parse(readFileSync(path.join(ROOT, 'deploy/prometheus.yml'), 'utf8')) as { scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[] };
+    const targets = prom.scrape_configs.flatMap((j) => j.static_configs.flatMap((c) => c.targets));
+    for (const t of targets) assert.ok(services[t.split(':')[0]], `prometheus scrapes unknown ${t}`);
+    assert.ok(targets.includes(`api:${services.api.environment?.API_PORT}`));
+    assert.ok(targets.includes(`worker:${services.worker.environment?.METRICS_PORT}`));
+    assert.equal(services.temporal.environment?.PROMETHEUS_ENDPOINT, `0.0.0.0:${targets.find((t) => t.startsWith('temporal:'))!.split(':')[1]}`);
+  });
+
+  it('provisions Grafana dashboards whose queries use metrics we export', async () => {
+    const dir = path.join(ROOT, 'deploy/grafana/dashboards');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    assert.ok(files.length > 0);
+    const client = new MongoClient('mongodb://127.0.0.1:1/'); // never connected: only the metric names are read
+    const names = new Set((await createMetrics(new Store(client.db('x'))).registry.getMetricsAsJSON()).map((m) => m.name));
+    for (const f of files) {
+      const dash = JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { uid: string; panels: { title: string; targets: { expr: string }[] }[] };
+      assert.ok(dash.uid && dash.panels.length > 0);
+      for (const p of dash.panels) {
+        for (const t of p.targets) {
+          for (const m of t.expr.matchAll(/\b(folio_[a-z_]+)/g)) {
+            const base = m[1].replace(/_(bucket|sum|count)$/, '');
+            assert.ok(names.has(base), `panel "${p.title}" queries ${m[1]}, which is not exported`);
+          }
+        }
+      }
+    }
+    const provisioning = parse(readFileSync(path.join(ROOT, 'deploy/grafana/provisioning/dashboards/folio.yml'), 'utf8')) as { providers: { options: { path: string } }[] };
+    assert.ok(services.grafana.volumes?.some((v) => v.endsWith(`:${provisioning.providers[0].options.path}:ro`)));
+    await client.close();
+  });
+});
