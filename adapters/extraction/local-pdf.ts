@@ -409,6 +409,13 @@ function summaryOf(lines: { line: TextLine; money: Money; label: string }[]): To
 const round2 = (n: number) => Math.round(n * 100) / 100;
 const near = (a: number, b: number) => Math.abs(a - b) <= Math.max(0.02, Math.abs(b) * 0.005) + 1e-9;
 
+/** A tax added on top in the summary (not itemised) is a charge of its own; a tax included in the prices is not. */
+export function addTaxLineIfAddedOnTop(items: FolioData['lineItems'], total: number | undefined, tax: number | undefined, label: string): void {
+  if (total === undefined || tax === undefined || items.some((l) => l.category === 'tax')) return;
+  const sum = round2(items.reduce((s, l) => s + l.amount, 0));
+  if (!near(sum, total) && near(sum + tax, total)) items.push({ description: label, amount: tax, category: 'tax' });
+}
+
 // ---- one folio
 
 export function parseFolioLines(lines: TextLine[], extractor: FolioData['extractor']): FolioData {
@@ -435,12 +442,8 @@ export function parseFolioLines(lines: TextLine[], extractor: FolioData['extract
   }
 
   const totals = summaryOf(summary);
-  const itemSum = round2(items.reduce((s, l) => s + l.amount, 0));
   const taxItems = items.filter((l) => l.category === 'tax');
-  // A tax added on top in the summary (not itemised) is a charge of its own.
-  if (taxItems.length === 0 && totals.tax !== undefined && totals.total !== undefined && !near(itemSum, totals.total) && near(itemSum + totals.tax, totals.total)) {
-    items.push({ description: totals.taxLabel ?? 'Tax', amount: totals.tax, category: 'tax' });
-  }
+  addTaxLineIfAddedOnTop(items, totals.total, totals.tax, totals.taxLabel ?? 'Tax');
   const tax = totals.tax ?? (taxItems.length ? round2(taxItems.reduce((s, l) => s + l.amount, 0)) : undefined);
   const sum = round2(items.reduce((s, l) => s + l.amount, 0));
   const consistent = totals.total !== undefined && items.length > 0 && near(sum, totals.total);
@@ -485,14 +488,19 @@ export function parseFolioLines(lines: TextLine[], extractor: FolioData['extract
   };
 }
 
-/** A page that names a guest or a folio number starts a new folio; other pages continue the previous one. */
-export function splitFolios(pages: TextLine[][]): TextLine[][] {
-  const folios: TextLine[][] = [];
-  for (const lines of pages) {
-    if (lines.length === 0) continue;
+/** Page indexes grouped by folio: a page that names a guest or a folio number starts a new folio; other pages continue the previous one. */
+export function folioPageGroups(pages: TextLine[][]): number[][] {
+  const groups: number[][] = [];
+  pages.forEach((lines, i) => {
+    if (lines.length === 0) return;
     const startsFolio = labelledValues(lines, 'guest').length > 0 || labelledValues(lines, 'folioNumber').some((v) => referenceIn(v));
-    if (startsFolio || folios.length === 0) folios.push([...lines]);
-    else folios[folios.length - 1]!.push(...lines);
-  }
+    if (startsFolio || groups.length === 0) groups.push([i]);
+    else groups[groups.length - 1]!.push(i);
+  });
+  return groups;
+}
+
+export function splitFolios(pages: TextLine[][]): TextLine[][] {
+  const folios = folioPageGroups(pages).map((g) => g.flatMap((i) => pages[i]!));
   return folios.length ? folios : [[]];
 }
