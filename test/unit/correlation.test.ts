@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { correlate, guestsMentioned, tokenFromAddress, tokenFromSubject, type IncomingFacts, type SentThread } from '../../domain/correlation';
+
+const thread = (over: Partial<SentThread> & Pick<SentThread, 'emailId' | 'token'>): SentThread => ({
+  hotelId: 'rex',
+  messageId: `<email-${over.emailId}@folio.test>`,
+  to: 'frontdesk@rex.example',
+  hotelEmails: ['frontdesk@rex.example'],
+  guests: [],
+  open: true,
+  ...over,
+});
+const g = (id: string, name: string, conf: string) => ({ folioId: id, workflowId: `folio:c:${id}`, guestName: name, confirmationNumber: conf });
+
+const batch = thread({ emailId: 'e1', token: 'aaaabbbbcc', guests: [g('f1', 'Anna Schmidt', 'RX-1'), g('f2', 'Bruno Keller', 'RX-2')] });
+const reminder = thread({ emailId: 'e1r', token: 'aaaabbbbcc', messageId: '<email-e1r@folio.test>', guests: [g('f2', 'Bruno Keller', 'RX-2')] });
+const other = thread({ emailId: 'e2', token: 'ddddeeeeff', hotelId: 'max', to: 'info@max.example', hotelEmails: ['info@max.example'], guests: [g('f3', 'Clara Weiss', 'MX-9')] });
+const threads = [batch, reminder, other];
+const opts = { replyDomain: 'folio.test' };
+const msg = (over: Partial<IncomingFacts>): IncomingFacts => ({ references: [], recipients: ['folios@folio.test'], subject: 'Folio', from: 'someone@unknown.example', text: '', ...over });
+const ids = (r: ReturnType<typeof correlate>) => (r.matched ? r.folios.map((f) => f.folioId).sort() : []);
+
+describe('correlation of a reply to its request', () => {
+  it('1. In-Reply-To our Message-ID: the whole batch of that email', () => {
+    const r = correlate(msg({ inReplyTo: '<email-e1@folio.test>' }), threads, opts);
+    assert.equal(r.matched && r.rule, 'thread');
+    assert.deepEqual(ids(r), ['f1', 'f2']);
+  });
+
+  it('1. the direct parent wins: a reply to the reminder answers the reminder’s guests', () => {
+    const r = correlate(msg({ inReplyTo: '<email-e1r@folio.test>', references: ['<email-e1@folio.test>', '<email-e1r@folio.test>'] }), threads, opts);
+    assert.deepEqual(ids(r), ['f2']);
+  });
+
+  it('1. References alone (In-Reply-To lost by the mail client)', () => {
+    const r = correlate(msg({ inReplyTo: '<foreign@x>', references: ['<email-e2@folio.test>', '<foreign@x>'] }), threads, opts);
+    assert.equal(r.matched && r.rule, 'thread');
+    assert.deepEqual(ids(r), ['f3']);
+  });
+
+  it('2. the reply token in a recipient plus-address', () => {
+    const r = correlate(msg({ recipients: ['Folios+DDDDEEEEFF@Folio.test'] }), threads, opts);
+    assert.equal(r.matched && r.rule, 'reply-token');
+    assert.deepEqual(ids(r), ['f3']);
+  });
+
+  it('2. a plus-address on another domain is not ours', () => {
+    assert.equal(tokenFromAddress('folios+ddddeeeeff@evil.example', 'folio.test'), undefined);
+    assert.equal(tokenFromAddress('folios@folio.test', 'folio.test'), undefined);
+  });
+
+  it('3. the [Ref token] kept in the subject', () => {
+    const r = correlate(msg({ subject: 'AW: Anfrage [Ref aaaabbbbcc]' }), threads, opts);
+    assert.equal(r.matched && r.rule, 'subject-tag');
+    assert.deepEqual(ids(r), ['f1', 'f2']);
+    assert.equal(tokenFromSubject('no tag'), undefined);
+  });
+
+  it('4. sender domain, when the hotel has exactly one open request chain (request + reminder count as one)', () => {
+    const r = correlate(msg({ from: 'accounting@rex.example' }), threads, opts);
+    assert.equal(r.matched && r.rule, 'sender-domain');
+    assert.deepEqual(ids(r), ['f1', 'f2']);
+  });
+
+  it('4. ambiguous when the hotel has several open chains and nothing names a guest', () => {
+    const second = thread({ emailId: 'e3', token: 'gggghhhhii', guests: [g('f4', 'Dora Lang', 'RX-4')] });
+    const r = correlate(msg({ from: 'accounting@rex.example', text: 'see attached' }), [...threads, second], opts);
+    assert.equal(r.matched, false);
+    assert.match(!r.matched ? r.reason : '', /ambiguous: 2 open requests/);
+    assert.deepEqual(!r.matched ? r.candidates.map((c) => c.folioId).sort() : [], ['f1', 'f2', 'f4']);
+  });
+
+  it('5. last resort: surname and confirmation number both named (accents and case ignored)', () => {
+    const second = thread({ emailId: 'e3', token: 'gggghhhhii', guests: [g('f4', 'Dora Läng', 'RX-4')] });
+    const r = correlate(msg({ from: 'accounting@rex.example', text: 'Rechnung für Frau LANG, Buchung rx-4' }), [...threads, second], opts);
+    assert.equal(r.matched && r.rule, 'guest-details');
+    assert.deepEqual(ids(r), ['f4']);
+  });
+
+  it('5. attachment text counts too, and the surname alone is not enough', () => {
+    const second = thread({ emailId: 'e3', token: 'gggghhhhii', guests: [g('f4', 'Dora Lang', 'RX-4')] });
+    const all = [...threads, second];
+    assert.equal(correlate(msg({ from: 'a@rex.example', attachmentTexts: ['Guest: Keller  Conf RX-2'] }), all, opts).matched, true);
+    assert.equal(correlate(msg({ from: 'a@rex.example', text: 'Keller' }), all, opts).matched, false);
+  });
+
+  it('a spoofed sender naming a guest and confirmation number is not matched', () => {
+    const r = correlate(msg({ from: 'billing@evil.example', text: 'Anna Schmidt RX-1', subject: 'Invoice' }), threads, opts);
+    assert.equal(r.matched, false);
+    assert.match(!r.matched ? r.reason : '', /sender is not a hotel/);
+  });
+
+  it('a shared webmail domain does not vouch for a hotel; the exact address does', () => {
+    const gmail = thread({ emailId: 'e5', token: 'jjjjkkkkmm', hotelId: 'gm', to: 'smallhotel@gmail.com', hotelEmails: ['smallhotel@gmail.com'], guests: [g('f5', 'Eli Roth', 'GM-1')] });
+    assert.equal(correlate(msg({ from: 'stranger@gmail.com' }), [gmail], opts).matched, false);
+    assert.deepEqual(ids(correlate(msg({ from: 'SmallHotel@gmail.com' }), [gmail], opts)), ['f5']);
+  });
+
+  it('answered threads no longer count as open for the sender-domain rule', () => {
+    const r = correlate(msg({ from: 'x@rex.example' }), threads.map((t) => ({ ...t, open: false })), opts);
+    assert.equal(r.matched, false);
+    assert.match(!r.matched ? r.reason : '', /no open request/);
+  });
+
+  it('guestsMentioned picks the guests an attachment names', () => {
+    assert.deepEqual(guestsMentioned(batch.guests, 'Folio_RX-2.pdf').map((x) => x.folioId), ['f2']);
+    assert.deepEqual(guestsMentioned(batch.guests, 'GUEST: SCHMIDT, ANNA').map((x) => x.folioId), ['f1']);
+    assert.deepEqual(guestsMentioned(batch.guests, 'RX-10 Schmidtke'), [], 'whole words only');
+  });
+});
