@@ -134,13 +134,16 @@ function folioOf(doc: Document, entities: Entity[], fromPage: number, toPage: nu
   // What the invoice schema lacks (stay dates, confirmation number) comes from the page text.
   const fromText = parseFolioLines(lines(pagesText(doc, fromPage, toPage)), 'documentai');
 
+  // Each text row lends its date to one line item (identical nights repeat).
+  const rows = [...fromText.lineItems];
   const lineItems: FolioData['lineItems'] = all('line_item').flatMap((item) => {
     const prop = (t: string) => item.properties?.find((p) => p.type === `line_item/${t}` || p.type === t);
     const description = textOf(prop('description')) ?? textOf(item) ?? '';
     const amount = moneyOf(prop('amount'));
     if (!amount) return [];
     // Invoice line items carry no date; the same row in the page text does.
-    const row = fromText.lineItems.find((l) => l.amount === amount.amount && (l.description.includes(description) || description.includes(l.description)));
+    const i = rows.findIndex((l) => l.amount === amount.amount && (l.description.includes(description) || description.includes(l.description)));
+    const row = i >= 0 ? rows.splice(i, 1)[0] : undefined;
     const date = row?.date ?? findDate(item.mentionText ?? '', 'dmy');
     return [{ description, amount: amount.amount, category: categoryOf(description), ...(date ? { date } : {}) }];
   });
