@@ -8,7 +8,7 @@ import { codecFromConfig } from '../temporal/codec';
 import { createCodecRouter } from '../temporal/codec-server';
 import { createMetrics, type ApiMetrics } from '../observability/metrics';
 import type { ApiDeps } from './deps';
-import { ApiKeys, authenticate } from './auth';
+import { ApiKeys, authenticate, requireOperator } from './auth';
 import { errorHandler, unknownRoute } from './errors';
 import { perKeyRateLimit } from './rate-limit';
 import { createFoliosRouter } from './routes/folios';
@@ -16,6 +16,9 @@ import { createHotelsRouter } from './routes/hotels';
 import { createHealthRouter } from './routes/health';
 import { createDocsRouter } from './routes/docs';
 import { createTwilioWebhookRouter } from './webhooks/twilio';
+import { createElevenLabsWebhookRouter } from './webhooks/elevenlabs';
+import { createUnmatchedRouter } from './routes/unmatched';
+import { GridFsDocumentStore } from '../adapters/mongo/documents';
 
 export const JSON_BODY_LIMIT = '256kb';
 /** Local setting until config/index.ts has RATE_LIMIT_PER_MINUTE. */
@@ -60,6 +63,7 @@ export function createApp(deps: ApiDeps & AppOptions): express.Express {
 
   // Vendors sign their requests: no API key, and they parse their own bodies (signatures need them raw).
   app.use('/v1/webhooks/twilio', createTwilioWebhookRouter(deps));
+  app.use('/v1/webhooks/elevenlabs', createElevenLabsWebhookRouter(deps));
 
   app.use('/codec', createCodecRouter({ codec: deps.codec ?? codecFromConfig(deps.config), keys, corsOrigin: deps.config.CODEC_CORS_ORIGIN }));
 
@@ -67,8 +71,9 @@ export function createApp(deps: ApiDeps & AppOptions): express.Express {
   v1.use(authenticate(keys));
   v1.use(perKeyRateLimit({ limit: deps.rateLimitPerMinute ?? rateLimitFromEnv() }));
   v1.use(express.json({ limit: JSON_BODY_LIMIT }));
-  v1.use('/folios', createFoliosRouter(deps));
+  v1.use('/folios', createFoliosRouter({ ...deps, documents: deps.documents ?? new GridFsDocumentStore(deps.store.db) }));
   v1.use('/hotels', createHotelsRouter(deps));
+  v1.use('/unmatched', requireOperator, createUnmatchedRouter(deps));
   app.use('/v1', v1);
 
   app.use(unknownRoute);

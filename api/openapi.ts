@@ -4,6 +4,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV3, extendZodWithOpenApi } from '@aste
 import { z } from 'zod';
 import { FolioRequestInput } from '../domain/schemas';
 import * as c from './contract';
+import { AssignBody, AssignResult, ListUnmatchedQuery, UnmatchedIdParams, UnmatchedList } from './routes/unmatched';
 
 extendZodWithOpenApi(z);
 
@@ -111,6 +112,15 @@ export const ROUTES: RouteDoc[] = [
     method: 'put', path: '/v1/hotels/{hotelId}', summary: 'Replace a hotel’s configuration (reaches its running dispatcher)', tag: 'hotels', security: 'operator',
     params: c.HotelIdParams, body: { schema: c.HotelReplace },
     responses: { 200: json('the stored hotel', c.HotelView), 400: E400, 404: err('no such hotel') },
+  },
+  {
+    method: 'get', path: '/v1/unmatched', summary: 'Inbound messages no rule could tie to a folio (newest first)', tag: 'unmatched', security: 'operator', query: ListUnmatchedQuery,
+    responses: { 200: json('a page of unmatched messages', UnmatchedList), 400: E400, 403: E403 },
+  },
+  {
+    method: 'post', path: '/v1/unmatched/{id}/assign', summary: 'Assign an unmatched message to a folio (its documents go to the workflow)', tag: 'unmatched', security: 'operator',
+    params: UnmatchedIdParams, body: { schema: AssignBody },
+    responses: { 200: json('assigned (a repeat of the same assignment is a no-op)', AssignResult), 403: E403, 404: err('no such message or folio'), 409: err('already assigned elsewhere, or nothing to assign') },
   },
   {
     method: 'get', path: '/health/live', summary: 'Liveness', tag: 'health', security: 'none',

@@ -5,6 +5,7 @@ import { logger } from '../config/logger';
 import { Store } from '../adapters/mongo/store';
 import { connectClient } from '../temporal/client';
 import { createApp } from './app';
+import { attachMediaBridge } from './media-bridge';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -20,6 +21,8 @@ async function main(): Promise<void> {
   // Slow clients must not hold a connection forever; vendors' webhooks are short.
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
+  // Twilio Media Streams ↔ the voice agent, as a WebSocket upgrade on the same port.
+  const bridge = attachMediaBridge(server, { config, store, temporal, logger });
   logger.info({ url: `http://${config.API_HOST}:${config.API_PORT}`, docs: '/docs', codec: '/codec', mode: config.MODE }, 'API listening');
 
   let stopping = false;
@@ -28,6 +31,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'API stopping: draining requests');
     const force = setTimeout(() => server.closeAllConnections(), 10_000);
+    await bridge.close().catch(() => undefined);
     await new Promise((r) => server.close(r));
     clearTimeout(force);
     await temporal.connection.close().catch(() => undefined);

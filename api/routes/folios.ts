@@ -106,7 +106,13 @@ export function createFoliosRouter(deps: ApiDeps & { documents?: DocumentStore }
     const ref = folio.document as { documentId?: string } | null | undefined;
     if (!ref?.documentId) throw notFound(`document of folio ${folio._id}`);
     if (!deps.documents) throw new ApiError(503, 'documents_unavailable', 'the document store is not configured on this API instance');
-    const { bytes, ref: stored } = await deps.documents.read(ref.documentId);
+    let stored, bytes;
+    try {
+      ({ bytes, ref: stored } = await deps.documents.read(ref.documentId));
+    } catch (e) {
+      if ((e as Error).name === 'DocumentNotFoundError') throw notFound(`document of folio ${folio._id}`);
+      throw e;
+    }
     res.setHeader('Content-Type', stored.contentType);
     res.setHeader('Content-Disposition', `attachment; filename="${(stored.filename ?? `folio-${folio._id}`).replace(/[^\w.-]/g, '_')}"`);
     res.setHeader('ETag', `"${stored.sha256}"`);
@@ -153,8 +159,8 @@ export function createFoliosRouter(deps: ApiDeps & { documents?: DocumentStore }
     try {
       document = await deps.documents.save(req.body, { filename: q.filename, source: 'upload' });
     } catch (e) {
-      // The store refuses what it cannot keep (unknown type, too large): that is the caller's input.
-      throw new ApiError(422, 'document_rejected', `the document was not accepted: ${(e as Error).message}`, [{ field: 'body', problem: (e as Error).message }]);
+      if ((e as Error).name === 'DocumentTooLargeError') throw new ApiError(413, 'payload_too_large', (e as Error).message, [{ field: 'body', problem: 'too large' }]);
+      throw e;
     }
     const r = await updateFolio(deps.temporal, folio.workflowId, uploadDocumentUpdate, { by: by(principalOf(res)), note: q.note, document });
     res.json({ folioId: folio._id, status: r.status, document });

@@ -11,6 +11,9 @@ import { createApp, type AppOptions } from '../../api/app';
 import { ApiKeys } from '../../api/auth';
 import { createLifecycleActivities } from '../../activities/lifecycle';
 import { createDeliveryActivities } from '../../activities/delivery';
+import { createExtractionActivities } from '../../activities/extraction';
+import { createExtractor } from '../../adapters/extraction';
+import { GridFsDocumentStore } from '../../adapters/mongo/documents';
 import { ROUTES, type RouteDoc } from '../../api/openapi';
 import { freePort, startMongo, startTemporal, workflowBundle } from './stack';
 
@@ -25,7 +28,7 @@ export interface ApiHandle {
 
 export interface StartApiOptions extends AppOptions {
   env?: NodeJS.ProcessEnv;
-  /** Run a worker with the real workflows and lifecycle activities on this API's task queue. */
+  /** Run a worker with the real workflows and the lifecycle, extraction and delivery activities on this API's task queue. */
   worker?: boolean;
 }
 
@@ -57,7 +60,11 @@ export async function startApi(opts: StartApiOptions = {}): Promise<ApiHandle> {
       namespace: env.namespace ?? 'default',
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowBundle: await workflowBundle(),
-      activities: { ...createLifecycleActivities({ config, store, temporal }), ...createDeliveryActivities({ config, store }) },
+      activities: {
+        ...createLifecycleActivities({ config, store, temporal }),
+        ...createExtractionActivities({ extractor: createExtractor(config), documents: new GridFsDocumentStore(store.db) }),
+        ...createDeliveryActivities({ config, store }),
+      },
       dataConverter: dataConverter(config),
     });
     running = worker.run();

@@ -13,6 +13,10 @@ import { startTemporal } from '../helpers/stack';
 import { createApp } from '../../api/app';
 import { Client } from '@temporalio/client';
 import { dataConverter } from '../../temporal/data-converter';
+import { ApiKeys } from '../../api/auth';
+import { GridFsDocumentStore } from '../../adapters/mongo/documents';
+import { EmailStore } from '../../adapters/mongo/email-store';
+import { renderFolioPdf } from '../../sandbox/folio-pdf';
 
 const nextWeekday10am = () => {
   const d = new Date(Date.now() + 3 * 86_400_000);
@@ -221,6 +225,62 @@ describe('API contract (OpenAPI routes and statuses)', function () {
     const late = await go('POST', `/v1/folios/${folioId}/cancel`, { key: api.keys.a, body: {} });
     assert.equal(late.status, 409);
     assert.equal((await go('PUT', `/v1/folios/${folioId}/callback`, { key: api.keys.operator, body: { at } })).status, 409);
+  });
+
+  it('upload by hand, review, and download the document', async () => {
+    const input2 = folioInput();
+    const created = await go('POST', '/v1/folios', { key: api.keys.a, body: input2 });
+    assert.equal(created.status, 202);
+    const id = created.body.folioId;
+    // A folio for someone else: extraction reads it, the checks fail, a person must review.
+    const pdf = await renderFolioPdf({ hotelName: HOTEL.name, guests: [{ firstName: 'Charles', lastName: 'Babbage' }], arrival: input2.checkIn, departure: input2.checkOut, folioNumber: 'F-1001', confirmationNumber: 'OTHER-1', currency: 'GBP', nightlyRate: 180, taxRate: 0.2, layout: 'classic' });
+    const up = await go('POST', `/v1/folios/${id}/document?filename=folio.pdf&note=sent%20by%20fax`, { key: api.keys.operator, raw: pdf, contentType: 'application/pdf' });
+    assert.equal(up.status, 200, JSON.stringify(up.body));
+    assert.equal(up.body.status, 'NeedsReview');
+    assert.equal(up.body.document.size, pdf.length);
+    // Reads come from the projection, which the workflow writes just after answering the update.
+    const until = Date.now() + 15_000;
+    while (!(await go('GET', `/v1/folios/${id}`, { key: api.keys.a })).body.document) {
+      assert.ok(Date.now() < until, 'the projection never showed the document');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const doc = await go('GET', `/v1/folios/${id}/document`, { key: api.keys.a });
+    assert.equal(doc.status, 200);
+    assert.equal(doc.headers.get('content-type'), 'application/pdf');
+    assert.ok(Buffer.compare(doc.body as Buffer, pdf) === 0, 'downloaded bytes differ from the upload');
+    const needs = await go('GET', '/v1/folios?needsAttention=true', { key: api.keys.a });
+    assert.ok(needs.body.items.some((f: { folioId: string }) => f.folioId === id));
+    const approved = await go('POST', `/v1/folios/${id}/review`, { key: api.keys.operator, body: { approve: true, note: 'guest travelled as Babbage' } });
+    assert.equal(approved.status, 200, JSON.stringify(approved.body));
+    assert.equal(approved.body.status, 'Completed');
+  });
+
+  it('unmatched messages: list and assign to a folio (operators only)', async () => {
+    const target = (await go('POST', '/v1/folios', { key: api.keys.a, body: folioInput() })).body.folioId;
+    const pdf = await renderFolioPdf({ hotelName: HOTEL.name, guests: [{ firstName: 'Ada', lastName: 'Lovelace' }], arrival: '2026-01-02', departure: '2026-01-04', folioNumber: 'F-2002', currency: 'GBP', nightlyRate: 150, taxRate: 0.2, layout: 'modern' });
+    const document = await new GridFsDocumentStore(api.store.db).save(pdf, { filename: 'scan.pdf', source: 'email', messageId: '<m1@hotel.example>' });
+    // What the inbox monitor leaves when no rule ties a reply to a request.
+    await new EmailStore(api.store).unmatched.insertOne({ _id: '<m1@hotel.example>', messageId: '<m1@hotel.example>', from: 'frontdesk@grand-test.example', subject: 'Your folio', receivedAt: new Date(), reason: 'no reply token, no thread', candidates: [], documents: [document], rejectedAttachments: [], textExcerpt: 'Please find attached.' });
+    const list = await go('GET', '/v1/unmatched?limit=10', { key: api.keys.operator });
+    assert.equal(list.status, 200);
+    assert.equal(list.body.items[0].unmatchedId, '<m1@hotel.example>');
+    assert.equal((await go('GET', '/v1/unmatched?cursor=nonsense', { key: api.keys.operator })).status, 400);
+    assert.equal((await go('GET', '/v1/unmatched', { key: api.keys.a })).status, 403);
+    const path = `/v1/unmatched/${encodeURIComponent('<m1@hotel.example>')}/assign`;
+    assert.equal((await go('POST', path, { key: api.keys.a, body: { folioId: target } })).status, 403);
+    assert.equal((await go('POST', path, { key: api.keys.operator, body: { folioId: 'NOSUCHFOLIO' } })).status, 404);
+    assert.equal((await go('POST', '/v1/unmatched/nope/assign', { key: api.keys.operator, body: { folioId: target } })).status, 404);
+    const assigned = await go('POST', path, { key: api.keys.operator, body: { folioId: target } });
+    assert.equal(assigned.status, 200, JSON.stringify(assigned.body));
+    assert.deepEqual([assigned.body.documents, assigned.body.alreadyAssigned], [1, false]);
+    assert.equal((await go('POST', path, { key: api.keys.operator, body: { folioId: folioId } })).status, 409);
+  });
+
+  it('codec-only keys open /codec and nothing else', async () => {
+    const { key } = await new ApiKeys(api.store.db).create({ clientId: 'webui', role: 'codec' });
+    assert.equal((await go('GET', '/v1/folios', { key })).status, 403);
+    const r = await go('POST', `/codec/${encodeURIComponent(key)}/encode`, { body: { payloads: [] } });
+    assert.equal(r.status, 200);
   });
 
   it('codec endpoint in the Web UI format, operator key only', async () => {

@@ -1,5 +1,6 @@
 // Two clients on one API: each sees and acts on its own folios only; another client's folio is 404, never 200.
 import assert from 'node:assert/strict';
+import { ApiKeys } from '../../api/auth';
 import { call, folioInput, HOTEL, startApi, type ApiHandle } from '../helpers/api';
 
 describe('API isolation across clients', function () {
@@ -52,7 +53,6 @@ describe('API isolation across clients', function () {
   });
 
   it('refuses revoked keys at once', async () => {
-    const { ApiKeys } = await import('../../api/auth');
     const keys = new ApiKeys(api.store.db);
     const { key, record } = await keys.create({ clientId: 'client-a', role: 'client' });
     assert.equal((await call(api.url, 'GET', '/v1/folios', { key })).status, 200);

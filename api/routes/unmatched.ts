@@ -1,0 +1,82 @@
+// /v1/unmatched: inbound messages no rule could tie to a folio request; an operator lists them and assigns
+// one to a folio (its attachments go to that folio's workflow as documentReceived signals).
+import express, { type Router } from 'express';
+import { z } from 'zod';
+import { assignUnmatched, listUnmatched, UnmatchedConflictError, UnmatchedNotFoundError } from '../../adapters/email/unmatched';
+import type { UnmatchedMessage } from '../../adapters/mongo/email-store';
+import type { ApiDeps } from '../deps';
+import { principalOf } from '../auth';
+import { ApiError, notFound, parse } from '../errors';
+import { bounded } from '../workflow-calls';
+
+export const ListUnmatchedQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(300).optional() }).strict();
+export const UnmatchedIdParams = z.object({ id: z.string().min(1).max(300) });
+export const AssignBody = z.object({ folioId: z.string().min(1).max(64) }).strict();
+
+const DocumentRefView = z.object({ documentId: z.string(), sha256: z.string(), contentType: z.string(), size: z.number(), filename: z.string().optional(), source: z.enum(['email', 'upload']) });
+export const UnmatchedView = z.object({
+  unmatchedId: z.string(),
+  messageId: z.string().nullable(),
+  from: z.string(),
+  subject: z.string(),
+  receivedAt: z.string(),
+  reason: z.string(),
+  candidates: z.array(z.string()),
+  documents: z.array(DocumentRefView),
+  rejectedAttachments: z.array(z.object({ filename: z.string().optional(), reason: z.string() })),
+  textExcerpt: z.string(),
+  assigned: z.object({ folioId: z.string(), by: z.string(), at: z.string() }).nullable(),
+});
+export const UnmatchedList = z.object({ items: z.array(UnmatchedView), nextCursor: z.string().nullable() });
+export const AssignResult = z.object({ unmatchedId: z.string(), folioId: z.string(), documents: z.number(), alreadyAssigned: z.boolean() });
+
+const view = (m: UnmatchedMessage): z.infer<typeof UnmatchedView> => ({
+  unmatchedId: m._id,
+  messageId: m.messageId ?? null,
+  from: m.from,
+  subject: m.subject,
+  receivedAt: new Date(m.receivedAt).toISOString(),
+  reason: m.reason,
+  candidates: m.candidates,
+  documents: m.documents.map(({ documentId, sha256, contentType, size, filename, source }) => ({ documentId, sha256, contentType, size, filename, source })),
+  rejectedAttachments: m.rejectedAttachments,
+  textExcerpt: m.textExcerpt,
+  assigned: m.assigned ? { folioId: m.assigned.folioId, by: m.assigned.by, at: new Date(m.assigned.at).toISOString() } : null,
+});
+
+export function createUnmatchedRouter(deps: ApiDeps): Router {
+  const router = express.Router();
+  const signaler = {
+    signal: (workflowId: string, signalName: string, arg: unknown) => bounded(deps.temporal, signalName, () => deps.temporal.workflow.getHandle(workflowId).signal(signalName, arg)),
+  };
+
+  router.get('/', async (req, res) => {
+    const q = parse(ListUnmatchedQuery, req.query, 'query');
+    let page;
+    try {
+      page = await listUnmatched(deps.store, { limit: q.limit, after: q.cursor });
+    } catch (e) {
+      if ((e as Error).message === 'invalid cursor') throw new ApiError(400, 'invalid_request', 'query.cursor is not a cursor this API returned', [{ field: 'query.cursor', problem: 'invalid cursor' }]);
+      throw e;
+    }
+    res.json({ items: page.items.map(view), nextCursor: page.next ?? null });
+  });
+
+  router.post('/:id/assign', async (req, res) => {
+    const { id } = parse(UnmatchedIdParams, req.params, 'params');
+    const { folioId } = parse(AssignBody, req.body);
+    const folio = await deps.store.folios.findOne({ _id: folioId });
+    if (!folio) throw new ApiError(404, 'not_found', `folio ${folioId} not found`, [{ field: 'body.folioId', problem: 'unknown folio' }]);
+    const p = principalOf(res);
+    try {
+      const r = await assignUnmatched({ store: deps.store, signaler }, { unmatchedId: id, folioId, workflowId: folio.workflowId, by: `${p.role}:${p.clientId}:${p.keyId}` });
+      deps.logger.info({ unmatchedId: id, folioId, workflowId: folio.workflowId }, 'unmatched message assigned');
+      res.json(r);
+    } catch (e) {
+      if (e instanceof UnmatchedNotFoundError) throw notFound(`unmatched message ${id}`);
+      if (e instanceof UnmatchedConflictError) throw new ApiError(409, 'conflict', e.message);
+      throw e;
+    }
+  });
+  return router;
+}
