@@ -61,7 +61,7 @@ export interface Created {
   folio: FolioView;
 }
 
-export async function createFolioRequest(deps: ApiDeps, principal: Principal, body: unknown): Promise<Created> {
+export async function createFolioRequest(deps: ApiDeps, principal: Principal, body: unknown, requestId?: string): Promise<Created> {
   const input = parse(FolioRequestInput, body);
   const hash = requestHash(input);
   const workflowId = folioWorkflowId(principal.clientId, input.clientReference);
@@ -96,8 +96,9 @@ export async function createFolioRequest(deps: ApiDeps, principal: Principal, bo
     if (!winner) throw e;
     return repeat(deps, winner, hash);
   }
-  await startWorkflow(deps, request, workflowId);
-  deps.logger.info({ folioId: request.folioId, workflowId, hotelId, clientId: principal.clientId }, 'folio request accepted');
+  await startWorkflow(deps, request, workflowId, requestId);
+  // The correlation: this request id, the folio id and the workflow id (which the worker's logs carry).
+  deps.logger.info({ requestId, folioId: request.folioId, workflowId, hotelId, clientId: principal.clientId }, 'folio request accepted');
   return { status: 202, folio: toFolioView(projection) };
 }
 
@@ -112,7 +113,7 @@ async function repeat(deps: ApiDeps, existing: FolioProjection, hash: string): P
   return { status: 200, folio: toFolioView(existing) };
 }
 
-async function startWorkflow(deps: ApiDeps, request: FolioRequest, workflowId: string): Promise<void> {
+async function startWorkflow(deps: ApiDeps, request: FolioRequest, workflowId: string, requestId?: string): Promise<void> {
   try {
     await bounded(deps.temporal, 'start folio workflow', () =>
       deps.temporal.workflow.start('folioWorkflow', {
@@ -121,6 +122,8 @@ async function startWorkflow(deps: ApiDeps, request: FolioRequest, workflowId: s
         taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        // Which API request started it, for following one request across API, workflow and activity logs.
+        ...(requestId && { memo: { requestId } }),
         // Filterable in the Web UI from the first second; the workflow keeps them current afterwards.
         typedSearchAttributes: [
           { key: ClientIdKey, value: request.clientId },

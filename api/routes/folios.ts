@@ -31,7 +31,7 @@ export function createFoliosRouter(deps: ApiDeps & { documents?: DocumentStore }
   }
 
   router.post('/', async (req, res) => {
-    const { status, folio } = await createFolioRequest(deps, principalOf(res), req.body);
+    const { status, folio } = await createFolioRequest(deps, principalOf(res), req.body, String(res.locals.requestId));
     res.status(status).location(`/v1/folios/${folio.folioId}`).json(folio);
   });
 
@@ -42,7 +42,7 @@ export function createFoliosRouter(deps: ApiDeps & { documents?: DocumentStore }
     // One at a time: each item is independent, and the order of results matches the request.
     for (const [index, item] of requests.entries()) {
       try {
-        const { status, folio } = await createFolioRequest(deps, principal, item);
+        const { status, folio } = await createFolioRequest(deps, principal, item, String(res.locals.requestId));
         results.push({ index, status, folio });
       } catch (e) {
         if (!(e instanceof ApiError) || e.status >= 500) throw e;
