@@ -200,7 +200,7 @@ function textPen(doc: PDFKit.PDFDocument): Pen {
 function dotPen(doc: PDFKit.PDFDocument): Pen {
   return {
     text(s, x, y, o = {}) {
-      const cap = (o.size ?? 9) * 0.72;
+      const cap = (o.size ?? 9) * 0.62;
       const left = o.right ? x - dotWidth(s, cap) : x;
       drawDots(doc, s, left, y, cap);
     },

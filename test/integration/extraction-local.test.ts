@@ -2,7 +2,7 @@
 // input (scans, garbage, archives, encrypted or damaged PDFs) gets a clear reason, never a crash.
 import assert from 'node:assert/strict';
 import { deflateRawSync } from 'node:zlib';
-import { LocalPdfExtractor, NO_TEXT_LAYER, parseFolioLines, type TextLine } from '../../adapters/extraction/local-pdf';
+import { findDate, LocalPdfExtractor, NO_TEXT_LAYER, parseFolioLines, type TextLine } from '../../adapters/extraction/local-pdf';
 import { fieldScores, FIELDS } from '../../bench/extraction-accuracy';
 import { validateFolio } from '../../domain/validation';
 import { FOLIO_LAYOUTS, folioCorpus } from '../../sandbox/folio-corpus';
@@ -164,6 +164,24 @@ describe('local PDF extractor', function () {
       assert.equal(got.total, 204.5);
       assert.equal(got.tax, 13.38);
       assert.equal(got.lineItems.length, 3);
+    });
+
+    it('reads dates in the formats hotels print', () => {
+      const cases: [string, 'dmy' | 'mdy', string][] = [
+        ['2026-04-03', 'dmy', '2026-04-03'],
+        ['03.04.2026', 'mdy', '2026-04-03'],
+        ['03/04/2026', 'dmy', '2026-04-03'],
+        ['04/03/2026', 'mdy', '2026-04-03'],
+        ['03-APR-26', 'dmy', '2026-04-03'],
+        ['Apr 3, 2026', 'dmy', '2026-04-03'],
+        ['3 avril 2026', 'dmy', '2026-04-03'],
+        ['3. März 2026', 'dmy', '2026-03-03'],
+        ['3 de abril de 2026', 'dmy', '2026-04-03'],
+        ['Arrival: 03 Apr 2026 (late)', 'dmy', '2026-04-03'],
+      ];
+      for (const [text, order, expected] of cases) assert.equal(findDate(text, order), expected, text);
+      assert.equal(findDate('31/02/2026', 'dmy'), undefined);
+      assert.equal(findDate('Room 1204', 'dmy'), undefined);
     });
 
     it('leaves missing fields empty instead of guessing', () => {
