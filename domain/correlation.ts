@@ -88,10 +88,11 @@ function containsWord(haystack: string, needle: string): boolean {
   return new RegExp(`(^|[^\\p{L}\\p{N}])${escaped}($|[^\\p{L}\\p{N}])`, 'u').test(haystack);
 }
 
-/** Guests whose surname or confirmation number a text mentions (used to give each attachment to its folio). */
+/** Guests a text names (to give each attachment to its folio): by confirmation number, else by surname. */
 export function guestsMentioned<T extends ThreadGuest>(guests: T[], text: string): T[] {
   const t = fold(text);
-  return guests.filter((g) => containsWord(t, g.confirmationNumber) || containsWord(t, surnameOf(g.guestName)));
+  const byNumber = guests.filter((g) => containsWord(t, g.confirmationNumber));
+  return byNumber.length ? byNumber : guests.filter((g) => containsWord(t, surnameOf(g.guestName)));
 }
 
 /** Last resort: both the surname and the confirmation number appear. */

@@ -106,5 +106,8 @@ describe('correlation of a reply to its request', () => {
     assert.deepEqual(guestsMentioned(batch.guests, 'Folio_RX-2.pdf').map((x) => x.folioId), ['f2']);
     assert.deepEqual(guestsMentioned(batch.guests, 'GUEST: SCHMIDT, ANNA').map((x) => x.folioId), ['f1']);
     assert.deepEqual(guestsMentioned(batch.guests, 'RX-10 Schmidtke'), [], 'whole words only');
+    const family = [g('h1', 'Ola Berg', 'PI-1'), g('h2', 'Kari Berg', 'PI-2')];
+    assert.deepEqual(guestsMentioned(family, 'Guest: Berg, Ola  Confirmation PI-1').map((x) => x.folioId), ['h1'], 'the number beats a shared surname');
+    assert.deepEqual(guestsMentioned(family, 'Familie Berg').map((x) => x.folioId), ['h1', 'h2']);
   });
 });
