@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Request, type Response, type NextFunction } from 'express';
 import { WebSocketServer } from 'ws';
+import * as serialization from '@elevenlabs/elevenlabs-js/serialization';
 import type { PhoneProfile } from '../profiles/phone';
 import { playStaff, type EmulatedConversation } from './staff';
 
@@ -50,15 +51,34 @@ export async function startElevenLabsEmulator(opts: ElevenLabsEmulatorOptions): 
     next();
   };
 
+  // Request bodies are checked with the SDK's own wire schema, as strictly as the API checks them.
+  const invalidAgent = (body: unknown, res: Response, schema: { parse: (v: unknown, o: { unrecognizedObjectKeys: 'fail' }) => { ok: boolean; errors?: { path: string[]; message: string }[] } }) => {
+    const r = schema.parse(body, { unrecognizedObjectKeys: 'fail' });
+    if (r.ok) return false;
+    res.status(422).json({ detail: (r.errors ?? []).map((e) => ({ loc: ['body', ...e.path], msg: e.message, type: 'value_error' })) });
+    return true;
+  };
   app.post('/v1/convai/agents/create', auth, (req, res) => {
-    const body = req.body as Record<string, unknown>;
-    if (!body?.conversation_config) return res.status(422).json({ detail: [{ loc: ['body', 'conversation_config'], msg: 'Field required', type: 'missing' }] });
+    if (invalidAgent(req.body, res, serialization.conversationalAi.BodyCreateAgentV1ConvaiAgentsCreatePost)) return;
     const agentId = id('agent');
-    agents.set(agentId, { agent_id: agentId, ...body });
+    const now = Math.floor(Date.now() / 1000);
+    agents.set(agentId, { name: '', tags: [], ...(req.body as Record<string, unknown>), agent_id: agentId, metadata: { created_at_unix_secs: now, updated_at_unix_secs: now } });
     res.json({ agent_id: agentId });
   });
-  app.get('/v1/convai/agents', auth, (_req, res) => {
-    res.json({ agents: [...agents.values()].map((a) => ({ agent_id: a.agent_id, name: a.name ?? '', tags: a.tags ?? [], created_at_unix_secs: 0, access_info: { is_creator: true, creator_name: 'sandbox', creator_email: 'sandbox@folio.test', role: 'admin' } })), has_more: false });
+  app.get('/v1/convai/agents', auth, (req, res) => {
+    const search = String(req.query.search ?? '').toLowerCase();
+    const list = [...agents.values()].filter((a) => String(a.name).toLowerCase().includes(search));
+    res.json({
+      agents: list.map((a) => ({
+        agent_id: a.agent_id,
+        name: a.name,
+        voice_id: (a.conversation_config as { tts?: { voice_id?: string } } | undefined)?.tts?.voice_id ?? 'sandbox-voice',
+        tags: a.tags,
+        created_at_unix_secs: (a.metadata as { created_at_unix_secs: number }).created_at_unix_secs,
+        access_info: { is_creator: true, creator_name: 'sandbox', creator_email: 'sandbox@folio.test', role: 'admin' },
+      })),
+      has_more: false,
+    });
   });
   app.get('/v1/convai/agents/:agentId', auth, (req, res) => {
     const a = agents.get(String(req.params.agentId));
@@ -68,7 +88,9 @@ export async function startElevenLabsEmulator(opts: ElevenLabsEmulatorOptions): 
   app.patch('/v1/convai/agents/:agentId', auth, (req, res) => {
     const a = agents.get(String(req.params.agentId));
     if (!a) return res.status(404).json({ detail: { status: 'agent_not_found', message: 'Agent not found' } });
-    const next = { ...a, ...(req.body as Record<string, unknown>), agent_id: a.agent_id };
+    if (invalidAgent(req.body, res, serialization.conversationalAi.UpdateAgentRequest)) return;
+    const meta = a.metadata as { created_at_unix_secs: number };
+    const next = { ...a, ...(req.body as Record<string, unknown>), agent_id: a.agent_id, metadata: { ...meta, updated_at_unix_secs: Math.floor(Date.now() / 1000) } };
     agents.set(String(a.agent_id), next);
     res.json(next);
   });
