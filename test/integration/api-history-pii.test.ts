@@ -7,6 +7,12 @@ import { call, folioInput, startApi, type ApiHandle } from '../helpers/api';
 import { startTemporal, tool } from '../helpers/stack';
 
 const run = promisify(execFile);
+type Payloads = { payloads?: { metadata: Record<string, string>; data: string }[] };
+interface HistoryEvent {
+  eventType: string;
+  workflowExecutionStartedEventAttributes?: { input?: Payloads };
+  workflowExecutionSignaledEventAttributes?: { input?: Payloads };
+}
 
 describe('payload encryption in a real workflow history', function () {
   this.timeout(120_000);
@@ -58,6 +64,24 @@ describe('payload encryption in a real workflow history', function () {
     const request = JSON.parse(Buffer.from(decoded.payloads[0].data, 'base64').toString());
     assert.equal(request.guest.lastName, 'Quirrelby');
     assert.equal(request.folioId, folioId);
+
+    // The runbook's CLI path: the same history decrypted through the codec endpoint, and a signal encrypted by it.
+    const codec = ['--codec-endpoint', `${api.url}/codec`, '--codec-auth', `Bearer ${api.keys.operator}`];
+    const show = async (withCodec: boolean) => {
+      const { stdout: out } = await run(tool('temporal'), ['workflow', 'show', '--workflow-id', workflowId, '--address', env.address, '--output', 'json', ...(withCodec ? codec : [])], { timeout: 30_000, maxBuffer: 20 * 1024 * 1024 });
+      return (JSON.parse(out).events as HistoryEvent[]).map((e) => {
+        const p = (e.workflowExecutionStartedEventAttributes ?? e.workflowExecutionSignaledEventAttributes)?.input?.payloads?.[0];
+        return p && { type: e.eventType, encoding: Buffer.from(p.metadata.encoding, 'base64').toString(), text: Buffer.from(p.data, 'base64').toString() };
+      });
+    };
+    const clear = (await show(true)).filter(Boolean);
+    assert.equal(clear[0]!.encoding, 'json/plain');
+    assert.ok(clear[0]!.text.includes('Quirrelby'), 'the CLI with the codec endpoint does not show the decrypted input');
+    await run(tool('temporal'), ['workflow', 'signal', '--workflow-id', workflowId, '--address', env.address, '--name', 'retryNow', '--input', '{"by":"ops:cli"}', ...codec], { timeout: 30_000 });
+    const raw = (await show(false)).filter(Boolean);
+    const signalled = raw.find((p) => /SIGNALED/.test(p!.type));
+    assert.equal(signalled?.encoding, 'binary/encrypted', 'the CLI signal went into the history unencrypted');
+    assert.ok((await show(true)).some((p) => p && /SIGNALED/.test(p.type) && p.text.includes('ops:cli')));
 
     const preflight = await fetch(`${api.url}/codec/${token}/decode`, { method: 'OPTIONS', headers: { origin: 'http://127.0.0.1:8233', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace' } });
     assert.equal(preflight.status, 204);
