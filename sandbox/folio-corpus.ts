@@ -1,8 +1,9 @@
 // A reproducible corpus of sandbox folios (seeded, no Math.random): every house style, several
-// currencies, one or several guests, accented and compound names. Each entry carries what a perfect
+// currencies, one or several guests, accented and compound names, and house habits (titles, other
+// label wordings, spelled-out dates, no printed stay dates, currency codes). Each entry carries what a perfect
 // extractor reads from it, so accuracy can be measured field by field.
 import type { FolioData, LineCategory } from '../domain/model';
-import { expectedFolioData, stayNights, type FolioLayout, type FolioSpec } from './folio-pdf';
+import { expectedFolioData, stayNights, type FolioLayout, type FolioQuirks, type FolioSpec } from './folio-pdf';
 
 /** mulberry32: small, fast, and the same sequence on every machine. */
 export function seededRandom(seed: number): () => number {
@@ -67,6 +68,13 @@ function reference(rng: Rng, style: number): string {
   }
 }
 
+/** Each habit on about a third of the folios, independently. */
+function quirks(rng: Rng): FolioQuirks | undefined {
+  const q: FolioQuirks = {};
+  for (const k of ['titles', 'altLabels', 'longDates', 'stayDatesOmitted', 'currencyCodes'] as const) if (rng() < 0.3) q[k] = true;
+  return Object.keys(q).length ? q : undefined;
+}
+
 export function folioSpec(rng: Rng, layout: FolioLayout = pick(rng, FOLIO_LAYOUTS)): FolioSpec {
   const hotel = HOTELS[layout];
   const currency = pick(rng, hotel.currencies);
@@ -98,6 +106,7 @@ export function folioSpec(rng: Rng, layout: FolioLayout = pick(rng, FOLIO_LAYOUT
     extras,
     taxRate: pick(rng, hotel.tax),
     layout,
+    quirks: quirks(rng),
   };
 }
 

@@ -24,6 +24,21 @@ export interface FolioSpec {
   layout: FolioLayout;
   /** No text layer at all, as a scanned paper bill. */
   imageOnly?: boolean;
+  /** House habits on top of the layout, so a corpus is more than six clean styles. */
+  quirks?: FolioQuirks;
+}
+
+export interface FolioQuirks {
+  /** Mr/Ms, Herr/Frau, M./Mme, Sr./Sra. before guest names. */
+  titles?: boolean;
+  /** Other common wordings of the header labels ("Date of Arrival", "Ankunft", "Nom du client"). */
+  altLabels?: boolean;
+  /** Header dates spelled out ("3. April 2026", "3 de abril de 2026"). */
+  longDates?: boolean;
+  /** No arrival/departure printed: only the nightly charges show the stay. */
+  stayDatesOmitted?: boolean;
+  /** ISO codes instead of currency symbols. */
+  currencyCodes?: boolean;
 }
 
 interface Style {
@@ -214,8 +229,40 @@ function paymentText(spec: FolioSpec, style: Style): string {
   return `${style.payment} ${PAY_CARDS[n % PAY_CARDS.length]} ****${String(1000 + (n * 37) % 9000)}`;
 }
 
+const ALT_LABELS: Record<Style['lang'], Pick<Style, 'folio' | 'confirmation' | 'guest' | 'arrival' | 'departure'>> = {
+  en: { folio: 'Bill No.', confirmation: 'Reservation No.', guest: 'Guests', arrival: 'Date of Arrival', departure: 'Date of Departure' },
+  de: { folio: 'Rechnung Nr.', confirmation: 'Buchungsnummer', guest: 'Gastname', arrival: 'Ankunft', departure: 'Abreisedatum' },
+  fr: { folio: 'Numéro de facture', confirmation: 'N° de confirmation', guest: 'Nom du client', arrival: "Date d'arrivée", departure: 'Date de départ' },
+  es: { folio: 'Número de factura', confirmation: 'Número de reserva', guest: 'Cliente', arrival: 'Fecha de entrada', departure: 'Fecha de salida' },
+};
+const MONTH_NAMES: Record<Style['lang'], string[]> = {
+  en: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
+  de: ['Januar', 'Februar', 'März', 'April', 'Mai', 'Juni', 'Juli', 'August', 'September', 'Oktober', 'November', 'Dezember'],
+  fr: ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'],
+  es: ['enero', 'febrero', 'marzo', 'abril', 'mayo', 'junio', 'julio', 'agosto', 'septiembre', 'octubre', 'noviembre', 'diciembre'],
+};
+const TITLES: Record<Style['lang'], [string, string]> = { en: ['Mr', 'Ms'], de: ['Herr', 'Frau'], fr: ['M.', 'Mme'], es: ['Sr.', 'Sra.'] };
+
+function longDate(lang: Style['lang'], iso: string): string {
+  const [y, m, d] = ymd(iso);
+  const month = MONTH_NAMES[lang][Number(m) - 1]!;
+  const day = Number(d);
+  return { en: `${month} ${day}, ${y}`, de: `${day}. ${month} ${y}`, fr: `${day} ${month} ${y}`, es: `${day} de ${month} de ${y}` }[lang];
+}
+
+function withQuirks(style: Style, q: FolioQuirks = {}): Style & { headerDate: (iso: string) => string } {
+  const out: Style = { ...style, ...(q.altLabels ? ALT_LABELS[style.lang] : {}) };
+  if (q.titles) {
+    let i = 0;
+    out.guestName = (g) => `${TITLES[style.lang][i++ % 2]} ${style.guestName(g)}`;
+  }
+  if (q.currencyCodes) out.money = (n, c) => style.money(n, c).replace(/[€$£¥]/, (sym) => ` ${Object.entries(SYMBOLS).find(([, v]) => v === sym)![0]} `).replace(/\s+/g, ' ').trim();
+  return { ...out, headerDate: q.longDates ? (iso) => longDate(style.lang, iso) : style.date };
+}
+
 function drawFolioPage(pen: Pen, spec: FolioSpec): void {
-  const style = STYLES[spec.layout];
+  const style = withQuirks(STYLES[spec.layout], spec.quirks);
+  const showStay = !spec.quirks?.stayDatesOmitted;
   const bill = billOf(spec);
   const c = spec.currency;
   const money = (n: number) => style.money(n, c);
@@ -243,10 +290,10 @@ function drawFolioPage(pen: Pen, spec: FolioSpec): void {
       field(style.room, room);
       if (spec.confirmationNumber) field(style.confirmation, spec.confirmationNumber, 340);
       row();
-      field(style.arrival, style.date(spec.arrival));
+      if (showStay) field(style.arrival, style.headerDate(spec.arrival));
       pen.text(`All amounts in ${c}`, 340, y);
       row();
-      field(style.departure, style.date(spec.departure));
+      if (showStay) field(style.departure, style.headerDate(spec.departure));
       row(22);
       break;
     case 'modern':
@@ -262,7 +309,7 @@ function drawFolioPage(pen: Pen, spec: FolioSpec): void {
       row();
       if (spec.confirmationNumber) field(style.confirmation, spec.confirmationNumber);
       row();
-      pen.text(`${style.arrival}: ${style.date(spec.arrival)}   ${style.departure}: ${style.date(spec.departure)}   ${style.room} ${room}`, L, y);
+      pen.text(`${showStay ? `${style.arrival}: ${style.headerDate(spec.arrival)}   ${style.departure}: ${style.headerDate(spec.departure)}   ` : ''}${style.room} ${room}`, L, y);
       row(24);
       break;
     case 'compact':
@@ -272,7 +319,7 @@ function drawFolioPage(pen: Pen, spec: FolioSpec): void {
       row(12);
       pen.text(`${style.guest}: ${guests}`, L, y, { size: 8 });
       row(12);
-      pen.text(`${style.arrival}: ${style.date(spec.arrival)}  ${style.departure}: ${style.date(spec.departure)}  Amt ${c}`, L, y, { size: 8 });
+      pen.text(`${showStay ? `${style.arrival}: ${style.headerDate(spec.arrival)}  ${style.departure}: ${style.headerDate(spec.departure)}  ` : ''}Amt ${c}`, L, y, { size: 8 });
       row(16);
       break;
     case 'german':
@@ -289,9 +336,9 @@ function drawFolioPage(pen: Pen, spec: FolioSpec): void {
       row();
       field(style.room, room, 340);
       row();
-      field(style.arrival, style.date(spec.arrival), 340);
+      if (showStay) field(style.arrival, style.headerDate(spec.arrival), 340);
       row();
-      field(style.departure, style.date(spec.departure), 340);
+      if (showStay) field(style.departure, style.headerDate(spec.departure), 340);
       row(24);
       pen.text(style.title, L, y, { size: 14, bold: true });
       row(22);
@@ -301,15 +348,22 @@ function drawFolioPage(pen: Pen, spec: FolioSpec): void {
       row(20);
       if (address) pen.text(address, L, y, { size: 8 });
       row(26);
-      pen.text(`${style.title} ${style.folio.replace(/^N[°º] de \w+/, 'n°')} ${spec.folioNumber}`, L, y, { size: 13, bold: true });
-      row(22);
+      if (spec.quirks?.altLabels) {
+        pen.text(style.title, L, y, { size: 13, bold: true });
+        row(22);
+        field(style.folio, spec.folioNumber);
+        row();
+      } else {
+        pen.text(`${style.title} n° ${spec.folioNumber}`, L, y, { size: 13, bold: true });
+        row(22);
+      }
       field(style.guest, guests);
       row();
       if (spec.confirmationNumber) field(style.confirmation, spec.confirmationNumber);
       field(style.room, room, 340);
       row();
-      field(style.arrival, style.date(spec.arrival));
-      field(style.departure, style.date(spec.departure), 340);
+      if (showStay) field(style.arrival, style.headerDate(spec.arrival));
+      if (showStay) field(style.departure, style.headerDate(spec.departure), 340);
       row(24);
   }
 
