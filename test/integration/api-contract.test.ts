@@ -134,6 +134,10 @@ describe('API contract (OpenAPI routes and statuses)', function () {
       const statuses = [];
       for (let i = 0; i < 3; i++) statuses.push((await call(limited.url, 'POST', '/v1/folios', { key: limited.keys.a, body: {} })).status);
       assert.deepEqual(statuses, [400, 400, 429]);
+      const over = await call(limited.url, 'GET', '/v1/folios', { key: limited.keys.a });
+      assert.equal(over.status, 429);
+      assert.ok(Number(over.headers.get('retry-after')) > 0, 'no Retry-After');
+      assert.ok(over.headers.get('ratelimit-policy'), 'no RateLimit-Policy');
       // Another key has its own budget.
       assert.equal((await call(limited.url, 'POST', '/v1/folios', { key: limited.keys.b, body: {} })).status, 400);
     } finally {

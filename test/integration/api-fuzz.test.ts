@@ -33,6 +33,8 @@ describe('API fuzz: malformed requests never produce a 5xx', function () {
       fc.constant('/v1/folios'),
       fc.constant('/v1/folios/batch'),
       fc.constant('/v1/hotels'),
+      fc.constant('/v1/unmatched'),
+      segment.map((s) => `/v1/unmatched/${s}/assign`),
       segment.map((s) => `/v1/hotels/${s}`),
       segment.map((s) => `/v1/folios/${s}`),
       fc.tuple(segment, fc.constantFrom('events', 'document', 'cancel', 'retry', 'callback', 'review', 'nope')).map(([s, a]) => `/v1/folios/${s}/${a}`),
