@@ -9,6 +9,8 @@ const TITLES = new Set([
   'sig', 'sigra', 'dott',
 ]);
 
+const PARTICLES = new Set(['van', 'von', 'der', 'den', 'de', 'del', 'della', 'di', 'da', 'do', 'dos', 'das', 'du', 'des', 'la', 'le', 'el', 'ten', 'ter', 'zu', 'y', 'e', 'al', 'bin', 'ibn', 'mac', 'st']);
+
 /** Lower case, no diacritics, German umlaut spellings folded (Müller = Mueller = Muller). */
 export function foldName(s: string): string {
   return s
@@ -56,7 +58,9 @@ function editDistance(a: string, b: string): number {
 
 export function namesMatch(expected: { firstName: string; lastName: string }, found: string): boolean {
   const got = nameTokens(reorderLastFirst(found));
-  const last = nameTokens(expected.lastName);
+  const allLast = nameTokens(expected.lastName);
+  // "van der Berg" is matched on "berg": particles are shared by too many surnames to identify one.
+  const last = allLast.filter((t) => !PARTICLES.has(t)).length ? allLast.filter((t) => !PARTICLES.has(t)) : allLast;
   const first = nameTokens(expected.firstName);
   if (got.length === 0 || last.length === 0) return false;
   // Double surnames: either part is enough ("García López" is often printed "García").

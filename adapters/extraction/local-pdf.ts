@@ -341,7 +341,9 @@ function labelledValues(lines: TextLine[], field: Field): string[] {
 
 function referenceIn(value: string): string | undefined {
   const token = value.split(/\s+/)[0]!.replace(/[.,;:]$/, '');
-  return /\d/.test(token) && /^[A-Z0-9][A-Z0-9\-/._]*$/i.test(token) ? token : undefined;
+  if (!/^[A-Z0-9][A-Z0-9\-/._]*$/i.test(token)) return undefined;
+  // A reference has a digit, or is a prefixed code like "F-ABCDEF"; a bare word after a label is not one.
+  return /\d/.test(token) || /^[A-Z]{1,4}-[A-Z0-9]{3,}$/.test(token) ? token : undefined;
 }
 
 // ---- guests

@@ -184,6 +184,12 @@ describe('local PDF extractor', function () {
       assert.equal(findDate('Room 1204', 'dmy'), undefined);
     });
 
+    it('takes letter-only prefixed references but not words after a label', () => {
+      const got = parseFolioLines(lines('GUEST FOLIO\nFolio No.: F-QWERTZ\nConfirmation: pending'), 'local');
+      assert.equal(got.folioNumber, 'F-QWERTZ');
+      assert.equal(got.confirmationNumber, undefined);
+    });
+
     it('leaves missing fields empty instead of guessing', () => {
       const got = parseFolioLines(lines('Thank you for your stay\nSee you soon'), 'local');
       assert.deepEqual([got.total, got.arrival, got.folioNumber, got.guestNames, got.lineItems], [undefined, undefined, undefined, [], []]);

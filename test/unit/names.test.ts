@@ -24,6 +24,9 @@ describe('namesMatch', () => {
     [{ firstName: 'Seán', lastName: "O'Brien" }, 'Sean OBrien'],
     [{ firstName: 'Søren', lastName: 'Kierkegård' }, 'Soren Kierkegard'],
     [{ firstName: 'Alexander', lastName: 'Schwarzenegger' }, 'Alexander Schwarzeneger'],
+    [{ firstName: 'Anna', lastName: 'van der Berg' }, 'ANNA VAN DER BERG'],
+    [{ firstName: 'Anna', lastName: 'van der Berg' }, 'Berg, Anna'],
+    [{ firstName: 'Ludwig', lastName: 'van Beethoven' }, 'Herr Ludwig van Beethoven'],
   ];
   for (const [expected, found] of same) {
     it(`matches ${expected.firstName} ${expected.lastName} with "${found}"`, () => assert.equal(namesMatch(expected, found), true));
@@ -37,6 +40,8 @@ describe('namesMatch', () => {
     [john, ''],
     [john, 'Mr.'],
     [{ firstName: 'Anna', lastName: 'Berg' }, 'Anna Borg'],
+    [{ firstName: 'Anna', lastName: 'van der Berg' }, 'Anna van Dijk'],
+    [{ firstName: 'Maria', lastName: 'de la Cruz' }, 'Maria de Souza'],
   ];
   for (const [expected, found] of different) {
     it(`does not match ${expected.firstName} ${expected.lastName} with "${found}"`, () => assert.equal(namesMatch(expected, found), false));
