@@ -231,6 +231,25 @@ describe('API contract (OpenAPI routes and statuses)', function () {
     assert.equal((await go('PUT', `/v1/folios/${folioId}/callback`, { key: api.keys.operator, body: { at } })).status, 409);
   });
 
+  it('hotel changes reach the hotel’s running dispatch workflow', async () => {
+    // Checked out days ago: due at once, so the folio joins its hotel's dispatcher (signal-with-start).
+    const day = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+    assert.equal((await go('POST', '/v1/folios', { key: api.keys.b, body: folioInput({ checkIn: day(6), checkOut: day(4) }) })).status, 202);
+    const dispatcher = api.temporal.workflow.getHandle('hotel:grand-test');
+    const until = Date.now() + 20_000;
+    for (;;) {
+      const running = await dispatcher.describe().then((d) => d.status.name === 'RUNNING', () => false);
+      if (running) break;
+      assert.ok(Date.now() < until, 'no dispatcher started for the hotel');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const { hotelId: _id, ...replace } = HOTEL;
+    assert.equal((await go('PUT', '/v1/hotels/grand-test', { key: api.keys.operator, body: { ...replace, ivrPath: '3w1' } })).status, 200);
+    const history = await dispatcher.fetchHistory();
+    const signals = (history.events ?? []).map((e) => e.workflowExecutionSignaledEventAttributes?.signalName).filter(Boolean);
+    assert.ok(signals.includes('hotelUpdated'), `signals seen: ${signals.join(', ')}`);
+  });
+
   it('upload by hand, review, and download the document', async () => {
     const input2 = folioInput();
     const created = await go('POST', '/v1/folios', { key: api.keys.a, body: input2 });
