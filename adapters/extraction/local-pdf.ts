@@ -9,6 +9,7 @@ import { sniffContentType } from './sniff';
 export const NO_TEXT_LAYER = 'no text layer (image-only scan) and no OCR configured';
 /** Hotels send one bill, or a batch of a few; anything longer is not a folio. */
 const MAX_PAGES = 30;
+const MIN_TEXT_CHARACTERS = 40;
 // pdfjs emits one item per text run; a separator no folio contains keeps the runs apart as cells.
 const CELL = '\u001f';
 
@@ -38,7 +39,9 @@ export async function readPdfText(bytes: Buffer): Promise<PageText> {
   try {
     const result = await parser.getText({ itemJoiner: CELL, pageJoiner: '', first: MAX_PAGES });
     const pages = result.pages.map((p) => toLines(p.text));
-    if (pages.every((lines) => lines.length === 0)) return { ok: false, reason: NO_TEXT_LAYER };
+    // Scanners often stamp a page number or their name on an image: that is not a text layer.
+    const characters = pages.flat().reduce((n, l) => n + l.text.replace(/\s/g, '').length, 0);
+    if (characters < MIN_TEXT_CHARACTERS) return { ok: false, reason: NO_TEXT_LAYER };
     return { ok: true, pages };
   } catch (e) {
     return { ok: false, reason: pdfErrorReason(e) };

@@ -2,6 +2,7 @@
 // input (scans, garbage, archives, encrypted or damaged PDFs) gets a clear reason, never a crash.
 import assert from 'node:assert/strict';
 import { deflateRawSync } from 'node:zlib';
+import PDFDocument from 'pdfkit';
 import { findDate, LocalPdfExtractor, NO_TEXT_LAYER, parseFolioLines, type TextLine } from '../../adapters/extraction/local-pdf';
 import { fieldScores, FIELDS } from '../../bench/extraction-accuracy';
 import { validateFolio } from '../../domain/validation';
@@ -25,6 +26,19 @@ const base: FolioSpec = {
   taxRate: 0.1,
   layout: 'french',
 };
+
+/** What a scanner makes: an image-like page with only its own stamp as text. */
+async function stampedScan(): Promise<Buffer> {
+  const doc = new PDFDocument({ size: 'A4' });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
+  for (let i = 0; i < 300; i++) doc.rect(50 + (i % 30) * 16, 80 + Math.floor(i / 30) * 12, 9, 7);
+  doc.fill('#333333');
+  doc.fontSize(6).text('Scan 0001  p. 1/1', 50, 800);
+  doc.end();
+  return done;
+}
 
 /** A minimal but valid zip archive holding one file. */
 function zipOf(name: string, content: Buffer): Buffer {
@@ -91,6 +105,7 @@ describe('local PDF extractor', function () {
   describe('unreadable input gets a clear reason', () => {
     const cases: [string, () => Promise<Buffer>, RegExp][] = [
       ['an image-only scan', () => renderFolioPdf({ ...base, imageOnly: true }), new RegExp(`^${NO_TEXT_LAYER.replace(/[()]/g, '\\$&')}$`)],
+      ['a scan with only the scanner stamp as text', stampedScan, new RegExp(`^${NO_TEXT_LAYER.replace(/[()]/g, '\\$&')}$`)],
       ['an encrypted PDF', () => renderFolioPdf(base, { userPassword: 'hotel' }), /password-protected \(encrypted\)/],
       ['a truncated PDF', async () => (await renderFolioPdf(base)).subarray(0, 900), /damaged or invalid|no text layer/],
       ['PDF magic followed by garbage', async () => Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2000, 0x5a)]), /damaged or invalid/],
