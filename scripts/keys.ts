@@ -3,11 +3,29 @@
 //     --codec: a key that opens only /codec (for the Temporal Web UI's --ui-codec-endpoint …/codec/<key>)
 //   npx tsx scripts/keys.ts list
 //   npx tsx scripts/keys.ts revoke <keyId>
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { loadConfig } from '../config';
 import { Store } from '../adapters/mongo/store';
 import { ApiKeys, type Role } from '../api/auth';
 
 const USAGE = 'usage: keys.ts create <clientId> [--operator | --codec] [--name <label>] | list | revoke <keyId>';
+
+/**
+ * A key kept in a local file (mode 0600) and reused while it is valid; created (and the file rewritten)
+ * when missing or revoked. The dev stack uses it for the Web UI's codec key, so restarts do not pile up keys.
+ */
+export async function ensureKeyFile(keys: ApiKeys, file: string, input: { clientId: string; role: Role; name?: string }): Promise<string> {
+  if (existsSync(file)) {
+    const key = readFileSync(file, 'utf8').trim();
+    const principal = await keys.verify(key);
+    if (principal && principal.role === input.role && principal.clientId === input.clientId) return key;
+  }
+  const { key } = await keys.create(input);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
+}
 
 export async function runKeys(argv: string[], out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
   const [command, ...rest] = argv;

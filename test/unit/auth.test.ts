@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { ApiKeys, presentedKey } from '../../api/auth';
-import { startMongo, ROOT } from '../helpers/stack';
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { ensureKeyFile } from '../../scripts/keys';
+import { startMongo, ROOT, tempDir } from '../helpers/stack';
 
 const run = promisify(execFile);
 
@@ -60,5 +63,16 @@ describe('API keys', function () {
     await run(tsx, ['scripts/keys.ts', 'revoke', principal!.keyId], { cwd: ROOT, env, timeout: 30_000 });
     assert.equal(await keys.verify(key), null);
     await assert.rejects(run(tsx, ['scripts/keys.ts', 'bogus'], { cwd: ROOT, env, timeout: 30_000 }), /usage: keys.ts/);
+  });
+
+  it('ensureKeyFile reuses a valid key and replaces a revoked one', async () => {
+    const file = path.join(tempDir('keys'), 'sub', 'webui-codec.key');
+    const first = await ensureKeyFile(keys, file, { clientId: 'dev-webui', role: 'codec' });
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    assert.equal(await ensureKeyFile(keys, file, { clientId: 'dev-webui', role: 'codec' }), first);
+    await keys.revoke((await keys.verify(first))!.keyId);
+    const second = await ensureKeyFile(keys, file, { clientId: 'dev-webui', role: 'codec' });
+    assert.notEqual(second, first);
+    assert.equal((await keys.verify(second))?.role, 'codec');
   });
 });
