@@ -16,7 +16,7 @@ export interface ElevenLabsEmulatorOptions {
   /** Where post-call webhooks go (our API); read at send time so it can be set after start. */
   postCallUrl?: () => string | undefined;
   /** The staff behaviour for a conversation, from the dynamic variables the bridge sent (hotel_phone, hotel_id…). */
-  profileFor(vars: Record<string, unknown>): PhoneProfile;
+  profileFor(vars: Record<string, unknown>): PhoneProfile | Promise<PhoneProfile>;
   timeScale?: number;
   port?: number;
 }
@@ -120,7 +120,7 @@ export async function startElevenLabsEmulator(opts: ElevenLabsEmulatorOptions): 
     const closed = new Promise<void>((resolve) => ws.on('close', () => resolve()));
     let started = false;
     const initTimeout = setTimeout(() => !started && ws.close(1008, 'conversation_initiation_client_data expected first'), 5000);
-    ws.on('message', (data) => {
+    ws.on('message', async (data) => {
       let m: Record<string, unknown>;
       try {
         m = JSON.parse(String(data));
@@ -135,7 +135,7 @@ export async function startElevenLabsEmulator(opts: ElevenLabsEmulatorOptions): 
         conv.dynamicVariables = (m.dynamic_variables as Record<string, unknown>) ?? {};
         let profile: PhoneProfile;
         try {
-          profile = opts.profileFor(conv.dynamicVariables);
+          profile = await opts.profileFor(conv.dynamicVariables);
         } catch (e) {
           conv.errors.push(String(e));
           return ws.close(1011, 'no staff profile for this hotel');

@@ -3,14 +3,15 @@
 import express, { type Request, type Response, type NextFunction } from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { PhoneProfile } from '../profiles/phone';
+import { PHONE_PROFILES, type PhoneProfile } from '../profiles/phone';
 import { CallSimulation, type CreateCallParams, type EmulatedCall } from './call';
 import { silentWav } from './callbacks';
 
 export interface TwilioEmulatorOptions {
   accountSid: string;
   authToken: string;
-  profileFor(phone: string): PhoneProfile;
+  /** The behaviour of the number called; a number it cannot place fails, as an unreachable number does. */
+  profileFor(phone: string): PhoneProfile | Promise<PhoneProfile>;
   /** Real seconds per simulated second (0.1 runs a call ten times faster). */
   timeScale?: number;
   port?: number;
@@ -69,7 +70,7 @@ export async function startTwilioEmulator(opts: TwilioEmulatorOptions): Promise<
   };
   const acct = '/2010-04-01/Accounts/:account';
 
-  app.post(`${acct}/Calls.json`, auth, (req, res) => {
+  app.post(`${acct}/Calls.json`, auth, async (req, res) => {
     const b = req.body as Record<string, unknown>;
     const s = (k: string) => (typeof b[k] === 'string' ? (b[k] as string) : undefined);
     const to = s('To');
@@ -95,12 +96,15 @@ export async function startTwilioEmulator(opts: TwilioEmulatorOptions): Promise<
       sendDigits: s('SendDigits'),
     };
     let profile: PhoneProfile;
+    let unreachable: string | undefined;
     try {
-      profile = opts.profileFor(to);
+      profile = await opts.profileFor(to);
     } catch (e) {
-      return twilioError(res, 400, 21211, `Invalid 'To' Phone Number: ${String((e as Error).message)}`);
+      profile = PHONE_PROFILES.failed;
+      unreachable = `no simulated hotel at ${to}: ${(e as Error).message}`;
     }
     const sim = new CallSimulation({ accountSid: opts.accountSid, authToken: opts.authToken, baseUrl, timeScale: opts.timeScale ?? 1, frameIntervalMs: opts.frameIntervalMs ?? 100 }, params, profile);
+    if (unreachable) sim.call.warnings.push(unreachable);
     sims.set(sim.call.sid, sim);
     res.status(201).json(callJson(sim.call, opts.accountSid));
     sim.run().catch((e: unknown) => {

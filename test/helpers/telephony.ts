@@ -17,9 +17,10 @@ import { attachMediaBridge } from '../../api/media-bridge';
 import type { ApiDeps } from '../../api/deps';
 import { hotelSnapshot, type BatchGuest, type CallResult, type Hotel } from '../../domain/model';
 import { HotelConfig } from '../../domain/schemas';
+import type { TwilioEmulator } from '../../sandbox/twilio/emulator';
+import type { ElevenLabsEmulator } from '../../sandbox/elevenlabs/emulator';
 import { phoneProfile } from '../../sandbox/profiles/phone';
-import { startTwilioEmulator, type TwilioEmulator } from '../../sandbox/twilio/emulator';
-import { startElevenLabsEmulator, type ElevenLabsEmulator } from '../../sandbox/elevenlabs/emulator';
+import { startTelephonySandbox } from '../../sandbox/twilio/telephony-sandbox';
 import type { callWorkflow } from '../../workflows/call';
 import { freePort, startMongo, startTemporal, workflowBundle } from './stack';
 
@@ -45,38 +46,25 @@ export async function startTelephonyWorld(opts: { timeScale?: number; withWorker
   const [mongo, env] = await Promise.all([startMongo(), startTemporal()]);
   const store = new Store(mongo.db());
   await store.ensureIndexes();
-  const phones = new Map<string, string>();
-  const profileFor = (phone: string) => phoneProfile(phones.get(phone) ?? 'no-such-hotel');
   const timeScale = opts.timeScale ?? 0.2;
-  const accountSid = `AC${hex(16)}`;
-  const authToken = hex(16);
-  const apiKey = `sk_${hex(12)}`;
-  const webhookSecret = `wsec_${hex(16)}`;
-  const port = await freePort();
+  const [port, twilioPort, elevenLabsPort] = [await freePort(), await freePort(), await freePort()];
   const baseUrl = `http://127.0.0.1:${port}`;
-
-  const twilio = await startTwilioEmulator({ accountSid, authToken, profileFor, timeScale });
-  const eleven = await startElevenLabsEmulator({
-    apiKey,
-    webhookSecret,
-    timeScale,
-    postCallUrl: () => `${baseUrl}/v1/webhooks/elevenlabs/post-call`,
-    profileFor: (vars) => profileFor(String(vars.hotel_phone)),
-  });
   const taskQueue = `telephony-test-${process.pid}-${++n}`;
   const config = loadConfig({
     LOG_LEVEL: 'silent',
     TEMPORAL_TASK_QUEUE: taskQueue,
     PUBLIC_BASE_URL: baseUrl,
-    TWILIO_ACCOUNT_SID: accountSid,
-    TWILIO_AUTH_TOKEN: authToken,
+    TWILIO_ACCOUNT_SID: `AC${hex(16)}`,
+    TWILIO_AUTH_TOKEN: hex(16),
     TWILIO_FROM_NUMBER: '+15005550006',
-    TWILIO_API_BASE_URL: twilio.baseUrl,
-    ELEVENLABS_API_KEY: apiKey,
-    ELEVENLABS_WEBHOOK_SECRET: webhookSecret,
-    ELEVENLABS_BASE_URL: eleven.baseUrl,
+    TWILIO_API_BASE_URL: `http://127.0.0.1:${twilioPort}`,
+    ELEVENLABS_API_KEY: `sk_${hex(12)}`,
+    ELEVENLABS_WEBHOOK_SECRET: `wsec_${hex(16)}`,
+    ELEVENLABS_BASE_URL: `http://127.0.0.1:${elevenLabsPort}`,
     ELEVENLABS_AGENT_ID: 'agent_sandbox',
   });
+  // The emulators play each hotel by the sandboxProfile stored with it, as in the sandbox.
+  const { twilio, eleven, stop: stopEmulators } = await startTelephonySandbox({ config, store, twilioPort, elevenLabsPort, timeScale });
   const log = logger.child({}, { level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const temporal = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
   const deps: ApiDeps = { config, store, temporal, logger: log };
@@ -112,8 +100,8 @@ export async function startTelephonyWorld(opts: { timeScale?: number; withWorker
     eleven,
     taskQueue,
     async addHotel(profile, extra = {}) {
+      phoneProfile(profile); // a misspelt profile fails here, by name
       const phone = `+4420${7_000_000 + ++phoneCounter}`;
-      phones.set(phone, phoneProfile(profile).name);
       const hotel = HotelConfig.parse({
         hotelId: `hotel-${profile}-${hex(3)}`,
         name: `Hotel ${profile}`,
@@ -152,7 +140,7 @@ export async function startTelephonyWorld(opts: { timeScale?: number; withWorker
       await bridge.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
-      await Promise.all([twilio.stop(), eleven.stop()]);
+      await stopEmulators();
     },
   };
 }
