@@ -77,6 +77,10 @@ export function fold(s: string): string {
   return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
+export function firstNameOf(guestName: string): string {
+  return guestName.trim().split(/\s+/)[0] ?? guestName;
+}
+
 export function surnameOf(guestName: string): string {
   const parts = guestName.trim().split(/\s+/);
   return parts[parts.length - 1] ?? guestName;
@@ -88,11 +92,14 @@ function containsWord(haystack: string, needle: string): boolean {
   return new RegExp(`(^|[^\\p{L}\\p{N}])${escaped}($|[^\\p{L}\\p{N}])`, 'u').test(haystack);
 }
 
-/** Guests a text names (to give each attachment to its folio): by confirmation number, else by surname. */
+/**
+ * Guests a text names (to give each attachment to its folio): by confirmation number or full name; only
+ * when nobody is named that way, by surname (which family members share).
+ */
 export function guestsMentioned<T extends ThreadGuest>(guests: T[], text: string): T[] {
   const t = fold(text);
-  const byNumber = guests.filter((g) => containsWord(t, g.confirmationNumber));
-  return byNumber.length ? byNumber : guests.filter((g) => containsWord(t, surnameOf(g.guestName)));
+  const named = guests.filter((g) => containsWord(t, g.confirmationNumber) || (containsWord(t, firstNameOf(g.guestName)) && containsWord(t, surnameOf(g.guestName))));
+  return named.length ? named : guests.filter((g) => containsWord(t, surnameOf(g.guestName)));
 }
 
 /** Last resort: both the surname and the confirmation number appear. */

@@ -30,7 +30,8 @@ const NO_BOOKING = [
 ];
 
 const FOLIO_WORDS = /(folio|invoice|rechnung|facture|factura|total|gesamt|montant|importe)/i;
-const AMOUNT = /\d+[.,]\d{2}\b/;
+/** An amount in a table cell: our own quoted request has tables but no amounts. */
+const AMOUNT_CELL = /<td[^>]*>[^<]*\d[.,]\d{2}\b[^<]*<\/td>/i;
 
 function header(mail: ParsedMail, name: string): string {
   const v = mail.headers.get(name);
@@ -84,7 +85,7 @@ export function classify(mail: ParsedMail): Classification {
       if (m) return { kind: 'no-such-booking', phrase: m[0] };
     }
     const html = typeof mail.html === 'string' ? mail.html : '';
-    if (html && /<table/i.test(html) && FOLIO_WORDS.test(html) && AMOUNT.test(html)) return { kind: 'inline-folio' };
+    if (html && /<table/i.test(html) && FOLIO_WORDS.test(html) && AMOUNT_CELL.test(html)) return { kind: 'inline-folio' };
   }
   return { kind: 'reply' };
 }

@@ -72,6 +72,7 @@ describe('email round trip (SMTP → hotel → IMAP → signal)', function () {
     mailer?.close();
   });
 
+  let done = false;
   it('sends one email per batch, and each guest folio the hotel attaches reaches its own folio workflow', async () => {
     const guests = [guest('a1', 'Anna Schmidt', 'HV-48213'), guest('a2', 'Bruno Keller', 'HV-48214')];
     const r = await activities.sendEmailRequest({ emailId: 'em-pdf-1', kind: 'request', hotel: hotel('pdf', ['frontdesk@pdf.example']), guests });
@@ -95,9 +96,12 @@ describe('email round trip (SMTP → hotel → IMAP → signal)', function () {
     assert.notEqual(a1[0]!.documentId, a2[0]!.documentId);
     const stored = await new GridFsDocumentStore(db).read(a1[0]!.documentId);
     assert.ok(stored.bytes.subarray(0, 5).equals(Buffer.from('%PDF-')), 'the signal carries a reference; the bytes are in GridFS');
-    const ledger = await new EmailStore(store).processed.find({ folioIds: 'f-a1' }).toArray();
-    assert.equal(ledger.length, 1);
-    assert.match(ledger[0]!.detail ?? '', /rule thread/);
+    const ledger = new EmailStore(store).processed;
+    await waitUntil(() => done, async () => (done = (await ledger.countDocuments({ folioIds: 'f-a1' })) > 0));
+    const recs = await ledger.find({ folioIds: 'f-a1' }).toArray();
+    assert.equal(recs.length, 1, 'one message, processed once');
+    assert.deepEqual(recs[0]!.folioIds.sort(), ['f-a1', 'f-a2']);
+    assert.match(recs[0]!.detail ?? '', /rule thread/);
   });
 
   it('is idempotent by emailId: a retried activity does not send twice', async () => {
@@ -145,9 +149,11 @@ describe('email round trip (SMTP → hotel → IMAP → signal)', function () {
   });
 });
 
-async function waitUntil(pred: () => boolean, ms = 5000): Promise<void> {
+async function waitUntil(pred: () => boolean, refresh?: () => Promise<unknown>, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;
-  while (!pred()) {
+  for (;;) {
+    await refresh?.();
+    if (pred()) return;
     if (Date.now() > deadline) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 30));
   }

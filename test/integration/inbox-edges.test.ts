@@ -74,6 +74,8 @@ describe('inbox monitor: awkward mail', function () {
         'frontdesk@away.example': { hotelId: 'away', name: 'Away Resort', profile: 'auto-reply-then-pdf', language: 'de' },
         'frontdesk@forward.example': { hotelId: 'forward', name: 'Forward Plaza', profile: 'forward-breaks-threading', language: 'es' },
         'frontdesk@onepdf.example': { hotelId: 'onepdf', name: 'Zum Hirschen', profile: 'replies-one-pdf-all-guests', language: 'de' },
+        'frontdesk@scan.example': { hotelId: 'scan', name: 'Alpine Scan', profile: 'image-only-scan' },
+        'frontdesk@wrong.example': { hotelId: 'wrong', name: 'Mixup Hotel', profile: 'wrong-guest' },
       }),
     });
     signaler = new RecordingSignaler(WorkflowGoneError);
@@ -201,6 +203,7 @@ describe('inbox monitor: awkward mail', function () {
   it('a forward that breaks threading is matched by the sender domain', async () => {
     await send({ emailId: 'em-fwd', kind: 'request', hotel: hotel('forward', 'frontdesk@forward.example', 'es'), guests: [guest('fw1', 'Ana García', 'FP-2')] });
     await signaler.waitFor(() => signaler.to('folio:c1:fw1', 'documentReceived').length === 1);
+    await waitUntil(async () => !!(await emails.processed.findOne({ folioIds: 'fw1' })));
     const rec = await emails.processed.findOne({ folioIds: 'fw1' });
     assert.match(rec!.detail!, /rule sender-domain/);
   });
@@ -209,6 +212,13 @@ describe('inbox monitor: awkward mail', function () {
     await send({ emailId: 'em-one', kind: 'request', hotel: hotel('onepdf', 'frontdesk@onepdf.example', 'de'), guests: [guest('op1', 'Karl Huber', 'ZH-1'), guest('op2', 'Maria Huber', 'ZH-2')] });
     await signaler.waitFor(() => signaler.to('folio:c1:op1', 'documentReceived').length === 1 && signaler.to('folio:c1:op2', 'documentReceived').length === 1);
     assert.equal((signaler.to('folio:c1:op1')[0]!.arg as DocumentRef).documentId, (signaler.to('folio:c1:op2')[0]!.arg as DocumentRef).documentId);
+  });
+
+  it("an image-only scan and a wrong guest's folio still reach the folio (extraction and validation judge them)", async () => {
+    await send({ emailId: 'em-scan', kind: 'request', hotel: hotel('scan', 'frontdesk@scan.example'), guests: [guest('sc1', 'Noah Frei', 'AS-1')] });
+    await send({ emailId: 'em-wrong', kind: 'request', hotel: hotel('wrong', 'frontdesk@wrong.example'), guests: [guest('wr1', 'Ida Holm', 'MH-1')] });
+    await signaler.waitFor(() => signaler.to('folio:c1:sc1', 'documentReceived').length === 1 && signaler.to('folio:c1:wr1', 'documentReceived').length === 1);
+    assert.equal((signaler.to('folio:c1:sc1')[0]!.arg as DocumentRef).contentType, 'application/pdf');
   });
 });
 

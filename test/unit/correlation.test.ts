@@ -108,6 +108,7 @@ describe('correlation of a reply to its request', () => {
     assert.deepEqual(guestsMentioned(batch.guests, 'RX-10 Schmidtke'), [], 'whole words only');
     const family = [g('h1', 'Ola Berg', 'PI-1'), g('h2', 'Kari Berg', 'PI-2')];
     assert.deepEqual(guestsMentioned(family, 'Guest: Berg, Ola  Confirmation PI-1').map((x) => x.folioId), ['h1'], 'the number beats a shared surname');
+    assert.deepEqual(guestsMentioned(family, 'Guests: Ola Berg, Kari Berg  Confirmation PI-1').map((x) => x.folioId), ['h1', 'h2'], 'one bill naming both');
     assert.deepEqual(guestsMentioned(family, 'Familie Berg').map((x) => x.folioId), ['h1', 'h2']);
   });
 });
