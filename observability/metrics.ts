@@ -27,7 +27,8 @@ export function createMetrics(store: Store): ApiMetrics {
   const folios = new Gauge({ name: 'folio_folios', help: 'Folios by status (from the projections)', labelNames: ['status'], registers: [registry] });
   const calls = new Gauge({ name: 'folio_calls', help: 'Calls by disposition (from the call projections)', labelNames: ['disposition'], registers: [registry] });
   const answerRate = new Gauge({ name: 'folio_call_answer_ratio', help: 'Share of finished calls a person answered (disposition conversation)', registers: [registry] });
-  const inbox = new Gauge({ name: 'folio_inbox_messages', help: 'Inbound email messages: processed, and unmatched ones still waiting for an operator', labelNames: ['result'], registers: [registry] });
+  const inbox = new Gauge({ name: 'folio_inbox_messages', help: 'Inbound email messages by how they were handled (signalled = matched to a folio, unmatched, auto-reply, bounce, …)', labelNames: ['outcome'], registers: [registry] });
+  const unmatchedWaiting = new Gauge({ name: 'folio_inbox_unmatched_waiting', help: 'Unmatched inbound messages not yet assigned by an operator', registers: [registry] });
   const confidence = new Histogram({ name: 'folio_extraction_confidence', help: `Lowest field confidence per extracted folio (latest ${SAMPLE})`, buckets: [0.1, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1], registers: [registry] });
   const timeToFolio = new Histogram({ name: 'folio_time_to_folio_hours', help: `Hours from request to completed folio (latest ${SAMPLE})`, buckets: [1, 4, 12, 24, 48, 72, 120, 168, 336], registers: [registry] });
   const scrapeErrors = new Counter({ name: 'folio_metrics_collect_errors_total', help: 'Failed reads of the projections while collecting metrics', registers: [registry] });
@@ -52,8 +53,10 @@ export function createMetrics(store: Store): ApiMetrics {
     }
     answerRate.set(total ? answered / total : 0);
 
-    inbox.set({ result: 'processed' }, await store.db.collection(COLLECTIONS.processedMessages).countDocuments());
-    inbox.set({ result: 'unmatched' }, await store.db.collection(COLLECTIONS.unmatched).countDocuments({ assigned: { $exists: false } }));
+    const byOutcome = await store.db.collection(COLLECTIONS.processedMessages).aggregate<{ _id: string; n: number }>([{ $group: { _id: '$outcome', n: { $sum: 1 } } }]).toArray();
+    inbox.reset();
+    for (const r of byOutcome) inbox.set({ outcome: String(r._id) }, r.n);
+    unmatchedWaiting.set(await store.db.collection(COLLECTIONS.unmatched).countDocuments({ assigned: { $exists: false } }));
 
     confidence.reset();
     const extracted = await store.folios.find({ 'extracted.confidence': { $exists: true } }, { projection: { 'extracted.confidence': 1 } }).sort({ updatedAt: -1 }).limit(SAMPLE).toArray();
