@@ -81,6 +81,7 @@ export class InboxMonitor {
   private loop?: Promise<void>;
   private draining?: Promise<void>;
   private again = false;
+  private wakeFromBackoff?: () => void;
   private uidValidity = '';
   private lastUid = 0;
 
@@ -97,6 +98,7 @@ export class InboxMonitor {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.wakeFromBackoff?.();
     const client = this.client;
     if (client) await client.logout().catch(() => client.close());
     await this.loop;
@@ -132,7 +134,13 @@ export class InboxMonitor {
       if (this.stopping) break;
       if (Date.now() - started > 60_000) delay = backoff.initialMs; // a long healthy session resets the backoff
       this.counters.reconnects++;
-      await sleep(delay + Math.floor(Math.random() * delay * 0.2));
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, delay + Math.floor(Math.random() * delay * 0.2)); // jitter: many monitors, one server
+        this.wakeFromBackoff = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
       delay = Math.min(delay * 2, backoff.maxMs);
     }
   }
@@ -207,12 +215,12 @@ export class InboxMonitor {
     if (!client?.usable || this.stopping) return;
     const mailbox = this.opts.config.IMAP_MAILBOX;
     const validity = this.uidValidity;
-    let pending: { uid: number; size: number }[];
+    let pending: { uid: number; size: number; messageId?: string }[];
     // Collect first, then process: IMAP commands inside a fetch iteration deadlock, and IDLE waits for the lock.
     const lock = await client.getMailboxLock(mailbox);
     try {
-      const found = await client.fetchAll(`${this.lastUid + 1}:*`, { uid: true, size: true }, { uid: true });
-      pending = found.filter((m) => m.uid > this.lastUid).map((m) => ({ uid: m.uid, size: m.size ?? 0 })); // `n:*` always returns the newest
+      const found = await client.fetchAll(`${this.lastUid + 1}:*`, { uid: true, size: true, envelope: true }, { uid: true });
+      pending = found.filter((m) => m.uid > this.lastUid).map((m) => ({ uid: m.uid, size: m.size ?? 0, messageId: m.envelope?.messageId })); // `n:*` always returns the newest
     } finally {
       lock.release();
     }
@@ -231,7 +239,7 @@ export class InboxMonitor {
         }
         if (!source) continue; // expunged meanwhile
       }
-      await this.processMessage(m.uid, m.size, source);
+      await this.processMessage(m.uid, m.size, source, m.messageId);
       this.lastUid = m.uid;
       await this.emails.saveCheckpoint(this.key, validity, m.uid);
     }
@@ -239,11 +247,11 @@ export class InboxMonitor {
 
   // ---- one message --------------------------------------------------------------------------------
 
-  private async processMessage(uid: number, size: number, source: Buffer | undefined): Promise<void> {
+  private async processMessage(uid: number, size: number, source: Buffer | undefined, envelopeMessageId?: string): Promise<void> {
     this.counters.messages++;
     const log = this.log.child({ uid });
     if (!source) {
-      const key = `uid:${this.uidValidity}:${uid}`;
+      const key = envelopeMessageId ? `mid:${normalizeMessageId(envelopeMessageId)}` : `uid:${this.uidValidity}:${uid}`;
       if (await this.seen(key)) return;
       await this.unmatched(key, { from: '', subject: '', reason: `message of ${(size / 1048576).toFixed(1)} MB is over the size limit and was not downloaded`, candidates: [] }, uid);
       log.warn({ size }, 'message over the size limit');

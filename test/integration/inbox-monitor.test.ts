@@ -31,8 +31,8 @@ describe('inbox monitor: restarts, crashes and UIDVALIDITY', function () {
   let n = 0;
   const running: InboxMonitor[] = [];
 
-  const monitor = () => {
-    const m = new InboxMonitor({ config, store, documents: new GridFsDocumentStore(db), signaler, pollIntervalMs: 500, backoff: { initialMs: 100, maxMs: 1000 }, logger: logger.child({}, { level: 'silent' }) });
+  const monitor = (maxMessageBytes?: number) => {
+    const m = new InboxMonitor({ config, store, documents: new GridFsDocumentStore(db), signaler, pollIntervalMs: 500, maxMessageBytes, backoff: { initialMs: 100, maxMs: 1000 }, logger: logger.child({}, { level: 'silent' }) });
     running.push(m);
     m.start();
     return m;
@@ -135,6 +135,26 @@ describe('inbox monitor: restarts, crashes and UIDVALIDITY', function () {
     assert.equal(docs().length, before);
     await reply();
     await signaler.waitFor(() => docs().length === before + 1);
+  });
+
+  it('does not download a message over the size limit, and queues it for an operator by its Message-ID', async () => {
+    const before = docs().length;
+    const raw = ['From: frontdesk@quay.example', `To: ${replyTo}`, 'Subject: Re: folio', 'Message-ID: <huge-1@quay.example>', `In-Reply-To: ${requestId}`, 'Content-Type: text/plain', '', 'x'.repeat(200_000)].join('\r\n');
+    await mail.deliverLocal('monitor', raw);
+    const m = monitor(50_000);
+    await m.caughtUp();
+    const queued = await new EmailStore(store).unmatched.findOne({ _id: 'mid:huge-1@quay.example' });
+    assert.match(queued?.reason ?? '', /^message of 0\.2 MB is over the size limit and was not downloaded$/);
+    assert.equal(docs().length, before);
+  });
+
+  it('stops promptly even while waiting to reconnect', async () => {
+    const m = new InboxMonitor({ config: { ...config, IMAP_PORT: 1 }, store, documents: new GridFsDocumentStore(db), signaler, backoff: { initialMs: 20_000, maxMs: 20_000 }, logger: logger.child({}, { level: 'silent' }) });
+    m.start();
+    await waitUntil(() => m.counters.reconnects > 0);
+    const t0 = Date.now();
+    await m.stop();
+    assert.ok(Date.now() - t0 < 1000, 'stop() does not sit out the backoff');
   });
 });
 
