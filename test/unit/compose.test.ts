@@ -10,7 +10,7 @@ import { ConfigSchema, loadConfig } from '../../config';
 import { Store } from '../../adapters/mongo/store';
 import { createMetrics } from '../../observability/metrics';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
-import { ROOT } from '../helpers/stack';
+import { ROOT, startTemporal, TOOLS_BIN } from '../helpers/stack';
 
 interface Service {
   image?: string;
@@ -47,7 +47,8 @@ describe('docker-compose.yml', () => {
   it('has the production-like services on official images, and ours built from the Dockerfile', () => {
     const images = Object.fromEntries(Object.entries(services).map(([k, s]) => [k, s.image ?? '']));
     assert.match(images.postgresql, /^postgres:/);
-    assert.match(images.temporal, /^temporalio\/(auto-setup|server):/);
+    assert.match(images.temporal, /^temporalio\/server:/);
+    assert.match(images['temporal-schema'], /^temporalio\/admin-tools:/);
     assert.match(images['temporal-ui'], /^temporalio\/ui:/);
     assert.match(images.mongodb, /^mongo:7/);
     assert.match(images.prometheus, /^prom\/prometheus:/);
@@ -76,7 +77,7 @@ describe('docker-compose.yml', () => {
     };
     Object.keys(services).forEach(visit);
     assert.ok(deps(services.api).includes('mongodb') && deps(services.api).includes('temporal-setup'));
-    assert.ok(deps(services.temporal).includes('postgresql'));
+    assert.ok(deps(services.temporal).includes('temporal-schema') && deps(services['temporal-schema']).includes('postgresql'));
   });
 
   it('publishes each host port once, the API on API_PORT', () => {
@@ -106,7 +107,8 @@ describe('docker-compose.yml', () => {
   });
 
   it('registers every search attribute the workflows use', () => {
-    const script = interpolate((services['temporal-setup'].command as string[]).join(' '));
+    const mount = services['temporal-setup'].volumes!.find((v) => v.includes('setup-namespace.sh'))!;
+    const script = readFileSync(path.join(ROOT, mount.split(':')[0]), 'utf8');
     for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) assert.ok(script.includes(`${name}=${type}`), `${name}=${type} not registered`);
   });
 
@@ -153,5 +155,21 @@ describe('docker-compose.yml', () => {
     const provisioning = parse(readFileSync(path.join(ROOT, 'deploy/grafana/provisioning/dashboards/folio.yml'), 'utf8')) as { providers: { options: { path: string } }[] };
     assert.ok(services.grafana.volumes?.some((v) => v.endsWith(`:${provisioning.providers[0].options.path}:ro`)));
     await client.close();
+  });
+
+  it('has setup scripts that parse, and a namespace script that works against a real Temporal server', async function () {
+    this.timeout(60_000);
+    for (const f of ['setup-schema.sh', 'setup-namespace.sh']) {
+      const r = spawnSync('sh', ['-n', path.join(ROOT, 'deploy/temporal', f)], { encoding: 'utf8' });
+      assert.equal(r.status, 0, `${f}: ${r.stderr}`);
+    }
+    const env = await startTemporal();
+    const namespace = `compose-check-${process.pid}`;
+    const run = () => spawnSync('sh', [path.join(ROOT, 'deploy/temporal/setup-namespace.sh')], { encoding: 'utf8', timeout: 40_000, env: { ...process.env, PATH: `${TOOLS_BIN}:${process.env.PATH}`, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: namespace } });
+    const first = run();
+    assert.equal(first.status, 0, first.stderr + first.stdout);
+    assert.equal(run().status, 0, 'the script is not idempotent');
+    const list = spawnSync(path.join(TOOLS_BIN, 'temporal'), ['operator', 'search-attribute', 'list', '-n', namespace, '--address', env.address], { encoding: 'utf8', timeout: 20_000 });
+    for (const name of Object.keys(SEARCH_ATTRIBUTES)) assert.match(list.stdout, new RegExp(`\\b${name}\\b`));
   });
 });
