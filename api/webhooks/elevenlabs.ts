@@ -1,26 +1,41 @@
 // ElevenLabs post-call webhook → postCall signal. The signature is a timestamped HMAC over the raw
-// body (checked by the SDK); a signature seen before, or older than 30 minutes, is refused.
+// body (checked by the SDK); a signature seen before (by any API instance), or older than 30 minutes, is refused.
 import express, { type Response } from 'express';
 import { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
 import type { ApiDeps } from '../deps';
 import { postCallSignal, type PostCallMessage } from '../../workflows/definitions';
 import { signalCall } from '../../adapters/telephony/signals';
+import { isDuplicateKey } from '../../adapters/mongo/store';
 
 const TOLERANCE_MS = 30 * 60_000;
 const MAX_TURNS = 300;
+export const REPLAY_COLLECTION = 'webhook_replays';
 
 function problem(res: Response, status: number, code: string, message: string) {
   res.status(status).json({ error: { code, message, details: [] } });
 }
 
-/** Signatures already accepted, kept as long as they could still pass the age check. */
+/**
+ * Signatures already accepted, in MongoDB so every API instance sees them; kept as long as they
+ * could still pass the age check (TTL index, plus a sweep where TTL indexes are not supported).
+ */
 class ReplayGuard {
-  private seen = new Map<string, number>();
-  firstTime(signature: string, now = Date.now()): boolean {
-    for (const [s, at] of this.seen) if (now - at > TOLERANCE_MS) this.seen.delete(s);
-    if (this.seen.has(signature)) return false;
-    this.seen.set(signature, now);
-    return true;
+  private indexed?: Promise<unknown>;
+  constructor(private readonly store: ApiDeps['store']) {}
+  private get seen() {
+    return this.store.db.collection<{ _id: string; at: Date }>(REPLAY_COLLECTION);
+  }
+  async firstTime(signature: string, now = new Date()): Promise<boolean> {
+    this.indexed ??= this.seen.createIndex({ at: 1 }, { expireAfterSeconds: TOLERANCE_MS / 1000 }).catch(() => undefined);
+    await this.indexed;
+    await this.seen.deleteMany({ at: { $lt: new Date(now.getTime() - TOLERANCE_MS) } });
+    try {
+      await this.seen.insertOne({ _id: `elevenlabs:${signature}`, at: now });
+      return true;
+    } catch (e) {
+      if (isDuplicateKey(e)) return false;
+      throw e;
+    }
   }
 }
 
@@ -51,7 +66,7 @@ export function toPostCallMessage(p: PostCallPayload): PostCallMessage | undefin
 export function createElevenLabsWebhookRouter(deps: ApiDeps): express.Router {
   const router = express.Router();
   const webhooks = new ElevenLabsClient({ apiKey: deps.config.ELEVENLABS_API_KEY ?? 'unset' }).webhooks;
-  const replay = new ReplayGuard();
+  const replay = new ReplayGuard(deps.store);
 
   router.post('/post-call', express.raw({ type: () => true, limit: '5mb' }), async (req, res) => {
     const secret = deps.config.ELEVENLABS_WEBHOOK_SECRET;
@@ -69,7 +84,7 @@ export function createElevenLabsWebhookRouter(deps: ApiDeps): express.Router {
     const t = Number(/(?:^|,)t=(\d+)/.exec(header)?.[1]);
     if (t * 1000 > Date.now() + 5 * 60_000) return problem(res, 403, 'forbidden', 'ElevenLabs-Signature timestamp is in the future');
     const v0 = /(?:^|,)v0=([0-9a-f]+)/.exec(header)?.[1] ?? header;
-    if (!replay.firstTime(v0)) return problem(res, 403, 'forbidden', 'ElevenLabs-Signature was already used (replay)');
+    if (!(await replay.firstTime(v0))) return problem(res, 403, 'forbidden', 'ElevenLabs-Signature was already used (replay)');
 
     if (event.type !== 'post_call_transcription') {
       deps.logger.info({ type: event.type }, 'ElevenLabs webhook of a type we do not use');

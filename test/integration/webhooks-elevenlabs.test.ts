@@ -3,7 +3,10 @@
 import assert from 'node:assert/strict';
 import { startTelephonyWorld, type TelephonyWorld } from '../helpers/telephony';
 import { signElevenLabs } from '../../sandbox/elevenlabs/emulator';
-import { toPostCallMessage } from '../../api/webhooks/elevenlabs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { createElevenLabsWebhookRouter, toPostCallMessage } from '../../api/webhooks/elevenlabs';
 
 describe('webhooks: ElevenLabs post-call', function () {
   this.timeout(60_000);
@@ -46,6 +49,25 @@ describe('webhooks: ElevenLabs post-call', function () {
     const again = await send(body, sig);
     assert.equal(again.status, 403);
     assert.match(again.text, /already used/);
+  });
+
+  it('a replay to another API instance is refused too', async () => {
+    const app = express();
+    app.use('/v1/webhooks/elevenlabs', createElevenLabsWebhookRouter(w.deps));
+    const server: Server = await new Promise((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const other = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/webhooks/elevenlabs/post-call`;
+      const body = payload('conv_6');
+      const sig = signElevenLabs(secret, body);
+      assert.equal((await send(body, sig)).status, 204);
+      const res = await fetch(other, { method: 'POST', headers: { 'content-type': 'application/json', 'elevenlabs-signature': sig }, body });
+      assert.equal(res.status, 403);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('refuses unsigned, forged, tampered, stale and future-dated webhooks', async () => {
