@@ -1,21 +1,18 @@
-// The sandbox mail system as a process (`tsx sandbox/mail/run.ts [--delay-ms N]`): SMTP and Dovecot IMAP
-// on the configured ports, data under DATA_DIR/mail, and the simulated hotels of the hotels collection
-// answering by their `sandboxProfile`. --delay-ms replaces every profile's reply delay (demos).
+// The sandbox mail system wired to the sandbox's hotels: SMTP and Dovecot IMAP on the configured ports,
+// data under DATA_DIR/mail, and each stored hotel with a `sandboxProfile` answering as that profile says.
+// As a process: `tsx sandbox/mail/run.ts [--delay-ms N]` (--delay-ms replaces every profile's delay).
 import path from 'node:path';
+import type { Config } from '../../config';
 import { loadConfig } from '../../config';
-import { logger } from '../../config/logger';
+import { logger as rootLogger, type Logger } from '../../config/logger';
 import { Store } from '../../adapters/mongo/store';
 import { startMailResponder, storeDirectory } from '../hotels/mail-responder';
-import { startMailSystem } from './index';
+import { startMailSystem, type MailSystem } from './index';
 
-async function main(): Promise<void> {
-  const config = loadConfig();
+/** For sandbox/server.ts (or any sandbox host): the mail system plus the simulated hotels. */
+export async function startSandboxMail(opts: { config: Config; store: Store; delayMs?: number; logger?: Logger }): Promise<{ mail: MailSystem; stop(): Promise<void> }> {
+  const { config } = opts;
   if (config.MODE !== 'sandbox') throw new Error('the sandbox mail system runs only with MODE=sandbox');
-  const i = process.argv.indexOf('--delay-ms');
-  const delayMs = i > 0 ? Number(process.argv[i + 1]) : undefined;
-  if (delayMs !== undefined && !(delayMs >= 0)) throw new Error('--delay-ms needs a number of milliseconds');
-
-  const store = await Store.connect(config.MONGODB_URI, config.MONGODB_DB);
   const mail = await startMailSystem({
     dataDir: path.resolve(config.DATA_DIR, 'mail'),
     smtpPort: config.SMTP_PORT,
@@ -23,23 +20,39 @@ async function main(): Promise<void> {
     domain: config.MAIL_REPLY_DOMAIN,
     users: [{ user: config.IMAP_USER, pass: config.IMAP_PASS }],
   });
-  const directory = storeDirectory(store);
+  const directory = storeDirectory(opts.store);
   await directory.refresh();
-  const responder = startMailResponder({ mail, directory, delayMs, logger });
-  logger.info({ smtp: mail.smtpPort, imap: mail.imapPort, domain: mail.domain, dovecotPid: mail.dovecotPid }, 'sandbox mail system up');
+  const responder = startMailResponder({ mail, directory, delayMs: opts.delayMs, logger: opts.logger ?? rootLogger });
+  (opts.logger ?? rootLogger).info({ smtp: mail.smtpPort, imap: mail.imapPort, domain: mail.domain, dovecotPid: mail.dovecotPid }, 'sandbox mail system up');
+  return {
+    mail,
+    async stop() {
+      directory.stop();
+      await responder.stop();
+      await mail.stop();
+    },
+  };
+}
 
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const i = process.argv.indexOf('--delay-ms');
+  const delayMs = i > 0 ? Number(process.argv[i + 1]) : undefined;
+  if (delayMs !== undefined && !(delayMs >= 0)) throw new Error('--delay-ms needs a number of milliseconds');
+  const store = await Store.connect(config.MONGODB_URI, config.MONGODB_DB);
+  const sandbox = await startSandboxMail({ config, store, delayMs });
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
-  directory.stop();
-  await responder.stop();
-  await mail.stop();
+  await sandbox.stop();
   await store.close();
-  logger.info('sandbox mail system stopped');
+  rootLogger.info('sandbox mail system stopped');
 }
 
-main().catch((e: unknown) => {
-  logger.fatal({ err: e instanceof Error ? e.message : String(e) }, 'sandbox mail system failed');
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    rootLogger.fatal({ err: e instanceof Error ? e.message : String(e) }, 'sandbox mail system failed');
+    process.exit(1);
+  });
+}
