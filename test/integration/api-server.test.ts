@@ -2,18 +2,20 @@
 // and stops cleanly on SIGTERM.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import twilio from 'twilio';
+import WebSocket from 'ws';
 import { freePort, ROOT, startMongo, startTemporal } from '../helpers/stack';
 
 describe('API process (api/server.ts)', function () {
   this.timeout(90_000);
 
-  it('starts, is ready, serves /metrics, and exits 0 on SIGTERM', async () => {
+  it('starts, is ready, serves /metrics, webhooks and the media stream, and exits 0 on SIGTERM', async () => {
     const [mongo, env] = await Promise.all([startMongo(), startTemporal()]);
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', 'api/server.ts'], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, MONGODB_URI: mongo.uri, MONGODB_DB: `server_${process.pid}`, TEMPORAL_ADDRESS: env.address, API_PORT: String(port), API_HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+      env: { ...process.env, MONGODB_URI: mongo.uri, MONGODB_DB: `server_${process.pid}`, TEMPORAL_ADDRESS: env.address, API_PORT: String(port), API_HOST: '127.0.0.1', LOG_LEVEL: 'info', TWILIO_AUTH_TOKEN: 'twilio-test-token', ELEVENLABS_WEBHOOK_SECRET: 'el-secret' },
     });
     let log = '';
     child.stdout.on('data', (b: Buffer) => (log += b.toString()));
@@ -34,6 +36,23 @@ describe('API process (api/server.ts)', function () {
       // Logs are JSON lines with no guest data; the start line names where the API listens.
       const start = log.split('\n').map((l) => (l.startsWith('{') ? JSON.parse(l) : {})).find((l) => l.msg === 'API listening');
       assert.equal(start?.url, base);
+      // Vendor webhooks are checked by signature, never by API key (no 401), and parse their own bodies.
+      const form = new URLSearchParams({ CallSid: 'CA123', CallStatus: 'ringing', SequenceNumber: '1' });
+      const statusUrl = `${base}/v1/webhooks/twilio/status?callId=call-1`;
+      const unsigned = await fetch(statusUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+      assert.equal(unsigned.status, 403);
+      const signature = twilio.getExpectedTwilioSignature('twilio-test-token', statusUrl, Object.fromEntries(form));
+      const signed = await fetch(statusUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body: form.toString() });
+      assert.ok(signed.status < 300, `signed Twilio callback answered ${signed.status}`);
+      const el = await fetch(`${base}/v1/webhooks/elevenlabs/post-call`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      assert.equal(el.status, 403);
+      // The media bridge is attached to the same server: a stream without a call id is refused by it.
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/v1/media-stream`);
+      await new Promise((r, j) => ws.once('open', r).once('error', j));
+      ws.send(JSON.stringify({ event: 'start', streamSid: 'MZ1', start: { streamSid: 'MZ1', customParameters: {} } }));
+      const [code, reason] = await new Promise<[number, string]>((r) => ws.once('close', (c, b) => r([c, b.toString()])));
+      assert.deepEqual([code, reason], [1008, 'callId parameter required']);
+
       child.kill('SIGTERM');
       assert.equal(await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 15_000))]), 0, log.slice(-2000));
     } finally {
