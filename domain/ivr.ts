@@ -48,16 +48,23 @@ export function normalizeHeard(s: string): string {
     .trim();
 }
 
+/** A clause that names an option ("for the restaurant") we do not want still claims the digit next to it. */
+const OTHER = { reason: 'other', rank: 99 };
+const LABEL_RE = /^(?:for|fur|pour|para|per)\b/;
+
 function departmentOf(clause: string): { reason: string; rank: number } | undefined {
-  let best: { reason: string; rank: number } | undefined;
+  let best: { reason: string; rank: number } | undefined = LABEL_RE.test(clause) ? OTHER : undefined;
   for (const d of DEPARTMENTS) {
     if (d.words.some((w) => new RegExp(`\\b${w}\\b`).test(clause)) && (!best || d.rank < best.rank)) best = { reason: d.reason, rank: d.rank };
   }
   return best;
 }
 
-function digitOf(clause: string): string | undefined {
-  const m = PRESS_RE.exec(clause);
+const BARE_RE = new RegExp(`^(?:(?:and|und|et|y)\\s+)?(${DIGIT_TOKEN})\\s+(?:for|fur|pour|para)\\b`);
+
+/** "press 2", or after a press instruction a bare "3 for billing" ("press 1 for x or 3 for billing"). */
+function digitOf(clause: string, afterPress: boolean): string | undefined {
+  const m = PRESS_RE.exec(clause) ?? (afterPress ? BARE_RE.exec(clause) : null);
   if (!m) return undefined;
   return /^[\d*#]$/.test(m[1]) ? m[1] : NUMBER_WORDS[m[1]];
 }
@@ -71,9 +78,11 @@ export function menuOptions(heard: string): { digit: string; reason: string; ran
   const options: { digit: string; reason: string; rank: number }[] = [];
   let pendingDept: { reason: string; rank: number } | undefined;
   let pendingDigit: string | undefined;
+  let afterPress = false;
   for (const clause of clauses) {
     const dept = departmentOf(clause);
-    const digit = digitOf(clause);
+    const digit = digitOf(clause, afterPress);
+    afterPress ||= PRESS_RE.test(clause);
     if (dept && digit) {
       options.push({ digit, ...dept });
       pendingDept = pendingDigit = undefined;
@@ -89,7 +98,7 @@ export function menuOptions(heard: string): { digit: string; reason: string; ran
       } else pendingDigit = digit;
     }
   }
-  return options;
+  return options.filter((o) => o.rank !== OTHER.rank);
 }
 
 export function chooseIvrOption(heard: string, language: Language): IvrChoice {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { chooseIvrOption, menuOptions, nextIvrAction, pathDigits } from '../../domain/ivr';
 
 describe('IVR option choice', () => {
@@ -12,6 +13,8 @@ describe('IVR option choice', () => {
     ['Pour la facturation, appuyez sur la touche deux.', 'fr', '2'],
     ['Bienvenido. Para reservas, marque 2. Para eventos, marque 6.', 'es', '2'],
     ['Para hablar con recepción pulse cero', 'es', '0'],
+    ['Press 1 for reservations or 3 for billing.', 'en', '3'],
+    ['Drücken Sie die 1 für Reservierungen oder 4 für die Buchhaltung.', 'de', '4'],
   ];
   for (const [heard, lang, digit] of cases) {
     it(`${lang}: ${heard.slice(0, 50)}… → ${digit}`, () => {
@@ -60,5 +63,35 @@ describe('IVR steps', () => {
   it('never builds a path Twilio would refuse', () => {
     const long = 'WW1'.repeat(10);
     assert.equal(nextIvrAction({ step: 1, heard: 'press 1 for reception', language: 'en', path: long, maxSteps: 20 }).kind, 'give_up');
+  });
+});
+
+describe('IVR option choice (property)', () => {
+  // Menus assembled from options in any order and phrasing: the best department present wins.
+  const DEPTS: Record<'en' | 'de' | 'fr' | 'es', [string, number][]> = {
+    en: [['the front desk', 1], ['billing', 2], ['reservations', 3], ['the restaurant', 9], ['the spa', 9]],
+    de: [['die Rezeption', 1], ['die Buchhaltung', 2], ['Reservierungen', 3], ['das Restaurant', 9], ['den Wellnessbereich', 9]],
+    fr: [['la réception', 1], ['la facturation', 2], ['les réservations', 3], ['le restaurant', 9], ['le spa', 9]],
+    es: [['recepción', 1], ['facturación', 2], ['reservas', 3], ['el restaurante', 9], ['el spa', 9]],
+  };
+  const TEMPLATES: Record<'en' | 'de' | 'fr' | 'es', ((d: string, n: string) => string)[]> = {
+    en: [(d, n) => `For ${d} press ${n}.`, (d, n) => `Press ${n} for ${d}.`],
+    de: [(d, n) => `Für ${d} drücken Sie die ${n}.`, (d, n) => `Drücken Sie die ${n} für ${d}.`],
+    fr: [(d, n) => `Pour ${d}, tapez ${n}.`, (d, n) => `Pour ${d}, appuyez sur la touche ${n}.`],
+    es: [(d, n) => `Para ${d}, marque ${n}.`, (d, n) => `Para ${d} pulse ${n}.`],
+  };
+  it('presses the digit of the best department on offer, or says unknown', () => {
+    const lang = fc.constantFrom('en' as const, 'de' as const, 'fr' as const, 'es' as const);
+    fc.assert(
+      fc.property(lang, fc.uniqueArray(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 5 }), fc.array(fc.nat(1), { minLength: 5, maxLength: 5 }), fc.uniqueArray(fc.integer({ min: 0, max: 9 }), { minLength: 5, maxLength: 5 }), (l, picks, templates, digits) => {
+        const options = picks.map((p, i) => ({ dept: DEPTS[l][p], digit: String(digits[i]), say: TEMPLATES[l][templates[i]](DEPTS[l][p][0], String(digits[i])) }));
+        const heard = `Welcome. ${options.map((o) => o.say).join(' ')}`;
+        const best = options.filter((o) => o.dept[1] < 9).sort((a, b) => a.dept[1] - b.dept[1])[0];
+        const choice = chooseIvrOption(heard, l);
+        if (best) assert.deepEqual(choice.kind === 'press' && choice.digit, best.digit, heard);
+        else assert.deepEqual(choice, { kind: 'unknown' }, heard);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
