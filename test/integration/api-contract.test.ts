@@ -134,7 +134,7 @@ describe('API contract (OpenAPI routes and statuses)', function () {
       const statuses = [];
       for (let i = 0; i < 3; i++) statuses.push((await call(limited.url, 'POST', '/v1/folios', { key: limited.keys.a, body: {} })).status);
       assert.deepEqual(statuses, [400, 400, 429]);
-      const over = await call(limited.url, 'GET', '/v1/folios', { key: limited.keys.a });
+      const over = await call(limited.url, 'POST', '/v1/folios', { key: limited.keys.a, body: {} });
       assert.equal(over.status, 429);
       assert.ok(Number(over.headers.get('retry-after')) > 0, 'no Retry-After');
       assert.ok(over.headers.get('ratelimit-policy'), 'no RateLimit-Policy');
@@ -205,14 +205,6 @@ describe('API contract (OpenAPI routes and statuses)', function () {
     assert.equal((await go('POST', '/v1/folios/01NOSUCH/retry', { key: api.keys.operator, body: {} })).status, 404);
     assert.equal((await go('POST', `/v1/folios/${folioId}/retry`, { key: api.keys.operator, body: { note: 'hotel reopened' } })).status, 202);
 
-    const at = nextWeekday10am();
-    const cb = await go('PUT', `/v1/folios/${folioId}/callback`, { key: api.keys.operator, body: { at, note: 'asked by phone' } });
-    assert.equal(cb.status, 200, JSON.stringify(cb.body));
-    assert.ok(cb.body.callbackAt);
-    assert.equal((await go('PUT', `/v1/folios/${folioId}/callback`, { key: api.keys.operator, body: {} })).status, 400);
-    assert.equal((await go('PUT', `/v1/folios/${folioId}/callback`, { key: api.keys.a, body: { at } })).status, 403);
-    assert.equal((await go('PUT', '/v1/folios/01NOSUCH/callback', { key: api.keys.operator, body: { at } })).status, 404);
-
     const review = await go('POST', `/v1/folios/${folioId}/review`, { key: api.keys.operator, body: { approve: true } });
     assert.equal(review.status, 409);
     assert.match(review.body.error.message, /not waiting for review/);
@@ -228,7 +220,27 @@ describe('API contract (OpenAPI routes and statuses)', function () {
     await api.temporal.workflow.getHandle(`folio:client-a:${input.clientReference}`).result();
     const late = await go('POST', `/v1/folios/${folioId}/cancel`, { key: api.keys.a, body: {} });
     assert.equal(late.status, 409);
-    assert.equal((await go('PUT', `/v1/folios/${folioId}/callback`, { key: api.keys.operator, body: { at } })).status, 409);
+    assert.equal((await go('PUT', `/v1/folios/${folioId}/callback`, { key: api.keys.operator, body: { at: nextWeekday10am() } })).status, 409);
+  });
+
+  it('sets and moves a callback through the workflow update', async () => {
+    const created = await go('POST', '/v1/folios', { key: api.keys.a, body: folioInput() });
+    const id = created.body.folioId;
+    const until = Date.now() + 30_000;
+    while ((await api.store.folios.findOne({ _id: id }))!.seq === 0) {
+      assert.ok(Date.now() < until, 'the workflow never projected');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const at = nextWeekday10am();
+    const cb = await go('PUT', `/v1/folios/${id}/callback`, { key: api.keys.operator, body: { at, note: 'asked by phone' } });
+    assert.equal(cb.status, 200, JSON.stringify(cb.body));
+    assert.equal(cb.body.callbackAt, at);
+    const unreadable = await go('PUT', `/v1/folios/${id}/callback`, { key: api.keys.operator, body: { phrase: 'when pigs fly' } });
+    assert.ok([400, 409].includes(unreadable.status), JSON.stringify(unreadable.body));
+    assert.match(unreadable.body.error.message, /pigs/);
+    assert.equal((await go('PUT', `/v1/folios/${id}/callback`, { key: api.keys.operator, body: {} })).status, 400);
+    assert.equal((await go('PUT', `/v1/folios/${id}/callback`, { key: api.keys.a, body: { at } })).status, 403);
+    assert.equal((await go('PUT', '/v1/folios/01NOSUCH/callback', { key: api.keys.operator, body: { at } })).status, 404);
   });
 
   it('hotel changes reach the hotel’s running dispatch workflow', async () => {
