@@ -3,12 +3,42 @@
 // 2xx delivered; 408, 429, 5xx, timeouts and network errors throw (Temporal retries with backoff, the
 // workflow bounds attempts); any other 4xx is the client's permanent answer: a non-retryable failure.
 import { createHmac } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
+import { BlockList, isIP } from 'node:net';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Config } from '../config';
 import type { Store } from '../adapters/mongo/store';
 import type { DeliveryActivities } from '../workflows/activity-types';
 
 export const DELIVERY_TIMEOUT_MS = 10_000;
+
+// In live mode a client's webhook must be https on a public address: the worker sits inside our network,
+// and a request must not make it call internal services (MongoDB, Temporal, cloud metadata).
+const PRIVATE = new BlockList();
+for (const [net, bits] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.168.0.0', 16]] as const) PRIVATE.addSubnet(net, bits, 'ipv4');
+for (const [net, bits] of [['::', 127], ['fc00::', 7], ['fe80::', 10]] as const) PRIVATE.addSubnet(net, bits, 'ipv6');
+
+function isPrivateAddress(address: string): boolean {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+  if (mapped) return PRIVATE.check(mapped, 'ipv4');
+  return PRIVATE.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
+}
+
+/** Why this URL may not receive a delivery in live mode, or undefined when it may. */
+export async function refusedWebhook(url: string): Promise<string | undefined> {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return 'is not a URL';
+  }
+  if (u.protocol !== 'https:') return 'must be https';
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  const addresses = isIP(host) ? [host] : (await lookup(host, { all: true }).catch(() => [])).map((a) => a.address);
+  if (addresses.length === 0) return `host ${host} does not resolve`;
+  if (addresses.some(isPrivateAddress)) return `host ${host} is a private or loopback address`;
+  return undefined;
+}
 
 export function signDelivery(secret: string, body: string, t = Math.floor(Date.now() / 1000)): string {
   return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
@@ -30,6 +60,10 @@ export function createDeliveryActivities(deps: { config: Config; store: Store; t
       if (!folio) throw ApplicationFailure.nonRetryable(`folio ${folioId} has no projection`, 'UnknownFolio');
       const webhookUrl = (folio.request as { delivery?: { webhookUrl?: string } } | undefined)?.delivery?.webhookUrl;
       if (!webhookUrl) return { delivered: false };
+      if (deps.config.MODE === 'live') {
+        const refused = await refusedWebhook(webhookUrl);
+        if (refused) throw ApplicationFailure.nonRetryable(`delivery webhook ${refused}`, 'DeliveryUrlRefused');
+      }
 
       const x = (folio.extracted ?? {}) as Record<string, unknown>;
       // Ids, status and amounts; the full data and the document are fetched through the API with the client's key.

@@ -7,7 +7,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import { loadConfig } from '../../config';
 import { Store } from '../../adapters/mongo/store';
 import { FolioStatus } from '../../domain/model';
-import { createDeliveryActivities, verifyDelivery } from '../../activities/delivery';
+import { createDeliveryActivities, refusedWebhook, verifyDelivery } from '../../activities/delivery';
 import { startMongo, freePort } from '../helpers/stack';
 
 interface Received {
@@ -102,5 +102,17 @@ describe('delivery webhook activity', function () {
   it('delivers nothing when the request has no webhook, and refuses an unknown folio', async () => {
     assert.deepEqual(await run(await folio()), { delivered: false });
     await assert.rejects(run('no-such-folio'), (e: unknown) => e instanceof ApplicationFailure && e.nonRetryable);
+  });
+
+  it('in live mode, delivers only to https on public addresses', async () => {
+    const live = loadConfig({ MODE: 'live', TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 't', TWILIO_FROM_NUMBER: '+15550100', ELEVENLABS_API_KEY: 'k', ELEVENLABS_AGENT_ID: 'a', ELEVENLABS_WEBHOOK_SECRET: 's', PUBLIC_BASE_URL: 'https://folio.example', PAYLOAD_KEYS: `k1:${Buffer.alloc(32).toString('base64')}`, DELIVERY_SIGNING_SECRET: secret });
+    const runLive = (folioId: string) => new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR', () => undefined) }).run(createDeliveryActivities({ config: live, store }).deliverResult, { folioId });
+    const before = received.length;
+    for (const url of [`${base}/hooks/folio`, 'https://127.0.0.1/x', 'https://[::1]/x', 'https://10.1.2.3/x', 'https://169.254.169.254/latest', 'https://[::ffff:192.168.0.1]/x', 'https://localhost/x']) {
+      await assert.rejects(runLive(await folio(url)), (e: unknown) => e instanceof ApplicationFailure && e.nonRetryable && e.type === 'DeliveryUrlRefused', url);
+    }
+    assert.equal(received.length, before, 'a refused URL was called');
+    assert.equal(await refusedWebhook('https://93.184.215.14/hook'), undefined);
+    assert.equal(await refusedWebhook('ftp://93.184.215.14/hook'), 'must be https');
   });
 });
