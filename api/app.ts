@@ -57,6 +57,9 @@ export function createApp(deps: ApiDeps & AppOptions): express.Express {
   });
   app.use(metrics.httpMiddleware);
 
+  app.get('/', (_req, res) => {
+    res.json({ service: 'folio-retrieval', docs: '/docs', openapi: '/openapi.json', health: { live: '/health/live', ready: '/health/ready' }, metrics: '/metrics', api: '/v1' });
+  });
   app.get('/metrics', metrics.handler);
   app.use('/health', createHealthRouter(deps));
   app.use('/', createDocsRouter());

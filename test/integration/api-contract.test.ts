@@ -41,6 +41,10 @@ describe('API contract (OpenAPI routes and statuses)', function () {
     assert.equal(doc.status, 200);
     assert.equal(doc.body.openapi, '3.0.3');
     assert.deepEqual(Object.keys(doc.body.paths).sort(), [...new Set(ROUTES.map((r) => r.path))].sort());
+    const index = await go('GET', '/', { headers: { 'x-request-id': 'trace-42' } });
+    assert.equal(index.body.docs, '/docs');
+    assert.equal(index.headers.get('x-request-id'), 'trace-42');
+    assert.match((await go('GET', '/', { headers: { 'x-request-id': 'bad id with spaces' } })).headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
     const page = await go('GET', '/docs/');
     assert.equal(page.status, 200);
     assert.match(page.body.toString(), /swagger/i);
