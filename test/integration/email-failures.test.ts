@@ -1,5 +1,6 @@
 // sendEmailRequest when things go wrong between us and the mail server.
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { loadConfig } from '../../config';
 import { Store } from '../../adapters/mongo/store';
 import { EmailStore } from '../../adapters/mongo/email-store';
@@ -15,6 +16,26 @@ const input = (emailId: string): EmailRequestInput => ({
   kind: 'request',
   hotel: { hotelId: 'fail', name: 'Fail Hotel', phone: '+4412345678', emails: ['desk@fail.example'], timeZone: 'Europe/London', language: 'en', businessHours: {}, closedDates: [], channelPreference: 'email-only' },
   guests: [{ folioId: 'x1', workflowId: 'folio:c:x1', guestName: 'Ivy Chen', confirmationNumber: 'FH-1', checkIn: '2026-07-01', checkOut: '2026-07-02' }],
+});
+
+describe('the Mailer', function () {
+  this.timeout(20_000);
+
+  it('signs with DKIM when a key is configured', async () => {
+    const mail = await startMail();
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const config = loadConfig({ ...mailEnv(mail, 'scratch'), LOG_LEVEL: 'warn' });
+    const mailer = new Mailer(config, { dkim: { domainName: 'folio.test', keySelector: 'folio2026', privateKey } });
+    const got: HotelMail[] = [];
+    const off = mail.onHotelMail((m) => void got.push(m));
+    const id = await mailer.send({ from: 'scratch@folio.test', to: 'desk@dkim.example', replyTo: 'scratch+abcdefgh@folio.test', subject: 's', text: 't', html: '<p>t</p>', messageId: '<dkim-1@folio.test>' });
+    const deadline = Date.now() + 5000;
+    while (!got.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 30));
+    off();
+    mailer.close();
+    assert.equal(id, '<dkim-1@folio.test>');
+    assert.match(got[0]!.raw.toString(), /^DKIM-Signature: v=1; a=rsa-sha256; c=relaxed\/relaxed; d=folio\.test;\s+q=dns\/txt;\s+s=folio2026;\s+bh=[A-Za-z0-9+/=]{44};/m);
+  });
 });
 
 describe('sending a request when the mail server misbehaves', function () {
