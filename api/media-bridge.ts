@@ -16,7 +16,13 @@ interface BridgeContext {
   hotel: HotelSnapshot;
   guests: BatchGuest[];
   replyTo: string;
+  overflowSeconds?: number;
 }
+
+/** How long before the call's overflow limit the agent is asked to wrap up (at most a quarter of the limit). */
+export const WRAP_UP_LEAD_SECONDS = 20;
+export const WRAP_UP_TEXT =
+  'Time is almost up for this call. Record the outcome of the guest you are discussing if it is clear, then thank the person and say we will follow up by email about the remaining guests. Do not start on another guest.';
 
 type Json = Record<string, unknown>;
 function parse(data: RawData): Json | undefined {
@@ -55,6 +61,7 @@ function bridge(twilioWs: WebSocket, deps: ApiDeps, agentUrl: () => Promise<stri
   let conversationId: string | undefined;
   let agent: WebSocket | undefined;
   let ended = false;
+  let wrapUp: NodeJS.Timeout | undefined;
 
   const toTwilio = (msg: Json) => {
     if (twilioWs.readyState === WebSocket.OPEN) twilioWs.send(JSON.stringify({ ...msg, streamSid }));
@@ -65,6 +72,7 @@ function bridge(twilioWs: WebSocket, deps: ApiDeps, agentUrl: () => Promise<stri
   const end = (reason: string) => {
     if (ended) return;
     ended = true;
+    clearTimeout(wrapUp);
     if (callId) signalCall(deps.temporal, log, callId, conversationEndedSignal, { conversationId, reason });
     log.info({ callId, conversationId, reason }, 'conversation ended');
     if (agent && agent.readyState <= WebSocket.OPEN) agent.close(1000);
@@ -91,6 +99,12 @@ function bridge(twilioWs: WebSocket, deps: ApiDeps, agentUrl: () => Promise<stri
     agent = new WebSocket(url);
     agent.on('open', () => {
       toAgent({ type: 'conversation_initiation_client_data', dynamic_variables: dynamicVariables({ callId: callId!, ...ctx }) });
+      // The workflow hangs up at the limit (counted from the answer, so a little before this timer);
+      // telling the agent first lets it close the conversation politely.
+      if (ctx.overflowSeconds) {
+        const lead = Math.min(WRAP_UP_LEAD_SECONDS, ctx.overflowSeconds / 4);
+        wrapUp = setTimeout(() => toAgent({ type: 'contextual_update', text: WRAP_UP_TEXT }), (ctx.overflowSeconds - lead) * 1000);
+      }
     });
     agent.on('message', (data) => onAgent(parse(data)));
     agent.on('close', () => end('agent_closed'));

@@ -115,7 +115,7 @@ export async function startElevenLabsEmulator(opts: ElevenLabsEmulatorOptions): 
     const token = url.searchParams.get('conversation_signature');
     if (!agentId || (token !== null && signedTokens.get(token) !== agentId)) return ws.close(1008, 'invalid agent_id or signature');
     if (token) signedTokens.delete(token); // a signed URL is good for one conversation
-    const conv: EmulatedConversation = { conversationId: id('conv'), agentId, dynamicVariables: {}, startedAt: new Date(), audioChunksIn: 0, pongs: 0, toolResults: [], transcript: [], errors: [] };
+    const conv: EmulatedConversation = { conversationId: id('conv'), agentId, dynamicVariables: {}, startedAt: new Date(), audioChunksIn: 0, pongs: 0, toolResults: [], contextualUpdates: [], transcript: [], errors: [] };
     conversations.push(conv);
     const closed = new Promise<void>((resolve) => ws.on('close', () => resolve()));
     let started = false;

@@ -21,6 +21,8 @@ export interface EmulatedConversation {
   audioChunksIn: number;
   pongs: number;
   toolResults: { toolCallId: string; result: string; isError: boolean }[];
+  /** contextual_update texts the client sent (e.g. the wrap-up before the overflow limit). */
+  contextualUpdates: string[];
   transcript: { role: 'agent' | 'user'; message: string; time_in_call_secs: number }[];
   errors: string[];
 }
@@ -78,6 +80,7 @@ export async function playStaff(ws: WebSocket, conv: EmulatedConversation, profi
     conv.transcript.push({ role: 'user', message, time_in_call_secs: secs() });
     send({ type: 'user_transcript', user_transcription_event: { user_transcript: message } });
   };
+  let wrappingUp = false;
   const pending = new Map<string, (r: { result: string; isError: boolean }) => void>();
   ws.on('message', (data) => {
     let m: { type?: string; tool_call_id?: string; result?: unknown; is_error?: boolean };
@@ -91,6 +94,12 @@ export async function playStaff(ws: WebSocket, conv: EmulatedConversation, profi
       conv.toolResults.push({ toolCallId: m.tool_call_id, ...r });
       pending.get(m.tool_call_id)?.(r);
     } else if (m.type === 'pong') conv.pongs++;
+    else if (m.type === 'contextual_update' && typeof (m as { text?: unknown }).text === 'string') {
+      conv.contextualUpdates.push((m as { text: string }).text);
+      // The agent acknowledges and winds down; the caller's side ends the call at the limit.
+      say('I am afraid we have to wrap up. Thank you, we will follow up by email about the other guests.');
+      wrappingUp = true;
+    }
   });
 
   const guests = parseGuests(conv.dynamicVariables.guests_json);
@@ -103,14 +112,15 @@ export async function playStaff(ws: WebSocket, conv: EmulatedConversation, profi
   const staff = profile.staff ?? { replies: [{ kind: 'refused', reason: 'no staff in this profile' } as StaffReply], secondsPerGuest: 1 };
   for (const [i, g] of guests.entries()) {
     if (isClosed) return;
+    if (wrappingUp) break;
     say(`${i === 0 ? "The first guest" : "The next guest"} is ${g.guest_name}, confirmation ${g.confirmation_number}. Could you email the folio to ${String(conv.dynamicVariables.reply_email)}?`);
     await wait(staff.secondsPerGuest);
-    while (staff.stalls && !isClosed) {
+    while (staff.stalls && !isClosed && !wrappingUp) {
       hear('One moment please, let me check...');
       send({ type: 'ping', ping_event: { event_id: ++eventId, ping_ms: 20 } });
       await wait(2);
     }
-    if (isClosed) return;
+    if (isClosed || wrappingUp) break;
     const reply = staff.replies[Math.min(i, staff.replies.length - 1)];
     hear(staffLine(reply));
     const toolCallId = `toolu_${randomBytes(8).toString('hex')}`;
@@ -124,7 +134,8 @@ export async function playStaff(ws: WebSocket, conv: EmulatedConversation, profi
     if (!r && !isClosed) conv.errors.push(`no client_tool_result for ${toolCallId}`);
     if (r?.isError) conv.errors.push(`tool error: ${r.result}`);
   }
-  if (isClosed) return;
+  // After a wrap-up the caller hangs up at the limit; otherwise the agent ends the call itself.
+  if (isClosed || wrappingUp) return;
   say('Thank you very much for your help. Goodbye.');
   await wait(0.5);
   // The agent's end_call system tool: the agent closes the conversation.

@@ -168,6 +168,8 @@ describe('telephony: menus, machines and endings', function () {
     const conv = w.eleven.conversations().find((c) => c.dynamicVariables.call_id === callId)!;
     assert.ok(conv.endedAt, 'agent conversation closed');
     assert.equal(conv.endedBy, 'client');
+    assert.equal(conv.contextualUpdates.length, 1, 'the agent was asked to wrap up before the hang-up');
+    assert.match(conv.contextualUpdates[0], /almost up/);
     assert.equal(guests.length, 2);
   });
 
