@@ -53,8 +53,18 @@ export function createTelephonyActivities(deps: TelephonyActivityDeps): Telephon
 
   return {
     async placeCall(input) {
-      const existing = await store.calls.findOne({ _id: input.callId }, { projection: { callSid: 1 } });
+      const existing = await store.calls.findOne({ _id: input.callId }, { projection: { callSid: 1, status: 1, startedAt: 1 } });
       if (existing?.callSid) return { callSid: existing.callSid }; // a retry must not place a second call
+      if (existing?.status === 'placing' && existing.startedAt) {
+        // An earlier attempt got as far as Twilio and may have lost the answer: adopt that call. One
+        // hotel is called by one call at a time, so a fresh call to its number from ours is this one.
+        const [earlier] = await telephony.recentCallsTo(input.hotel.phone, existing.startedAt);
+        if (earlier) {
+          await store.upsertCall(input.callId, { callSid: earlier.callSid, status: earlier.status });
+          log.warn({ callId: input.callId, callSid: earlier.callSid }, 'adopted a call an earlier attempt placed');
+          return { callSid: earlier.callSid };
+        }
+      }
       const base = config.PUBLIC_BASE_URL?.replace(/\/+$/, '');
       if (!base) throw ApplicationFailure.nonRetryable('PUBLIC_BASE_URL is required to place calls (Twilio must reach our webhooks)', 'ConfigError');
       const hotel = await store.getHotel(input.hotel.hotelId);

@@ -105,6 +105,12 @@ export class TwilioTelephony {
     }
   }
 
+  /** Calls to `to` from our number created at or after `since`, newest first (recovery after a lost create response). */
+  async recentCallsTo(to: string, since: Date): Promise<{ callSid: string; status: string }[]> {
+    const calls = await this.client.calls.list({ to, from: this.settings.fromNumber, limit: 20 });
+    return calls.filter((c) => c.dateCreated && c.dateCreated.getTime() >= since.getTime() - 5000).map((c) => ({ callSid: c.sid, status: c.status }));
+  }
+
   async fetchCallStatus(callSid: string): Promise<string> {
     return (await this.client.calls(callSid).fetch()).status;
   }

@@ -113,6 +113,20 @@ export async function startTwilioEmulator(opts: TwilioEmulatorOptions): Promise<
     });
   });
 
+  // The list filters our adapter uses (To, From), newest first, one page.
+  app.get(`${acct}/Calls.json`, auth, (req, res) => {
+    const q = req.query as Record<string, string | undefined>;
+    const size = Math.min(1000, Number(q.PageSize ?? 50) || 50);
+    const calls = [...sims.values()]
+      .map((x) => x.call)
+      .filter((c) => (!q.To || c.params.to === q.To) && (!q.From || c.params.from === q.From))
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+      .slice(0, size)
+      .map((c) => callJson(c, opts.accountSid));
+    const uri = `/2010-04-01/Accounts/${opts.accountSid}/Calls.json`;
+    res.json({ calls, page: 0, page_size: size, start: 0, end: Math.max(0, calls.length - 1), uri, first_page_uri: uri, next_page_uri: null, previous_page_uri: null });
+  });
+
   app.get(`${acct}/Calls/:sid.json`, auth, (req, res) => {
     const sim = sims.get(String(req.params.sid));
     if (!sim) return twilioError(res, 404, 20404, `The requested resource /Calls/${req.params.sid}.json was not found`);
