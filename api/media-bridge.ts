@@ -3,6 +3,7 @@
 import type { Server, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer, type RawData } from 'ws';
+import twilio from 'twilio';
 import type { ApiDeps } from './deps';
 import type { BatchGuest, HotelSnapshot } from '../domain/model';
 import { agentToolSignal, conversationEndedSignal } from '../workflows/definitions';
@@ -40,6 +41,12 @@ export function attachMediaBridge(server: Server, deps: ApiDeps): { close(): Pro
   // Only our path is upgraded here; other WebSocket endpoints on the same server are left alone.
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (new URL(req.url ?? '/', 'http://x').pathname !== MEDIA_STREAM_PATH) return;
+    const refusal = checkTwilioSignature(deps, req);
+    if (refusal) {
+      deps.logger.warn({ reason: refusal.reason }, 'refused a media stream connection');
+      socket.end(`HTTP/1.1 ${refusal.status} ${refusal.status === 403 ? 'Forbidden' : 'Service Unavailable'}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${refusal.reason}\n`);
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   };
   server.on('upgrade', onUpgrade);
@@ -52,6 +59,23 @@ export function attachMediaBridge(server: Server, deps: ApiDeps): { close(): Pro
         wss.close(() => resolve());
       }),
   };
+}
+
+/**
+ * Twilio signs the stream's connection request like a webhook (the stream URL, no parameters). Anyone
+ * else could otherwise speak for the hotel and record outcomes, so unsigned connections are refused.
+ */
+function checkTwilioSignature(deps: ApiDeps, req: IncomingMessage): { status: number; reason: string } | undefined {
+  const token = deps.config.TWILIO_AUTH_TOKEN;
+  if (!token) return { status: 503, reason: 'media streams need TWILIO_AUTH_TOKEN' };
+  const signature = req.headers['x-twilio-signature'];
+  if (typeof signature !== 'string') return { status: 403, reason: 'missing X-Twilio-Signature header' };
+  const base = (deps.config.PUBLIC_BASE_URL ?? `http://${req.headers.host ?? ''}`).replace(/\/+$/, '');
+  const path = req.url ?? MEDIA_STREAM_PATH;
+  // The stream URL is wss://; accept the https:// spelling of the same URL as well.
+  const candidates = [base.replace(/^http/, 'ws') + path, base.replace(/^ws/, 'http') + path];
+  if (!candidates.some((url) => twilio.validateRequest(token, signature, url, {}))) return { status: 403, reason: 'X-Twilio-Signature does not match this stream' };
+  return undefined;
 }
 
 function bridge(twilioWs: WebSocket, deps: ApiDeps, agentUrl: () => Promise<string>) {

@@ -316,7 +316,7 @@ export class CallSimulation {
       return;
     }
     const parameters = Object.fromEntries(node.children.filter((c) => c.name === 'Parameter').map((c) => [c.attrs.name, c.attrs.value ?? '']));
-    const stream = new TwilioMediaStream({ url: node.attrs.url, parameters, accountSid: this.env.accountSid, callSid: this.call.sid, streamSid: sid('MZ'), frameIntervalMs: this.env.frameIntervalMs });
+    const stream = new TwilioMediaStream({ url: node.attrs.url, parameters, accountSid: this.env.accountSid, authToken: this.env.authToken, callSid: this.call.sid, streamSid: sid('MZ'), frameIntervalMs: this.env.frameIntervalMs });
     this.stream = stream;
     this.call.streams.push(stream.stats);
     this.note('stream connected');

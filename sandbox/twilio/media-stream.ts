@@ -1,6 +1,7 @@
 // The Twilio side of a Media Stream: connects to <Stream url>, sends connected/start/media/stop in
 // Twilio's message format, and counts what the far end sends back (media, clear, mark).
 import WebSocket from 'ws';
+import twilio from 'twilio';
 
 export interface StreamStats {
   url: string;
@@ -23,9 +24,10 @@ export class TwilioMediaStream {
   private timer?: NodeJS.Timeout;
   readonly closed: Promise<void>;
 
-  constructor(opts: { url: string; parameters: Record<string, string>; accountSid: string; callSid: string; streamSid: string; frameIntervalMs: number }) {
+  constructor(opts: { url: string; parameters: Record<string, string>; accountSid: string; authToken: string; callSid: string; streamSid: string; frameIntervalMs: number }) {
     this.stats = { url: opts.url, parameters: opts.parameters, streamSid: opts.streamSid, framesSent: 0, mediaReceived: 0, clears: 0, marks: 0 };
-    this.ws = new WebSocket(opts.url);
+    // Twilio signs the connection request like a webhook: the stream URL, no parameters.
+    this.ws = new WebSocket(opts.url, { headers: { 'x-twilio-signature': twilio.getExpectedTwilioSignature(opts.authToken, opts.url, {}) } });
     this.closed = new Promise((resolve) => {
       this.ws.on('close', () => {
         this.stats.closedBy ??= 'server';

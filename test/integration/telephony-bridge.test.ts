@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
+import twilio from 'twilio';
 import { startTelephonyWorld, type TelephonyWorld } from '../helpers/telephony';
 import { hotelSnapshot } from '../../domain/model';
 
@@ -46,12 +47,22 @@ describe('telephony: media bridge protocol', function () {
   });
 
   async function twilioSide(callId?: string) {
-    const ws = new WebSocket(bridgeUrl);
+    const ws = new WebSocket(bridgeUrl, { headers: { 'x-twilio-signature': twilio.getExpectedTwilioSignature(w.config.TWILIO_AUTH_TOKEN!, bridgeUrl, {}) } });
     await once(ws, 'open');
     ws.send(JSON.stringify({ event: 'connected', protocol: 'Call', version: '1.0.0' }));
     ws.send(JSON.stringify({ event: 'start', streamSid: 'MZ1', start: { streamSid: 'MZ1', callSid: 'CA1', customParameters: callId ? { callId } : {} } }));
     return ws;
   }
+
+  it('refuses a connection that Twilio did not sign', async () => {
+    for (const headers of [{}, { 'x-twilio-signature': twilio.getExpectedTwilioSignature('another-token', bridgeUrl, {}) }]) {
+      const ws = new WebSocket(bridgeUrl, { headers });
+      ws.on('error', () => undefined); // terminate() below aborts the handshake
+      const [, res] = (await once(ws, 'unexpected-response')) as [unknown, { statusCode: number }];
+      assert.equal(res.statusCode, 403);
+      ws.terminate();
+    }
+  });
 
   it('closes a stream that names no call, or an unknown one', async () => {
     const a = await twilioSide();
