@@ -45,7 +45,12 @@ export async function upsertAgent(client: ElevenLabsClient, agentId?: string, di
     id = agents.find((a) => a.name === request.name)?.agentId;
   }
   if (id) {
-    await client.conversationalAi.agents.update(id, { name: request.name, tags: request.tags, conversationConfig: request.conversationConfig, platformSettings: request.platformSettings });
+    try {
+      await client.conversationalAi.agents.update(id, { name: request.name, tags: request.tags, conversationConfig: request.conversationConfig, platformSettings: request.platformSettings });
+    } catch (e) {
+      if ((e as { statusCode?: number }).statusCode === 404) throw new AgentDefinitionError(`agent ${id} does not exist; unset ELEVENLABS_AGENT_ID to create a new one`);
+      throw e;
+    }
     return { agentId: id, created: false };
   }
   const created = await client.conversationalAi.agents.create(request);

@@ -33,6 +33,7 @@ describe('telephony: voice agent definition', function () {
     const second = await upsertAgent(client);
     assert.deepEqual(second, { agentId: first.agentId, created: false });
     assert.equal(eleven.agents().size, 1);
+    await assert.rejects(upsertAgent(client, 'agent_missing'), /agent agent_missing does not exist; unset ELEVENLABS_AGENT_ID/);
   });
 
   it('refuses a definition with a misspelt field', () => {
