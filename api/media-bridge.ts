@@ -87,6 +87,16 @@ function bridge(twilioWs: WebSocket, deps: ApiDeps, agentUrl: () => Promise<stri
   let ended = false;
   let wrapUp: NodeJS.Timeout | undefined;
 
+  let warnedMalformed = false;
+  // A malformed frame is dropped; the first one per stream is logged so a broken peer is visible.
+  const parseOrWarn = (data: RawData, from: 'twilio' | 'agent') => {
+    const msg = parse(data);
+    if (!msg && !warnedMalformed) {
+      warnedMalformed = true;
+      log.warn({ callId, from, bytes: String(data).length }, 'dropped a malformed media stream message');
+    }
+    return msg;
+  };
   const toTwilio = (msg: Json) => {
     if (twilioWs.readyState === WebSocket.OPEN) twilioWs.send(JSON.stringify({ ...msg, streamSid }));
   };
@@ -130,7 +140,7 @@ function bridge(twilioWs: WebSocket, deps: ApiDeps, agentUrl: () => Promise<stri
         wrapUp = setTimeout(() => toAgent({ type: 'contextual_update', text: WRAP_UP_TEXT }), (ctx.overflowSeconds - lead) * 1000);
       }
     });
-    agent.on('message', (data) => onAgent(parse(data)));
+    agent.on('message', (data) => onAgent(parseOrWarn(data, 'agent')));
     agent.on('close', () => end('agent_closed'));
     agent.on('error', (err) => {
       log.error({ callId, err: String(err) }, 'voice agent socket failed');
@@ -182,7 +192,7 @@ function bridge(twilioWs: WebSocket, deps: ApiDeps, agentUrl: () => Promise<stri
   }
 
   twilioWs.on('message', (data) => {
-    const msg = parse(data);
+    const msg = parseOrWarn(data, 'twilio');
     if (!msg) return;
     switch (msg.event) {
       case 'start':
