@@ -1,0 +1,119 @@
+// Temporal Cloud billable actions, counted from workflow histories (https://docs.temporal.io/cloud/actions):
+// workflow started (client start, child start, continue-as-new), activity started and each retry, timer
+// started, signal received (client, workflow or signal-with-start), update accepted, search attributes
+// upserted, marker recorded (side effects, versions, local activities). Queries are billed too but leave no
+// history; the benchmarks send none. Workflow tasks are not billed.
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+
+const E = temporal.api.enums.v1.EventType;
+
+export const PRICE_PER_MILLION_ACTIONS_USD = 50; // Temporal Cloud list price, first volume tier (temporal.io/pricing)
+
+export interface ActionCount {
+  runs: number;
+  events: number;
+  actions: number;
+  byKind: Record<string, number>;
+  byWorkflowType: Record<string, { runs: number; events: number; actions: number }>;
+}
+
+export function actionsOf(events: temporal.api.history.v1.IHistoryEvent[]): { actions: number; byKind: Record<string, number> } {
+  const byKind: Record<string, number> = {};
+  const add = (k: string, n = 1) => void (byKind[k] = (byKind[k] ?? 0) + n);
+  for (const e of events) {
+    switch (e.eventType) {
+      case E.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
+        add('workflow started');
+        break;
+      case E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+        add('activity started');
+        break;
+      case E.EVENT_TYPE_ACTIVITY_TASK_STARTED: {
+        const attempt = e.activityTaskStartedEventAttributes?.attempt ?? 1;
+        if (attempt > 1) add('activity retried', attempt - 1);
+        break;
+      }
+      case E.EVENT_TYPE_TIMER_STARTED:
+        add('timer started');
+        break;
+      case E.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
+        add('signal');
+        break;
+      case E.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+        add('update');
+        break;
+      case E.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
+        add('search attributes upserted');
+        break;
+      case E.EVENT_TYPE_MARKER_RECORDED:
+        add('marker');
+        break;
+    }
+  }
+  return { actions: Object.values(byKind).reduce((a, b) => a + b, 0), byKind };
+}
+
+/**
+ * Counts the actions of the given executions and of every run chained to them by continue-as-new
+ * (backwards through `continuedExecutionRunId`, forwards through `newExecutionRunId`), plus the
+ * parent runs named by children. Each run is counted once.
+ */
+export async function countActions(client: Client, roots: { workflowId: string; runId?: string }[], opts: { concurrency?: number; exclude?: (type: string) => boolean } = {}): Promise<ActionCount> {
+  const total: ActionCount = { runs: 0, events: 0, actions: 0, byKind: {}, byWorkflowType: {} };
+  const seen = new Set<string>();
+  const queue = [...roots];
+  const key = (w: string, r?: string) => `${w}\n${r ?? ''}`;
+  async function visit(workflowId: string, runId?: string) {
+    if (runId === undefined) {
+      runId = (await client.workflow.getHandle(workflowId).describe()).runId;
+      if (seen.has(key(workflowId, runId))) return;
+      seen.add(key(workflowId, runId));
+    }
+    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const events = history.events ?? [];
+    const started = events[0]?.workflowExecutionStartedEventAttributes;
+    const type = started?.workflowType?.name ?? 'unknown';
+    const prev = started?.continuedExecutionRunId;
+    if (prev) queue.push({ workflowId, runId: prev });
+    const parent = started?.parentWorkflowExecution;
+    if (parent?.workflowId && parent.runId) queue.push({ workflowId: parent.workflowId, runId: parent.runId });
+    const last = events[events.length - 1];
+    const next = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+    if (next) queue.push({ workflowId, runId: next });
+    if (opts.exclude?.(type)) return;
+    const a = actionsOf(events);
+    total.runs++;
+    total.events += events.length;
+    total.actions += a.actions;
+    for (const [k, n] of Object.entries(a.byKind)) total.byKind[k] = (total.byKind[k] ?? 0) + n;
+    const t = (total.byWorkflowType[type] ??= { runs: 0, events: 0, actions: 0 });
+    t.runs++;
+    t.events += events.length;
+    t.actions += a.actions;
+  }
+  let busy = 0;
+  const workers = Array.from({ length: opts.concurrency ?? 8 }, async () => {
+    for (;;) {
+      const next = queue.shift();
+      if (!next) {
+        // others may still add chained runs: wait a moment for them
+        await new Promise((r) => setTimeout(r, 20));
+        if (queue.length === 0 && !busy) return;
+        continue;
+      }
+      if (next.runId) {
+        if (seen.has(key(next.workflowId, next.runId))) continue;
+        seen.add(key(next.workflowId, next.runId));
+      }
+      busy++;
+      try {
+        await visit(next.workflowId, next.runId);
+      } finally {
+        busy--;
+      }
+    }
+  });
+  await Promise.all(workers);
+  return total;
+}

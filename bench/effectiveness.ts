@@ -1,0 +1,184 @@
+// End-to-end effectiveness on the sandbox population: a few thousand folio requests, the simulated days
+// run on Temporal's time-skipping server with the real workflows and activities, then what came of it.
+//   npx tsx bench/effectiveness.ts [--folios 2000] [--hotels 300] [--seed 1] [--days 12] [--max-wall-minutes 40]
+import { checkoutDueAt, addDays, isoWeekday, localToMs, parseLocalDate } from '../domain/business-hours';
+import { FolioStatus } from '../domain/model';
+import { generatePopulation } from '../sandbox/population';
+import { startMongo, startTimeSkipping, stopStack } from '../test/helpers/stack';
+import { countActions, PRICE_PER_MILLION_ACTIONS_USD } from './actions';
+import { arg, inPool, planRequests, quantile } from './requests';
+import { SimWorld } from './sim-world';
+import { StallGuard } from './stall-guard';
+
+/** List prices used for the voice cost (USD). Sources in docs/BENCHMARKS.md. */
+const PRICES = { twilioPerMinute: 0.014, twilioAmdPerCall: 0.0075, elevenLabsAgentPerMinute: 0.1 };
+const SETTLED = [FolioStatus.Completed, FolioStatus.NeedsReview, FolioStatus.NeedsAttention, FolioStatus.Unobtainable, FolioStatus.Cancelled];
+const HOUR = 3_600_000;
+
+async function main() {
+  const params = {
+    folios: arg('folios', 2000),
+    hotels: arg('hotels', 300),
+    seed: arg('seed', 1),
+    days: arg('days', 12),
+    stepMinutes: arg('step-minutes', 30),
+    graceHours: arg('grace-hours', 24),
+    zipf: arg('zipf', 0.8),
+    maxWallMinutes: arg('max-wall-minutes', 40),
+  };
+  const wallStart = Date.now();
+  const wallDeadline = wallStart + params.maxWallMinutes * 60_000;
+  console.log(`npx tsx bench/effectiveness.ts ${Object.entries(params).map(([k, v]) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${v}`).join(' ')}`);
+  console.log(`started ${new Date().toISOString()}`);
+
+  const env = await startTimeSkipping();
+  const mongo = await startMongo();
+  const hotels = generatePopulation(params.seed, params.hotels);
+  const world = await SimWorld.create({
+    env,
+    db: mongo.db(`effectiveness_${process.pid}`),
+    hotels,
+    seed: params.seed,
+    config: { BATCH_WINDOW_SECONDS: '120', CALL_OVERFLOW_SECONDS: '540', MAX_CONCURRENT_CALLS: '20' },
+    maxConcurrentActivities: 20,
+    maxConcurrentWorkflowTasks: 8,
+  });
+  try {
+    const t0 = await env.currentTimeMs();
+    const requests = planRequests({ seed: params.seed, count: params.folios, hotels, nowMs: t0, fromDays: -1, toDays: 2, zipfS: params.zipf });
+    const byId = new Map(requests.map((r) => [r.folioId, r]));
+    const tz = new Map(hotels.map((h) => [h.config.hotelId, h.config.timeZone]));
+    await inPool(requests, 16, (r) => world.start(r, { checkoutGraceHours: params.graceHours }));
+    const folioIds = requests.map((r) => `folio:${r.clientId}:${r.clientReference}`);
+    const guard = new StallGuard(env, () => [...hotels.map((h) => `hotel:${h.config.hotelId}`), 'call-slots', ...world.calls.keys(), ...world.emails.keys(), ...folioIds]);
+    console.log(`${requests.length} folio lifecycles started over ${hotels.length} hotels in ${((Date.now() - wallStart) / 1000).toFixed(0)} s`);
+
+    // run simulated time forward in steps; hotel replies are timers on the same server
+    const horizon = t0 + params.days * 24 * HOUR;
+    let settled = 0;
+    let step = 0;
+    for (;;) {
+      if (!(await guard.sleep(params.stepMinutes * 60_000, wallDeadline))) {
+        console.log('  wall-clock budget reached while time was stalled: stopping here');
+        break;
+      }
+      step++;
+      if (step % 12 !== 0) continue;
+      const now = await env.currentTimeMs();
+      settled = await world.store.folios.countDocuments({ status: { $in: SETTLED } });
+      const simDays = ((now - t0) / (24 * HOUR)).toFixed(2);
+      console.log(`  sim +${simDays} d: ${settled}/${requests.length} settled, ${world.calls.size} calls, ${world.emails.size} emails (wall ${((Date.now() - wallStart) / 60_000).toFixed(1)} min)`);
+      if (settled >= requests.length) break;
+      if (now >= horizon) break;
+      if (Date.now() > wallDeadline) {
+        console.log('  wall-clock budget reached: stopping here');
+        break;
+      }
+    }
+    const simEnd = await env.currentTimeMs();
+    const wallSeconds = (Date.now() - wallStart) / 1000;
+
+    // ---- what came of it ---------------------------------------------------------------------------
+    const projections = await world.store.folios.find({}, { projection: { status: 1, attention: 1, reviewReasons: 1, attempts: 1 } }).toArray();
+    const events = await world.store.events.find({ type: { $in: ['DocumentStored', 'FolioCompleted'] } }, { projection: { folioId: 1, type: 1, at: 1 } }).toArray();
+    const firstDoc = new Map<string, number>();
+    const completedAt = new Map<string, number>();
+    for (const e of events) {
+      const at = Date.parse(e.at);
+      const m = e.type === 'DocumentStored' ? firstDoc : completedAt;
+      if (!m.has(e.folioId) || m.get(e.folioId)! > at) m.set(e.folioId, at);
+    }
+    const n = requests.length;
+    const pct = (x: number, of = n) => `${((100 * x) / Math.max(of, 1)).toFixed(1)} %`;
+    const within = (days: number, m: Map<string, number>) =>
+      [...m].filter(([id, at]) => {
+        const r = byId.get(id)!;
+        return at <= businessDayEnd(r.checkOut, tz.get(r.hotelId)!, days);
+      }).length;
+    const hoursToFolio = [...firstDoc].map(([id, at]) => {
+      const r = byId.get(id)!;
+      return (at - checkoutDueAt(r.checkOut, tz.get(r.hotelId)!, 0)) / HOUR;
+    });
+    const retrieved = firstDoc.size;
+    const statusCount: Record<string, number> = {};
+    for (const p of projections) statusCount[p.status] = (statusCount[p.status] ?? 0) + 1;
+
+    const why: Record<string, number> = {};
+    for (const p of projections) {
+      let reason: string | undefined;
+      if (p.status === FolioStatus.NeedsReview) reason = `review: ${(p.reviewReasons?.[0] ?? 'unknown').replace(/\d{4}-\d{2}-\d{2}/g, 'DATE').replace(/\d+/g, 'N')}`;
+      else if (p.status === FolioStatus.NeedsAttention || p.status === FolioStatus.Unobtainable) reason = `${p.status}: ${(p.attention ?? 'unknown').replace(/\d+/g, 'N')}`;
+      else if (!SETTLED.includes(p.status)) reason = `still open at the horizon (${p.status})`;
+      if (reason) why[reason] = (why[reason] ?? 0) + 1;
+    }
+    const needPerson = projections.filter((p) => [FolioStatus.NeedsReview, FolioStatus.NeedsAttention, FolioStatus.Unobtainable].includes(p.status)).length;
+
+    const calls = [...world.calls.values()];
+    const emails = [...world.emails.values()].filter((e) => !e.rejected);
+    const connectedMin = calls.reduce((s, c) => s + c.connectedSeconds, 0) / 60;
+    const billedMin = calls.reduce((s, c) => s + Math.ceil(c.connectedSeconds / 60), 0);
+    const agentMin = calls.reduce((s, c) => s + c.agentSeconds, 0) / 60;
+    const connectedCalls = calls.filter((c) => c.connectedSeconds > 0).length;
+    const voiceUsd = billedMin * PRICES.twilioPerMinute + connectedCalls * PRICES.twilioAmdPerCall + agentMin * PRICES.elevenLabsAgentPerMinute;
+    const lineMix: Record<string, number> = {};
+    for (const c of calls) lineMix[c.line] = (lineMix[c.line] ?? 0) + 1;
+
+    console.log('\ncounting Temporal actions from histories…');
+    const actions = await countActions(
+      env.client,
+      [
+        ...folioIds.map((workflowId) => ({ workflowId })),
+        ...calls.map((c) => ({ workflowId: c.callId })),
+        ...[...world.emails.keys()].map((id) => ({ workflowId: id })),
+        ...[...world.signalWithStartRuns].map((k) => ({ workflowId: k.split('\n')[0], runId: k.split('\n')[1] })),
+      ],
+      { exclude: (type) => type === 'hotelReplyWorkflow' },
+    );
+
+    const r2 = (x: number) => x.toFixed(2);
+    console.log(`
+== effectiveness (seed ${params.seed}) — ${n} folios, ${hotels.length} hotels, simulated ${((simEnd - t0) / (24 * HOUR)).toFixed(1)} days in ${(wallSeconds / 60).toFixed(1)} min wall
+final status:                 ${Object.entries(statusCount).map(([k, v]) => `${k} ${v}`).join(', ')}
+folio retrieved (in hand):    ${retrieved} (${pct(retrieved)}); completed (checked automatically): ${completedAt.size} (${pct(completedAt.size)})
+retrieved within 1 / 3 / 5 business days of check-out: ${pct(within(1, firstDoc))} / ${pct(within(3, firstDoc))} / ${pct(within(5, firstDoc))}
+completed within 1 / 3 / 5 business days of check-out: ${pct(within(1, completedAt))} / ${pct(within(3, completedAt))} / ${pct(within(5, completedAt))}
+time to folio from check-out (12:00 local): median ${r2(quantile(hoursToFolio, 0.5))} h, p90 ${r2(quantile(hoursToFolio, 0.9))} h
+calls placed ${calls.length} (${Object.entries(lineMix).map(([k, v]) => `${k} ${v}`).join(', ')}); emails sent ${emails.length} (requests ${emails.filter((e) => e.kind === 'request').length}, reminders ${emails.filter((e) => e.kind === 'reminder').length})
+per retrieved folio:          ${r2(calls.length / Math.max(retrieved, 1))} calls, ${r2(emails.length / Math.max(retrieved, 1))} emails
+needing a person:             ${needPerson} (${pct(needPerson)})
+${Object.entries(why)
+  .sort((a, b) => b[1] - a[1])
+  .map(([k, v]) => `  ${String(v).padStart(5)}  ${k}`)
+  .join('\n')}
+Temporal actions:             ${actions.actions} over ${actions.runs} runs (${actions.events} history events) = ${r2(actions.actions / n)} per folio
+  by kind:                    ${Object.entries(actions.byKind).map(([k, v]) => `${k} ${v}`).join(', ')}
+  by workflow:                ${Object.entries(actions.byWorkflowType).map(([k, v]) => `${k} ${v.runs} runs / ${v.actions} actions`).join(', ')}
+test-server stalls cleared:   ${guard.terminated.length} run(s) terminated, ${guard.unlocks} leaked time lock(s) released (${Object.entries(guard.terminated.reduce<Record<string, number>>((m, t) => ((m[t.type] = (m[t.type] ?? 0) + 1), m), {})).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})
+  cost at $${PRICE_PER_MILLION_ACTIONS_USD}/M actions:    $${((actions.actions / n) * PRICE_PER_MILLION_ACTIONS_USD / 1e6).toFixed(5)} per folio
+voice (modelled durations):   ${r2(connectedMin / n)} connected min per folio (${r2(billedMin / n)} billed, rounded up per call), ${r2(agentMin / n)} agent min per folio
+  voice cost:                 $${r2(voiceUsd / n)} per folio, $${r2(voiceUsd / Math.max(retrieved, 1))} per retrieved folio (Twilio $${PRICES.twilioPerMinute}/min + AMD $${PRICES.twilioAmdPerCall}/call, ElevenLabs $${PRICES.elevenLabsAgentPerMinute}/agent min)
+`);
+  } finally {
+    await world.stop();
+    await stopStack();
+  }
+}
+
+/** End (local midnight) of the Nth weekday after the check-out date, in the hotel's zone. */
+export function businessDayEnd(checkOut: string, timeZone: string, days: number): number {
+  let d = parseLocalDate(checkOut);
+  let count = 0;
+  while (count < days) {
+    d = addDays(d, 1);
+    if (isoWeekday(d) <= 5) count++;
+  }
+  return localToMs(timeZone, addDays(d, 1), 0);
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
