@@ -26,6 +26,6 @@ export interface SimHotelActivities {
 const hotel = proxyActivities<SimHotelActivities>({ startToCloseTimeout: '2 minutes', retry: { maximumAttempts: 5 } });
 
 export async function hotelReplyWorkflow(input: HotelReplyInput): Promise<number> {
-  await sleep(input.delayMs);
+  if (input.delayMs > 0) await sleep(input.delayMs);
   return hotel.deliverFolios({ deliveries: input.deliveries });
 }

@@ -17,7 +17,7 @@ export class StallGuard {
   constructor(
     private readonly env: TestWorkflowEnvironment,
     private readonly candidates: () => string[],
-    private readonly wallStallMs = 60_000,
+    private readonly wallStallMs = 120_000,
   ) {}
 
   private get client(): Client {
@@ -36,10 +36,11 @@ export class StallGuard {
       if (!stalled) return true;
       const n = await this.clear();
       const service = (this.env.connection as unknown as { testService?: { unlockTimeSkipping(r: object): Promise<unknown> } }).testService;
-      const released = await service?.unlockTimeSkipping({}).then(
+      // only a terminated run can have leaked a lock; a busy system merely holds its own
+      const released = n > 0 && (await service?.unlockTimeSkipping({}).then(
         () => true,
         () => false,
-      );
+      ));
       if (released) this.unlocks++;
       process.stderr.write(`[stall-guard] time stopped skipping; terminated ${n} stuck run(s)${released ? ', released a leaked time lock' : ''}\n`);
     }

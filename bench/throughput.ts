@@ -1,0 +1,138 @@
+// Throughput on the real Temporal dev server with instantly answering hotels: folios completed per second
+// end to end (real workflows, projections in FerretDB, a real PDF folio read by the real extractor), next
+// to a skeleton workflow with the same number of activities and timers in the same run; history events per
+// folio for single-guest and 5-guest batches; calls per folio for requests over hotels with a Zipf spread.
+//   npx tsx bench/throughput.ts [--folios 200] [--batch-hotels 20] [--zipf-folios 1000] [--zipf-hotels 150] [--seed 7]
+import { randomUUID } from 'node:crypto';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { generatePopulation, type SandboxHotel } from '../sandbox/population';
+import { FolioStatus, type FolioRequest } from '../domain/model';
+import { startMongo, startTemporal, stopStack } from '../test/helpers/stack';
+import { countActions } from './actions';
+import { arg, inPool, planRequests } from './requests';
+import { SimWorld } from './sim-world';
+import type { SkeletonActivities } from './skeleton-workflows';
+
+const ALL_DAY = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [{ open: '00:00', close: '24:00' }]]));
+
+/** Instant hotels: open around the clock, phone-first, with an inbox. */
+function instantHotels(seed: number, count: number, tag: string): SandboxHotel[] {
+  return generatePopulation(seed, count).map((h) => ({
+    ...h,
+    config: { ...h.config, hotelId: `${tag}-${h.config.hotelId}`, businessHours: ALL_DAY, channelPreference: 'phone-first', emails: [`frontdesk@${tag}.hotel.example`] },
+  }));
+}
+
+async function main() {
+  const p = {
+    folios: arg('folios', 200),
+    batchHotels: arg('batch-hotels', 20),
+    zipfFolios: arg('zipf-folios', 1000),
+    zipfHotels: arg('zipf-hotels', 150),
+    seed: arg('seed', 7),
+  };
+  console.log(`npx tsx bench/throughput.ts --folios ${p.folios} --batch-hotels ${p.batchHotels} --zipf-folios ${p.zipfFolios} --zipf-hotels ${p.zipfHotels} --seed ${p.seed}`);
+  console.log(`started ${new Date().toISOString()}`);
+  const env = await startTemporal();
+  const mongo = await startMongo();
+  const single = instantHotels(p.seed, p.folios, 's');
+  const batched = instantHotels(p.seed + 1, p.batchHotels, 'b');
+  const zipfHotels = instantHotels(p.seed + 2, p.zipfHotels, 'z');
+  const world = await SimWorld.create({
+    env,
+    db: mongo.db(`throughput_${process.pid}`),
+    hotels: [...single, ...batched, ...zipfHotels],
+    seed: p.seed,
+    instant: true,
+    // a short window so five guests enqueued together share a call; the cap does not bind here
+    config: { BATCH_WINDOW_SECONDS: '2', MAX_CONCURRENT_CALLS: '1000', CALL_OVERFLOW_SECONDS: '540' },
+    maxConcurrentActivities: 50,
+  });
+  try {
+    const now = Date.now();
+    const due = (r: FolioRequest[]) => r.map((x) => ({ ...x, checkOut: new Date(now - 86_400_000).toISOString().slice(0, 10), checkIn: new Date(now - 3 * 86_400_000).toISOString().slice(0, 10) }));
+    const idOf = (r: FolioRequest) => `folio:${r.clientId}:${r.clientReference}`;
+
+    async function runAll(reqs: FolioRequest[]): Promise<{ seconds: number; completed: number }> {
+      const t = Date.now();
+      const handles = await inPool(reqs, 32, (r) => world.start(r, { checkoutGraceHours: 0 }));
+      const results = await inPool(handles, 256, (h) => h.result());
+      return { seconds: (Date.now() - t) / 1000, completed: results.filter((r) => r.status === FolioStatus.Completed).length };
+    }
+    async function events(reqs: FolioRequest[], callIds: string[]) {
+      const folio = await countActions(env.client, reqs.map((r) => ({ workflowId: idOf(r) })));
+      const calls = await countActions(env.client, callIds.map((workflowId) => ({ workflowId })));
+      return { folio, calls };
+    }
+
+    // 1) single-guest batches: one folio per hotel
+    const singleReqs = due(planRequests({ seed: p.seed, count: p.folios, hotels: single, nowMs: now, fromDays: -1, toDays: -1, zipfS: 0, clientId: `t1-${randomUUID().slice(0, 6)}` }));
+    // one folio per hotel, whatever the draw
+    singleReqs.forEach((r, i) => (r.hotelId = single[i].config.hotelId));
+    const callsBefore = new Set(world.calls.keys());
+    const r1 = await runAll(singleReqs);
+    const singleCalls = [...world.calls.keys()].filter((k) => !callsBefore.has(k));
+    const e1 = await events(singleReqs, singleCalls);
+
+    // 2) five guests per hotel, enqueued together: one call for the five
+    const batchReqs = due(planRequests({ seed: p.seed + 1, count: p.batchHotels * 5, hotels: batched, nowMs: now, fromDays: -1, toDays: -1, zipfS: 0, clientId: `t5-${randomUUID().slice(0, 6)}` }));
+    batchReqs.forEach((r, i) => (r.hotelId = batched[Math.floor(i / 5)].config.hotelId));
+    const before2 = new Set(world.calls.keys());
+    const r2 = await runAll(batchReqs);
+    const batchCalls = [...world.calls.keys()].filter((k) => !before2.has(k));
+    const e2 = await events(batchReqs, batchCalls);
+
+    // 3) the skeleton, same server, same kind of worker: as many activities and timers per workflow as a folio needed
+    const acts = Math.round(((e1.folio.byKind['activity started'] ?? 0) + (e1.calls.byKind['activity started'] ?? 0)) / p.folios);
+    const timers = Math.round(((e1.folio.byKind['timer started'] ?? 0) + (e1.calls.byKind['timer started'] ?? 0)) / p.folios);
+    const skQueue = `skeleton-${randomUUID().slice(0, 6)}`;
+    const skActivities: SkeletonActivities = { noop: async ({ i }) => i * 0 + 1 };
+    const sk = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: skQueue,
+      workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./skeleton-workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } }),
+      activities: skActivities,
+      maxConcurrentActivityTaskExecutions: 50,
+    });
+    const skRun = sk.run();
+    const tS = Date.now();
+    const skHandles = await inPool(Array.from({ length: p.folios }, (_, i) => i), 32, (i) =>
+      env.client.workflow.start('skeletonWorkflow', { taskQueue: skQueue, workflowId: `skeleton-${skQueue}-${i}`, args: [{ activities: acts, timers }] }),
+    );
+    await inPool(skHandles, 256, (h) => h.result());
+    const skSeconds = (Date.now() - tS) / 1000;
+    sk.shutdown();
+    await skRun;
+
+    // 4) calls per folio: requests over hotels with a Zipf-like spread
+    const zipfReqs = due(planRequests({ seed: p.seed + 2, count: p.zipfFolios, hotels: zipfHotels, nowMs: now, fromDays: -1, toDays: -1, zipfS: 1, clientId: `tz-${randomUUID().slice(0, 6)}` }));
+    const before4 = new Set(world.calls.keys());
+    const r4 = await runAll(zipfReqs);
+    const zipfCalls = [...world.calls.values()].filter((c) => !before4.has(c.callId));
+    const perHotel = new Map<string, number>();
+    for (const r of zipfReqs) perHotel.set(r.hotelId, (perHotel.get(r.hotelId) ?? 0) + 1);
+    const top = [...perHotel.values()].sort((a, b) => b - a);
+
+    const f = (x: number, d = 1) => x.toFixed(d);
+    console.log(`
+== throughput (dev server, instant hotels) ${new Date().toISOString()}
+folios completed end to end:  ${r1.completed}/${p.folios} in ${f(r1.seconds)} s = ${f(r1.completed / r1.seconds, 2)} folios/s (single-guest batches)
+skeleton workflow (${acts} activities + ${timers} timers each): ${p.folios} in ${f(skSeconds)} s = ${f(p.folios / skSeconds, 2)} workflows/s — folio/skeleton rate ${f(r1.completed / r1.seconds / (p.folios / skSeconds), 2)}
+history events per completed folio, single-guest batch: folio workflow ${f(e1.folio.events / p.folios)}, + call workflow ${f(e1.calls.events / p.folios)} = ${f((e1.folio.events + e1.calls.events) / p.folios)} (actions ${f((e1.folio.actions + e1.calls.actions) / p.folios)})
+history events per folio, 5-guest batch:                folio workflow ${f(e2.folio.events / batchReqs.length)}, + call workflow share ${f(e2.calls.events / batchReqs.length)} = ${f((e2.folio.events + e2.calls.events) / batchReqs.length)} (${batchCalls.length} calls for ${batchReqs.length} folios; ${r2.completed} completed in ${f(r2.seconds)} s)
+  (hotel dispatcher and call-slot histories are shared by every folio of a hotel and not in these per-folio figures)
+calls per folio, ${p.zipfFolios} requests over ${p.zipfHotels} hotels (Zipf s=1; busiest hotels got ${top.slice(0, 3).join(', ')} requests, ${top.filter((n) => n === 1).length} got one): ${zipfCalls.length} calls = ${f(zipfCalls.length / p.zipfFolios, 3)} calls per folio; ${r4.completed}/${p.zipfFolios} completed in ${f(r4.seconds)} s = ${f(r4.completed / r4.seconds, 2)} folios/s
+`);
+  } finally {
+    await world.stop();
+    await stopStack();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
