@@ -153,7 +153,7 @@ ${Object.entries(why)
 Temporal actions:             ${actions.actions} over ${actions.runs} runs (${actions.events} history events) = ${r2(actions.actions / n)} per folio
   by kind:                    ${Object.entries(actions.byKind).map(([k, v]) => `${k} ${v}`).join(', ')}
   by workflow:                ${Object.entries(actions.byWorkflowType).map(([k, v]) => `${k} ${v.runs} runs / ${v.actions} actions`).join(', ')}
-test-server stalls cleared:   ${guard.terminated.length} run(s) terminated, ${guard.unlocks} leaked time lock(s) released (${Object.entries(guard.terminated.reduce<Record<string, number>>((m, t) => ((m[t.type] = (m[t.type] ?? 0) + 1), m), {})).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})
+test-server stalls cleared:   ${guard.unlocks} time lock(s) released, ${guard.terminated.length} stuck run(s) terminated (${Object.entries(guard.terminated.reduce<Record<string, number>>((m, t) => ((m[t.type] = (m[t.type] ?? 0) + 1), m), {})).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})
   cost at $${PRICE_PER_MILLION_ACTIONS_USD}/M actions:    $${((actions.actions / n) * PRICE_PER_MILLION_ACTIONS_USD / 1e6).toFixed(5)} per folio
 voice (modelled durations):   ${r2(connectedMin / n)} connected min per folio (${r2(billedMin / n)} billed, rounded up per call), ${r2(agentMin / n)} agent min per folio
   voice cost:                 $${r2(voiceUsd / n)} per folio, $${r2(voiceUsd / Math.max(retrieved, 1))} per retrieved folio (Twilio $${PRICES.twilioPerMinute}/min + AMD $${PRICES.twilioAmdPerCall}/call, ElevenLabs $${PRICES.elevenLabsAgentPerMinute}/agent min)
