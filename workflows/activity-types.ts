@@ -20,7 +20,8 @@ export interface EmailActivities {
 }
 
 export interface ExtractionActivities {
-  extractFolio(input: { document: DocumentRef }): Promise<FolioData>;
+  /** `guest` picks that guest's folio out of a PDF holding a whole batch. */
+  extractFolio(input: { document: DocumentRef; guest?: { firstName: string; lastName: string; additionalNames?: string[] } }): Promise<FolioData>;
 }
 
 export interface DeliveryActivities {

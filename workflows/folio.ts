@@ -89,11 +89,15 @@ export async function folioWorkflow(req: FolioRequest, options: FolioOptions = {
   };
 
   // ---- state --------------------------------------------------------------------------------
-  let hotel: HotelSnapshot = await lifecycle.loadHotel({ hotelId: req.hotelId });
-  const schedule = (): Schedule => ({ timeZone: hotel.timeZone, businessHours: hotel.businessHours, closedDates: hotel.closedDates });
+  // handlers are registered before the first await, so queries and updates work from the start
+  let hotel: HotelSnapshot | undefined;
+  const schedule = (): Schedule => {
+    if (!hotel) throw new Error('the folio is starting; try again in a moment');
+    return { timeZone: hotel.timeZone, businessHours: hotel.businessHours, closedDates: hotel.closedDates };
+  };
   const state: chase.ChaseState = {
-    channelPreference: hotel.channelPreference,
-    hasEmail: hotel.emails.length > 0,
+    channelPreference: 'phone-first',
+    hasEmail: false,
     emailBad: false,
     calls: 0,
     failedCallsInRow: 0,
@@ -112,6 +116,7 @@ export async function folioWorkflow(req: FolioRequest, options: FolioOptions = {
   let document: DocumentRef | undefined;
   let threadMessageId: string | undefined;
   let lastOutcome: string | undefined;
+  let pendingCallback: Extract<GuestOutcome, { kind: 'callback' }> | undefined;
   const history: FolioState['history'] = [];
   let unsent: FolioEvent[] = [];
 
@@ -139,7 +144,7 @@ export async function folioWorkflow(req: FolioRequest, options: FolioOptions = {
   setHandler(
     setCallbackUpdate,
     async ({ at, phrase, by }) => {
-      const r = resolveCallback({ at, phrase }, Date.now(), schedule(), hotel.language);
+      const r = resolveCallback({ at, phrase }, Date.now(), schedule(), hotel?.language);
       if (!r.ok) throw new Error(r.error); // validated already; the time may have moved on since
       operatorCallback = r.atMs;
       emit('CallbackMoved', { by, at: new Date(r.atMs).toISOString(), clamped: r.clamped });
@@ -150,7 +155,7 @@ export async function folioWorkflow(req: FolioRequest, options: FolioOptions = {
       validator: ({ at, phrase }) => {
         if (isTerminal()) throw new Error(`folio is ${status}; a callback cannot be set`);
         if (!at && !phrase) throw new Error('give `at` (ISO time) or `phrase` (e.g. "tomorrow after 10")');
-        const r = resolveCallback({ at, phrase }, Date.now(), schedule(), hotel.language);
+        const r = resolveCallback({ at, phrase }, Date.now(), schedule(), hotel?.language);
         if (!r.ok) throw new Error(r.error);
       },
     },
@@ -205,6 +210,9 @@ export async function folioWorkflow(req: FolioRequest, options: FolioOptions = {
   }
 
   // ---- the lifecycle ------------------------------------------------------------------------------
+  hotel = await lifecycle.loadHotel({ hotelId: req.hotelId });
+  state.channelPreference = hotel.channelPreference;
+  state.hasEmail = hotel.emails.length > 0;
   upsertSearchAttributes([
     { key: HotelIdKey, value: req.hotelId },
     { key: ClientIdKey, value: req.clientId },
@@ -347,14 +355,13 @@ export async function folioWorkflow(req: FolioRequest, options: FolioOptions = {
     }
   }
 
-  let pendingCallback: Extract<GuestOutcome, { kind: 'callback' }> | undefined;
   async function waitForCallback(): Promise<chase.ChaseDecision> {
     let at: number;
     if (operatorCallback !== undefined) {
       at = operatorCallback;
     } else {
       const said: { at?: string; phrase?: string } = pendingCallback ?? {};
-      const r = resolveCallback({ at: said.at, phrase: said.phrase ?? 'tomorrow morning' }, Date.now(), schedule(), hotel.language);
+      const r = resolveCallback({ at: said.at, phrase: said.phrase ?? 'tomorrow morning' }, Date.now(), schedule(), hotel?.language);
       // an unreadable callback time still gets a sensible default: the next business morning
       at = r.ok ? r.atMs : (resolveFallback() ?? Date.now() + DAY);
       emit('CallbackRequested', { at: iso(at), understood: r.ok ? r.interpretation : `fallback (${r.error})` });
@@ -398,7 +405,7 @@ export async function folioWorkflow(req: FolioRequest, options: FolioOptions = {
       let data: FolioData | undefined;
       let reasons: string[];
       try {
-        data = await extraction.extractFolio({ document: doc });
+        data = await extraction.extractFolio({ document: doc, guest: req.guest });
         const v = validateFolio(data, req);
         reasons = v.reasons;
         emit('ExtractionCompleted', { documentId: doc.documentId, extractor: data.extractor, confidence: data.confidence });

@@ -15,7 +15,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { DEFAULT_BATCH_POLICY, enqueue, nextBatchAt, takeBatch, withdraw, type BatchPolicy, type PendingItem } from '../domain/batching';
-import { nextOpenAt } from '../domain/business-hours';
+import { isOpenAt, nextOpenAt, type Schedule } from '../domain/business-hours';
 import type { CallResult, HotelSnapshot } from '../domain/model';
 import type { LifecycleActivities } from './activity-types';
 import { callWorkflow } from './call';
@@ -101,13 +101,17 @@ export async function hotelDispatchWorkflow(input: HotelDispatchInput): Promise<
       await condition(() => changed, readyAt - Date.now());
       continue;
     }
-    const batch = takeBatch(pending, Date.now(), policy);
+    let batch = takeBatch(pending, Date.now(), policy);
     if (!batch) {
       await condition(() => changed, 1_000);
       continue;
     }
+    if (batch.kind === 'call' && !isOpenAt(schedule(hotel), Date.now())) {
+      // the hotel is closed: written requests and reminders need not wait for it to open
+      batch = takeBatch(pending.filter((p) => p.kind !== 'call'), Date.now(), policy) ?? batch;
+    }
     if (batch.kind === 'call') {
-      const openAt = nextOpenAt({ timeZone: hotel.timeZone, businessHours: hotel.businessHours, closedDates: hotel.closedDates }, Date.now());
+      const openAt = nextOpenAt(schedule(hotel), Date.now());
       if (openAt === undefined) {
         // never open in the next two weeks: report the attempt as failed; each folio's chase policy decides
         pending = without(pending, batch.items);
@@ -121,7 +125,9 @@ export async function hotelDispatchWorkflow(input: HotelDispatchInput): Promise<
       }
     }
 
-    const batchId = `${hotelId}:${batchesRun + 1}`;
+    // unique across the dispatcher's restarts (a fresh start after an idle end has a new first run id)
+    // and stable across continue-as-new, so an id never names two different calls or emails
+    const batchId = `${hotelId}:${workflowInfo().firstExecutionRunId.slice(0, 8)}:${batchesRun + 1}`;
     const kind: DispatchKind = batch.kind;
     if (kind === 'call') {
       const leaseId = `call:${batchId}`;
@@ -152,8 +158,10 @@ export async function hotelDispatchWorkflow(input: HotelDispatchInput): Promise<
           }),
         );
       } catch (err) {
-        log.warn('call failed', { callId: leaseId, error: String(err) });
-        result = { callId: leaseId, disposition: isCancellation(err) ? 'canceled' : 'failed', durationSeconds: 0, outcomes: {} };
+        const cancelled = isCancellation(err);
+        if (cancelled) log.info('call cancelled: every folio of the batch was withdrawn', { callId: leaseId });
+        else log.warn('call failed', { callId: leaseId, error: String(err) });
+        result = { callId: leaseId, disposition: cancelled ? 'canceled' : 'failed', durationSeconds: 0, outcomes: {} };
       } finally {
         activeScope = undefined;
         activeCallId = undefined;
@@ -196,6 +204,10 @@ async function signalFolio(workflowId: string, send: (h: ReturnType<typeof getEx
     if (isCancellation(err)) throw err;
     log.info('folio not signalled (it has ended)', { workflowId, error: String(err) });
   }
+}
+
+function schedule(hotel: HotelSnapshot): Schedule {
+  return { timeZone: hotel.timeZone, businessHours: hotel.businessHours, closedDates: hotel.closedDates };
 }
 
 function without(pending: PendingItem[], taken: PendingItem[]): PendingItem[] {

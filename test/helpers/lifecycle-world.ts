@@ -254,7 +254,7 @@ export class MemoryDocuments implements DocumentStore {
   }
   async read(documentId: string) {
     const d = this.docs.get(documentId);
-    if (!d) throw new Error(`no document ${documentId}`);
+    if (!d) throw Object.assign(new Error(`no document ${documentId}`), { name: 'DocumentNotFoundError' });
     return d;
   }
 }

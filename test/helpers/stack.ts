@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MongoClient, type Db } from 'mongodb';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
@@ -124,6 +125,12 @@ export function startMongo(): Promise<MongoHandle> {
   });
 }
 
+const INDEXED_TYPE = {
+  Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  Datetime: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+  Int: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
+} as const;
+
 const searchAttributeArgs = Object.entries(SEARCH_ATTRIBUTES).flatMap(([k, t]) => ['--search-attribute', `${k}=${t}`]);
 
 /** The real Temporal dev server (CLI), with our search attributes registered. */
@@ -149,6 +156,11 @@ export function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
       server: { executable: { type: 'existing-path', path: tool('temporal-test-server') } },
     });
     cleanups.push(() => env.teardown());
+    // the Java test server knows no custom search attributes until told, as a real cluster's operator would
+    await env.connection.operatorService.addSearchAttributes({
+      namespace: env.namespace ?? 'default',
+      searchAttributes: Object.fromEntries(Object.entries(SEARCH_ATTRIBUTES).map(([k, t]) => [k, INDEXED_TYPE[t]])),
+    });
     return env;
   });
 }
