@@ -34,8 +34,7 @@ export function createEmailActivities(deps: { config: Config; store: Store; mail
   const { config, mailer } = deps;
   const emails = new EmailStore(deps.store);
   const domain = config.MAIL_REPLY_DOMAIN;
-  // A dedicated MAIL_TOKEN_SECRET would be better; the delivery secret is the one we have (domain-separated above).
-  const secret = config.DELIVERY_SIGNING_SECRET;
+  const secret = config.MAIL_TOKEN_SECRET;
 
   return {
     async sendEmailRequest(input: EmailRequestInput): Promise<EmailRequestResult> {

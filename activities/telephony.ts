@@ -34,7 +34,7 @@ interface StoredContext {
 export function createTelephonyActivities(deps: TelephonyActivityDeps): TelephonyActivities {
   const { config, store, telephony } = deps;
   const log = deps.logger ?? defaultLogger;
-  const retentionDays = deps.recordingRetentionDays ?? 90;
+  const retentionDays = deps.recordingRetentionDays ?? config.RECORDING_RETENTION_DAYS;
 
   async function context(callId: string): Promise<StoredContext> {
     const doc = await store.calls.findOne({ _id: callId }, { projection: { context: 1 } });
@@ -92,7 +92,7 @@ export function createTelephonyActivities(deps: TelephonyActivityDeps): Telephon
         statusCallback: webhookUrl(u, 'status'),
         amdCallback: webhookUrl(u, 'amd'),
         recordingCallback: webhookUrl(u, 'recording'),
-        ringTimeoutSeconds: deps.ringTimeoutSeconds ?? 30,
+        ringTimeoutSeconds: deps.ringTimeoutSeconds ?? config.CALL_RING_TIMEOUT_SECONDS,
         timeLimitSeconds: input.overflowSeconds + 120,
       });
       await store.upsertCall(input.callId, { callSid, status });

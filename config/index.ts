@@ -31,6 +31,15 @@ export const ConfigSchema = z
     BATCH_WINDOW_SECONDS: z.coerce.number().min(0).default(120),
     MAX_CONCURRENT_CALLS: z.coerce.number().int().min(1).default(20),
     CALL_OVERFLOW_SECONDS: z.coerce.number().int().min(30).default(540),
+    CALL_RING_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(600).default(30),
+    IVR_MAX_STEPS: z.coerce.number().int().min(1).max(10).default(4),
+    RECORDING_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
+    /** Countries (ISO alpha-2) where the call opens with a recording-consent announcement. */
+    RECORDING_CONSENT_COUNTRIES: z
+      .string()
+      .regex(/^([A-Z]{2}(,[A-Z]{2})*)?$/, 'must be a comma list of ISO country codes like DE,FR')
+      .default('DE,AT,CH,FR,IT,ES,PT,NL,BE')
+      .transform((v) => (v ? v.split(',') : [])),
 
     // Telephony
     TWILIO_ACCOUNT_SID: z.string().optional(),
@@ -56,6 +65,13 @@ export const ConfigSchema = z
     IMAP_USER: z.string().default('folios'),
     IMAP_PASS: z.string().default('folios'),
     IMAP_MAILBOX: z.string().default('INBOX'),
+    INBOX_POLL_SECONDS: z.coerce.number().int().min(5).default(30),
+    /** Signs the reply tokens in our plus-addresses and subjects. */
+    MAIL_TOKEN_SECRET: z.string().min(8).default('sandbox-mail-token-secret'),
+    MAIL_DKIM_DOMAIN: z.string().optional(),
+    MAIL_DKIM_SELECTOR: z.string().optional(),
+    MAIL_DKIM_PRIVATE_KEY: z.string().optional(),
+    MAX_DOCUMENT_MB: z.coerce.number().min(1).max(100).default(20),
 
     // Extraction
     EXTRACTOR: z.enum(['local', 'documentai']).default('local'),
@@ -81,9 +97,13 @@ export const ConfigSchema = z
       'PUBLIC_BASE_URL',
       'PAYLOAD_KEYS',
     ] as const;
+    if (c.MAIL_TOKEN_SECRET.startsWith('sandbox-')) ctx.addIssue({ code: 'custom', path: ['MAIL_TOKEN_SECRET'], message: 'must be set to a secret of your own when MODE=live' });
+    if (c.DELIVERY_SIGNING_SECRET.startsWith('sandbox-')) ctx.addIssue({ code: 'custom', path: ['DELIVERY_SIGNING_SECRET'], message: 'must be set to a secret of your own when MODE=live' });
     for (const key of required) {
       if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when MODE=live' });
     }
+    const dkim = [c.MAIL_DKIM_DOMAIN, c.MAIL_DKIM_SELECTOR, c.MAIL_DKIM_PRIVATE_KEY].filter(Boolean).length;
+    if (dkim !== 0 && dkim !== 3) ctx.addIssue({ code: 'custom', path: ['MAIL_DKIM_PRIVATE_KEY'], message: 'DKIM needs MAIL_DKIM_DOMAIN, MAIL_DKIM_SELECTOR and MAIL_DKIM_PRIVATE_KEY together' });
     if (c.EXTRACTOR === 'documentai' && !c.DOCUMENTAI_PROCESSOR) {
       ctx.addIssue({ code: 'custom', path: ['DOCUMENTAI_PROCESSOR'], message: 'is required when EXTRACTOR=documentai' });
     }

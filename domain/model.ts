@@ -133,7 +133,7 @@ export function hotelSnapshot(h: Hotel): HotelSnapshot {
     hotelId: h.hotelId,
     name: h.name,
     phone: h.phone,
-    emails: h.emails,
+    emails: h.emails.filter((e) => !h.badEmails?.includes(e)),
     timeZone: h.timeZone,
     language: h.language,
     businessHours: h.businessHours,

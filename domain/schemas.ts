@@ -57,6 +57,8 @@ export const HotelStats = z
 export const HotelConfig = HotelContact.extend({
   hotelId: z.string().regex(/^[a-z0-9][a-z0-9-_.]{1,63}$/, 'must be 2-64 chars of a-z, 0-9, - _ .'),
   emails: z.array(z.email()).default([]),
+  /** Addresses that rejected or bounced our email; kept until the emails change. */
+  badEmails: z.array(z.email()).default([]),
   businessHours: BusinessHours.default(DEFAULT_BUSINESS_HOURS),
   closedDates: z.array(IsoDate).default([]),
   ivrPath: z.string().regex(/^[0-9*#wW]{0,32}$/, 'must be DTMF digits with w/W pauses, at most 32 chars').optional(),

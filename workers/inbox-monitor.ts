@@ -28,7 +28,13 @@ async function main(): Promise<void> {
   const store = await Store.connect(config.MONGODB_URI, config.MONGODB_DB);
   await new EmailStore(store).ensureIndexes();
   const temporal = await connectClient(config);
-  const monitor = new InboxMonitor({ config, store, documents: new GridFsDocumentStore(store.db), signaler: temporalSignaler(temporal) });
+  const monitor = new InboxMonitor({
+    config,
+    store,
+    documents: new GridFsDocumentStore(store.db, { maxBytes: config.MAX_DOCUMENT_MB * 1024 * 1024 }),
+    signaler: temporalSignaler(temporal),
+    pollIntervalMs: config.INBOX_POLL_SECONDS * 1000,
+  });
   monitor.start();
   logger.info({ imap: `${config.IMAP_HOST}:${config.IMAP_PORT}`, mailbox: config.IMAP_MAILBOX }, 'inbox monitor started');
 

@@ -31,13 +31,15 @@ async function main() {
   const store = await Store.connect(config.MONGODB_URI, config.MONGODB_DB);
   await store.ensureIndexes();
   const temporal = await connectClient(config);
-  const documents = new GridFsDocumentStore(store.db);
+  const documents = new GridFsDocumentStore(store.db, { maxBytes: config.MAX_DOCUMENT_MB * 1024 * 1024 });
+  const extractor = createExtractor(config);
+  const dkim = config.MAIL_DKIM_PRIVATE_KEY ? { domainName: config.MAIL_DKIM_DOMAIN!, keySelector: config.MAIL_DKIM_SELECTOR!, privateKey: config.MAIL_DKIM_PRIVATE_KEY } : undefined;
 
   const activities: AllActivities = {
     ...createLifecycleActivities({ config, store, temporal }),
     ...createTelephonyActivities({ config, store, telephony: new TwilioTelephony(config), logger }),
-    ...createEmailActivities({ config, store, mailer: new Mailer(config) }),
-    ...createExtractionActivities({ extractor: createExtractor(config), documents }),
+    ...createEmailActivities({ config, store, mailer: new Mailer(config, { dkim }) }),
+    ...createExtractionActivities({ extractor, documents }),
     ...createDeliveryActivities({ config, store }),
   };
 
@@ -55,6 +57,7 @@ async function main() {
   // Worker.run() drains on SIGINT/SIGTERM by itself (the Runtime's default shutdown signals)
   await worker.run();
   await connection.close();
+  if ('close' in extractor && typeof extractor.close === 'function') await extractor.close();
   await store.close();
   logger.info('worker stopped');
 }

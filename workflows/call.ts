@@ -7,6 +7,7 @@ import {
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
+import { localHour } from '../domain/business-hours';
 import type { CallDisposition, CallResult, GuestOutcome } from '../domain/model';
 import type { TelephonyActivities } from './activity-types';
 import {
@@ -31,8 +32,11 @@ const telephony = proxyActivities<TelephonyActivities>({
 const ANSWER_WAIT_MS = 3 * 60_000;
 /** After the conversation or a wrap-up, how long to wait for Twilio's final status. */
 const HANGUP_WAIT_MS = 60_000;
-/** After the call, how long to wait for the recording callback. */
+/** After the call, how long to wait for the recording callback and the agent's post-call analysis. */
 const RECORDING_WAIT_MS = 30_000;
+const ANALYSIS_WAIT_MS = 10_000;
+/** A conversation that ends this close to the overflow limit with guests uncovered was cut short by it. */
+const NEAR_LIMIT_MS = 30_000;
 
 const STATUS_RANK: Record<string, number> = { queued: 0, initiated: 1, ringing: 2, 'in-progress': 3, answered: 3 };
 const TERMINAL = new Set(['completed', 'busy', 'no-answer', 'failed', 'canceled']);
@@ -123,6 +127,8 @@ export async function callWorkflow(input: CallInput): Promise<CallResult> {
       } else if (!allCovered() && !conversationEnded) {
         disposition = 'overflow';
         await telephony.endCall({ callId, callSid: sid, reason: 'overflow' });
+      } else if (!allCovered() && overflowAt - Date.now() < NEAR_LIMIT_MS) {
+        disposition = 'overflow'; // the agent wrapped up at the limit: the rest goes by email
       }
       if (!(await condition(terminal, HANGUP_WAIT_MS))) {
         await telephony.endCall({ callId, callSid: sid, reason: 'cancelled' });
@@ -141,6 +147,7 @@ export async function callWorkflow(input: CallInput): Promise<CallResult> {
   if (answeredAt !== undefined) {
     await condition(() => recordings.length > 0, RECORDING_WAIT_MS);
     for (const r of recordings) await telephony.storeRecording({ callId, ...r });
+    if (conversationEnded || Object.keys(outcomes).length > 0) await condition(() => analysis !== undefined, ANALYSIS_WAIT_MS);
     if (analysis) await telephony.storeCallAnalysis({ callId, analysis });
   }
 
@@ -156,7 +163,7 @@ export async function callWorkflow(input: CallInput): Promise<CallResult> {
     ivrPath: ivrPath || hotel.ivrPath,
     outcomes,
   };
-  await telephony.finishCall({ callId, hotelId: hotel.hotelId, result, startedAtHour: new Date(startedAt).getUTCHours() });
+  await telephony.finishCall({ callId, hotelId: hotel.hotelId, result, startedAtHour: localHour(hotel.timeZone, startedAt) });
   return result;
 }
 

@@ -40,6 +40,14 @@ export const callOutcomeSignal = defineSignal<[CallOutcomeMessage]>('callOutcome
 export const emailSentSignal = defineSignal<[EmailSentMessage]>('emailSent');
 export const documentReceivedSignal = defineSignal<[DocumentRef]>('documentReceived');
 export const hotelRepliedSignal = defineSignal<[HotelReplyMessage]>('hotelReplied');
+export interface EmailBouncedMessage {
+  emailId: string;
+  messageId: string;
+  address: string;
+  reason: string;
+}
+/** Our email to the hotel bounced (DSN): the address is bad, the folio goes back to the phone. */
+export const emailBouncedSignal = defineSignal<[EmailBouncedMessage]>('emailBounced');
 export const cancelSignal = defineSignal<[OperatorAction]>('cancel');
 export const retryNowSignal = defineSignal<[OperatorAction]>('retryNow');
 export const setCallbackUpdate = defineUpdate<{ callbackAt: string }, [OperatorAction & { at?: string; phrase?: string }]>('setCallback');
@@ -120,6 +128,8 @@ export interface PostCallMessage {
   summary?: string;
   callSuccessful?: string;
   transcript?: { role: string; message: string }[];
+  /** The agent's data-collection results (e.g. an email address the hotel gave). */
+  dataCollection?: Record<string, unknown>;
 }
 export const twilioStatusSignal = defineSignal<[TwilioStatusMessage]>('twilioStatus');
 export const ivrStepSignal = defineSignal<[IvrStepMessage]>('ivrStep');

@@ -22,6 +22,7 @@ import {
   callOutcomeSignal,
   cancelSignal,
   documentReceivedSignal,
+  emailBouncedSignal,
   emailSentSignal,
   folioStateQuery,
   hotelRepliedSignal,
@@ -30,6 +31,7 @@ import {
   setCallbackUpdate,
   uploadDocumentUpdate,
   type CallOutcomeMessage,
+  type EmailBouncedMessage,
   type DispatchKind,
   type EmailSentMessage,
   type FolioState,
@@ -117,6 +119,8 @@ export async function folioWorkflow(req: FolioRequest, options: FolioOptions = {
   let threadMessageId: string | undefined;
   let lastOutcome: string | undefined;
   let pendingCallback: Extract<GuestOutcome, { kind: 'callback' }> | undefined;
+  /** Whether the folio was last asked for on the phone or in writing (names the waiting status). */
+  let lastAsk = 'phone' as 'phone' | 'email';
   const history: FolioState['history'] = [];
   let unsent: FolioEvent[] = [];
 
@@ -127,17 +131,19 @@ export async function folioWorkflow(req: FolioRequest, options: FolioOptions = {
   let callOutcome: CallOutcomeMessage | undefined;
   let emailSent: EmailSentMessage | undefined;
   let hotelReply: HotelReplyMessage | undefined;
+  let bounced: EmailBouncedMessage | undefined;
   let batchStarted: DispatchKind | undefined;
   let review: (OperatorAction & { approve: boolean }) | undefined;
   const documents: DocumentRef[] = [];
   const seenDocuments = new Set<string>();
 
-  const interrupted = () => !!cancelled || !!retryRequested || operatorCallback !== undefined || documents.length > 0;
+  const interrupted = () => !!cancelled || !!retryRequested || !!bounced || operatorCallback !== undefined || documents.length > 0;
 
   setHandler(callOutcomeSignal, (m) => void (callOutcome = m));
   setHandler(emailSentSignal, (m) => void (emailSent = m));
   setHandler(batchStartedSignal, (m) => void (batchStarted = m.kind));
   setHandler(hotelRepliedSignal, (m) => void (hotelReply = m));
+  setHandler(emailBouncedSignal, (m) => void (bounced = m));
   setHandler(cancelSignal, (m) => void (cancelled ??= m));
   setHandler(retryNowSignal, (m) => void (retryRequested = m));
   setHandler(documentReceivedSignal, (doc) => acceptDocument(doc));
@@ -248,6 +254,12 @@ export async function folioWorkflow(req: FolioRequest, options: FolioOptions = {
       if (state.calls >= policy.maxCallAttempts) state.calls = policy.maxCallAttempts - 1; // one more try
       decision = state.channelPreference === 'email-only' ? { action: 'email', reason: 'operator asked to retry' } : { action: 'call', atMs: Date.now(), reason: 'operator asked to retry' };
     }
+    if (bounced) {
+      state.emailBad = true;
+      emit('EmailBounced', { emailId: bounced.emailId, reason: bounced.reason });
+      bounced = undefined;
+      decision = chase.afterEmailRejected(state, policy, Date.now());
+    }
     if (operatorCallback !== undefined) decision = { action: 'callback', reason: 'operator set a callback' };
     if (!slaFlagged && Date.now() >= slaAt) {
       slaFlagged = true;
@@ -275,7 +287,7 @@ export async function folioWorkflow(req: FolioRequest, options: FolioOptions = {
         break;
       case 'await_document': {
         const until = decision.untilMs;
-        await setStatus(state.emails + state.reminders > 0 ? FolioStatus.EmailRequested : FolioStatus.AwaitingEmail, { at: until, what: decision.reason });
+        await setStatus(lastAsk === 'email' ? FolioStatus.EmailRequested : FolioStatus.AwaitingEmail, { at: until, what: decision.reason });
         const woke = await condition(() => interrupted() || !!hotelReply, Math.max(0, until - Date.now()));
         if (hotelReply) decision = takeHotelReply();
         else if (!woke) decision = chase.afterAwaitTimeout(state, policy, Date.now());
@@ -306,6 +318,7 @@ export async function folioWorkflow(req: FolioRequest, options: FolioOptions = {
     const outcome = await waitForDispatcher('call', () => callOutcome);
     if (!outcome) return { action: 'call', atMs: Date.now(), reason: 'dispatcher did not act; queued again' };
     callOutcome = undefined;
+    lastAsk = 'phone';
     state.calls++;
     if (outcome.outcome) state.failedCallsInRow = 0;
     else if (outcome.disposition !== 'overflow') state.failedCallsInRow++;
@@ -329,6 +342,7 @@ export async function folioWorkflow(req: FolioRequest, options: FolioOptions = {
       emit('EmailRejected', { emailId: sent.emailId, reason: sent.rejected });
       return chase.afterEmailRejected(state, policy, Date.now());
     }
+    lastAsk = 'email';
     if (kind === 'reminder') state.reminders++;
     else state.emails++;
     threadMessageId ??= sent.messageId;

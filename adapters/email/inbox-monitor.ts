@@ -25,6 +25,7 @@ export class WorkflowGoneError extends Error {
 
 export const DOCUMENT_RECEIVED = 'documentReceived';
 export const HOTEL_REPLIED = 'hotelReplied';
+export const EMAIL_BOUNCED = 'emailBounced';
 
 export interface InboxMonitorOptions {
   config: Config;
@@ -387,8 +388,12 @@ export class InboxMonitor {
       await this.emails.markHotelAddressBad(t.hotelId, address);
       for (const g of t.guests) if (!folios.some((f) => f.folioId === g.folioId)) folios.push({ ...g, emailId: t.emailId, hotelId: t.hotelId });
     }
-    // Until a dedicated bounce signal exists, a refusal sends each folio back to the phone path.
-    await this.signalAll(folios, HOTEL_REPLIED, { messageId: parsed.messageId ?? key, outcome: { kind: 'refused', reason: `bounce: ${failed.join(', ')}` } });
+    // each folio learns its address is bad and goes back to the phone (emailBouncedSignal)
+    for (const t of hit) {
+      const address = failed.find((a) => a === t.to.toLowerCase()) ?? failed[0]!;
+      const mine = folios.filter((f) => f.emailId === t.emailId);
+      await this.signalAll(mine, EMAIL_BOUNCED, { emailId: t.emailId, messageId: parsed.messageId ?? key, address, reason: `bounce: ${address}` });
+    }
     await this.emails.markAnswered(hit.map((t) => t.emailId));
     return record('bounce', folios.map((f) => f.folioId), [], failed.join(', '));
   }

@@ -62,8 +62,8 @@ function sendTwiml(res: Response, xml: string) {
 
 export function createTwilioWebhookRouter(deps: ApiDeps, opts: TwilioWebhookOptions = {}): express.Router {
   const router = express.Router();
-  const consent = new Set(opts.consentCountries ?? DEFAULT_CONSENT_COUNTRIES);
-  const maxSteps = opts.maxIvrSteps ?? DEFAULT_IVR_MAX_STEPS;
+  const consent = new Set(opts.consentCountries ?? deps.config.RECORDING_CONSENT_COUNTRIES ?? DEFAULT_CONSENT_COUNTRIES);
+  const maxSteps = opts.maxIvrSteps ?? deps.config.IVR_MAX_STEPS ?? DEFAULT_IVR_MAX_STEPS;
   router.use(express.urlencoded({ extended: false, limit: '64kb' }));
   router.use(verifyTwilio(deps));
 

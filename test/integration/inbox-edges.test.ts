@@ -170,9 +170,10 @@ describe('inbox monitor: awkward mail', function () {
   it('a bounce marks the hotel address bad and sends the folio back to the phone', async () => {
     await store.upsertHotel({ ...hotel('bounce', 'frontdesk@bounce.example'), country: 'FR', stats: { callsByHour: {}, foliosRetrieved: 0 } } as never);
     await send({ emailId: 'em-bounce', kind: 'request', hotel: hotel('bounce', 'frontdesk@bounce.example'), guests: [guest('b1', 'Tom Bell', 'OM-7')] });
-    await signaler.waitFor(() => signaler.to('folio:c1:b1', 'hotelReplied').length === 1);
-    const arg = signaler.to('folio:c1:b1', 'hotelReplied')[0]!.arg as { outcome: { kind: string; reason: string } };
-    assert.deepEqual(arg.outcome, { kind: 'refused', reason: 'bounce: frontdesk@bounce.example' });
+    await signaler.waitFor(() => signaler.to('folio:c1:b1', 'emailBounced').length === 1);
+    const arg = signaler.to('folio:c1:b1', 'emailBounced')[0]!.arg as { emailId: string; address: string; reason: string };
+    assert.deepEqual([arg.emailId, arg.address, arg.reason], ['em-bounce', 'frontdesk@bounce.example', 'bounce: frontdesk@bounce.example']);
+    assert.equal(signaler.to('folio:c1:b1', 'hotelReplied').length, 0, 'a bounce is not an answer from the hotel');
     const doc = (await store.hotels.findOne({ _id: 'bounce' })) as { badEmails?: string[] } | null;
     assert.deepEqual(doc?.badEmails, ['frontdesk@bounce.example']);
   });

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { FolioStatus, folioWorkflowId } from '../../domain/model';
-import { cancelSignal, folioStateQuery, reviewDecisionUpdate, setCallbackUpdate } from '../../workflows/definitions';
+import { cancelSignal, emailBouncedSignal, folioStateQuery, reviewDecisionUpdate, setCallbackUpdate } from '../../workflows/definitions';
 import { agrees, LifecycleWorld } from '../helpers/lifecycle-world';
 
 describe('folio lifecycle (time-skipping server)', function () {
@@ -200,6 +200,23 @@ describe('folio lifecycle (time-skipping server)', function () {
     await world.waitFor(handle.workflowId, [FolioStatus.AwaitingEmail]);
     assert.equal(world.callsTo(id).length, 1);
     const events = await world.store.events.find({ folioId: req.folioId, type: 'EmailRejected' }).toArray();
+    assert.equal(events.length, 1);
+    await handle.signal(cancelSignal, { by: 'test' });
+  });
+
+  it('a bounce after the request went out sends the folio back to the phone', async () => {
+    const id = hotelId();
+    await world.addHotel({ hotelId: id, channelPreference: 'email-first' });
+    world.scripts.set(id, [{ line: 'human', say: agrees }]);
+    const req = world.request(id);
+    const handle = await world.start(req);
+    await world.waitFor(handle.workflowId, [FolioStatus.EmailRequested]);
+    const sent = world.emails.find((e) => e.hotel.hotelId === id)!;
+    await handle.signal(emailBouncedSignal, { emailId: sent.emailId, messageId: '<dsn@mailer>', address: sent.hotel.emails[0], reason: 'bounce: 550 no such user' });
+    const s = await world.waitFor(handle.workflowId, [FolioStatus.AwaitingEmail]);
+    assert.equal(s.lastOutcome, 'agreed');
+    assert.equal(world.callsTo(id).length, 1);
+    const events = await world.store.events.find({ folioId: req.folioId, type: 'EmailBounced' }).toArray();
     assert.equal(events.length, 1);
     await handle.signal(cancelSignal, { by: 'test' });
   });
