@@ -4,8 +4,21 @@ import type { FolioView } from './contract';
 
 const iso = (d: Date | string | null | undefined) => (d == null ? null : new Date(d).toISOString());
 
+type DocumentView = NonNullable<FolioView['document']>;
+/** A stored document reference as the API shows it (absent fields omitted, never null). */
+export function documentView(doc: Partial<DocumentView> & { filename?: string | null }): DocumentView {
+  return {
+    documentId: doc.documentId!,
+    sha256: doc.sha256!,
+    contentType: doc.contentType!,
+    size: doc.size!,
+    ...(doc.filename ? { filename: doc.filename } : {}),
+    source: doc.source!,
+  };
+}
+
 export function toFolioView(p: FolioProjection): FolioView {
-  const doc = p.document as FolioView['document'] | null | undefined;
+  const doc = p.document as DocumentView | null | undefined;
   return {
     folioId: p._id,
     clientId: p.clientId,
@@ -19,7 +32,7 @@ export function toFolioView(p: FolioProjection): FolioView {
     attention: p.attention ?? null,
     attempts: p.attempts ?? null,
     reviewReasons: p.reviewReasons ?? null,
-    document: doc ? { documentId: doc.documentId, sha256: doc.sha256, contentType: doc.contentType, size: doc.size, filename: doc.filename, source: doc.source } : null,
+    document: doc ? documentView(doc) : null,
     extracted: (p.extracted as Record<string, unknown> | null | undefined) ?? null,
     request: (p.request as Record<string, unknown> | undefined) ?? null,
     createdAt: iso(p.createdAt)!,

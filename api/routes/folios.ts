@@ -11,7 +11,8 @@ import { principalOf, requireOperator, type Principal } from '../auth';
 import { ApiError, errorBody, notFound, parse } from '../errors';
 import { BatchCreateRequest, decodeCursor, encodeCursor, FolioIdParams, GetFolioQuery, ListFoliosQuery, OperatorNote, ReviewBody, SetCallbackBody, TimelineQuery, UploadQuery, type FolioView } from '../contract';
 import { createFolioRequest } from '../folio-requests';
-import { toFolioView } from '../folio-view';
+import { documentView, toFolioView } from '../folio-view';
+import { sniffContentType } from '../../adapters/extraction/sniff';
 import { queryFolio, signalFolio, updateFolio } from '../workflow-calls';
 
 export const UPLOAD_LIMIT = '20mb';
@@ -154,6 +155,11 @@ export function createFoliosRouter(deps: ApiDeps & { documents?: DocumentStore }
     if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
       throw new ApiError(415, 'unsupported_media_type', 'send the document as the raw body with Content-Type application/pdf, image/* or application/octet-stream', [{ field: 'body', problem: 'missing or not a document' }]);
     }
+    // What the bytes are, not what the header says: only a PDF or an image can be a folio.
+    const sniffed = sniffContentType(req.body);
+    if (!/^(application\/pdf|image\/)/.test(sniffed)) {
+      throw new ApiError(415, 'unsupported_media_type', `the body is ${sniffed}, not a PDF or an image`, [{ field: 'body', problem: `content is ${sniffed}` }]);
+    }
     if (!deps.documents) throw new ApiError(503, 'documents_unavailable', 'the document store is not configured on this API instance');
     let document;
     try {
@@ -163,7 +169,7 @@ export function createFoliosRouter(deps: ApiDeps & { documents?: DocumentStore }
       throw e;
     }
     const r = await updateFolio(deps.temporal, folio.workflowId, uploadDocumentUpdate, { by: by(principalOf(res)), note: q.note, document });
-    res.json({ folioId: folio._id, status: r.status, document });
+    res.json({ folioId: folio._id, status: r.status, document: documentView(document) });
   });
 
   return router;

@@ -8,6 +8,7 @@ import type { ApiDeps } from '../deps';
 import { principalOf } from '../auth';
 import { ApiError, notFound, parse } from '../errors';
 import { bounded } from '../workflow-calls';
+import { documentView } from '../folio-view';
 
 export const ListUnmatchedQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(300).optional() }).strict();
 export const UnmatchedIdParams = z.object({ id: z.string().min(1).max(300) });
@@ -38,7 +39,7 @@ const view = (m: UnmatchedMessage): z.infer<typeof UnmatchedView> => ({
   receivedAt: new Date(m.receivedAt).toISOString(),
   reason: m.reason,
   candidates: m.candidates,
-  documents: m.documents.map(({ documentId, sha256, contentType, size, filename, source }) => ({ documentId, sha256, contentType, size, filename, source })),
+  documents: m.documents.map(documentView),
   rejectedAttachments: m.rejectedAttachments,
   textExcerpt: m.textExcerpt,
   assigned: m.assigned ? { folioId: m.assigned.folioId, by: m.assigned.by, at: new Date(m.assigned.at).toISOString() } : null,

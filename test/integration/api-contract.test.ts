@@ -218,6 +218,9 @@ describe('API contract (OpenAPI routes and statuses)', function () {
     assert.equal((await go('POST', `/v1/folios/${folioId}/document`, { key: api.keys.a, raw: Buffer.from('%PDF-1.4'), contentType: 'application/pdf' })).status, 403);
     assert.equal((await go('POST', '/v1/folios/01NOSUCH/document', { key: api.keys.operator, raw: Buffer.from('%PDF-1.4'), contentType: 'application/pdf' })).status, 404);
     assert.equal((await go('POST', `/v1/folios/${folioId}/document`, { key: api.keys.operator, raw: '{}', contentType: 'application/json' })).status, 415);
+    const disguised = await go('POST', `/v1/folios/${folioId}/document`, { key: api.keys.operator, raw: 'Dear guest, here is a text', contentType: 'application/pdf' });
+    assert.equal(disguised.status, 415);
+    assert.match(disguised.body.error.message, /text\/plain, not a PDF or an image/);
 
     assert.equal((await go('POST', '/v1/folios/01NOSUCH/cancel', { key: api.keys.a, body: {} })).status, 404);
     assert.equal((await go('POST', `/v1/folios/${folioId}/cancel`, { key: api.keys.a, body: { note: 'guest paid directly' } })).status, 202);

@@ -10,7 +10,8 @@ describe('API fuzz: malformed requests never produce a 5xx', function () {
   let api: ApiHandle;
   let folioId: string;
   before(async () => {
-    api = await startApi({ rateLimitPerMinute: 1_000_000 });
+    // With a worker: actions on the real folio reach a running workflow, as in production.
+    api = await startApi({ rateLimitPerMinute: 1_000_000, worker: true });
     await call(api.url, 'POST', '/v1/hotels', { key: api.keys.operator, body: HOTEL });
     folioId = (await call(api.url, 'POST', '/v1/folios', { key: api.keys.a, body: folioInput() })).body.folioId;
   });

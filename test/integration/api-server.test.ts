@@ -46,8 +46,13 @@ describe('API process (api/server.ts)', function () {
       assert.ok(signed.status < 300, `signed Twilio callback answered ${signed.status}`);
       const el = await fetch(`${base}/v1/webhooks/elevenlabs/post-call`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
       assert.equal(el.status, 403);
-      // The media bridge is attached to the same server: a stream without a call id is refused by it.
-      const ws = new WebSocket(`ws://127.0.0.1:${port}/v1/media-stream`);
+      // The media bridge is attached to the same server: unsigned streams are refused, a signed one without a
+      // call id is closed by it.
+      const streamUrl = `ws://127.0.0.1:${port}/v1/media-stream`;
+      const unsignedWs = new WebSocket(streamUrl);
+      const refused = await new Promise<string>((r) => unsignedWs.once('error', (e) => r(e.message)).once('open', () => r('open')));
+      assert.match(refused, /403/);
+      const ws = new WebSocket(streamUrl, { headers: { 'x-twilio-signature': twilio.getExpectedTwilioSignature('twilio-test-token', streamUrl, {}) } });
       await new Promise((r, j) => ws.once('open', r).once('error', j));
       ws.send(JSON.stringify({ event: 'start', streamSid: 'MZ1', start: { streamSid: 'MZ1', customParameters: {} } }));
       const [code, reason] = await new Promise<[number, string]>((r) => ws.once('close', (c, b) => r([c, b.toString()])));
