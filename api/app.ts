@@ -74,7 +74,7 @@ export function createApp(deps: ApiDeps & AppOptions): express.Express {
   v1.use(authenticate(keys));
   v1.use(perKeyRateLimit({ limit: deps.rateLimitPerMinute ?? rateLimitFromEnv() }));
   v1.use(express.json({ limit: JSON_BODY_LIMIT }));
-  v1.use('/folios', createFoliosRouter({ ...deps, documents: deps.documents ?? new GridFsDocumentStore(deps.store.db) }));
+  v1.use('/folios', createFoliosRouter({ ...deps, documents: deps.documents ?? new GridFsDocumentStore(deps.store.db, { maxBytes: deps.config.MAX_DOCUMENT_MB * 1024 * 1024 }) }));
   v1.use('/hotels', createHotelsRouter(deps));
   v1.use('/unmatched', requireOperator, createUnmatchedRouter(deps));
   app.use('/v1', v1);

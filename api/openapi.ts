@@ -94,7 +94,7 @@ export const ROUTES: RouteDoc[] = [
   {
     method: 'post', path: '/v1/folios/{id}/document', summary: 'Upload the folio document by hand', tag: 'actions', security: 'operator',
     params: c.FolioIdParams, query: c.UploadQuery, body: { schema: BinaryBody, contentType: 'application/pdf' },
-    responses: { 200: json('stored and handed to the workflow', c.UploadResult), 403: E403, 404: E404, 415: err('the body is not a PDF or an image') },
+    responses: { 200: json('stored and handed to the workflow', c.UploadResult), 403: E403, 404: E404, 413: err('larger than MAX_DOCUMENT_MB'), 415: err('the body is not a PDF or an image') },
   },
   {
     method: 'get', path: '/v1/hotels', summary: 'List hotels', tag: 'hotels', security: 'apiKey', query: c.ListHotelsQuery,

@@ -15,7 +15,6 @@ import { documentView, toFolioView } from '../folio-view';
 import { sniffContentType } from '../../adapters/extraction/sniff';
 import { queryFolio, signalFolio, updateFolio } from '../workflow-calls';
 
-export const UPLOAD_LIMIT = '20mb';
 const NEEDS_ATTENTION = [FolioStatus.NeedsAttention, FolioStatus.NeedsReview];
 
 export function createFoliosRouter(deps: ApiDeps & { documents?: DocumentStore }): Router {
@@ -149,7 +148,7 @@ export function createFoliosRouter(deps: ApiDeps & { documents?: DocumentStore }
     res.json({ folioId: folio._id, status: r.status });
   });
 
-  router.post('/:id/document', requireOperator, express.raw({ type: ['application/pdf', 'image/*', 'application/octet-stream'], limit: UPLOAD_LIMIT }), async (req, res) => {
+  router.post('/:id/document', requireOperator, express.raw({ type: ['application/pdf', 'image/*', 'application/octet-stream'], limit: deps.config.MAX_DOCUMENT_MB * 1024 * 1024 }), async (req, res) => {
     const folio = await visibleFolio(res, req.params.id);
     const q = parse(UploadQuery, req.query, 'query');
     if (!Buffer.isBuffer(req.body) || req.body.length === 0) {

@@ -218,6 +218,13 @@ describe('API contract (OpenAPI routes and statuses)', function () {
     assert.equal((await go('POST', `/v1/folios/${folioId}/document`, { key: api.keys.a, raw: Buffer.from('%PDF-1.4'), contentType: 'application/pdf' })).status, 403);
     assert.equal((await go('POST', '/v1/folios/01NOSUCH/document', { key: api.keys.operator, raw: Buffer.from('%PDF-1.4'), contentType: 'application/pdf' })).status, 404);
     assert.equal((await go('POST', `/v1/folios/${folioId}/document`, { key: api.keys.operator, raw: '{}', contentType: 'application/json' })).status, 415);
+    const small = await startApi({ env: { MAX_DOCUMENT_MB: '1' } });
+    try {
+      const big = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(1_200_000, 0x20)]);
+      assert.equal((await call(small.url, 'POST', '/v1/folios/01ANY/document', { key: small.keys.operator, raw: big, contentType: 'application/pdf' })).status, 413);
+    } finally {
+      await small.close();
+    }
     const disguised = await go('POST', `/v1/folios/${folioId}/document`, { key: api.keys.operator, raw: 'Dear guest, here is a text', contentType: 'application/pdf' });
     assert.equal(disguised.status, 415);
     assert.match(disguised.body.error.message, /text\/plain, not a PDF or an image/);
