@@ -47,7 +47,6 @@ export function createLifecycleActivities({ config, store, temporal }: Lifecycle
           {
             hotelId,
             overflowSeconds: config.CALL_OVERFLOW_SECONDS,
-            replyTo: replyAddress(config, `h-${hotelId}`),
             batchPolicy: { windowMs: config.BATCH_WINDOW_SECONDS * 1000, maxGuestsPerCall: 8, maxGuestsPerEmail: 20 },
           },
         ],
@@ -82,11 +81,4 @@ export function createLifecycleActivities({ config, store, temporal }: Lifecycle
       }
     },
   };
-}
-
-/** The plus-address hotels reply to: `folios+<token>@<MAIL_REPLY_DOMAIN>` (user part from MAIL_FROM). */
-export function replyAddress(config: Config, token: string): string {
-  const from = /<([^>]+)>/.exec(config.MAIL_FROM)?.[1] ?? config.MAIL_FROM;
-  const user = from.split('@')[0] || 'folios';
-  return `${user}+${token}@${config.MAIL_REPLY_DOMAIN}`;
 }

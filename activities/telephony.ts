@@ -1,5 +1,7 @@
 // Telephony activities of the call workflow: place and steer the Twilio call, keep its recording and
 // analysis, and learn from it (IVR path, answer rates by hour). Every one is safe to retry.
+import { EmailStore } from '../adapters/mongo/email-store';
+import { fromUser, replyToken } from './email';
 import { ApplicationFailure } from '@temporalio/activity';
 import { GridFSBucket } from 'mongodb';
 import type { Config } from '../config';
@@ -68,10 +70,21 @@ export function createTelephonyActivities(deps: TelephonyActivityDeps): Telephon
       const base = config.PUBLIC_BASE_URL?.replace(/\/+$/, '');
       if (!base) throw ApplicationFailure.nonRetryable('PUBLIC_BASE_URL is required to place calls (Twilio must reach our webhooks)', 'ConfigError');
       const hotel = await store.getHotel(input.hotel.hotelId);
+      // the agent asks the hotel to email the folios to a reply-token address registered as a thread
+      const token = input.replyTo ? (/\+([^@]+)@/.exec(input.replyTo)?.[1] ?? replyToken(input.callId, config.MAIL_TOKEN_SECRET)) : replyToken(input.callId, config.MAIL_TOKEN_SECRET);
+      const replyTo = input.replyTo ?? `${fromUser(config.MAIL_FROM)}+${token}@${config.MAIL_REPLY_DOMAIN}`;
+      await new EmailStore(store).registerCallThread({
+        callId: input.callId,
+        hotelId: input.hotel.hotelId,
+        token,
+        hotelEmails: input.hotel.emails,
+        guests: input.guests.map(({ folioId, workflowId, confirmationNumber, guestName }) => ({ folioId, workflowId, confirmationNumber, guestName })),
+        domain: config.MAIL_REPLY_DOMAIN,
+      });
       const ctx = {
         hotel: input.hotel,
         guests: input.guests,
-        replyTo: input.replyTo,
+        replyTo,
         language: input.hotel.language,
         country: hotel?.country,
         ivrPath: input.hotel.ivrPath,

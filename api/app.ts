@@ -21,11 +21,6 @@ import { createUnmatchedRouter } from './routes/unmatched';
 import { GridFsDocumentStore } from '../adapters/mongo/documents';
 
 export const JSON_BODY_LIMIT = '256kb';
-/** Local setting until config/index.ts has RATE_LIMIT_PER_MINUTE. */
-export const rateLimitFromEnv = (env = process.env) => {
-  const n = Number(env.RATE_LIMIT_PER_MINUTE ?? 600);
-  return Number.isInteger(n) && n > 0 ? n : 600;
-};
 
 export interface AppOptions {
   documents?: DocumentStore;
@@ -72,7 +67,7 @@ export function createApp(deps: ApiDeps & AppOptions): express.Express {
 
   const v1 = express.Router();
   v1.use(authenticate(keys));
-  v1.use(perKeyRateLimit({ limit: deps.rateLimitPerMinute ?? rateLimitFromEnv() }));
+  v1.use(perKeyRateLimit({ limit: deps.rateLimitPerMinute ?? deps.config.RATE_LIMIT_PER_MINUTE }));
   v1.use(express.json({ limit: JSON_BODY_LIMIT }));
   v1.use('/folios', createFoliosRouter({ ...deps, documents: deps.documents ?? new GridFsDocumentStore(deps.store.db, { maxBytes: deps.config.MAX_DOCUMENT_MB * 1024 * 1024 }) }));
   v1.use('/hotels', createHotelsRouter(deps));

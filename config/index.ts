@@ -24,7 +24,10 @@ export const ConfigSchema = z
     API_PORT: port.default(8080),
     /** The URL vendors reach us at (behind a TLS proxy this is the public https URL). Webhook signatures are checked against it. */
     PUBLIC_BASE_URL: z.string().url().optional(),
+    METRICS_HOST: z.string().default('127.0.0.1'),
     METRICS_PORT: port.default(9464),
+    /** Requests per API key per minute. */
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
 
     // Lifecycle policy defaults (per-hotel overrides live in the hotels collection).
     CHECKOUT_GRACE_HOURS: z.coerce.number().min(0).default(24),
@@ -81,7 +84,8 @@ export const ConfigSchema = z
     // Security
     PAYLOAD_KEYS: z.string().optional(),
     PAYLOAD_ACTIVE_KEY_ID: z.string().optional(),
-    CODEC_CORS_ORIGIN: z.string().default('http://127.0.0.1:8233'),
+    /** Comma list of Web UI origins allowed to call the codec endpoint. */
+    CODEC_CORS_ORIGIN: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
     DELIVERY_SIGNING_SECRET: z.string().default('sandbox-delivery-secret'),
   })
   .superRefine((c, ctx) => {

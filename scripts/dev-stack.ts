@@ -4,6 +4,9 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { loadConfig } from '../config';
+import { Store } from '../adapters/mongo/store';
+import { ApiKeys } from '../api/auth';
+import { ensureKeyFile } from './keys';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { httpOk, portOpen, Supervisor, type ProcessSpec } from './supervisor';
 
@@ -30,6 +33,9 @@ export const SANDBOX_ENV: Record<string, string> = {
   SANDBOX_TWILIO_PORT: '8931',
   SANDBOX_ELEVENLABS_PORT: '8932',
   BATCH_WINDOW_SECONDS: '20',
+  // sandbox pace: hotels answer mail within 20 s and calls wrap up after 60 s, so the demo settles in minutes
+  SANDBOX_REPLY_DELAY_SECONDS: '20',
+  CALL_OVERFLOW_SECONDS: '60',
   CHECKOUT_GRACE_HOURS: '0',
 };
 
@@ -60,6 +66,32 @@ async function main() {
   process.once('SIGTERM', () => void stop('signal SIGTERM'));
 
   try {
+    const mongoPort = Number(new URL(config.MONGODB_URI).port || 27017);
+    if (userMongo || (await portOpen(mongoPort))) {
+      console.log(`MongoDB-compatible store at ${config.MONGODB_URI}; using it`);
+    } else {
+      console.log('starting FerretDB (SQLite) …');
+      await sup.start({
+        name: 'ferretdb',
+        cmd: path.join(TOOLS, 'ferretdb'),
+        args: ['--handler=sqlite', `--sqlite-url=file:${path.join(data, 'ferretdb')}/`, `--state-dir=${path.join(data, 'ferretdb')}`, `--listen-addr=127.0.0.1:${mongoPort}`, '--debug-addr=-', '--telemetry=disable', '--log-level=warn'],
+        ready: () => portOpen(mongoPort),
+      });
+    }
+
+    // API keys (hashes in MongoDB, keys in files under DATA_DIR/keys, reused across restarts): the Web UI's
+    // codec key (decrypted payloads in the UI), a sandbox client key for the demo, an operator key
+    const store = await Store.connect(config.MONGODB_URI, config.MONGODB_DB);
+    await store.ensureIndexes();
+    const keys = new ApiKeys(store.db);
+    const keyDir = path.join(data, 'keys');
+    const codecKey = await ensureKeyFile(keys, path.join(keyDir, 'webui-codec.key'), { clientId: 'dev-webui', role: 'codec', name: 'Temporal Web UI (dev stack)' });
+    const clientKey = await ensureKeyFile(keys, path.join(keyDir, 'sandbox-client.key'), { clientId: 'sandbox-client', role: 'client', name: 'sandbox demo client' });
+    const operatorKey = await ensureKeyFile(keys, path.join(keyDir, 'operator.key'), { clientId: 'operators', role: 'operator', name: 'dev-stack operator' });
+    await store.close();
+    env.FOLIO_API_KEY = clientKey;
+    const publicBase = (config.PUBLIC_BASE_URL ?? `http://127.0.0.1:${config.API_PORT}`).replace(/\/+$/, '');
+
     if (await portOpen(Number(temporalPort), temporalHost)) {
       console.log(`Temporal already listening on ${config.TEMPORAL_ADDRESS}; using it`);
     } else {
@@ -73,26 +105,13 @@ async function main() {
           '--port', temporalPort,
           '--ui-port', String(uiPort),
           '--db-filename', path.join(data, 'temporal.db'),
-          '--ui-codec-endpoint', `${config.PUBLIC_BASE_URL ?? `http://127.0.0.1:${config.API_PORT}`}/codec`,
+          '--ui-codec-endpoint', `${publicBase}/codec/${codecKey}`,
           '--dynamic-config-value', 'frontend.enableServerVersionCheck=false',
           '--log-level', 'warn',
           ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([k, t]) => ['--search-attribute', `${k}=${t}`]),
         ],
         ready: () => portOpen(Number(temporalPort), temporalHost),
         readyTimeoutMs: 90_000,
-      });
-    }
-
-    const mongoPort = Number(new URL(config.MONGODB_URI).port || 27017);
-    if (userMongo || (await portOpen(mongoPort))) {
-      console.log(`MongoDB-compatible store at ${config.MONGODB_URI}; using it`);
-    } else {
-      console.log('starting FerretDB (SQLite) …');
-      await sup.start({
-        name: 'ferretdb',
-        cmd: path.join(TOOLS, 'ferretdb'),
-        args: ['--handler=sqlite', `--sqlite-url=file:${path.join(data, 'ferretdb')}/`, `--state-dir=${path.join(data, 'ferretdb')}`, `--listen-addr=127.0.0.1:${mongoPort}`, '--debug-addr=-', '--telemetry=disable', '--log-level=warn'],
-        ready: () => portOpen(mongoPort),
       });
     }
 
@@ -109,6 +128,8 @@ async function main() {
   API           http://127.0.0.1:${config.API_PORT}/v1   (docs: http://127.0.0.1:${config.API_PORT}/docs)
   Temporal UI   ${config.TEMPORAL_UI_URL}   (filter: FolioStatus = "AwaitingEmail")
   Metrics       http://127.0.0.1:${config.API_PORT}/metrics  and worker http://127.0.0.1:${config.METRICS_PORT}/metrics
+  Keys          client ${clientKey}
+                operator ${operatorKey}   (files in ${keyDir})
   Logs          ${path.join(data, 'logs')}
   Stop          Ctrl-C
 `);

@@ -25,7 +25,7 @@ async function main() {
     telemetryOptions: {
       logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) },
       // the SDK's worker metrics (task latencies, slots, polls) for Prometheus
-      metrics: { prometheus: { bindAddress: `127.0.0.1:${config.METRICS_PORT}` } },
+      metrics: { prometheus: { bindAddress: `${config.METRICS_HOST}:${config.METRICS_PORT}` } },
     },
   });
   const store = await Store.connect(config.MONGODB_URI, config.MONGODB_DB);

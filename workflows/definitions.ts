@@ -91,8 +91,8 @@ export interface CallInput {
   callId: string;
   hotel: HotelSnapshot;
   guests: BatchGuest[];
-  /** Where the hotel should email folios (a reply-token address). */
-  replyTo: string;
+  /** Where the hotel should email folios; by default a reply-token address derived from the call id. */
+  replyTo?: string;
   overflowSeconds: number;
 }
 export interface TwilioStatusMessage {

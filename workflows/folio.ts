@@ -2,6 +2,7 @@
 // checked" (or clearly needs a person). Reads like the chase: wait for check-out, ask the hotel by
 // phone or email through its dispatcher, act on what the hotel says, take the document, check it.
 import {
+  ApplicationFailure,
   condition,
   log,
   proxyActivities,
@@ -151,7 +152,7 @@ export async function folioWorkflow(req: FolioRequest, options: FolioOptions = {
     setCallbackUpdate,
     async ({ at, phrase, by }) => {
       const r = resolveCallback({ at, phrase }, Date.now(), schedule(), hotel?.language);
-      if (!r.ok) throw new Error(r.error); // validated already; the time may have moved on since
+      if (!r.ok) throw invalidArgument(r.error); // validated already; the time may have moved on since
       operatorCallback = r.atMs;
       emit('CallbackMoved', { by, at: new Date(r.atMs).toISOString(), clamped: r.clamped });
       await condition(() => operatorCallback === undefined || isTerminal());
@@ -160,9 +161,9 @@ export async function folioWorkflow(req: FolioRequest, options: FolioOptions = {
     {
       validator: ({ at, phrase }) => {
         if (isTerminal()) throw new Error(`folio is ${status}; a callback cannot be set`);
-        if (!at && !phrase) throw new Error('give `at` (ISO time) or `phrase` (e.g. "tomorrow after 10")');
+        if (!at && !phrase) throw invalidArgument('give `at` (ISO time) or `phrase` (e.g. "tomorrow after 10")');
         const r = resolveCallback({ at, phrase }, Date.now(), schedule(), hotel?.language);
-        if (!r.ok) throw new Error(r.error);
+        if (!r.ok) throw invalidArgument(r.error);
       },
     },
   );
@@ -467,7 +468,8 @@ export async function folioWorkflow(req: FolioRequest, options: FolioOptions = {
     await setStatus(FolioStatus.Completed, { what: how });
     try {
       const r = await delivery.deliverResult({ folioId });
-      emit(r.delivered ? 'ResultDelivered' : 'DeliveryFailed', { status: r.status });
+      // no webhook configured: nothing to deliver, the client reads the result through the API
+      if (r.delivered || r.status !== undefined) emit(r.delivered ? 'ResultDelivered' : 'DeliveryFailed', { status: r.status });
     } catch (err) {
       emit('DeliveryFailed', { error: err instanceof Error ? err.message : String(err) });
     }
@@ -567,6 +569,11 @@ export async function folioWorkflow(req: FolioRequest, options: FolioOptions = {
   function isTerminal() {
     return TERMINAL_STATUSES.includes(status);
   }
+}
+
+/** A caller's mistake (not a state conflict): the API answers 400 with the message. */
+function invalidArgument(message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: 'InvalidArgument', message, nonRetryable: true });
 }
 
 function iso(ms: number | undefined): string | undefined {

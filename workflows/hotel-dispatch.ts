@@ -44,7 +44,6 @@ export interface HotelDispatchInput {
   batchesRun?: number;
   batchPolicy?: BatchPolicy;
   overflowSeconds?: number;
-  replyTo?: string;
 }
 
 /** With nothing to do for this long the dispatcher ends; the next enqueue starts it again. */
@@ -151,7 +150,6 @@ export async function hotelDispatchWorkflow(input: HotelDispatchInput): Promise<
                 callId: leaseId,
                 hotel,
                 guests: batch.items.map((i) => i.guest),
-                replyTo: input.replyTo ?? '',
                 overflowSeconds: input.overflowSeconds ?? 540,
               },
             ],

@@ -3,12 +3,13 @@
 import type { Collection } from 'mongodb';
 import type { DocumentRef } from '../../domain/model';
 import type { SentThread, ThreadGuest } from '../../domain/correlation';
-import { COLLECTIONS, isDuplicateKey, type Store } from './store';
+import { COLLECTIONS, ensureIndexes, isDuplicateKey, type Store } from './store';
 
 export interface SentEmailDoc {
   _id: string; // emailId
   hotelId: string;
-  kind: 'request' | 'reminder';
+  /** `call`: no email went out; the voice agent gave the hotel this thread's reply address. */
+  kind: 'request' | 'reminder' | 'call';
   messageId: string;
   token: string;
   to: string;
@@ -74,12 +75,12 @@ export class EmailStore {
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.emails.createIndexes([
+    await ensureIndexes(this.emails, [
       { key: { messageId: 1 }, name: 'message_id' },
       { key: { token: 1 }, name: 'token' },
       { key: { sentAt: -1 }, name: 'sent_at' },
     ]);
-    await this.unmatched.createIndexes([{ key: { receivedAt: -1, _id: 1 }, name: 'received' }]);
+    await ensureIndexes(this.unmatched, [{ key: { receivedAt: -1, _id: 1 }, name: 'received' }]);
   }
 
   getEmail(emailId: string): Promise<SentEmailDoc | null> {
@@ -110,6 +111,33 @@ export class EmailStore {
 
   async markAnswered(emailIds: string[]): Promise<void> {
     if (emailIds.length) await this.emails.updateMany({ _id: { $in: emailIds } }, { $set: { answeredAt: new Date() } });
+  }
+
+  /**
+   * A call's reply thread: the agent asks the hotel to email folios to a plus-address carrying this
+   * token, so a folio sent after a phone agreement correlates like a reply to an email. Idempotent.
+   */
+  async registerCallThread(t: { callId: string; hotelId: string; token: string; hotelEmails: string[]; guests: ThreadGuest[]; domain: string }): Promise<void> {
+    const now = new Date();
+    await this.emails.updateOne(
+      { _id: t.callId },
+      {
+        $setOnInsert: {
+          hotelId: t.hotelId,
+          kind: 'call',
+          messageId: `<call-${t.callId.replace(/[^A-Za-z0-9._=-]/g, '_')}@${t.domain}>`,
+          token: t.token,
+          to: t.hotelEmails[0] ?? '',
+          subject: '',
+          hotelEmails: t.hotelEmails,
+          guests: t.guests,
+          state: 'sent',
+          sentAt: now,
+          createdAt: now,
+        },
+      },
+      { upsert: true },
+    );
   }
 
   /** Sent threads of the last `days` days: what an incoming message is correlated against. */

@@ -1,6 +1,6 @@
 // MongoDB read projections and reference data. Temporal history is the source of truth; every write
 // here is an idempotent upsert, ordered by a per-folio sequence number so a late write never wins.
-import { MongoClient, MongoServerError, type Collection, type Db, type Document } from 'mongodb';
+import { MongoClient, MongoServerError, type Collection, type Db, type Document, type IndexDescription } from 'mongodb';
 import type { FolioEvent } from '../../domain/events';
 import type { FolioStatus, Hotel } from '../../domain/model';
 
@@ -56,6 +56,25 @@ export const COLLECTIONS = {
   apiKeys: 'api_keys',
 } as const;
 
+/**
+ * Creates the indexes a collection lacks (by name). Idempotent on every store; FerretDB 1.x also needs
+ * it: re-declaring an index that already exists makes its createIndexes handler panic.
+ */
+export async function ensureIndexes<T extends Document>(collection: Collection<T>, specs: (IndexDescription & { name: string })[]): Promise<void> {
+  const existing = new Set(
+    await collection
+      .listIndexes()
+      .toArray()
+      .then((list) => list.map((i) => String(i.name)))
+      .catch((e: unknown) => {
+        if (e instanceof MongoServerError && e.code === 26) return [] as string[]; // the collection does not exist yet
+        throw e;
+      }),
+  );
+  const missing = specs.filter((s) => !existing.has(s.name));
+  if (missing.length) await collection.createIndexes(missing);
+}
+
 export function isDuplicateKey(e: unknown): boolean {
   return e instanceof MongoServerError && e.code === 11000;
 }
@@ -88,7 +107,7 @@ export class Store {
 
   /** Indexes for every API query; safe to call at every start. */
   async ensureIndexes(): Promise<void> {
-    await this.folios.createIndexes([
+    await ensureIndexes(this.folios, [
       { key: { clientId: 1, clientReference: 1 }, name: 'client_reference', unique: true },
       { key: { clientId: 1, status: 1, _id: 1 }, name: 'client_status' },
       { key: { hotelId: 1, status: 1 }, name: 'hotel_status' },
@@ -96,8 +115,8 @@ export class Store {
       { key: { checkOut: 1, _id: 1 }, name: 'checkout' },
       { key: { attention: 1 }, name: 'attention', sparse: true },
     ]);
-    await this.events.createIndexes([{ key: { folioId: 1, seq: 1 }, name: 'folio_timeline' }]);
-    await this.calls.createIndexes([
+    await ensureIndexes(this.events, [{ key: { folioId: 1, seq: 1 }, name: 'folio_timeline' }]);
+    await ensureIndexes(this.calls, [
       { key: { callSid: 1 }, name: 'call_sid', sparse: true },
       { key: { hotelId: 1, startedAt: -1 }, name: 'hotel_calls' },
       { key: { folioIds: 1 }, name: 'folio_calls' },

@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import express, { type Request, type Response, type NextFunction } from 'express';
 import { WebSocketServer } from 'ws';
 import * as serialization from '@elevenlabs/elevenlabs-js/serialization';
-import type { PhoneProfile } from '../profiles/phone';
-import { playStaff, type EmulatedConversation } from './staff';
+import type { PhoneProfile, StaffReply } from '../profiles/phone';
+import { playStaff, type ConversationGuest, type EmulatedConversation } from './staff';
 
 export interface ElevenLabsEmulatorOptions {
   /** When set, REST calls must carry it as xi-api-key. */
@@ -19,6 +19,8 @@ export interface ElevenLabsEmulatorOptions {
   profileFor(vars: Record<string, unknown>): PhoneProfile | Promise<PhoneProfile>;
   timeScale?: number;
   port?: number;
+  /** Called for each answer the staff give (the sandbox makes hotels that agreed send the folio). */
+  onStaffReply?: (vars: Record<string, unknown>, guest: ConversationGuest, reply: StaffReply) => void;
 }
 
 export interface ElevenLabsEmulator {
@@ -142,7 +144,7 @@ export async function startElevenLabsEmulator(opts: ElevenLabsEmulatorOptions): 
         }
         conv.profile = profile.name;
         ws.send(JSON.stringify({ type: 'conversation_initiation_metadata', conversation_initiation_metadata_event: { conversation_id: conv.conversationId, agent_output_audio_format: 'ulaw_8000', user_input_audio_format: 'ulaw_8000' } }));
-        playStaff(ws, conv, profile, timeScale, closed).catch((e: unknown) => conv.errors.push(String(e)));
+        playStaff(ws, conv, profile, timeScale, closed, opts.onStaffReply).catch((e: unknown) => conv.errors.push(String(e)));
       }
     });
     void closed.then(async () => {

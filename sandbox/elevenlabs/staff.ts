@@ -8,6 +8,8 @@ export interface ConversationGuest {
   folio_id: string;
   guest_name: string;
   confirmation_number: string;
+  check_in?: string;
+  check_out?: string;
 }
 
 export interface EmulatedConversation {
@@ -61,7 +63,14 @@ function staffLine(reply: StaffReply): string {
   }
 }
 
-export async function playStaff(ws: WebSocket, conv: EmulatedConversation, profile: PhoneProfile, timeScale: number, closed: Promise<void>): Promise<void> {
+export async function playStaff(
+  ws: WebSocket,
+  conv: EmulatedConversation,
+  profile: PhoneProfile,
+  timeScale: number,
+  closed: Promise<void>,
+  onReply?: (vars: Record<string, unknown>, guest: ConversationGuest, reply: StaffReply) => void,
+): Promise<void> {
   const t0 = Date.now();
   const secs = () => Math.round((Date.now() - t0) / 1000 / timeScale);
   let isClosed = false;
@@ -131,6 +140,7 @@ export async function playStaff(ws: WebSocket, conv: EmulatedConversation, profi
     });
     send({ type: 'client_tool_call', client_tool_call: { tool_name: 'record_folio_outcome', tool_call_id: toolCallId, parameters: toolParameters(reply, g) } });
     const r = await answered;
+    if (r && !r.isError) onReply?.(conv.dynamicVariables, g, reply);
     if (!r && !isClosed) conv.errors.push(`no client_tool_result for ${toolCallId}`);
     if (r?.isError) conv.errors.push(`tool error: ${r.result}`);
   }

@@ -88,6 +88,8 @@ function inlineFolioHtml(hotel: SimulatedHotel, p: EmailProfile, g: TemplateGues
 }
 
 export interface MailResponder {
+  /** The hotel agreed on the phone: its front desk emails the guests' folios to `to` after its delay. */
+  sendPromised(frontDesk: string, to: string, guests: TemplateGuest[]): void;
   stop(): Promise<void>;
   /** Replies sent so far (tests wait on it). */
   readonly sent: number;
@@ -188,7 +190,26 @@ export function startMailResponder(opts: {
     }
   }
 
+  function sendPromised(frontDesk: string, to: string, guests: TemplateGuest[]) {
+    const hotel = opts.directory.lookup(frontDesk);
+    const p = emailProfile(hotel?.profile);
+    if (!hotel || !p || ['silent', 'bounce', 'refuses', 'no-such-booking'].includes(p.behaviour)) return;
+    const wrongGuest = p.behaviour === 'wrong-guest';
+    later(opts.delayMs ?? p.replyDelayMs, async () => {
+      const attachments = await Promise.all(
+        guests.map(async (g) => {
+          const who = wrongGuest ? { ...g, guestName: 'Maximilian Obermeier-Wrong' } : g;
+          const content = await renderFolioPdf(specFor(hotel, p, [who], p.behaviour === 'image-only-scan'));
+          return { filename: `Folio_${g.confirmationNumber}.pdf`, content, contentType: 'application/pdf' };
+        }),
+      );
+      const refs = guests.map((g) => g.confirmationNumber).join(', ');
+      await transport.sendMail({ from: `"${hotel.name} Front Office" <${frontDesk}>`, to, subject: `Folio ${refs}`, text: `As promised on the phone, the folio(s) for ${refs}.\n\nFront Office`, attachments });
+    });
+  }
+
   return {
+    sendPromised,
     get sent() {
       return sent;
     },

@@ -6,11 +6,11 @@ import type { Config } from '../../config';
 import { loadConfig } from '../../config';
 import { logger as rootLogger, type Logger } from '../../config/logger';
 import { Store } from '../../adapters/mongo/store';
-import { startMailResponder, storeDirectory } from '../hotels/mail-responder';
+import { startMailResponder, storeDirectory, type MailResponder } from '../hotels/mail-responder';
 import { startMailSystem, type MailSystem } from './index';
 
 /** For sandbox/server.ts (or any sandbox host): the mail system plus the simulated hotels. */
-export async function startSandboxMail(opts: { config: Config; store: Store; delayMs?: number; logger?: Logger }): Promise<{ mail: MailSystem; stop(): Promise<void> }> {
+export async function startSandboxMail(opts: { config: Config; store: Store; delayMs?: number; logger?: Logger }): Promise<{ mail: MailSystem; responder: MailResponder; stop(): Promise<void> }> {
   const { config } = opts;
   if (config.MODE !== 'sandbox') throw new Error('the sandbox mail system runs only with MODE=sandbox');
   const mail = await startMailSystem({
@@ -26,6 +26,7 @@ export async function startSandboxMail(opts: { config: Config; store: Store; del
   (opts.logger ?? rootLogger).info({ smtp: mail.smtpPort, imap: mail.imapPort, domain: mail.domain, dovecotPid: mail.dovecotPid }, 'sandbox mail system up');
   return {
     mail,
+    responder,
     async stop() {
       directory.stop();
       await responder.stop();

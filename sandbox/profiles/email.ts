@@ -52,6 +52,14 @@ export const EMAIL_PROFILES: Record<string, EmailProfile> = Object.fromEntries(
   ].map((p) => [p.name, p]),
 );
 
+/**
+ * A hotel's email behaviour from its `sandboxProfile`: the part after "+" in "<phone>+<email>", or the
+ * whole name when it is an email profile. A hotel named only by its phone behaviour answers mail like
+ * an ordinary front desk ("replies-with-pdf").
+ */
 export function emailProfile(name: string | undefined): EmailProfile | undefined {
-  return name ? EMAIL_PROFILES[name] : undefined;
+  if (!name) return undefined;
+  const [first, second] = name.split('+');
+  if (second !== undefined) return EMAIL_PROFILES[second];
+  return EMAIL_PROFILES[first!] ?? EMAIL_PROFILES['replies-with-pdf'];
 }

@@ -136,8 +136,9 @@ export class UnknownProfileError extends Error {
   override name = 'UnknownProfileError';
 }
 
+/** A hotel's `sandboxProfile` may name both behaviours as "<phone>+<email>", e.g. "busy+replies-with-pdf". */
 export function phoneProfile(name: string): PhoneProfile {
-  const p = PHONE_PROFILES[name];
+  const p = PHONE_PROFILES[name.split('+')[0]!];
   if (!p) throw new UnknownProfileError(`unknown phone profile "${name}"; known: ${Object.keys(PHONE_PROFILES).join(', ')}`);
   return p;
 }

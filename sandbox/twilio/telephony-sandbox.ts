@@ -4,7 +4,7 @@ import type { Config } from '../../config';
 import type { Store } from '../../adapters/mongo/store';
 import { phoneProfile, UnknownProfileError, type PhoneProfile } from '../profiles/phone';
 import { startTwilioEmulator, type TwilioEmulator } from './emulator';
-import { startElevenLabsEmulator, type ElevenLabsEmulator } from '../elevenlabs/emulator';
+import { startElevenLabsEmulator, type ElevenLabsEmulator, type ElevenLabsEmulatorOptions } from '../elevenlabs/emulator';
 
 export interface TelephonySandbox {
   twilio: TwilioEmulator;
@@ -13,7 +13,14 @@ export interface TelephonySandbox {
 }
 
 /** Needs TWILIO_ACCOUNT_SID/AUTH_TOKEN and ELEVENLABS_WEBHOOK_SECRET (the sandbox defaults set them) and PUBLIC_BASE_URL. */
-export async function startTelephonySandbox(opts: { config: Config; store: Store; twilioPort: number; elevenLabsPort: number; timeScale?: number }): Promise<TelephonySandbox> {
+export async function startTelephonySandbox(opts: {
+  config: Config;
+  store: Store;
+  twilioPort: number;
+  elevenLabsPort: number;
+  timeScale?: number;
+  onStaffReply?: ElevenLabsEmulatorOptions['onStaffReply'];
+}): Promise<TelephonySandbox> {
   const { config, store } = opts;
   const need = (['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'ELEVENLABS_WEBHOOK_SECRET', 'PUBLIC_BASE_URL'] as const).filter((k) => !config[k]);
   if (need.length) throw new Error(`the telephony sandbox needs ${need.join(', ')}`);
@@ -39,6 +46,7 @@ export async function startTelephonySandbox(opts: { config: Config; store: Store
     timeScale: opts.timeScale,
     postCallUrl: () => `${config.PUBLIC_BASE_URL!.replace(/\/+$/, '')}/v1/webhooks/elevenlabs/post-call`,
     profileFor: (vars) => byPhone(String(vars.hotel_phone ?? '')),
+    onStaffReply: opts.onStaffReply,
   });
   return {
     twilio,
