@@ -107,6 +107,7 @@ async function main() {
     // 4) calls per folio: requests over hotels with a Zipf-like spread
     const zipfReqs = due(planRequests({ seed: p.seed + 2, count: p.zipfFolios, hotels: zipfHotels, nowMs: now, fromDays: -1, toDays: -1, zipfS: 1, clientId: `tz-${randomUUID().slice(0, 6)}` }));
     const before4 = new Set(world.calls.keys());
+    process.stderr.write(`[throughput] single, 5-guest and skeleton phases done; ${p.zipfFolios} Zipf requests next\n`);
     const r4 = await runAll(zipfReqs);
     const zipfCalls = [...world.calls.values()].filter((c) => !before4.has(c.callId));
     const perHotel = new Map<string, number>();
