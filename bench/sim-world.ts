@@ -38,6 +38,7 @@ export interface SimCall {
   callId: string;
   hotelId: string;
   guests: number;
+  folioIds: string[];
   line: string;
   /** Seconds Twilio bills (connected: IVR, machine, conversation). */
   connectedSeconds: number;
@@ -71,6 +72,9 @@ export class SimWorld {
   readonly replyQueue: string;
   private readonly workers: Worker[] = [];
   private running: Promise<unknown>[] = [];
+  /** How often placeCall ran per call id (a retry after a crash must not dial the hotel twice). */
+  readonly dialled = new Map<string, number>();
+  private makeWorkers?: () => Promise<Worker[]>;
   private readonly background = new Set<Promise<unknown>>();
 
   private constructor(
@@ -101,7 +105,8 @@ export class SimWorld {
       deliverResult: async () => ({ delivered: false }),
     };
     const bundle = opts.workflowBundle ?? (await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quiet }));
-    world.workers.push(
+    const hotelBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./sim-workflows'), logger: quiet });
+    world.makeWorkers = async () => [
       await Worker.create({
         connection: opts.env.nativeConnection,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -113,12 +118,21 @@ export class SimWorld {
       await Worker.create({
         connection: opts.env.nativeConnection,
         taskQueue: world.replyQueue,
-        workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./sim-workflows'), logger: quiet }),
+        workflowBundle: hotelBundle,
         activities: world.hotelActivities(),
       }),
-    );
+    ];
+    world.workers.push(...(await world.makeWorkers()));
     world.running = world.workers.map((w) => w.run());
     return world;
+  }
+
+  /** Stops the workers at once (no grace: in-flight activities are cancelled, cached workflows dropped) and starts new ones. */
+  async restartWorkers(): Promise<void> {
+    for (const w of this.workers) if (w.getState() === 'RUNNING') w.shutdown();
+    await Promise.allSettled(this.running);
+    this.workers.splice(0, this.workers.length, ...(await this.makeWorkers!()));
+    this.running = this.workers.map((w) => w.run());
   }
 
   async stop(): Promise<void> {
@@ -212,12 +226,13 @@ export class SimWorld {
     return {
       async placeCall(input: CallInput) {
         const callSid = sidOf(input.callId);
+        world.dialled.set(input.callId, (world.dialled.get(input.callId) ?? 0) + 1);
         if (world.calls.has(input.callId)) return { callSid }; // an activity retry: the call exists
         const hotelId = input.hotel.hotelId;
         const b = world.behaviourOf(hotelId);
         const rng = world.rngFor(input.callId);
         const line = world.opts.instant ? 'answered' : drawLine(b, rng);
-        const call: SimCall = { callId: input.callId, hotelId, guests: input.guests.length, line, connectedSeconds: 0, agentSeconds: 0 };
+        const call: SimCall = { callId: input.callId, hotelId, guests: input.guests.length, folioIds: input.guests.map((g) => g.folioId), line, connectedSeconds: 0, agentSeconds: 0 };
         world.calls.set(input.callId, call);
         const h = world.client.workflow.getHandle(input.callId);
         await signalStatus(input.callId, callSid, 'initiated');
