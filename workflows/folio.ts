@@ -27,6 +27,7 @@ import {
   emailSentSignal,
   folioStateQuery,
   hotelRepliedSignal,
+  hotelUpdatedSignal,
   retryNowSignal,
   reviewDecisionUpdate,
   setCallbackUpdate,
@@ -145,6 +146,14 @@ export async function folioWorkflow(req: FolioRequest, options: FolioOptions = {
   setHandler(batchStartedSignal, (m) => void (batchStarted = m.kind));
   setHandler(hotelRepliedSignal, (m) => void (hotelReply = m));
   setHandler(emailBouncedSignal, (m) => void (bounced = m));
+  setHandler(hotelUpdatedSignal, (snapshot) => {
+    // an operator changed the hotel's contact data mid-flight: the next step uses it
+    hotel = snapshot;
+    state.channelPreference = snapshot.channelPreference;
+    state.hasEmail = snapshot.emails.length > 0;
+    if (state.hasEmail) state.emailBad = false;
+    emit('HotelContactChanged', { hotelId: snapshot.hotelId });
+  });
   setHandler(cancelSignal, (m) => void (cancelled ??= m));
   setHandler(retryNowSignal, (m) => void (retryRequested = m));
   setHandler(documentReceivedSignal, (doc) => acceptDocument(doc));
@@ -262,6 +271,9 @@ export async function folioWorkflow(req: FolioRequest, options: FolioOptions = {
       decision = chase.afterEmailRejected(state, policy, Date.now());
     }
     if (operatorCallback !== undefined) decision = { action: 'callback', reason: 'operator set a callback' };
+    if (decision.action === 'call' && state.channelPreference === 'email-only') {
+      decision = state.emails > 0 ? { action: 'reminder', reason: 'the hotel now takes email only' } : { action: 'email', reason: 'the hotel now takes email only' };
+    }
     if (!slaFlagged && Date.now() >= slaAt) {
       slaFlagged = true;
       attention = `SLA of ${policy.slaBusinessDays} business days passed`;

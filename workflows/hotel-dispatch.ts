@@ -46,8 +46,12 @@ export interface HotelDispatchInput {
   overflowSeconds?: number;
 }
 
-/** With nothing to do for this long the dispatcher ends; the next enqueue starts it again. */
-const IDLE_MS = 60 * 60_000;
+/**
+ * With nothing to do for this long the dispatcher ends; the next enqueue starts it again. Kept off the
+ * chase policy's retry steps (10, 15, 30, 60, 120, 240 min) so a retry rarely lands on the very moment
+ * the dispatcher completes (signal-with-start covers that race, at the cost of a new run).
+ */
+const IDLE_MS = 95 * 60_000;
 /** How long to wait for a slot under the global cap before asking again. */
 const SLOT_WAIT_MS = 30 * 60_000;
 

@@ -2,7 +2,7 @@
 // Any key may read; operators write. A change reaches the hotel's running dispatch workflow as a signal.
 import express, { type Router } from 'express';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { hotelDispatchWorkflowId, hotelSnapshot, type Hotel } from '../../domain/model';
+import { hotelDispatchWorkflowId, hotelSnapshot, TERMINAL_STATUSES, type Hotel } from '../../domain/model';
 import { HotelConfig } from '../../domain/schemas';
 import { hotelUpdatedSignal } from '../../workflows/definitions';
 import type { ApiDeps } from '../deps';
@@ -22,8 +22,17 @@ export function createHotelsRouter(deps: ApiDeps): Router {
       await bounded(deps.temporal, 'hotelUpdated', () => deps.temporal.workflow.getHandle(hotelDispatchWorkflowId(hotel.hotelId)).signal(hotelUpdatedSignal, hotelSnapshot(hotel)));
     } catch (e) {
       // No dispatcher running for this hotel is fine: the next one starts from the stored configuration.
-      if (e instanceof WorkflowNotFoundError || (e instanceof ApiError && e.code === 'folio_not_active')) return;
-      throw e;
+      if (!(e instanceof WorkflowNotFoundError || (e instanceof ApiError && e.code === 'folio_not_active'))) throw e;
+    }
+    // Folios already chasing this hotel take the new contact data and channel preference too.
+    const open = deps.store.folios.find({ hotelId: hotel.hotelId, status: { $nin: [...TERMINAL_STATUSES] } }, { projection: { workflowId: 1 } });
+    for await (const f of open) {
+      await deps.temporal.workflow
+        .getHandle(f.workflowId)
+        .signal(hotelUpdatedSignal, hotelSnapshot(hotel))
+        .catch((e: unknown) => {
+          if (!(e instanceof WorkflowNotFoundError)) deps.logger.warn({ hotelId: hotel.hotelId, workflowId: f.workflowId, err: String(e) }, 'folio not told of the hotel change');
+        });
     }
   }
 
@@ -61,7 +70,9 @@ export function createHotelsRouter(deps: ApiDeps): Router {
     const existing = await deps.store.getHotel(hotelId);
     if (!existing) throw notFound(`hotel ${hotelId}`);
     // Learned statistics stay: they belong to the system, not to the caller.
-    const hotel = parse(HotelConfig, { ...input, hotelId, stats: existing.stats }, 'params');
+    // Addresses that bounced stay marked while they are still listed; a changed list starts clean for them.
+    const badEmails = (existing.badEmails ?? []).filter((e) => (input.emails ?? []).includes(e));
+    const hotel = parse(HotelConfig, { ...input, hotelId, stats: existing.stats, badEmails }, 'params');
     // A full replacement: a field left out (e.g. ivrPath) is removed, not kept from before.
     await deps.store.hotels.replaceOne({ _id: hotelId }, { ...hotel, updatedAt: new Date() });
     await notifyDispatcher(hotel);

@@ -11,11 +11,12 @@ import { createLifecycleActivities } from '../../activities/lifecycle';
 import { createExtractionActivities } from '../../activities/extraction';
 import { LocalPdfExtractor } from '../../adapters/extraction/local-pdf';
 import type { DocumentStore } from '../../domain/ports';
-import { FolioStatus, folioWorkflowId, type BatchGuest, type DocumentRef, type FolioRequest, type GuestOutcome, type Hotel } from '../../domain/model';
+import { FolioStatus, folioWorkflowId, hotelDispatchWorkflowId, type BatchGuest, type DocumentRef, type FolioRequest, type GuestOutcome, type Hotel } from '../../domain/model';
 import { HotelConfig } from '../../domain/schemas';
 import type { AllActivities, EmailActivities, TelephonyActivities } from '../../workflows/activity-types';
 import {
   agentToolSignal,
+  dispatchStateQuery,
   documentReceivedSignal,
   folioStateQuery,
   recordingReadySignal,
@@ -144,7 +145,13 @@ export class LifecycleWorld {
       const s = await handle.query(folioStateQuery);
       if (statuses.includes(s.status)) return s;
       const now = await this.env.currentTimeMs();
-      if (now - start > maxSkipMs || round > 500) throw new Error(`folio stuck in ${s.status} (wanted ${statuses.join('|')}): ${JSON.stringify(s.history)}`);
+      if (now - start > maxSkipMs || round > 500) {
+        const dispatcher = await this.client.workflow
+          .getHandle(hotelDispatchWorkflowId(s.hotelId))
+          .query(dispatchStateQuery)
+          .catch((e: unknown) => `not queryable: ${String(e)}`);
+        throw new Error(`folio stuck in ${s.status} (wanted ${statuses.join('|')}): ${JSON.stringify(s.history)}; its hotel's dispatcher: ${JSON.stringify(dispatcher)}`);
+      }
       // jump to the folio's next planned action when it has one; otherwise let other workflows move
       const next = s.nextActionAt ? Date.parse(s.nextActionAt) - now : 0;
       await this.env.sleep(next > 60_000 && next < 40 * 86_400_000 ? next + 1_000 : 20_000);

@@ -6,7 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import { loadConfig } from '../../config';
 import { Store } from '../../adapters/mongo/store';
-import { createLifecycleActivities, replyAddress } from '../../activities/lifecycle';
+import { createLifecycleActivities } from '../../activities/lifecycle';
 import { FolioStatus } from '../../domain/model';
 import type { FolioProjectionUpdate } from '../../workflows/projection';
 import { startMongo } from '../helpers/stack';
@@ -62,9 +62,5 @@ describe('lifecycle activities and projections (FerretDB)', () => {
 
   it('fails an unknown hotel without retrying', async () => {
     await assert.rejects(env.run(acts.loadHotel, { hotelId: 'nowhere' }), (e: unknown) => e instanceof ApplicationFailure && e.nonRetryable && /nowhere/.test(e.message));
-  });
-
-  it('builds the plus-address hotels reply to from MAIL_FROM', () => {
-    assert.equal(replyAddress(config, 'h-x'), 'folios+h-x@folio.test');
   });
 });

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { FolioStatus, folioWorkflowId } from '../../domain/model';
-import { cancelSignal, emailBouncedSignal, folioStateQuery, reviewDecisionUpdate, setCallbackUpdate } from '../../workflows/definitions';
+import { cancelSignal, emailBouncedSignal, folioStateQuery, hotelUpdatedSignal, reviewDecisionUpdate, setCallbackUpdate } from '../../workflows/definitions';
+import { hotelSnapshot } from '../../domain/model';
 import { agrees, LifecycleWorld } from '../helpers/lifecycle-world';
 
 describe('folio lifecycle (time-skipping server)', function () {
@@ -218,6 +219,22 @@ describe('folio lifecycle (time-skipping server)', function () {
     assert.equal(world.callsTo(id).length, 1);
     const events = await world.store.events.find({ folioId: req.folioId, type: 'EmailBounced' }).toArray();
     assert.equal(events.length, 1);
+    await handle.signal(cancelSignal, { by: 'test' });
+  });
+
+  it('a hotel switched to email-only mid-flight is written to instead of called again', async () => {
+    const id = hotelId();
+    const hotel = await world.addHotel({ hotelId: id });
+    world.scripts.set(id, [{ line: 'no-answer' }]);
+    const req = world.request(id);
+    const handle = await world.start(req);
+    await world.waitFor(handle.workflowId, [FolioStatus.RetryScheduled]);
+    await handle.signal(hotelUpdatedSignal, hotelSnapshot({ ...hotel, channelPreference: 'email-only' }));
+    await world.waitFor(handle.workflowId, [FolioStatus.EmailRequested]);
+    assert.equal(world.callsTo(id).length, 1, 'no second call');
+    assert.ok(world.emails.some((e) => e.hotel.hotelId === id));
+    const changed = await world.store.events.find({ folioId: req.folioId, type: 'HotelContactChanged' }).toArray();
+    assert.equal(changed.length, 1);
     await handle.signal(cancelSignal, { by: 'test' });
   });
 });
