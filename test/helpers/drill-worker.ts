@@ -1,0 +1,70 @@
+// A worker process for fault drills: the real workflows and the real lifecycle, extraction (GridFS) and
+// projection activities, with scripted hotels at the vendor edge. Every call the "hotel" receives is
+// recorded in MongoDB (drill_calls) — that is the hotel's phone ringing — and placing is idempotent per
+// call id as the real Twilio adapter is, so a duplicate call shows up as a second record. The hotel side
+// lives in the drill's test process, so it survives the worker being killed with SIGKILL.
+import { randomUUID } from 'node:crypto';
+import { NativeConnection, Worker, DefaultLogger, Runtime } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '../../config';
+import { Store } from '../../adapters/mongo/store';
+import { GridFsDocumentStore } from '../../adapters/mongo/documents';
+import { LocalPdfExtractor } from '../../adapters/extraction/local-pdf';
+import { createLifecycleActivities } from '../../activities/lifecycle';
+import { createExtractionActivities } from '../../activities/extraction';
+import type { AllActivities } from '../../workflows/activity-types';
+import { twilioStatusSignal } from '../../workflows/definitions';
+
+async function main() {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const config = loadConfig();
+  const store = await Store.connect(config.MONGODB_URI, config.MONGODB_DB);
+  const placed = store.db.collection<{ _id: string; callId: string; callSid: string; hotelId: string; folioIds: string[]; at: Date }>('drill_calls');
+  const emails = store.db.collection<{ _id: string; hotelId: string; at: Date }>('drill_emails');
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection });
+  let seq = Date.now();
+  const status = (callId: string, callSid: string, s: string, answeredBy?: string) =>
+    client.workflow.getHandle(callId).signal(twilioStatusSignal, { callSid, status: s, sequence: ++seq, answeredBy });
+
+  const activities: AllActivities = {
+    ...createLifecycleActivities({ config, store, temporal: client }),
+    ...createExtractionActivities({ extractor: new LocalPdfExtractor(), documents: new GridFsDocumentStore(store.db) }),
+    async placeCall(input) {
+      const existing = await placed.findOne({ callId: input.callId });
+      if (existing) return { callSid: existing.callSid }; // as the Twilio adapter: a retry never places a second call
+      const callSid = `CA${randomUUID().replace(/-/g, '')}`;
+      await placed.insertOne({ _id: callSid, callId: input.callId, callSid, hotelId: input.hotel.hotelId, folioIds: input.guests.map((g) => g.folioId), at: new Date() });
+      // the hotel (the drill's test process, like Twilio outside our workers) sees the placement and plays the call
+      return { callSid };
+    },
+    async leaveVoicemail() {},
+    async endCall({ callId, callSid }) {
+      await status(callId, callSid, 'completed');
+    },
+    async storeRecording() {},
+    async storeCallAnalysis() {},
+    async learnIvrPath() {},
+    async finishCall() {},
+    async sendEmailRequest(input) {
+      await emails.updateOne({ _id: input.emailId }, { $setOnInsert: { hotelId: input.hotel.hotelId, at: new Date() } }, { upsert: true });
+      return { emailId: input.emailId, messageId: `<${input.emailId}@drill>`, to: input.hotel.emails[0] };
+    },
+    async deliverResult() {
+      return { delivered: false };
+    },
+  };
+  const worker = await Worker.create({
+    connection: await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }),
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    workflowBundle: { codePath: process.env.DRILL_BUNDLE! },
+    activities,
+  });
+  process.stdout.write('worker ready\n');
+  await worker.run();
+}
+
+main().catch((err) => {
+  process.stderr.write(`${String(err)}\n`);
+  process.exit(1);
+});
