@@ -7,7 +7,7 @@ import type { Store } from '../adapters/mongo/store';
 import type { FolioEvent } from '../domain/events';
 import { hotelDispatchWorkflowId, hotelSnapshot, type HotelSnapshot } from '../domain/model';
 import type { LifecycleActivities } from '../workflows/activity-types';
-import { acquireCallSlotSignal, CALL_SLOTS_WORKFLOW_ID, enqueueSignal, releaseCallSlotSignal, withdrawSignal, type DispatchItem } from '../workflows/definitions';
+import { acquireCallSlotSignal, callSlotsWorkflowId, enqueueSignal, releaseCallSlotSignal, withdrawSignal, type DispatchItem } from '../workflows/definitions';
 import type { FolioProjectionUpdate } from '../workflows/projection';
 
 export interface LifecycleDeps {
@@ -65,7 +65,7 @@ export function createLifecycleActivities({ config, store, temporal }: Lifecycle
 
     async requestCallSlot({ leaseId, workflowId }): Promise<void> {
       await temporal.workflow.signalWithStart('callSlotsWorkflow', {
-        workflowId: CALL_SLOTS_WORKFLOW_ID,
+        workflowId: callSlotsWorkflowId(taskQueue),
         taskQueue,
         args: [{ capacity: config.MAX_CONCURRENT_CALLS }],
         signal: acquireCallSlotSignal,
@@ -75,7 +75,7 @@ export function createLifecycleActivities({ config, store, temporal }: Lifecycle
 
     async releaseCallSlot({ leaseId }): Promise<void> {
       try {
-        await temporal.workflow.getHandle(CALL_SLOTS_WORKFLOW_ID).signal(releaseCallSlotSignal, { leaseId });
+        await temporal.workflow.getHandle(callSlotsWorkflowId(taskQueue)).signal(releaseCallSlotSignal, { leaseId });
       } catch (err) {
         if (!(err instanceof WorkflowNotFoundError)) throw err;
       }

@@ -3,6 +3,7 @@
 //   npx tsx bench/effectiveness.ts [--folios 2000] [--hotels 300] [--seed 1] [--days 12] [--max-wall-minutes 40]
 import { checkoutDueAt, addDays, isoWeekday, localToMs, parseLocalDate } from '../domain/business-hours';
 import { FolioStatus } from '../domain/model';
+import { callSlotsWorkflowId } from '../workflows/definitions';
 import { generatePopulation } from '../sandbox/population';
 import { startMongo, startTimeSkipping, stopStack } from '../test/helpers/stack';
 import { countActions, PRICE_PER_MILLION_ACTIONS_USD } from './actions';
@@ -50,7 +51,7 @@ async function main() {
     const tz = new Map(hotels.map((h) => [h.config.hotelId, h.config.timeZone]));
     await inPool(requests, 16, (r) => world.start(r, { checkoutGraceHours: params.graceHours }));
     const folioIds = requests.map((r) => `folio:${r.clientId}:${r.clientReference}`);
-    const guard = new StallGuard(env, () => [...hotels.map((h) => `hotel:${h.config.hotelId}`), 'call-slots', ...world.calls.keys(), ...world.emails.keys(), ...folioIds]);
+    const guard = new StallGuard(env, () => [...hotels.map((h) => `hotel:${h.config.hotelId}`), callSlotsWorkflowId(world.config.TEMPORAL_TASK_QUEUE), ...world.calls.keys(), ...world.emails.keys(), ...folioIds]);
     console.log(`${requests.length} folio lifecycles started over ${hotels.length} hotels in ${((Date.now() - wallStart) / 1000).toFixed(0)} s`);
 
     // run simulated time forward in steps; hotel replies are timers on the same server

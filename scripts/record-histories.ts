@@ -7,7 +7,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { FolioStatus } from '../domain/model';
 import { agrees, LifecycleWorld } from '../test/helpers/lifecycle-world';
 import { stopStack } from '../test/helpers/stack';
-import { CALL_SLOTS_WORKFLOW_ID } from '../workflows/definitions';
+import { callSlotsWorkflowId } from '../workflows/definitions';
 
 const OUT = path.resolve(__dirname, '..', 'test', 'fixtures', 'histories');
 
@@ -45,7 +45,7 @@ async function main() {
     await save('call-overflow', world.callsTo('replay-email')[0].input.callId);
     await save('email-request', world.emails.find((e) => e.hotel.hotelId === 'replay-email')!.emailId);
     await save('hotel-dispatch', 'hotel:replay-phone');
-    await save('call-slots', CALL_SLOTS_WORKFLOW_ID);
+    await save('call-slots', callSlotsWorkflowId(world.config.TEMPORAL_TASK_QUEUE));
   } finally {
     await world.stop();
     await stopStack();

@@ -84,7 +84,10 @@ export const dispatchStateQuery = defineQuery<DispatchState>('dispatchState');
 export const acquireCallSlotSignal = defineSignal<[{ leaseId: string; workflowId: string }]>('acquireCallSlot');
 export const releaseCallSlotSignal = defineSignal<[{ leaseId: string }]>('releaseCallSlot');
 export const callSlotsStateQuery = defineQuery<{ capacity: number; held: string[]; waiting: string[] }>('callSlotsState');
-export const CALL_SLOTS_WORKFLOW_ID = 'call-slots';
+/** One semaphore per task queue: every worker deployment (and test run) caps its own calls. */
+export function callSlotsWorkflowId(taskQueue: string): string {
+  return `call-slots:${taskQueue}`;
+}
 
 // ---- call workflow (one outbound call for a hotel batch) --------------------------------------
 export interface CallInput {

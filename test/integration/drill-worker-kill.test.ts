@@ -1,144 +1,219 @@
-// Fault drill: the worker process is killed with SIGKILL three times while calls are in progress and
-// started again each time. Every folio must still complete, no hotel gets two calls for one batch,
-// nothing is lost, and the projections agree with the workflows. Bounded; loopback only.
+// Fault drills, bounded and on loopback only: (1) the worker process is killed with SIGKILL three times
+// while calls are in progress and started again each time; (2) the MongoDB-wire store is stopped for
+// 30 s mid-run. Every folio must still complete, no folio is called about twice, nothing is lost, and
+// the projections agree with the workflows.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
+import { MongoClient } from 'mongodb';
 import { Store } from '../../adapters/mongo/store';
 import { GridFsDocumentStore } from '../../adapters/mongo/documents';
 import { FolioStatus, folioWorkflowId, type FolioRequest } from '../../domain/model';
 import { HotelConfig } from '../../domain/schemas';
 import { renderFolioPdf } from '../../sandbox/folio-pdf';
-import { agentToolSignal, documentReceivedSignal, folioStateQuery, recordingReadySignal, twilioStatusSignal } from '../../workflows/definitions';
+import { agentToolSignal, documentReceivedSignal, type FolioState, folioStateQuery, recordingReadySignal, twilioStatusSignal } from '../../workflows/definitions';
 import { allDay, daysFromNow } from '../helpers/lifecycle-world';
-import { ROOT, startMongo, startProcess, startTemporal, tempDir, workflowBundle } from '../helpers/stack';
+import { freePort, ROOT, startMongo, startProcess, startTemporal, tempDir, tool, workflowBundle } from '../helpers/stack';
+import { portOpen } from '../../scripts/supervisor';
 
-describe('fault drill: worker killed with SIGKILL during calls', function () {
+interface Disruption {
+  /** Called every half second with the folios' states; returns true while it still has work to do. */
+  step(ctx: { states: (FolioState | undefined)[]; restartWorker(kill: 'SIGKILL'): Promise<void>; elapsedMs: number }): Promise<boolean>;
+  /** A line for the test output. */
+  summary(): string;
+}
+
+describe('fault drills', function () {
   this.timeout(300_000);
 
-  it('every folio completes, with one call per batch and projections equal to workflow state', async () => {
-    const env = await startTemporal();
-    const mongo = await startMongo();
-    const dbName = `drill_${process.pid}`;
-    const store = new Store(mongo.client.db(dbName));
-    await store.ensureIndexes();
-    const bundlePath = path.join(tempDir('drill'), 'workflows.js');
-    writeFileSync(bundlePath, (await workflowBundle()).code);
-    const taskQueue = `drill-${randomUUID()}`;
-    const childEnv = {
-      TEMPORAL_ADDRESS: env.address,
-      MONGODB_URI: mongo.uri,
-      MONGODB_DB: dbName,
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      BATCH_WINDOW_SECONDS: '1',
-      DRILL_BUNDLE: bundlePath,
-      LOG_LEVEL: 'warn',
-    };
-    const startWorker = async (): Promise<ChildProcess> => {
-      const child = startProcess(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/helpers/drill-worker.ts')], { env: childEnv, cwd: ROOT });
-      await new Promise<void>((resolve, reject) => {
-        child.stdout!.on('data', (b: Buffer) => b.toString().includes('worker ready') && resolve());
-        child.once('exit', (code) => reject(new Error(`drill worker exited (${code}) before it was ready`)));
-      });
-      return child;
-    };
-
-    // 4 hotels × 3 guests: each hotel's folios are asked for in one call
-    const requests: FolioRequest[] = [];
-    for (let h = 0; h < 4; h++) {
-      const hotelId = `drill-hotel-${h}`;
-      await store.upsertHotel(HotelConfig.parse({ hotelId, name: `Drill ${h}`, phone: `+4416329600${h}0`, timeZone: 'Europe/London', country: 'GB', emails: [`desk@${hotelId}.example`], businessHours: allDay }));
-      for (let g = 0; g < 3; g++) {
-        requests.push({
-          folioId: randomUUID(),
-          clientId: 'drill',
-          clientReference: `drill-${h}-${g}`,
-          hotelId,
-          guest: { firstName: ['Ada', 'Grace', 'Alan'][g]!, lastName: ['Lovelace', 'Hopper', 'Turing'][g]!, additionalNames: [] },
-          confirmationNumber: `DR${h}${g}00${h}`,
-          checkIn: daysFromNow(-4),
-          checkOut: daysFromNow(-2),
-          delivery: {},
-          priority: 'normal',
-          receivedAt: new Date().toISOString(),
-        });
-      }
-    }
-
-    let worker = await startWorker();
-    for (const req of requests) {
-      await env.client.workflow.start('folioWorkflow', { args: [req, { checkoutGraceHours: 0 }], taskQueue, workflowId: folioWorkflowId(req.clientId, req.clientReference) });
-    }
-    const handle = (req: FolioRequest) => env.client.workflow.getHandle(folioWorkflowId(req.clientId, req.clientReference));
-    const documents = new GridFsDocumentStore(store.db);
-    const sent = new Set<string>();
+  it('worker SIGKILLed three times during calls: every folio completes once, projections agree', async () => {
     let kills = 0;
-    const started = Date.now();
-    const deadline = started + Number(process.env.DRILL_SECONDS ?? 240) * 1000;
-    // the hotels' side of each call: rings, a person answers, talks a while (the kills land here), agrees
-    const played = new Set<string>();
-    let seq = 0;
-    const playCall = async (c: { callId: string; callSid: string; folioIds: string[] }) => {
-      const h = env.client.workflow.getHandle(c.callId);
-      const status = (s: string, answeredBy?: string) => h.signal(twilioStatusSignal, { callSid: c.callSid, status: s, sequence: ++seq, answeredBy });
-      await status('ringing');
-      await status('in-progress', 'human');
-      await new Promise((r) => setTimeout(r, 1500));
-      for (const folioId of c.folioIds) await h.signal(agentToolSignal, { toolCallId: `${c.callSid}:${folioId}`, folioId, outcome: { kind: 'agreed' } });
-      await h.signal(recordingReadySignal, { recordingSid: `RE${c.callSid}`, recordingUrl: 'https://recordings.invalid/x', durationSeconds: 30 });
-      await status('completed');
-    };
-    const hotels: Promise<void>[] = [];
-    let last: unknown[] = [];
-    for (;;) {
-      for (const c of await store.db.collection<{ callId: string; callSid: string; folioIds: string[] }>('drill_calls').find().toArray()) {
-        if (played.has(c.callId)) continue;
-        played.add(c.callId);
-        hotels.push(playCall(c));
-      }
-      assert.ok(Date.now() < deadline, `folios did not all complete within 4 minutes of the drill: ${JSON.stringify(last)}`);
-      // the hotels email the folios they promised (as the inbox monitor would signal them)
-      const states = await Promise.all(requests.map((r) => handle(r).query(folioStateQuery).catch(() => undefined)));
-      for (const [i, s] of states.entries()) {
-        const req = requests[i]!;
-        if (s?.status === FolioStatus.AwaitingEmail && !sent.has(req.folioId)) {
-          const pdf = await renderFolioPdf({ hotelName: `Drill`, guests: [req.guest], arrival: req.checkIn, departure: req.checkOut, folioNumber: `F${req.confirmationNumber}`, confirmationNumber: req.confirmationNumber, currency: 'GBP', nightlyRate: 150, taxRate: 0.2, layout: 'classic' });
-          const ref = await documents.save(pdf, { source: 'email', filename: 'folio.pdf' });
-          await handle(req).signal(documentReceivedSignal, ref);
-          sent.add(req.folioId);
-        }
-      }
-      last = states.map((s) => (s ? `${s.status}: ${s.history.map((h) => h.status).join('>')}` : 'unqueryable'));
-      if (states.every((s) => s?.status === FolioStatus.Completed)) break;
-      // kill the worker while calls are in progress (the first seconds), three times
-      const calling = states.some((s) => s?.status === FolioStatus.Calling);
-      if (kills < 3 && (calling || Date.now() - started > 4_000 * (kills + 1))) {
-        worker.kill('SIGKILL');
-        await new Promise((r) => worker.once('exit', r));
-        kills++;
-        worker = await startWorker();
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    worker.kill('SIGTERM');
-    await Promise.all(hotels);
-
+    await drill(
+      async () => (await startMongo()).uri,
+      {
+        async step({ states, restartWorker, elapsedMs }) {
+          const calling = states.some((s) => s?.status === FolioStatus.Calling);
+          if (kills < 3 && (calling || elapsedMs > 4_000 * (kills + 1))) {
+            await restartWorker('SIGKILL');
+            kills++;
+          }
+          return kills < 3;
+        },
+        summary: () => `${kills} SIGKILLs`,
+      },
+    );
     assert.equal(kills, 3);
-    const calls = await store.db.collection<{ callId: string; hotelId: string; folioIds: string[] }>('drill_calls').find().toArray();
-    const perCallId = new Map<string, number>();
-    for (const c of calls) perCallId.set(c.callId, (perCallId.get(c.callId) ?? 0) + 1);
-    assert.ok([...perCallId.values()].every((n) => n === 1), `one placement per call id: ${JSON.stringify([...perCallId])}`);
-    // every folio was asked for in exactly one call (folios that joined in time share their hotel's call)
-    const callsPerFolio = new Map<string, number>();
-    for (const c of calls) for (const f of c.folioIds) callsPerFolio.set(f, (callsPerFolio.get(f) ?? 0) + 1);
-    assert.deepEqual(requests.map((r) => callsPerFolio.get(r.folioId)), requests.map(() => 1), 'no folio was called about twice');
-    assert.equal(await store.db.collection('drill_emails').countDocuments(), 0, 'no email was needed, none was sent');
-    for (const req of requests) {
-      const p = await store.folios.findOne({ _id: req.folioId });
-      assert.equal(p?.status, FolioStatus.Completed, `projection of ${req.clientReference}`);
-    }
-    process.stdout.write(`      drill: ${kills} SIGKILLs, ${requests.length} folios completed in ${((Date.now() - started) / 1000).toFixed(1)} s, ${calls.length} calls for 4 hotels\n`);
+  });
+
+  it('the store is down for 30 s mid-run: the lifecycle waits it out and loses nothing', async () => {
+    // a store of this drill's own, so stopping it touches no other test
+    const port = await freePort();
+    const dir = tempDir('drill-store');
+    const args = ['--handler=sqlite', `--sqlite-url=file:${dir}/`, `--state-dir=${dir}`, `--listen-addr=127.0.0.1:${port}`, '--debug-addr=-', '--telemetry=disable', '--log-level=error'];
+    let ferret = startProcess(tool('ferretdb'), args);
+    let phase: 'before' | 'down' | 'up' = 'before';
+    let downAt = 0;
+    let downFor = 0;
+    await drill(
+      async () => {
+        const uri = `mongodb://127.0.0.1:${port}/`;
+        for (let i = 0; i < 100 && !(await portOpen(port)); i++) await new Promise((r) => setTimeout(r, 100));
+        return uri;
+      },
+      {
+        async step({ states }) {
+          if (phase === 'before' && states.some((s) => s && s.status !== FolioStatus.WaitingForCheckout)) {
+            ferret.kill('SIGTERM');
+            await new Promise((r) => ferret.once('exit', r));
+            phase = 'down';
+            downAt = Date.now();
+          } else if (phase === 'down' && Date.now() - downAt >= 30_000) {
+            ferret = startProcess(tool('ferretdb'), args);
+            phase = 'up';
+            downFor = Date.now() - downAt;
+          }
+          return phase !== 'up';
+        },
+        summary: () => `store down for ${(downFor / 1000).toFixed(1)} s`,
+      },
+      { storeDownTolerant: true },
+    );
+    assert.equal(phase, 'up');
   });
 });
+
+async function drill(storeUri: () => Promise<string>, disruption: Disruption, opts: { storeDownTolerant?: boolean } = {}): Promise<void> {
+  const env = await startTemporal();
+  const mongoUri = await storeUri();
+  const client = new MongoClient(mongoUri, { serverSelectionTimeoutMS: 2000 });
+  await client.connect();
+  const dbName = `drill_${process.pid}_${randomUUID().slice(0, 6)}`;
+  const store = new Store(client.db(dbName));
+  await store.ensureIndexes();
+  const bundlePath = path.join(tempDir('drill'), 'workflows.js');
+  writeFileSync(bundlePath, (await workflowBundle()).code);
+  const taskQueue = `drill-${randomUUID()}`;
+  const childEnv = {
+    TEMPORAL_ADDRESS: env.address,
+    MONGODB_URI: mongoUri,
+    MONGODB_DB: dbName,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    BATCH_WINDOW_SECONDS: '1',
+    DRILL_BUNDLE: bundlePath,
+    LOG_LEVEL: 'warn',
+  };
+  const startWorker = async (): Promise<ChildProcess> => {
+    const child = startProcess(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/helpers/drill-worker.ts')], { env: childEnv, cwd: ROOT });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (b: Buffer) => b.toString().includes('worker ready') && resolve());
+      child.once('exit', (code) => reject(new Error(`drill worker exited (${code}) before it was ready`)));
+    });
+    return child;
+  };
+
+  // 4 hotels × 3 guests: each hotel's folios are asked for in one call
+  const requests: FolioRequest[] = [];
+  for (let h = 0; h < 4; h++) {
+    const hotelId = `drill-${dbName.slice(-6)}-${h}`; // dispatcher ids are per hotel: unique per drill
+    await store.upsertHotel(HotelConfig.parse({ hotelId, name: `Drill ${h}`, phone: `+4416329600${h}0`, timeZone: 'Europe/London', country: 'GB', emails: [`desk@${hotelId}.example`], businessHours: allDay }));
+    for (let g = 0; g < 3; g++) {
+      requests.push({
+        folioId: randomUUID(),
+        clientId: 'drill',
+        clientReference: `drill-${h}-${g}`,
+        hotelId,
+        guest: { firstName: ['Ada', 'Grace', 'Alan'][g]!, lastName: ['Lovelace', 'Hopper', 'Turing'][g]!, additionalNames: [] },
+        confirmationNumber: `DR${h}${g}00${h}`,
+        checkIn: daysFromNow(-4),
+        checkOut: daysFromNow(-2),
+        delivery: {},
+        priority: 'normal',
+        receivedAt: new Date().toISOString(),
+      });
+    }
+  }
+
+  let worker = await startWorker();
+  const restartWorker = async (signal: 'SIGKILL') => {
+    worker.kill(signal);
+    await new Promise((r) => worker.once('exit', r));
+    worker = await startWorker();
+  };
+  for (const req of requests) {
+    await env.client.workflow.start('folioWorkflow', { args: [req, { checkoutGraceHours: 0 }], taskQueue, workflowId: folioWorkflowId(req.clientId, req.clientReference) });
+  }
+  const handle = (req: FolioRequest) => env.client.workflow.getHandle(folioWorkflowId(req.clientId, req.clientReference));
+  const documents = new GridFsDocumentStore(store.db);
+  const sent = new Set<string>();
+  let disrupting = true;
+  const started = Date.now();
+  const deadline = started + Number(process.env.DRILL_SECONDS ?? 240) * 1000;
+  // the hotels' side of each call: rings, a person answers, talks a while (the kills land here), agrees
+  const played = new Set<string>();
+  let seq = 0;
+  const playCall = async (c: { callId: string; callSid: string; folioIds: string[] }) => {
+    const h = env.client.workflow.getHandle(c.callId);
+    const status = (s: string, answeredBy?: string) => h.signal(twilioStatusSignal, { callSid: c.callSid, status: s, sequence: ++seq, answeredBy });
+    await status('ringing');
+    await status('in-progress', 'human');
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const folioId of c.folioIds) await h.signal(agentToolSignal, { toolCallId: `${c.callSid}:${folioId}`, folioId, outcome: { kind: 'agreed' } });
+    await h.signal(recordingReadySignal, { recordingSid: `RE${c.callSid}`, recordingUrl: 'https://recordings.invalid/x', durationSeconds: 30 });
+    await status('completed');
+  };
+  const hotels: Promise<void>[] = [];
+  let last: unknown[] = [];
+  for (;;) {
+    const placedCalls = await store.db
+      .collection<{ callId: string; callSid: string; folioIds: string[] }>('drill_calls')
+      .find()
+      .toArray()
+      .catch((e: unknown) => {
+        if (opts.storeDownTolerant) return []; // the store is down: the hotels hear nothing new meanwhile
+        throw e;
+      });
+    for (const c of placedCalls) {
+      if (played.has(c.callId)) continue;
+      played.add(c.callId);
+      hotels.push(playCall(c));
+    }
+    assert.ok(Date.now() < deadline, `folios did not all complete within 4 minutes of the drill: ${JSON.stringify(last)}`);
+    // the hotels email the folios they promised (as the inbox monitor would signal them)
+    const states = await Promise.all(requests.map((r) => handle(r).query(folioStateQuery).catch(() => undefined)));
+    for (const [i, s] of states.entries()) {
+      const req = requests[i]!;
+      if (s?.status === FolioStatus.AwaitingEmail && !sent.has(req.folioId)) {
+        const pdf = await renderFolioPdf({ hotelName: `Drill`, guests: [req.guest], arrival: req.checkIn, departure: req.checkOut, folioNumber: `F${req.confirmationNumber}`, confirmationNumber: req.confirmationNumber, currency: 'GBP', nightlyRate: 150, taxRate: 0.2, layout: 'classic' });
+        const ref = await documents.save(pdf, { source: 'email', filename: 'folio.pdf' }).catch(() => undefined);
+        if (!ref) continue; // the store is down: the inbox monitor would retry the message later, so do we
+        await handle(req).signal(documentReceivedSignal, ref);
+        sent.add(req.folioId);
+      }
+    }
+    last = states.map((s) => (s ? `${s.status}: ${s.history.map((h) => h.status).join('>')}` : 'unqueryable'));
+    if (states.every((s) => s?.status === FolioStatus.Completed)) break;
+    if (disrupting) disrupting = await disruption.step({ states, restartWorker, elapsedMs: Date.now() - started });
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  worker.kill('SIGTERM');
+  await Promise.all(hotels);
+
+  assert.equal(disrupting, false, 'the disruption ran to its end');
+  const calls = await store.db.collection<{ callId: string; hotelId: string; folioIds: string[] }>('drill_calls').find().toArray();
+  const perCallId = new Map<string, number>();
+  for (const c of calls) perCallId.set(c.callId, (perCallId.get(c.callId) ?? 0) + 1);
+  assert.ok([...perCallId.values()].every((n) => n === 1), `one placement per call id: ${JSON.stringify([...perCallId])}`);
+  // every folio was asked for in exactly one call (folios that joined in time share their hotel's call)
+  const callsPerFolio = new Map<string, number>();
+  for (const c of calls) for (const f of c.folioIds) callsPerFolio.set(f, (callsPerFolio.get(f) ?? 0) + 1);
+  assert.deepEqual(requests.map((r) => callsPerFolio.get(r.folioId)), requests.map(() => 1), 'no folio was called about twice');
+  assert.equal(await store.db.collection('drill_emails').countDocuments(), 0, 'no email was needed, none was sent');
+  for (const req of requests) {
+    const p = await store.folios.findOne({ _id: req.folioId });
+    assert.equal(p?.status, FolioStatus.Completed, `projection of ${req.clientReference}`);
+  }
+  await client.close();
+  process.stdout.write(`      drill: ${disruption.summary()}, ${requests.length} folios completed in ${((Date.now() - started) / 1000).toFixed(1)} s, ${calls.length} calls for 4 hotels\n`);
+}
