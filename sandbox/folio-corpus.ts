@@ -3,19 +3,11 @@
 // label wordings, spelled-out dates, no printed stay dates, currency codes). Each entry carries what a perfect
 // extractor reads from it, so accuracy can be measured field by field.
 import type { FolioData, LineCategory } from '../domain/model';
+import { prng } from './population';
 import { expectedFolioData, stayNights, type FolioLayout, type FolioQuirks, type FolioSpec } from './folio-pdf';
 
-/** mulberry32: small, fast, and the same sequence on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The sandbox's one seeded PRNG (mulberry32): the same sequence on every machine. */
+export const seededRandom = prng;
 
 type Rng = () => number;
 const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;

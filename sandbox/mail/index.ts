@@ -1,7 +1,7 @@
 // The sandbox mail system: SMTP in (smtp-server) → Dovecot IMAP for our domain, simulated hotels for the rest.
 // Local delivery is an IMAP APPEND as the mailbox owner, so Dovecot assigns UIDs and wakes IDLE clients
 // exactly as it would for mail its own LDA delivered.
-import { createServer } from 'node:net';
+import { freePort } from '../net';
 import type { SMTPServer } from 'smtp-server';
 import { ImapFlow } from 'imapflow';
 import { startDovecot, type DovecotHandle, type MailUser, type Spawner } from './dovecot';
@@ -26,16 +26,6 @@ export interface MailSystem {
   setUidValidity(user: string, mailbox: string, uidValidity: number): void;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startMailSystem(opts: {
   dataDir: string;

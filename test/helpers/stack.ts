@@ -2,7 +2,6 @@
 // FerretDB (MongoDB wire protocol), the Temporal dev server, the Java time-skipping server.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MongoClient, type Db } from 'mongodb';
@@ -20,16 +19,9 @@ export function tool(name: string): string {
   return p;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../../sandbox/net';
+
+export { freePort };
 
 const cleanups: (() => Promise<void>)[] = [];
 const once = new Map<string, Promise<unknown>>();
