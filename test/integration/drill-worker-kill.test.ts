@@ -122,7 +122,7 @@ async function drill(storeUri: () => Promise<string>, disruption: Disruption, op
       requests.push({
         folioId: randomUUID(),
         clientId: 'drill',
-        clientReference: `drill-${h}-${g}`,
+        clientReference: `drill-${dbName.slice(-6)}-${h}-${g}`, // unique per drill: an earlier drill's runs may still be closing
         hotelId,
         guest: { firstName: ['Ada', 'Grace', 'Alan'][g]!, lastName: ['Lovelace', 'Hopper', 'Turing'][g]!, additionalNames: [] },
         confirmationNumber: `DR${h}${g}00${h}`,
