@@ -1,6 +1,7 @@
 // One error shape for every 4xx/5xx: { error: { code, message, details: [{ field, problem }] } }.
 // Bad input is always a 4xx naming the field; only our own faults are 5xx.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { MongoNetworkError, MongoNotConnectedError, MongoServerSelectionError, MongoTopologyClosedError } from 'mongodb';
 import type { z } from 'zod';
 import type { Logger } from '../config/logger';
 
@@ -38,6 +39,11 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'bo
   return r.data;
 }
 
+/** The store could not be reached (down, restarting, or no server selectable in time): the caller should retry. */
+export function isStoreUnavailable(err: unknown): boolean {
+  return err instanceof MongoNetworkError || err instanceof MongoServerSelectionError || err instanceof MongoNotConnectedError || err instanceof MongoTopologyClosedError;
+}
+
 export function errorBody(e: ApiError) {
   return { error: { code: e.code, message: e.message, details: e.details } };
 }
@@ -60,7 +66,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (err instanceof ApiError) e = err;
     else if (p?.type === 'entity.too.large') e = new ApiError(413, 'payload_too_large', 'the request body is too large', [{ field: 'body', problem: 'too large' }]);
     else if (p?.type === 'entity.parse.failed') e = new ApiError(400, 'malformed_json', 'the request body is not valid JSON', [{ field: 'body', problem: 'not valid JSON' }]);
-    else if (err instanceof URIError) e = new ApiError(400, 'malformed_url', 'the URL holds a malformed percent-encoding', [{ field: 'path', problem: 'malformed percent-encoding' }]);
+    else if (isStoreUnavailable(err)) {
+      logger.warn({ err: (err as Error).message, method: req.method, path: req.path, requestId: res.locals.requestId }, 'store unavailable');
+      e = new ApiError(503, 'store_unavailable', 'the folio store is not reachable right now; try again');
+    } else if (err instanceof URIError) e = new ApiError(400, 'malformed_url', 'the URL holds a malformed percent-encoding', [{ field: 'path', problem: 'malformed percent-encoding' }]);
     else if (typeof p?.status === 'number' && p.status >= 400 && p.status < 500) {
       // body-parser and the router: unsupported charset/encoding, undecodable parameters, aborted requests, …
       e = new ApiError(p.status, p.type?.replace(/\W+/g, '_') ?? 'bad_request', p.expose ? (err as Error).message : 'the request could not be read', [{ field: 'request', problem: (err as Error).message }]);
@@ -69,6 +78,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       e = new ApiError(500, 'internal', 'internal error; see the server log for requestId ' + String(res.locals.requestId ?? ''));
     }
     if (res.headersSent) return;
+    if (e.status === 503 && !res.getHeader('Retry-After')) res.setHeader('Retry-After', '5');
     res.status(e.status).json(errorBody(e));
   };
 }

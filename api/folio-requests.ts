@@ -132,6 +132,7 @@ async function startWorkflow(deps: ApiDeps, request: FolioRequest, workflowId: s
           { key: CheckOutDateKey, value: new Date(`${request.checkOut}T00:00:00Z`) },
         ],
       }),
+      'temporal',
     );
   } catch (e) {
     if (isAlreadyStarted(e)) return;

@@ -32,6 +32,8 @@ const E401 = err('no API key, or an unknown or revoked one');
 const E403 = err('this key may not do this (operator keys only)');
 const E404 = err('no such folio for this key (another client’s folio is 404 too)');
 const E409 = err('the folio’s workflow refused the action in its current state, or is no longer running');
+// Every keyed route reads the store (keys, projections) or calls Temporal: either may be briefly unreachable.
+const E503 = err('the folio store or Temporal is not reachable right now; Retry-After says when to try again');
 const BinaryBody = z.string().openapi({ type: 'string', format: 'binary' });
 
 export const ROUTES: RouteDoc[] = [
@@ -159,7 +161,7 @@ export function buildOpenApi(routes: RouteDoc[] = ROUTES, serverUrl = '/') {
         ...(r.body && { body: { content: { [r.body.contentType ?? 'application/json']: { schema: r.body.schema } } } }),
       },
       responses: Object.fromEntries(
-        Object.entries(r.responses).map(([status, d]) => [
+        Object.entries({ ...(r.security !== 'none' && !r.responses[503] ? { 503: E503 } : {}), ...r.responses }).map(([status, d]) => [
           status,
           { description: d.description, ...(d.schema ? { content: { [d.contentType ?? 'application/json']: { schema: d.schema } } } : d.contentType ? { content: { [d.contentType]: { schema: BinaryBody } } } : {}) },
         ]),
@@ -168,7 +170,7 @@ export function buildOpenApi(routes: RouteDoc[] = ROUTES, serverUrl = '/') {
   }
   return new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',
-    info: { title: 'Folio retrieval API', version: '1', description: 'Request hotel folios, follow them, act on them. Errors: { error: { code, message, details: [{ field, problem }] } }. 503/504 mean Temporal or a workflow did not answer in time: retry.' },
+    info: { title: 'Folio retrieval API', version: '1', description: 'Request hotel folios, follow them, act on them. Errors: { error: { code, message, details: [{ field, problem }] } }. 503 means the folio store or Temporal is not reachable right now, 504 that a workflow did not answer in time: retry both.' },
     servers: [{ url: serverUrl }],
   });
 }

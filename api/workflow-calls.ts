@@ -9,7 +9,14 @@ const CALL_TIMEOUT_MS = 10_000;
 // Update rejections the workflow marks as bad input (rather than a state conflict) become 400.
 const INPUT_FAILURE_TYPES = new Set(['ValidationError', 'InvalidArgument', 'InvalidInput']);
 
-export function toApiError(e: unknown, what: string): unknown {
+/**
+ * A call that ran out of time: Temporal answers a signal without running the workflow, so a signal
+ * that times out means Temporal was not reachable (503); a query or update that times out may be the
+ * workflow not answering (504).
+ */
+type Timeout = 'temporal' | 'workflow';
+
+export function toApiError(e: unknown, what: string, timeout: Timeout = 'workflow'): unknown {
   if (e instanceof ApiError) return e;
   if (e instanceof WorkflowNotFoundError) return new ApiError(409, 'folio_not_active', `${what}: the folio's workflow is no longer running`);
   if (e instanceof WorkflowUpdateFailedError) {
@@ -19,6 +26,7 @@ export function toApiError(e: unknown, what: string): unknown {
     const status = type && INPUT_FAILURE_TYPES.has(type) ? 400 : 409;
     return new ApiError(status, status === 400 ? 'invalid_request' : 'rejected', `${what} rejected: ${message}`, [{ field: 'body', problem: message }]);
   }
+  if (timeout === 'temporal' && isGrpcDeadlineError(e)) return new ApiError(503, 'temporal_unavailable', `${what}: Temporal did not answer in time; try again`);
   if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(e)) return new ApiError(504, 'workflow_timeout', `${what}: the folio's workflow did not answer in time; try again`);
   if (e instanceof ServiceError || isGrpcServiceError(e)) {
     const code = isGrpcServiceError(e) ? e.code : isGrpcServiceError(e.cause) ? e.cause.code : undefined;
@@ -29,16 +37,16 @@ export function toApiError(e: unknown, what: string): unknown {
   return e;
 }
 
-export async function bounded<T>(client: Client, what: string, fn: () => Promise<T>): Promise<T> {
+export async function bounded<T>(client: Client, what: string, fn: () => Promise<T>, timeout: Timeout = 'workflow'): Promise<T> {
   try {
     return await client.withDeadline(Date.now() + CALL_TIMEOUT_MS, fn);
   } catch (e) {
-    throw toApiError(e, what);
+    throw toApiError(e, what, timeout);
   }
 }
 
 export function signalFolio<A extends unknown[]>(client: Client, workflowId: string, def: SignalDefinition<A>, ...args: A): Promise<void> {
-  return bounded(client, def.name, () => client.workflow.getHandle(workflowId).signal(def, ...args));
+  return bounded(client, def.name, () => client.workflow.getHandle(workflowId).signal(def, ...args), 'temporal');
 }
 
 export function updateFolio<R, A extends [unknown, ...unknown[]]>(client: Client, workflowId: string, def: UpdateDefinition<R, A>, ...args: A): Promise<R> {

@@ -4,7 +4,6 @@
 //   npx tsx bench/at-rest.ts [--n 100000] [--hotels 300] [--max-wall-minutes 20] [--requests 300]
 import { statSync, existsSync } from 'node:fs';
 import type { Server } from 'node:http';
-import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
@@ -13,44 +12,9 @@ import { ApiKeys } from '../api/auth';
 import { logger } from '../config/logger';
 import { FolioStatus } from '../domain/model';
 import { generatePopulation } from '../sandbox/population';
-import { freePort, startMongo, startProcess, stopStack, tempDir, tool } from '../test/helpers/stack';
-import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { freePort, startMongo, startTemporalServer, stopStack } from '../test/helpers/stack';
 import { arg, inPool, planRequests, quantile } from './requests';
 import { SimWorld } from './sim-world';
-
-async function devServer(): Promise<{ address: string; dbFile: string }> {
-  const port = await freePort();
-  const dbFile = path.join(tempDir('at-rest'), 'temporal.sqlite');
-  startProcess(tool('temporal'), [
-    'server',
-    'start-dev',
-    '--headless',
-    '--ip',
-    '127.0.0.1',
-    '--port',
-    String(port),
-    '--db-filename',
-    dbFile,
-    ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([k, t]) => ['--search-attribute', `${k}=${t}`]),
-    '--dynamic-config-value',
-    'frontend.enableServerVersionCheck=false',
-    '--log-level',
-    'error',
-  ]);
-  const address = `127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      const c = await Connection.connect({ address, connectTimeout: 1000 });
-      await c.workflowService.getSystemInfo({});
-      await c.close();
-      return { address, dbFile };
-    } catch (e) {
-      if (Date.now() > deadline) throw new Error(`dev server did not come up on ${address}: ${String(e)}`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-}
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const sizeOf = (file: string) => ['', '-wal', '-shm'].reduce((s, ext) => s + (existsSync(file + ext) ? statSync(file + ext).size : 0), 0);
@@ -60,7 +24,7 @@ async function main() {
   console.log(`npx tsx bench/at-rest.ts --n ${p.n} --hotels ${p.hotels} --max-wall-minutes ${p.maxWallMinutes} --requests ${p.requests} --seed ${p.seed}`);
   console.log(`started ${new Date().toISOString()}`);
   const wallDeadline = Date.now() + p.maxWallMinutes * 60_000;
-  const { address, dbFile } = await devServer();
+  const { address, dbFile } = await startTemporalServer('at-rest');
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
   const nativeConnection = await NativeConnection.connect({ address });

@@ -19,7 +19,7 @@ export function createHotelsRouter(deps: ApiDeps): Router {
 
   async function notifyDispatcher(hotel: Hotel): Promise<void> {
     try {
-      await bounded(deps.temporal, 'hotelUpdated', () => deps.temporal.workflow.getHandle(hotelDispatchWorkflowId(hotel.hotelId)).signal(hotelUpdatedSignal, hotelSnapshot(hotel)));
+      await bounded(deps.temporal, 'hotelUpdated', () => deps.temporal.workflow.getHandle(hotelDispatchWorkflowId(hotel.hotelId)).signal(hotelUpdatedSignal, hotelSnapshot(hotel)), 'temporal');
     } catch (e) {
       // No dispatcher running for this hotel is fine: the next one starts from the stored configuration.
       if (!(e instanceof WorkflowNotFoundError || (e instanceof ApiError && e.code === 'folio_not_active'))) throw e;

@@ -48,7 +48,7 @@ const view = (m: UnmatchedMessage): z.infer<typeof UnmatchedView> => ({
 export function createUnmatchedRouter(deps: ApiDeps): Router {
   const router = express.Router();
   const signaler = {
-    signal: (workflowId: string, signalName: string, arg: unknown) => bounded(deps.temporal, signalName, () => deps.temporal.workflow.getHandle(workflowId).signal(signalName, arg)),
+    signal: (workflowId: string, signalName: string, arg: unknown) => bounded(deps.temporal, signalName, () => deps.temporal.workflow.getHandle(workflowId).signal(signalName, arg), 'temporal'),
   };
 
   router.get('/', async (req, res) => {

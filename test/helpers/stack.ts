@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MongoClient, type Db } from 'mongodb';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
@@ -139,6 +140,61 @@ export function startTemporal(): Promise<TestWorkflowEnvironment> {
     cleanups.push(() => env.teardown());
     return env;
   });
+}
+
+export interface TemporalServer {
+  address: string;
+  /** The SQLite file the server keeps its state in: a restart resumes every workflow from it. */
+  dbFile: string;
+  /** Stops the server process (SIGTERM, SIGKILL after 5 s); the database file stays. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and database, and waits until it answers. */
+  start(): Promise<void>;
+}
+
+/**
+ * A Temporal dev server of the caller's own (CLI, SQLite file, our search attributes) that can be
+ * stopped and started again on the same address and data — for benchmarks that read its database's size
+ * and drills that restart it mid-run.
+ */
+export async function startTemporalServer(name: string): Promise<TemporalServer> {
+  const port = await freePort();
+  const dbFile = path.join(tempDir(name), 'temporal.sqlite');
+  const address = `127.0.0.1:${port}`;
+  const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--db-filename', dbFile, ...searchAttributeArgs, '--dynamic-config-value', 'frontend.enableServerVersionCheck=false', '--log-level', 'error'];
+  let child: ChildProcess | undefined;
+  const server: TemporalServer = {
+    address,
+    dbFile,
+    async stop() {
+      if (!child) return;
+      const c = child;
+      child = undefined;
+      c.kill('SIGTERM');
+      await waitForExit(c, 5000);
+    },
+    async start() {
+      child = startProcess(tool('temporal'), args);
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        try {
+          const c = await Connection.connect({ address, connectTimeout: 1000 });
+          try {
+            await c.workflowService.getSystemInfo({});
+          } finally {
+            await c.close();
+          }
+          return;
+        } catch (e) {
+          if (child.exitCode !== null) throw new Error(`the Temporal dev server on ${address} exited (${child.exitCode}) while starting`);
+          if (Date.now() > deadline) throw new Error(`the Temporal dev server did not come up on ${address}: ${String(e)}`);
+          await new Promise((r) => setTimeout(r, 300));
+        }
+      }
+    },
+  };
+  await server.start();
+  return server;
 }
 
 /** Temporal's Java time-skipping test server: days of timers in seconds. */

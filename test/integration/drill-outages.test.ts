@@ -1,13 +1,22 @@
-// Fault drills, bounded and on loopback only: (1) the worker process is killed with SIGKILL three times
+// Outage drills, bounded and on loopback only: (1) the worker process is killed with SIGKILL three times
 // while calls are in progress and started again each time; (2) the MongoDB-wire store is stopped for
-// 30 s mid-run. Every folio must still complete, no folio is called about twice, nothing is lost, and
-// the projections agree with the workflows.
+// 30 s mid-run; (3) the Temporal dev server is stopped while calls are in progress and started again on
+// the same database. Every folio must still complete, no folio is called about twice, nothing is lost,
+// the projections agree with the workflows, and the API answers 503 (not a crash) while a dependency is
+// down.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
+import type { Server } from 'node:http';
 import { MongoClient } from 'mongodb';
+import { Client, Connection } from '@temporalio/client';
+import type { SignalDefinition } from '@temporalio/common';
+import { createApp } from '../../api/app';
+import { ApiKeys } from '../../api/auth';
+import { loadConfig } from '../../config';
+import { logger } from '../../config/logger';
 import { Store } from '../../adapters/mongo/store';
 import { GridFsDocumentStore } from '../../adapters/mongo/documents';
 import { FolioStatus, folioWorkflowId, type FolioRequest } from '../../domain/model';
@@ -15,12 +24,27 @@ import { HotelConfig } from '../../domain/schemas';
 import { renderFolioPdf } from '../../sandbox/folio-pdf';
 import { agentToolSignal, documentReceivedSignal, type FolioState, folioStateQuery, recordingReadySignal, twilioStatusSignal } from '../../workflows/definitions';
 import { allDay, daysFromNow } from '../helpers/lifecycle-world';
-import { freePort, ROOT, startMongo, startProcess, startTemporal, tempDir, tool, workflowBundle } from '../helpers/stack';
+import { freePort, ROOT, startMongo, startProcess, startTemporal, startTemporalServer, tempDir, tool, workflowBundle } from '../helpers/stack';
 import { portOpen } from '../../scripts/supervisor';
+
+interface ApiAnswer {
+  status: number;
+  code?: string;
+}
+
+interface DrillContext {
+  states: (FolioState | undefined)[];
+  restartWorker(kill: 'SIGKILL'): Promise<void>;
+  elapsedMs: number;
+  /** The real API over the drill's store and Temporal, with an operator key; a request that gets no HTTP answer is status 0. */
+  api(method: 'GET' | 'POST', path: string): Promise<ApiAnswer>;
+  /** A folio of the drill (its id), for API requests about one folio. */
+  folioId: string;
+}
 
 interface Disruption {
   /** Called every half second with the folios' states; returns true while it still has work to do. */
-  step(ctx: { states: (FolioState | undefined)[]; restartWorker(kill: 'SIGKILL'): Promise<void>; elapsedMs: number }): Promise<boolean>;
+  step(ctx: DrillContext): Promise<boolean>;
   /** A line for the test output. */
   summary(): string;
 }
@@ -31,6 +55,7 @@ describe('fault drills', function () {
   it('worker SIGKILLed three times during calls: every folio completes once, projections agree', async () => {
     let kills = 0;
     await drill(
+      sharedTemporal,
       async () => (await startMongo()).uri,
       {
         async step({ states, restartWorker, elapsedMs }) {
@@ -56,19 +81,23 @@ describe('fault drills', function () {
     let phase: 'before' | 'down' | 'up' = 'before';
     let downAt = 0;
     let downFor = 0;
+    const whileDown: ApiAnswer[] = [];
     await drill(
+      sharedTemporal,
       async () => {
         const uri = `mongodb://127.0.0.1:${port}/`;
         for (let i = 0; i < 100 && !(await portOpen(port)); i++) await new Promise((r) => setTimeout(r, 100));
         return uri;
       },
       {
-        async step({ states }) {
+        async step({ states, api, folioId }) {
           if (phase === 'before' && states.some((s) => s && s.status !== FolioStatus.WaitingForCheckout)) {
             ferret.kill('SIGTERM');
             await new Promise((r) => ferret.once('exit', r));
             phase = 'down';
             downAt = Date.now();
+            // what a client and an operator see while the store is down
+            whileDown.push(await api('GET', '/health/ready'), await api('GET', '/v1/folios?limit=5'), await api('GET', `/v1/folios/${folioId}`));
           } else if (phase === 'down' && Date.now() - downAt >= 30_000) {
             ferret = startProcess(tool('ferretdb'), args);
             phase = 'up';
@@ -76,25 +105,103 @@ describe('fault drills', function () {
           }
           return phase !== 'up';
         },
-        summary: () => `store down for ${(downFor / 1000).toFixed(1)} s`,
+        summary: () => `store down for ${(downFor / 1000).toFixed(1)} s, the API answered ${whileDown.map((a) => `${a.status}${a.code ? ` ${a.code}` : ''}`).join(' / ')} meanwhile`,
       },
       { storeDownTolerant: true },
     );
     assert.equal(phase, 'up');
+    assert.deepEqual(
+      whileDown.map((a) => [a.status, a.code]),
+      [
+        [503, undefined],
+        [503, 'store_unavailable'],
+        [503, 'store_unavailable'],
+      ],
+      'readiness, the list and a folio answered 503 while the store was down',
+    );
+  });
+
+  it('the Temporal dev server is restarted while calls are in progress: every folio completes once', async () => {
+    const server = await startTemporalServer('drill-temporal');
+    const connection = await Connection.connect({ address: server.address });
+    let phase: 'before' | 'down' | 'up' = 'before';
+    let downFor = 0;
+    const whileDown: ApiAnswer[] = [];
+    try {
+      await drill(
+        async () => ({ address: server.address, client: new Client({ connection }) }),
+        async () => (await startMongo()).uri,
+        {
+          async step({ states, api, folioId }) {
+            if (phase === 'before' && states.some((s) => s?.status === FolioStatus.Calling)) {
+              const downAt = Date.now();
+              await server.stop();
+              phase = 'down';
+              // an operator's action needs Temporal: refused with 503; reading the projections still works
+              whileDown.push(await api('GET', '/health/ready'), await api('POST', `/v1/folios/${folioId}/retry`), await api('GET', `/v1/folios/${folioId}`));
+              await new Promise((r) => setTimeout(r, Math.max(0, 15_000 - (Date.now() - downAt))));
+              await server.start();
+              downFor = Date.now() - downAt;
+              phase = 'up';
+            }
+            return phase !== 'up';
+          },
+          summary: () => `Temporal down for ${(downFor / 1000).toFixed(1)} s, the API answered ${whileDown.map((a) => `${a.status}${a.code ? ` ${a.code}` : ''}`).join(' / ')} meanwhile`,
+        },
+        { temporalDownTolerant: true },
+      );
+    } finally {
+      await connection.close();
+      await server.stop();
+    }
+    assert.equal(phase, 'up');
+    assert.deepEqual(
+      whileDown.map((a) => [a.status, a.code]),
+      [
+        [503, undefined],
+        [503, 'temporal_unavailable'],
+        [200, undefined],
+      ],
+      'readiness and an operator action answered 503 while Temporal was down; the projection still read',
+    );
   });
 });
 
-async function drill(storeUri: () => Promise<string>, disruption: Disruption, opts: { storeDownTolerant?: boolean } = {}): Promise<void> {
+interface TemporalTarget {
+  address: string;
+  client: Client;
+}
+
+async function sharedTemporal(): Promise<TemporalTarget> {
   const env = await startTemporal();
+  return { address: env.address, client: env.client };
+}
+
+/** Retries an action until it succeeds (a vendor's webhook retries while our side is down), within the drill's bound. */
+async function persist(what: string, fn: () => Promise<unknown>, deadline: number): Promise<void> {
+  for (;;) {
+    try {
+      await fn();
+      return;
+    } catch (e) {
+      if (Date.now() > deadline) throw new Error(`${what}: still failing at the drill's deadline: ${String(e)}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+async function drill(temporalTarget: () => Promise<TemporalTarget>, storeUri: () => Promise<string>, disruption: Disruption, opts: { storeDownTolerant?: boolean; temporalDownTolerant?: boolean } = {}): Promise<void> {
+  const env = await temporalTarget();
   const mongoUri = await storeUri();
   const client = new MongoClient(mongoUri, { serverSelectionTimeoutMS: 2000 });
   await client.connect();
   const dbName = `drill_${process.pid}_${randomUUID().slice(0, 6)}`;
   const store = new Store(client.db(dbName));
   await store.ensureIndexes();
+  const taskQueue = `drill-${randomUUID()}`;
+  const api = await startDrillApi(store, env.client, taskQueue);
   const bundlePath = path.join(tempDir('drill'), 'workflows.js');
   writeFileSync(bundlePath, (await workflowBundle()).code);
-  const taskQueue = `drill-${randomUUID()}`;
   const childEnv = {
     TEMPORAL_ADDRESS: env.address,
     MONGODB_URI: mongoUri,
@@ -145,22 +252,24 @@ async function drill(storeUri: () => Promise<string>, disruption: Disruption, op
     await env.client.workflow.start('folioWorkflow', { args: [req, { checkoutGraceHours: 0 }], taskQueue, workflowId: folioWorkflowId(req.clientId, req.clientReference) });
   }
   const handle = (req: FolioRequest) => env.client.workflow.getHandle(folioWorkflowId(req.clientId, req.clientReference));
+  const deadline = Date.now() + Number(process.env.DRILL_SECONDS ?? 240) * 1000;
   const documents = new GridFsDocumentStore(store.db);
   const sent = new Set<string>();
   let disrupting = true;
   const started = Date.now();
-  const deadline = started + Number(process.env.DRILL_SECONDS ?? 240) * 1000;
   // the hotels' side of each call: rings, a person answers, talks a while (the kills land here), agrees
   const played = new Set<string>();
   let seq = 0;
   const playCall = async (c: { callId: string; callSid: string; folioIds: string[] }) => {
+    // each webhook is retried until Temporal takes it, as a vendor retries a callback our side failed
     const h = env.client.workflow.getHandle(c.callId);
-    const status = (s: string, answeredBy?: string) => h.signal(twilioStatusSignal, { callSid: c.callSid, status: s, sequence: ++seq, answeredBy });
+    const send = <A extends unknown[]>(def: SignalDefinition<A>, ...args: A) => persist(`${def.name} to ${c.callId}`, () => h.signal(def, ...args), deadline);
+    const status = (s: string, answeredBy?: string) => send(twilioStatusSignal, { callSid: c.callSid, status: s, sequence: ++seq, answeredBy });
     await status('ringing');
     await status('in-progress', 'human');
     await new Promise((r) => setTimeout(r, 1500));
-    for (const folioId of c.folioIds) await h.signal(agentToolSignal, { toolCallId: `${c.callSid}:${folioId}`, folioId, outcome: { kind: 'agreed' } });
-    await h.signal(recordingReadySignal, { recordingSid: `RE${c.callSid}`, recordingUrl: 'https://recordings.invalid/x', durationSeconds: 30 });
+    for (const folioId of c.folioIds) await send(agentToolSignal, { toolCallId: `${c.callSid}:${folioId}`, folioId, outcome: { kind: 'agreed' } });
+    await send(recordingReadySignal, { recordingSid: `RE${c.callSid}`, recordingUrl: 'https://recordings.invalid/x', durationSeconds: 30 });
     await status('completed');
   };
   const hotels: Promise<void>[] = [];
@@ -188,13 +297,19 @@ async function drill(storeUri: () => Promise<string>, disruption: Disruption, op
         const pdf = await renderFolioPdf({ hotelName: `Drill`, guests: [req.guest], arrival: req.checkIn, departure: req.checkOut, folioNumber: `F${req.confirmationNumber}`, confirmationNumber: req.confirmationNumber, currency: 'GBP', nightlyRate: 150, taxRate: 0.2, layout: 'classic' });
         const ref = await documents.save(pdf, { source: 'email', filename: 'folio.pdf' }).catch(() => undefined);
         if (!ref) continue; // the store is down: the inbox monitor would retry the message later, so do we
-        await handle(req).signal(documentReceivedSignal, ref);
-        sent.add(req.folioId);
+        const delivered = await handle(req)
+          .signal(documentReceivedSignal, ref)
+          .then(() => true)
+          .catch((e: unknown) => {
+            if (opts.temporalDownTolerant) return false; // Temporal is down: the inbox monitor would signal again later, so do we
+            throw e;
+          });
+        if (delivered) sent.add(req.folioId);
       }
     }
     last = states.map((s) => (s ? `${s.status}: ${s.history.map((h) => h.status).join('>')}` : 'unqueryable'));
     if (states.every((s) => s?.status === FolioStatus.Completed)) break;
-    if (disrupting) disrupting = await disruption.step({ states, restartWorker, elapsedMs: Date.now() - started });
+    if (disrupting) disrupting = await disruption.step({ states, restartWorker, elapsedMs: Date.now() - started, api: api.request, folioId: requests[0]!.folioId });
     await new Promise((r) => setTimeout(r, 500));
   }
   worker.kill('SIGTERM');
@@ -214,6 +329,33 @@ async function drill(storeUri: () => Promise<string>, disruption: Disruption, op
     const p = await store.folios.findOne({ _id: req.folioId });
     assert.equal(p?.status, FolioStatus.Completed, `projection of ${req.clientReference}`);
   }
+  await api.close();
   await client.close();
   process.stdout.write(`      drill: ${disruption.summary()}, ${requests.length} folios completed in ${((Date.now() - started) / 1000).toFixed(1)} s, ${calls.length} calls for 4 hotels\n`);
+}
+
+/** The real API on a loopback port over the drill's store and Temporal client, with an operator key. */
+async function startDrillApi(store: Store, temporal: Client, taskQueue: string) {
+  const keys = new ApiKeys(store.db);
+  const { key } = await keys.create({ clientId: 'drill-ops', role: 'operator' });
+  const app = createApp({ config: loadConfig({ LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: taskQueue }), store, temporal, logger: logger.child({}, { level: 'silent' }), keys });
+  const port = await freePort();
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(port, '127.0.0.1', () => resolve(s));
+  });
+  return {
+    async request(method: 'GET' | 'POST', p: string): Promise<ApiAnswer> {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}${p}`, { method, headers: { authorization: `Bearer ${key}` }, signal: AbortSignal.timeout(30_000) });
+        const body = (await res.json().catch(() => undefined)) as { error?: { code?: string } } | undefined;
+        return { status: res.status, code: body?.error?.code };
+      } catch {
+        return { status: 0 }; // no HTTP answer at all: the API crashed or hung
+      }
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
+  };
 }
