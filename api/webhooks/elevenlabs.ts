@@ -1,6 +1,7 @@
 // ElevenLabs post-call webhook → postCall signal. The signature is a timestamped HMAC over the raw
 // body (checked by the SDK); a signature seen before (by any API instance), or older than 30 minutes, is refused.
 import express, { type Response } from 'express';
+import { z } from 'zod';
 import { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
 import type { ApiDeps } from '../deps';
 import { postCallSignal, type PostCallMessage } from '../../workflows/definitions';
@@ -39,15 +40,19 @@ class ReplayGuard {
   }
 }
 
-interface PostCallPayload {
-  type?: string;
-  data?: {
-    conversation_id?: string;
-    transcript?: { role?: string; message?: string | null }[];
-    analysis?: { transcript_summary?: string; call_successful?: string };
-    conversation_initiation_client_data?: { dynamic_variables?: Record<string, unknown> };
-  };
-}
+/** The fields we read, typed as ElevenLabs sends them (others pass unchecked): a signed body that is not this is a 400, never a crash. */
+const PostCallPayload = z.object({
+  type: z.string().optional(),
+  data: z
+    .object({
+      conversation_id: z.string().optional(),
+      transcript: z.array(z.object({ role: z.string().nullish(), message: z.string().nullish() })).nullish(),
+      analysis: z.object({ transcript_summary: z.string().nullish(), call_successful: z.string().nullish() }).nullish(),
+      conversation_initiation_client_data: z.object({ dynamic_variables: z.record(z.string(), z.unknown()).nullish() }).nullish(),
+    })
+    .nullish(),
+});
+type PostCallPayload = z.infer<typeof PostCallPayload>;
 
 export function toPostCallMessage(p: PostCallPayload): PostCallMessage | undefined {
   const d = p.data;
@@ -55,7 +60,7 @@ export function toPostCallMessage(p: PostCallPayload): PostCallMessage | undefin
   return {
     conversationId: d.conversation_id,
     summary: d.analysis?.transcript_summary?.slice(0, 4000),
-    callSuccessful: d.analysis?.call_successful,
+    callSuccessful: d.analysis?.call_successful ?? undefined,
     transcript: (d.transcript ?? [])
       .filter((t) => t.message)
       .slice(0, MAX_TURNS)
@@ -74,15 +79,18 @@ export function createElevenLabsWebhookRouter(deps: ApiDeps): express.Router {
     const header = req.get('elevenlabs-signature');
     if (!header) return problem(res, 403, 'forbidden', 'missing ElevenLabs-Signature header');
     const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
-    let event: PostCallPayload;
+    let signed: unknown;
     try {
-      event = (await webhooks.constructEvent(raw, header, secret)) as PostCallPayload;
+      signed = await webhooks.constructEvent(raw, header, secret);
     } catch (e) {
       deps.logger.warn({ reason: (e as Error).message }, 'rejected an ElevenLabs webhook');
       return problem(res, 403, 'forbidden', `ElevenLabs-Signature rejected: ${(e as Error).message}`);
     }
     const t = Number(/(?:^|,)t=(\d+)/.exec(header)?.[1]);
     if (t * 1000 > Date.now() + 5 * 60_000) return problem(res, 403, 'forbidden', 'ElevenLabs-Signature timestamp is in the future');
+    const parsed = PostCallPayload.safeParse(signed);
+    if (!parsed.success) return problem(res, 400, 'invalid_request', `not a webhook body ElevenLabs sends: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}`);
+    const event = parsed.data;
     const v0 = /(?:^|,)v0=([0-9a-f]+)/.exec(header)?.[1] ?? header;
     if (!(await replay.firstTime(v0))) return problem(res, 403, 'forbidden', 'ElevenLabs-Signature was already used (replay)');
 

@@ -64,15 +64,17 @@ export function createTwilioWebhookRouter(deps: ApiDeps, opts: TwilioWebhookOpti
   const router = express.Router();
   const consent = new Set(opts.consentCountries ?? deps.config.RECORDING_CONSENT_COUNTRIES ?? DEFAULT_CONSENT_COUNTRIES);
   const maxSteps = opts.maxIvrSteps ?? deps.config.IVR_MAX_STEPS ?? DEFAULT_IVR_MAX_STEPS;
-  router.use(express.urlencoded({ extended: false, limit: '64kb' }));
-  router.use(verifyTwilio(deps));
+  // Parsed and checked inside each route, so a refusal is counted under the route it was sent to.
+  const form = express.urlencoded({ extended: false, limit: '64kb' });
+  const verify = verifyTwilio(deps);
+  const signed: express.RequestHandler = (req, res, next) => form(req, res, (err?: unknown) => (err ? next(err) : verify(req, res, next)));
 
   async function context(callId: string): Promise<CallContext | undefined> {
     const doc = await deps.store.calls.findOne({ _id: callId }, { projection: { context: 1 } });
     return doc?.context as CallContext | undefined;
   }
 
-  router.post('/voice', async (req, res) => {
+  router.post('/voice', signed, async (req, res) => {
     const callId = callIdOf(req, res);
     if (!callId) return;
     const ctx = await context(callId);
@@ -84,7 +86,7 @@ export function createTwilioWebhookRouter(deps: ApiDeps, opts: TwilioWebhookOpti
     sendTwiml(res, answerTwiml(urls, { language: ctx.language, ivrPath: ctx.ivrPath, announceRecording: !!ctx.country && consent.has(ctx.country) }));
   });
 
-  router.post('/status', (req, res) => {
+  router.post('/status', signed, (req, res) => {
     const callId = callIdOf(req, res);
     if (!callId) return;
     const b = req.body as Record<string, string | undefined>;
@@ -103,7 +105,7 @@ export function createTwilioWebhookRouter(deps: ApiDeps, opts: TwilioWebhookOpti
     res.status(204).end();
   });
 
-  router.post('/amd', (req, res) => {
+  router.post('/amd', signed, (req, res) => {
     const callId = callIdOf(req, res);
     if (!callId) return;
     const b = req.body as Record<string, string | undefined>;
@@ -112,7 +114,7 @@ export function createTwilioWebhookRouter(deps: ApiDeps, opts: TwilioWebhookOpti
     res.status(204).end();
   });
 
-  router.post('/ivr', async (req, res) => {
+  router.post('/ivr', signed, async (req, res) => {
     const callId = callIdOf(req, res);
     if (!callId) return;
     const step = Number(req.query.step);
@@ -143,7 +145,7 @@ export function createTwilioWebhookRouter(deps: ApiDeps, opts: TwilioWebhookOpti
     }
   });
 
-  router.post('/recording', (req, res) => {
+  router.post('/recording', signed, (req, res) => {
     const callId = callIdOf(req, res);
     if (!callId) return;
     const b = req.body as Record<string, string | undefined>;
