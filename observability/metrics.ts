@@ -3,7 +3,7 @@
 // so every API replica reports the same numbers and no workflow code has to count. The Temporal SDK's own
 // worker metrics come from the worker processes (see temporalMetricsTelemetry).
 import client, { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { Store } from '../adapters/mongo/store';
 import { COLLECTIONS } from '../adapters/mongo/store';
 import { FolioStatus } from '../domain/model';
@@ -69,11 +69,22 @@ export function createMetrics(store: Store): ApiMetrics {
     for (const f of done) timeToFolio.observe((new Date(f.updatedAt).getTime() - new Date(f.createdAt).getTime()) / 3_600_000);
   }
 
+  // The matched route pattern, never the raw path: ids would explode the label set. A request that
+  // failed in the app's error handler has left its router, so its mount path is no longer in baseUrl:
+  // it is the request path without as many trailing segments as the route pattern has.
+  const routeLabel = (req: Request): string => {
+    const pattern = (req.route as { path?: unknown } | undefined)?.path;
+    if (typeof pattern !== 'string') return 'unmatched';
+    if (req.baseUrl) return `${req.baseUrl}${pattern}`;
+    const segments = req.originalUrl.split('?')[0]!.split('/').filter(Boolean);
+    const own = pattern.split('/').filter(Boolean).length;
+    return `/${segments.slice(0, Math.max(0, segments.length - own)).join('/')}${pattern}`.replace(/^\/\//, '/');
+  };
+
   const httpMiddleware: RequestHandler = (req, res, next) => {
     const end = duration.startTimer();
     res.on('finish', () => {
-      // The matched route pattern, never the raw path: ids would explode the label set.
-      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      const route = routeLabel(req);
       requests.inc({ method: req.method, route, status: String(res.statusCode) });
       end({ method: req.method, route });
     });

@@ -21,6 +21,7 @@ import {
   type CallInput,
   type PostCallMessage,
   type RecordingMessage,
+  type TwilioStatusMessage,
 } from './definitions';
 
 const telephony = proxyActivities<TelephonyActivities>({
@@ -63,7 +64,10 @@ export async function callWorkflow(input: CallInput): Promise<CallResult> {
   const isMachine = () => !!answeredBy && (answeredBy.startsWith('machine') || answeredBy === 'fax');
   const allCovered = () => guests.every((g) => outcomes[g.folioId]);
 
-  setHandler(twilioStatusSignal, (m) => {
+  // Callbacks that arrive before placeCall has returned the call's sid wait for it; a callback for any
+  // other call (a misrouted or replayed one, even validly signed) never changes this call.
+  const early: TwilioStatusMessage[] = [];
+  const applyStatus = (m: TwilioStatusMessage) => {
     if (seenSequences.has(m.sequence)) return; // Twilio retried this callback
     seenSequences.add(m.sequence);
     if (m.answeredBy && !answeredBy) answeredBy = m.answeredBy;
@@ -74,6 +78,10 @@ export async function callWorkflow(input: CallInput): Promise<CallResult> {
     rank = next;
     status = m.status === 'answered' ? 'in-progress' : m.status;
     if (status === 'in-progress' && answeredAt === undefined) answeredAt = Date.now();
+  };
+  setHandler(twilioStatusSignal, (m) => {
+    if (!callSid) early.push(m);
+    else if (m.callSid === callSid) applyStatus(m);
   });
   setHandler(ivrStepSignal, (m) => {
     if (m.digits) ivrDigits[m.step] = m.digits;
@@ -103,6 +111,7 @@ export async function callWorkflow(input: CallInput): Promise<CallResult> {
   try {
     ({ callSid } = await telephony.placeCall(input));
     const sid = callSid;
+    for (const m of early.splice(0)) if (m.callSid === sid) applyStatus(m);
 
     // Ringing: wait for an answer or an end (busy, no-answer, failed…).
     const answeredOrEnded = await condition(() => status === 'in-progress' || terminal(), ANSWER_WAIT_MS);

@@ -46,6 +46,10 @@ describe('API process (api/server.ts)', function () {
       assert.ok(signed.status < 300, `signed Twilio callback answered ${signed.status}`);
       const el = await fetch(`${base}/v1/webhooks/elevenlabs/post-call`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
       assert.equal(el.status, 403);
+      // a refusal made by the app's error handler is still counted under the route it was sent to
+      const counted = await (await fetch(`${base}/metrics`)).text();
+      assert.match(counted, /folio_api_requests_total\{method="POST",route="\/v1\/webhooks\/twilio\/status",status="403"\} 1/);
+      assert.match(counted, /folio_api_requests_total\{method="POST",route="\/v1\/webhooks\/elevenlabs\/post-call",status="403"\} 1/);
       // The media bridge is attached to the same server: unsigned streams are refused, a signed one without a
       // call id is closed by it.
       const streamUrl = `ws://127.0.0.1:${port}/v1/media-stream`;

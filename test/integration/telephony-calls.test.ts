@@ -1,6 +1,7 @@
 // Calls end to end: the call workflow on the Temporal dev server, our activities and webhooks, and the
 // Twilio and ElevenLabs emulators playing hotels (through the real twilio and ElevenLabs SDKs).
 import assert from 'node:assert/strict';
+import { twilioStatusSignal } from '../../workflows/definitions';
 import { startTelephonyWorld, type TelephonyWorld } from '../helpers/telephony';
 
 describe('telephony: calls through the emulators', function () {
@@ -50,6 +51,18 @@ describe('telephony: menus, machines and endings', function () {
     w = await startTelephonyWorld();
   });
   after(async () => w?.close());
+
+  it("a status callback carrying another call's sid changes nothing, before or after the sid is known", async () => {
+    const hotel = await w.addHotel('person-agree');
+    const { handle } = await w.startCall(hotel);
+    const stray = (sequence: number) => handle.signal(twilioStatusSignal, { callSid: 'CA00000000000000000000000000000000', status: 'completed', sequence, durationSeconds: 999 });
+    await stray(3); // most likely before placeCall has returned: held, then dropped as another call's
+    await new Promise((r) => setTimeout(r, 1500));
+    await stray(4);
+    const result = await handle.result();
+    assert.equal(result.disposition, 'conversation');
+    assert.notEqual(result.durationSeconds, 999);
+  });
 
   it('a known IVR path is pressed at once and reaches the front desk', async () => {
     const hotel = await w.addHotel('ivr-known-agree', { ivrPath: 'w2' });
