@@ -1,7 +1,7 @@
 // Open workflows at rest: N folio lifecycles that wait on their check-out timers on a real Temporal dev
 // server (SQLite file), then the worker's memory, the server database's size and the API's list latency
 // over that many projections (the real Express app, real keys, FerretDB).
-//   npx tsx bench/at-rest.ts [--n 100000] [--hotels 300] [--max-wall-minutes 20] [--requests 300]
+//   npx tsx bench/at-rest.ts [--postgres] [--n 100000] [--hotels 300] [--max-wall-minutes 20] [--requests 300]
 import { statSync, existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
@@ -12,7 +12,7 @@ import { ApiKeys } from '../api/auth';
 import { logger } from '../config/logger';
 import { FolioStatus } from '../domain/model';
 import { generatePopulation } from '../sandbox/population';
-import { freePort, startMongo, startTemporalServer, stopStack } from '../test/helpers/stack';
+import { freePort, startMongo, startMongoOnPostgres, startTemporalServer, stopStack } from '../test/helpers/stack';
 import { arg, inPool, planRequests, quantile } from './requests';
 import { SimWorld } from './sim-world';
 
@@ -20,15 +20,15 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const sizeOf = (file: string) => ['', '-wal', '-shm'].reduce((s, ext) => s + (existsSync(file + ext) ? statSync(file + ext).size : 0), 0);
 
 async function main() {
-  const p = { n: arg('n', 100_000), hotels: arg('hotels', 300), maxWallMinutes: arg('max-wall-minutes', 20), requests: arg('requests', 300), seed: arg('seed', 3) };
-  console.log(`npx tsx bench/at-rest.ts --n ${p.n} --hotels ${p.hotels} --max-wall-minutes ${p.maxWallMinutes} --requests ${p.requests} --seed ${p.seed}`);
+  const p = { store: process.argv.includes('--postgres') ? 'postgres' : 'sqlite', n: arg('n', 100_000), hotels: arg('hotels', 300), maxWallMinutes: arg('max-wall-minutes', 20), requests: arg('requests', 300), seed: arg('seed', 3) };
+  console.log(`npx tsx bench/at-rest.ts${p.store === 'postgres' ? ' --postgres' : ''} --n ${p.n} --hotels ${p.hotels} --max-wall-minutes ${p.maxWallMinutes} --requests ${p.requests} --seed ${p.seed}`);
   console.log(`started ${new Date().toISOString()}`);
   const wallDeadline = Date.now() + p.maxWallMinutes * 60_000;
   const { address, dbFile } = await startTemporalServer('at-rest');
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
   const nativeConnection = await NativeConnection.connect({ address });
-  const mongo = await startMongo();
+  const mongo = p.store === 'postgres' ? await startMongoOnPostgres() : await startMongo();
   const hotels = generatePopulation(p.seed, p.hotels);
   const env = { client, nativeConnection, connection } as unknown as TestWorkflowEnvironment;
   const world = await SimWorld.create({ env, db: mongo.db(`at_rest_${process.pid}`), hotels, seed: p.seed, maxConcurrentActivities: 50 });
@@ -80,7 +80,7 @@ async function main() {
       else if (q === 'limit=50' || q.includes('cursor')) cursor = body.nextCursor;
     }
     console.log(`
-== at rest (dev server on SQLite, ${new Date().toISOString()})
+== at rest (dev server on SQLite, FerretDB on ${p.store === 'postgres' ? 'PostgreSQL' : 'SQLite'}, ${new Date().toISOString()})
 lifecycles started:           ${started}/${p.n} in ${startSeconds.toFixed(0)} s (${(started / startSeconds).toFixed(1)}/s); all projected as waiting after ${restSeconds.toFixed(0)} s: ${projected}
 worker process RSS:           ${mb(mem.rss)} (was ${mb(rssBefore)} before starting; heap used ${mb(mem.heapUsed)}) — the process also runs the driver and the API
 dev server SQLite database:   ${mb(sizeOf(dbFile))} (${(sizeOf(dbFile) / Math.max(started, 1) / 1024).toFixed(1)} KB per open lifecycle)

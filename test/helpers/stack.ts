@@ -88,34 +88,62 @@ export interface MongoHandle {
 
 export function startMongo(): Promise<MongoHandle> {
   return lazy('mongo', async () => {
-    const port = await freePort();
     const dir = tempDir('ferretdb');
-    startProcess(tool('ferretdb'), [
-      '--handler=sqlite',
-      `--sqlite-url=file:${dir}/`,
-      `--state-dir=${dir}`,
-      `--listen-addr=127.0.0.1:${port}`,
-      '--debug-addr=-',
-      '--telemetry=disable',
-      '--log-level=error',
-    ]);
-    const uri = `mongodb://127.0.0.1:${port}/`;
-    const client = new MongoClient(uri, { serverSelectionTimeoutMS: 500 });
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      try {
-        await client.connect();
-        await client.db('admin').command({ ping: 1 });
-        break;
-      } catch (e) {
-        if (Date.now() > deadline) throw new Error(`FerretDB did not come up on ${uri}: ${String(e)}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
-    cleanups.push(() => client.close());
-    let n = 0;
-    return { uri, client, db: (name?: string) => client.db(name ?? `test_${process.pid}_${++n}`) };
+    return connectFerret(dir, ['--handler=sqlite', `--sqlite-url=file:${dir}/`]);
   });
+}
+
+/**
+ * FerretDB on a PostgreSQL cluster of its own (Debian's PostgreSQL 15 binaries, run as the postgres
+ * user when we are root) — for benchmarks whose write load SQLite's single writer cannot take.
+ */
+export function startMongoOnPostgres(): Promise<MongoHandle> {
+  return lazy('mongo-postgres', async () => {
+    const bin = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
+    if (!existsSync(path.join(bin, 'postgres'))) throw new Error(`PostgreSQL binaries not found in ${bin}: apt-get install postgresql-15, or set PG_BIN`);
+    const dir = tempDir('postgres');
+    const asPostgres = process.getuid?.() === 0;
+    const run = (cmd: string, args: string[]) => (asPostgres ? ['runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args]] : [path.join(bin, cmd), args]) as [string, string[]];
+    if (asPostgres) await new Promise<void>((resolve, reject) => spawn('chown', ['postgres', dir]).once('exit', (c) => (c === 0 ? resolve() : reject(new Error('chown failed')))));
+    const data = path.join(dir, 'data');
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(...run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']), { stdio: 'ignore' });
+      child.once('exit', (c) => (c === 0 ? resolve() : reject(new Error(`initdb exited ${c}`))));
+    });
+    const pgPort = await freePort();
+    startProcess(...run('postgres', ['-D', data, '-p', String(pgPort), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'shared_buffers=512MB']));
+    for (let i = 0; ; i++) {
+      const ready = await new Promise<boolean>((resolve) => spawn(path.join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(pgPort)], { stdio: 'ignore' }).once('exit', (c) => resolve(c === 0)));
+      if (ready) break;
+      if (i > 100) throw new Error(`PostgreSQL did not come up on 127.0.0.1:${pgPort}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await new Promise<void>((resolve, reject) =>
+      spawn(path.join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(pgPort), '-U', 'postgres', 'ferretdb'], { stdio: 'ignore' }).once('exit', (c) => (c === 0 ? resolve() : reject(new Error(`createdb exited ${c}`)))),
+    );
+    return connectFerret(tempDir('ferretdb-pg'), ['--handler=postgresql', `--postgresql-url=postgres://postgres@127.0.0.1:${pgPort}/ferretdb`]);
+  });
+}
+
+async function connectFerret(stateDir: string, backend: string[]): Promise<MongoHandle> {
+  const port = await freePort();
+  startProcess(tool('ferretdb'), [...backend, `--state-dir=${stateDir}`, `--listen-addr=127.0.0.1:${port}`, '--debug-addr=-', '--telemetry=disable', '--log-level=error']);
+  const uri = `mongodb://127.0.0.1:${port}/`;
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 500 });
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      await client.connect();
+      await client.db('admin').command({ ping: 1 });
+      break;
+    } catch (e) {
+      if (Date.now() > deadline) throw new Error(`FerretDB did not come up on ${uri}: ${String(e)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  cleanups.push(() => client.close());
+  let n = 0;
+  return { uri, client, db: (name?: string) => client.db(name ?? `test_${process.pid}_${++n}`) };
 }
 
 const INDEXED_TYPE = {
