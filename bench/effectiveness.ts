@@ -5,7 +5,7 @@ import { checkoutDueAt, addDays, isoWeekday, localToMs, parseLocalDate } from '.
 import { FolioStatus } from '../domain/model';
 import { callSlotsWorkflowId } from '../workflows/definitions';
 import { generatePopulation } from '../sandbox/population';
-import { startMongo, startTimeSkipping, stopStack } from '../test/helpers/stack';
+import { startMongo, startMongoOnPostgres, startTimeSkipping, stopStack } from '../test/helpers/stack';
 import { countActions, PRICE_PER_MILLION_ACTIONS_USD } from './actions';
 import { arg, inPool, planRequests, quantile } from './requests';
 import { SimWorld } from './sim-world';
@@ -29,11 +29,13 @@ async function main() {
   };
   const wallStart = Date.now();
   const wallDeadline = wallStart + params.maxWallMinutes * 60_000;
-  console.log(`npx tsx bench/effectiveness.ts ${Object.entries(params).map(([k, v]) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${v}`).join(' ')}`);
+  console.log(`npx tsx bench/effectiveness.ts${process.argv.includes('--postgres') ? ' --postgres' : ''} ${Object.entries(params).map(([k, v]) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${v}`).join(' ')}`);
   console.log(`started ${new Date().toISOString()}`);
 
   const env = await startTimeSkipping();
-  const mongo = await startMongo();
+  // --postgres: FerretDB on PostgreSQL, for runs whose projection writes SQLite's single writer cannot take
+  const postgres = process.argv.includes('--postgres');
+  const mongo = postgres ? await startMongoOnPostgres() : await startMongo();
   const hotels = generatePopulation(params.seed, params.hotels);
   const world = await SimWorld.create({
     env,

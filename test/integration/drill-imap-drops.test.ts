@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import { loadConfig } from '../../config';
 import { logger } from '../../config/logger';
 import { Store } from '../../adapters/mongo/store';
@@ -15,11 +15,6 @@ import { GridFsDocumentStore } from '../../adapters/mongo/documents';
 import { Mailer } from '../../adapters/email/mailer';
 import { DOCUMENT_RECEIVED, InboxMonitor } from '../../adapters/email/inbox-monitor';
 import { parseGuestLines } from '../../adapters/email/templates';
-import { LocalPdfExtractor } from '../../adapters/extraction/local-pdf';
-import { createEmailActivities } from '../../activities/email';
-import { createLifecycleActivities } from '../../activities/lifecycle';
-import { createExtractionActivities } from '../../activities/extraction';
-import { createDeliveryActivities } from '../../activities/delivery';
 import { temporalSignaler } from '../../workers/inbox-monitor';
 import { startMailResponder, staticDirectory, type MailResponder, type SimulatedHotel } from '../../sandbox/hotels/mail-responder';
 import type { HotelMail, MailSystem } from '../../sandbox/mail';
@@ -27,8 +22,9 @@ import { FolioStatus, TERMINAL_STATUSES, folioWorkflowId, type FolioRequest } fr
 import { HotelConfig } from '../../domain/schemas';
 import { folioStateQuery, type FolioState } from '../../workflows/definitions';
 import { allDay, daysFromNow } from '../helpers/lifecycle-world';
-import { startMongo, startTemporal, workflowBundle } from '../helpers/stack';
+import { startMongo, startTemporal } from '../helpers/stack';
 import { startMail, mailEnv } from '../helpers/mail';
+import { startEmailWorker } from '../helpers/email-worker';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy';
 
 const GUESTS = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Barbara Liskov', 'Edsger Dijkstra', 'Frances Allen', 'Donald Knuth', 'Radia Perlman', 'Tony Hoare', 'Margaret Hamilton'];
@@ -59,7 +55,7 @@ describe('fault drill: the IMAP connection drops repeatedly', function () {
   const hotelAddress = (h: number) => `desk@imd-${run}-${h}.example`;
 
   before(async () => {
-    const [t, mongo, m, bundle] = await Promise.all([startTemporal(), startMongo(), startMail(), workflowBundle()]);
+    const [t, mongo, m] = await Promise.all([startTemporal(), startMongo(), startMail()]);
     env = t;
     mail = m;
     proxy = await startTcpProxy(mail.imapPort);
@@ -69,18 +65,7 @@ describe('fault drill: the IMAP connection drops repeatedly', function () {
     await store.ensureIndexes();
     const documents = new GridFsDocumentStore(store.db);
     mailer = new Mailer(config);
-    worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: bundle,
-      activities: {
-        ...createLifecycleActivities({ config, store, temporal: env.client }),
-        ...createEmailActivities({ config, store, mailer }),
-        ...createExtractionActivities({ extractor: new LocalPdfExtractor(), documents }),
-        ...createDeliveryActivities({ config, store }),
-      },
-    });
-    running = worker.run();
+    ({ worker, running } = await startEmailWorker({ env, config, store, mailer, documents }));
     const mine = new Set(PER_HOTEL.map((_, h) => hotelAddress(h)));
     stopWatchingHotels = mail.onHotelMail((hm: HotelMail) => {
       const to = hm.recipients.filter((r) => mine.has(r.toLowerCase()));

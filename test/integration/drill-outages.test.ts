@@ -49,10 +49,21 @@ interface Disruption {
   summary(): string;
 }
 
-describe('fault drills', function () {
-  this.timeout(300_000);
+// The suite runs the drills small; bench/drills.sh runs them longer and bigger through these.
+const SCALE = {
+  hotels: Number(process.env.DRILL_HOTELS ?? 4),
+  guests: Number(process.env.DRILL_GUESTS ?? 3),
+  kills: Number(process.env.DRILL_KILLS ?? 3),
+  storeDownMs: Number(process.env.DRILL_STORE_DOWN_SECONDS ?? 30) * 1000,
+  temporalDownMs: Number(process.env.DRILL_TEMPORAL_DOWN_SECONDS ?? 15) * 1000,
+  boundMs: Number(process.env.DRILL_SECONDS ?? 240) * 1000,
+};
+const GUESTS: [string, string][] = [['Ada', 'Lovelace'], ['Grace', 'Hopper'], ['Alan', 'Turing'], ['Edsger', 'Dijkstra'], ['Barbara', 'Liskov'], ['Donald', 'Knuth']];
 
-  it('worker SIGKILLed three times during calls: every folio completes once, projections agree', async () => {
+describe('fault drills', function () {
+  this.timeout(SCALE.boundMs + 60_000);
+
+  it(`worker SIGKILLed ${SCALE.kills} times during calls: every folio completes once, projections agree`, async () => {
     let kills = 0;
     await drill(
       sharedTemporal,
@@ -60,19 +71,19 @@ describe('fault drills', function () {
       {
         async step({ states, restartWorker, elapsedMs }) {
           const calling = states.some((s) => s?.status === FolioStatus.Calling);
-          if (kills < 3 && (calling || elapsedMs > 4_000 * (kills + 1))) {
+          if (kills < SCALE.kills && (calling || elapsedMs > 4_000 * (kills + 1))) {
             await restartWorker('SIGKILL');
             kills++;
           }
-          return kills < 3;
+          return kills < SCALE.kills;
         },
         summary: () => `${kills} SIGKILLs`,
       },
     );
-    assert.equal(kills, 3);
+    assert.equal(kills, SCALE.kills);
   });
 
-  it('the store is down for 30 s mid-run: the lifecycle waits it out and loses nothing', async () => {
+  it(`the store is down for ${SCALE.storeDownMs / 1000} s mid-run: the lifecycle waits it out and loses nothing`, async () => {
     // a store of this drill's own, so stopping it touches no other test
     const port = await freePort();
     const dir = tempDir('drill-store');
@@ -98,7 +109,7 @@ describe('fault drills', function () {
             downAt = Date.now();
             // what a client and an operator see while the store is down
             whileDown.push(await api('GET', '/health/ready'), await api('GET', '/v1/folios?limit=5'), await api('GET', `/v1/folios/${folioId}`));
-          } else if (phase === 'down' && Date.now() - downAt >= 30_000) {
+          } else if (phase === 'down' && Date.now() - downAt >= SCALE.storeDownMs) {
             ferret = startProcess(tool('ferretdb'), args);
             phase = 'up';
             downFor = Date.now() - downAt;
@@ -139,7 +150,7 @@ describe('fault drills', function () {
               phase = 'down';
               // an operator's action needs Temporal: refused with 503; reading the projections still works
               whileDown.push(await api('GET', '/health/ready'), await api('POST', `/v1/folios/${folioId}/retry`), await api('GET', `/v1/folios/${folioId}`));
-              await new Promise((r) => setTimeout(r, Math.max(0, 15_000 - (Date.now() - downAt))));
+              await new Promise((r) => setTimeout(r, Math.max(0, SCALE.temporalDownMs - (Date.now() - downAt))));
               await server.start();
               downFor = Date.now() - downAt;
               phase = 'up';
@@ -220,18 +231,18 @@ async function drill(temporalTarget: () => Promise<TemporalTarget>, storeUri: ()
     return child;
   };
 
-  // 4 hotels × 3 guests: each hotel's folios are asked for in one call
+  // hotels × guests (4 × 3 in the suite): each hotel's folios are asked for in one call
   const requests: FolioRequest[] = [];
-  for (let h = 0; h < 4; h++) {
+  for (let h = 0; h < SCALE.hotels; h++) {
     const hotelId = `drill-${dbName.slice(-6)}-${h}`; // dispatcher ids are per hotel: unique per drill
     await store.upsertHotel(HotelConfig.parse({ hotelId, name: `Drill ${h}`, phone: `+4416329600${h}0`, timeZone: 'Europe/London', country: 'GB', emails: [`desk@${hotelId}.example`], businessHours: allDay }));
-    for (let g = 0; g < 3; g++) {
+    for (let g = 0; g < SCALE.guests; g++) {
       requests.push({
         folioId: randomUUID(),
         clientId: 'drill',
         clientReference: `drill-${dbName.slice(-6)}-${h}-${g}`, // unique per drill: an earlier drill's runs may still be closing
         hotelId,
-        guest: { firstName: ['Ada', 'Grace', 'Alan'][g]!, lastName: ['Lovelace', 'Hopper', 'Turing'][g]!, additionalNames: [] },
+        guest: { firstName: GUESTS[g % GUESTS.length]![0], lastName: `${GUESTS[g % GUESTS.length]![1]}${g >= GUESTS.length ? `-${g}` : ''}`, additionalNames: [] },
         confirmationNumber: `DR${h}${g}00${h}`,
         checkIn: daysFromNow(-4),
         checkOut: daysFromNow(-2),
@@ -252,7 +263,7 @@ async function drill(temporalTarget: () => Promise<TemporalTarget>, storeUri: ()
     await env.client.workflow.start('folioWorkflow', { args: [req, { checkoutGraceHours: 0 }], taskQueue, workflowId: folioWorkflowId(req.clientId, req.clientReference) });
   }
   const handle = (req: FolioRequest) => env.client.workflow.getHandle(folioWorkflowId(req.clientId, req.clientReference));
-  const deadline = Date.now() + Number(process.env.DRILL_SECONDS ?? 240) * 1000;
+  const deadline = Date.now() + SCALE.boundMs;
   const documents = new GridFsDocumentStore(store.db);
   const sent = new Set<string>();
   let disrupting = true;
@@ -288,7 +299,7 @@ async function drill(temporalTarget: () => Promise<TemporalTarget>, storeUri: ()
       played.add(c.callId);
       hotels.push(playCall(c));
     }
-    assert.ok(Date.now() < deadline, `folios did not all complete within 4 minutes of the drill: ${JSON.stringify(last)}`);
+    assert.ok(Date.now() < deadline, `folios did not all complete within ${SCALE.boundMs / 1000} s of the drill: ${JSON.stringify(last)}`);
     // the hotels email the folios they promised (as the inbox monitor would signal them)
     const states = await Promise.all(requests.map((r) => handle(r).query(folioStateQuery).catch(() => undefined)));
     for (const [i, s] of states.entries()) {
@@ -331,7 +342,7 @@ async function drill(temporalTarget: () => Promise<TemporalTarget>, storeUri: ()
   }
   await api.close();
   await client.close();
-  process.stdout.write(`      drill: ${disruption.summary()}, ${requests.length} folios completed in ${((Date.now() - started) / 1000).toFixed(1)} s, ${calls.length} calls for 4 hotels\n`);
+  process.stdout.write(`      drill: ${disruption.summary()}, ${requests.length} folios completed in ${((Date.now() - started) / 1000).toFixed(1)} s, ${calls.length} calls for ${SCALE.hotels} hotels\n`);
 }
 
 /** The real API on a loopback port over the drill's store and Temporal client, with an operator key. */

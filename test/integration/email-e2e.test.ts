@@ -4,25 +4,21 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import { loadConfig } from '../../config';
 import { logger } from '../../config/logger';
 import { Store } from '../../adapters/mongo/store';
 import { GridFsDocumentStore } from '../../adapters/mongo/documents';
 import { Mailer } from '../../adapters/email/mailer';
 import { InboxMonitor } from '../../adapters/email/inbox-monitor';
-import { LocalPdfExtractor } from '../../adapters/extraction/local-pdf';
-import { createEmailActivities } from '../../activities/email';
-import { createLifecycleActivities } from '../../activities/lifecycle';
-import { createExtractionActivities } from '../../activities/extraction';
-import { createDeliveryActivities } from '../../activities/delivery';
 import { temporalSignaler } from '../../workers/inbox-monitor';
 import { startMailResponder, staticDirectory, type MailResponder } from '../../sandbox/hotels/mail-responder';
 import { FolioStatus, folioWorkflowId, type FolioRequest } from '../../domain/model';
 import { HotelConfig } from '../../domain/schemas';
 import { folioStateQuery, type FolioState } from '../../workflows/definitions';
-import { startMongo, startTemporal, workflowBundle } from '../helpers/stack';
+import { startMongo, startTemporal } from '../helpers/stack';
 import { startMail, mailEnv } from '../helpers/mail';
+import { startEmailWorker } from '../helpers/email-worker';
 
 const allDay = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [{ open: '00:00', close: '24:00' }]]));
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
@@ -39,7 +35,7 @@ describe('email-only hotel, end to end', function () {
   let taskQueue: string;
 
   before(async () => {
-    const [t, mongo, mail, bundle] = await Promise.all([startTemporal(), startMongo(), startMail(), workflowBundle()]);
+    const [t, mongo, mail] = await Promise.all([startTemporal(), startMongo(), startMail()]);
     env = t;
     taskQueue = `email-e2e-${randomUUID()}`;
     const config = loadConfig({ ...mailEnv(mail, 'folios'), TEMPORAL_TASK_QUEUE: taskQueue, BATCH_WINDOW_SECONDS: '1', LOG_LEVEL: 'warn' });
@@ -47,19 +43,7 @@ describe('email-only hotel, end to end', function () {
     await store.ensureIndexes();
     const documents = new GridFsDocumentStore(store.db);
     mailer = new Mailer(config);
-    worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: bundle,
-      // an email-only hotel is never called: no telephony activities are registered
-      activities: {
-        ...createLifecycleActivities({ config, store, temporal: env.client }),
-        ...createEmailActivities({ config, store, mailer }),
-        ...createExtractionActivities({ extractor: new LocalPdfExtractor(), documents }),
-        ...createDeliveryActivities({ config, store }),
-      },
-    });
-    running = worker.run();
+    ({ worker, running } = await startEmailWorker({ env, config, store, mailer, documents }));
     responder = startMailResponder({ mail, delayMs: 200, directory: staticDirectory({ 'frontdesk@seaside.example': { hotelId: 'seaside', name: 'Seaside Hotel', profile: 'replies-with-pdf' } }) });
     monitor = new InboxMonitor({ config, store, documents, signaler: temporalSignaler(env.client), pollIntervalMs: 1000, logger: logger.child({}, { level: 'warn' }) });
     monitor.start();

@@ -1,0 +1,30 @@
+// A worker with the real workflows and every activity an email-only hotel needs (lifecycle, email,
+// extraction with the local PDF reader, delivery) — no telephony: such a hotel is never called.
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { Config } from '../../config';
+import type { Store } from '../../adapters/mongo/store';
+import type { GridFsDocumentStore } from '../../adapters/mongo/documents';
+import type { Mailer } from '../../adapters/email/mailer';
+import { LocalPdfExtractor } from '../../adapters/extraction/local-pdf';
+import { createEmailActivities } from '../../activities/email';
+import { createLifecycleActivities } from '../../activities/lifecycle';
+import { createExtractionActivities } from '../../activities/extraction';
+import { createDeliveryActivities } from '../../activities/delivery';
+import { workflowBundle } from './stack';
+
+export async function startEmailWorker(opts: { env: TestWorkflowEnvironment; config: Config; store: Store; mailer: Mailer; documents: GridFsDocumentStore }): Promise<{ worker: Worker; running: Promise<void> }> {
+  const { env, config, store, mailer, documents } = opts;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    workflowBundle: await workflowBundle(),
+    activities: {
+      ...createLifecycleActivities({ config, store, temporal: env.client }),
+      ...createEmailActivities({ config, store, mailer }),
+      ...createExtractionActivities({ extractor: new LocalPdfExtractor(), documents }),
+      ...createDeliveryActivities({ config, store }),
+    },
+  });
+  return { worker, running: worker.run() };
+}
