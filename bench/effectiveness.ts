@@ -1,6 +1,6 @@
 // End-to-end effectiveness on the sandbox population: a few thousand folio requests, the simulated days
 // run on Temporal's time-skipping server with the real workflows and activities, then what came of it.
-//   npx tsx bench/effectiveness.ts [--folios 2000] [--hotels 300] [--seed 1] [--days 12] [--max-wall-minutes 40]
+//   npx tsx bench/effectiveness.ts [--postgres] [--folios 2000] [--hotels 300] [--seed 1] [--days 12] [--max-wall-minutes 40]
 import { checkoutDueAt, addDays, isoWeekday, localToMs, parseLocalDate } from '../domain/business-hours';
 import { FolioStatus } from '../domain/model';
 import { callSlotsWorkflowId } from '../workflows/definitions';

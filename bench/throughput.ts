@@ -2,12 +2,12 @@
 // end to end (real workflows, projections in FerretDB, a real PDF folio read by the real extractor), next
 // to a skeleton workflow with the same number of activities and timers in the same run; history events per
 // folio for single-guest and 5-guest batches; calls per folio for requests over hotels with a Zipf spread.
-//   npx tsx bench/throughput.ts [--folios 200] [--batch-hotels 20] [--zipf-folios 1000] [--zipf-hotels 150] [--seed 7]
+//   npx tsx bench/throughput.ts [--postgres] [--folios 200] [--batch-hotels 20] [--zipf-folios 1000] [--zipf-hotels 150] [--seed 7]
 import { randomUUID } from 'node:crypto';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { generatePopulation, type SandboxHotel } from '../sandbox/population';
 import { FolioStatus, type FolioRequest } from '../domain/model';
-import { startMongo, startTemporal, stopStack } from '../test/helpers/stack';
+import { startMongo, startMongoOnPostgres, startTemporal, stopStack } from '../test/helpers/stack';
 import { countActions } from './actions';
 import { arg, inPool, planRequests } from './requests';
 import { SimWorld } from './sim-world';
@@ -31,10 +31,11 @@ async function main() {
     zipfHotels: arg('zipf-hotels', 150),
     seed: arg('seed', 7),
   };
-  console.log(`npx tsx bench/throughput.ts --folios ${p.folios} --batch-hotels ${p.batchHotels} --zipf-folios ${p.zipfFolios} --zipf-hotels ${p.zipfHotels} --seed ${p.seed}`);
+  console.log(`npx tsx bench/throughput.ts${process.argv.includes('--postgres') ? ' --postgres' : ''} --folios ${p.folios} --batch-hotels ${p.batchHotels} --zipf-folios ${p.zipfFolios} --zipf-hotels ${p.zipfHotels} --seed ${p.seed}`);
   console.log(`started ${new Date().toISOString()}`);
   const env = await startTemporal();
-  const mongo = await startMongo();
+  // --postgres: FerretDB on PostgreSQL, for runs whose projection writes SQLite's single writer cannot take
+  const mongo = process.argv.includes('--postgres') ? await startMongoOnPostgres() : await startMongo();
   const single = instantHotels(p.seed, p.folios, 's');
   const batched = instantHotels(p.seed + 1, p.batchHotels, 'b');
   const zipfHotels = instantHotels(p.seed + 2, p.zipfHotels, 'z');
