@@ -1,7 +1,7 @@
 // Open workflows at rest: N folio lifecycles that wait on their check-out timers on a real Temporal dev
 // server (SQLite file), then the worker's memory, the server database's size and the API's list latency
 // over that many projections (the real Express app, real keys, FerretDB).
-//   npx tsx bench/at-rest.ts [--postgres] [--n 100000] [--hotels 300] [--max-wall-minutes 20] [--requests 300]
+//   npx tsx bench/at-rest.ts [--postgres] [--max-cached N] [--n 100000] [--hotels 300] [--max-wall-minutes 20] [--requests 300]
 import { statSync, existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
@@ -20,8 +20,8 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const sizeOf = (file: string) => ['', '-wal', '-shm'].reduce((s, ext) => s + (existsSync(file + ext) ? statSync(file + ext).size : 0), 0);
 
 async function main() {
-  const p = { store: process.argv.includes('--postgres') ? 'postgres' : 'sqlite', n: arg('n', 100_000), hotels: arg('hotels', 300), maxWallMinutes: arg('max-wall-minutes', 20), requests: arg('requests', 300), seed: arg('seed', 3) };
-  console.log(`npx tsx bench/at-rest.ts${p.store === 'postgres' ? ' --postgres' : ''} --n ${p.n} --hotels ${p.hotels} --max-wall-minutes ${p.maxWallMinutes} --requests ${p.requests} --seed ${p.seed}`);
+  const p = { store: process.argv.includes('--postgres') ? 'postgres' : 'sqlite', n: arg('n', 100_000), hotels: arg('hotels', 300), maxWallMinutes: arg('max-wall-minutes', 20), requests: arg('requests', 300), seed: arg('seed', 3), maxCached: arg('max-cached', 0) };
+  console.log(`npx tsx bench/at-rest.ts${p.store === 'postgres' ? ' --postgres' : ''} --n ${p.n} --hotels ${p.hotels} --max-wall-minutes ${p.maxWallMinutes} --requests ${p.requests} --seed ${p.seed}${p.maxCached ? ` --max-cached ${p.maxCached}` : ''}`);
   console.log(`started ${new Date().toISOString()}`);
   const wallDeadline = Date.now() + p.maxWallMinutes * 60_000;
   const { address, dbFile } = await startTemporalServer('at-rest');
@@ -31,7 +31,7 @@ async function main() {
   const mongo = p.store === 'postgres' ? await startMongoOnPostgres() : await startMongo();
   const hotels = generatePopulation(p.seed, p.hotels);
   const env = { client, nativeConnection, connection } as unknown as TestWorkflowEnvironment;
-  const world = await SimWorld.create({ env, db: mongo.db(`at_rest_${process.pid}`), hotels, seed: p.seed, maxConcurrentActivities: 50 });
+  const world = await SimWorld.create({ env, db: mongo.db(`at_rest_${process.pid}`), hotels, seed: p.seed, maxConcurrentActivities: 50, ...(p.maxCached > 0 && { maxCachedWorkflows: p.maxCached }) });
   let server: Server | undefined;
   try {
     const rssBefore = process.memoryUsage().rss;

@@ -60,6 +60,8 @@ export interface SimWorldOptions {
   workflowBundle?: WorkflowBundleWithSourceMap;
   maxConcurrentActivities?: number;
   maxConcurrentWorkflowTasks?: number;
+  /** The worker's sticky cache of workflow runs (the SDK's default is sized from the machine's memory). */
+  maxCachedWorkflows?: number;
 }
 
 export class SimWorld {
@@ -114,6 +116,7 @@ export class SimWorld {
         activities,
         maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivities ?? 50,
         maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTasks ?? 40,
+        ...(opts.maxCachedWorkflows !== undefined && { maxCachedWorkflows: opts.maxCachedWorkflows }),
       }),
       await Worker.create({
         connection: opts.env.nativeConnection,
