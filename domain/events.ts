@@ -5,7 +5,6 @@
 export const FOLIO_EVENT_TYPES = [
   // request
   'FolioRequestAccepted',
-  'FolioRequestDuplicate',
   'CheckoutWaitStarted',
   'FolioDue',
   // scheduling and batching
@@ -28,7 +27,6 @@ export const FOLIO_EVENT_TYPES = [
   'CallOverflowed',
   'FaxDetected',
   'IvrPathSent',
-  'IvrStepTaken',
   'IvrPathLearned',
   'IvrDeadEnd',
   'AgentConnected',
@@ -51,12 +49,8 @@ export const FOLIO_EVENT_TYPES = [
   'EmailRejected',
   'EmailBounced',
   'EmailReceived',
-  'EmailAutoReply',
-  'EmailUnmatched',
-  'EmailAssigned',
   // documents
   'DocumentStored',
-  'DocumentRejected',
   'ExtractionCompleted',
   'ExtractionFailed',
   'ValidationPassed',

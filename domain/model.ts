@@ -67,6 +67,13 @@ export interface CallResult {
   answeredBy?: string;
   durationSeconds: number;
   ivrPath?: string;
+  /** The menu path was found on this call (and stored for the next), rather than known beforehand. */
+  ivrLearned?: boolean;
+  /** Twilio reported the line ringing (or the call was answered). */
+  rang?: boolean;
+  /** A recording / the agent's post-call analysis was stored. */
+  recorded?: boolean;
+  analysed?: boolean;
   /** Outcome per folio id; a folio missing here was not covered by the conversation. */
   outcomes: Record<string, GuestOutcome>;
 }

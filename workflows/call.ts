@@ -161,7 +161,8 @@ export async function callWorkflow(input: CallInput): Promise<CallResult> {
   }
 
   const ivrPath = ivrDigits.filter(Boolean).join('w');
-  if (!hotel.ivrPath && ivrPath && reachedPerson) await telephony.learnIvrPath({ hotelId: hotel.hotelId, path: ivrPath });
+  const ivrLearned = !hotel.ivrPath && !!ivrPath && reachedPerson;
+  if (ivrLearned) await telephony.learnIvrPath({ hotelId: hotel.hotelId, path: ivrPath });
 
   const result: CallResult = {
     callId,
@@ -170,6 +171,10 @@ export async function callWorkflow(input: CallInput): Promise<CallResult> {
     answeredBy,
     durationSeconds: durationSeconds || Math.round((Date.now() - (answeredAt ?? startedAt)) / 1000),
     ivrPath: ivrPath || hotel.ivrPath,
+    ivrLearned,
+    rang: rank >= STATUS_RANK.ringing! || answeredAt !== undefined,
+    recorded: recordings.length > 0,
+    analysed: analysis !== undefined,
     outcomes,
   };
   await telephony.finishCall({ callId, hotelId: hotel.hotelId, result, startedAtHour: localHour(hotel.timeZone, startedAt) });

@@ -8,6 +8,16 @@ export interface CallOutcomeMessage {
   callId: string;
   disposition: CallDisposition;
   outcome?: GuestOutcome;
+  /** What the call went through, for the folio's timeline (absent from dispatchers of earlier versions). */
+  call?: Pick<CallResult, 'callSid' | 'answeredBy' | 'durationSeconds' | 'ivrPath' | 'ivrLearned' | 'rang' | 'recorded' | 'analysed'>;
+}
+export interface BatchStartedMessage {
+  kind: DispatchKind;
+  batchId: string;
+  /** The batch waited for the hotel to open until this time (ms since epoch). */
+  deferredUntil?: number;
+  /** The batch waited this long for a call slot under the global cap. */
+  slotWaitMs?: number;
 }
 export interface EmailSentMessage extends EmailRequestResult {
   kind: 'request' | 'reminder';
@@ -54,7 +64,7 @@ export const setCallbackUpdate = defineUpdate<{ callbackAt: string }, [OperatorA
 export const reviewDecisionUpdate = defineUpdate<{ status: FolioStatus }, [OperatorAction & { approve: boolean }]>('reviewDecision');
 export const uploadDocumentUpdate = defineUpdate<{ status: FolioStatus }, [OperatorAction & { document: DocumentRef }]>('uploadDocument');
 /** The hotel dispatcher started working on a batch that includes this folio. */
-export const batchStartedSignal = defineSignal<[{ kind: DispatchKind; batchId: string }]>('batchStarted');
+export const batchStartedSignal = defineSignal<[BatchStartedMessage]>('batchStarted');
 export const folioStateQuery = defineQuery<FolioState>('state');
 
 // ---- hotel dispatch workflow ------------------------------------------------------------------

@@ -143,7 +143,13 @@ export async function folioWorkflow(req: FolioRequest, options: FolioOptions = {
 
   setHandler(callOutcomeSignal, (m) => void (callOutcome = m));
   setHandler(emailSentSignal, (m) => void (emailSent = m));
-  setHandler(batchStartedSignal, (m) => void (batchStarted = m.kind));
+  setHandler(batchStartedSignal, (m) => {
+    batchStarted = m.kind;
+    // what the batch went through before it started, recorded as it starts
+    if (m.deferredUntil !== undefined) emit('OutsideBusinessHoursDeferred', { openAt: iso(m.deferredUntil) });
+    if (m.slotWaitMs !== undefined && m.slotWaitMs >= 1000) emit('CallSlotWaited', { waitedSeconds: Math.round(m.slotWaitMs / 1000) });
+    emit('FolioBatched', { batchId: m.batchId, kind: m.kind });
+  });
   setHandler(hotelRepliedSignal, (m) => void (hotelReply = m));
   setHandler(emailBouncedSignal, (m) => void (bounced = m));
   setHandler(hotelUpdatedSignal, (snapshot) => {
@@ -223,6 +229,7 @@ export async function folioWorkflow(req: FolioRequest, options: FolioOptions = {
     if (seenDocuments.has(doc.documentId) || isTerminal()) return;
     seenDocuments.add(doc.documentId);
     documents.push(doc);
+    if (doc.source === 'email') emit('EmailReceived', { messageId: doc.messageId, documentId: doc.documentId });
   }
 
   // ---- the lifecycle ------------------------------------------------------------------------------
@@ -417,6 +424,7 @@ export async function folioWorkflow(req: FolioRequest, options: FolioOptions = {
   function takeHotelReply(): chase.ChaseDecision {
     const reply = hotelReply!;
     hotelReply = undefined;
+    emit('EmailReceived', { messageId: reply.messageId });
     recordOutcome(reply.outcome, { messageId: reply.messageId, via: 'email' });
     return chase.afterCall(state, 'conversation', reply.outcome, policy, Date.now());
   }
@@ -511,9 +519,26 @@ export async function folioWorkflow(req: FolioRequest, options: FolioOptions = {
       overflow: 'CallOverflowed',
       conversation: 'CallCompleted',
     };
+    recordCallProgress(o);
     emit(byDisposition[o.disposition] ?? 'CallCompleted', { callId: o.callId, disposition: o.disposition });
     if (o.outcome) recordOutcome(o.outcome, { callId: o.callId, via: 'phone' });
     else lastOutcome = o.disposition;
+  }
+
+  /** The call's course, from the result it reported: recorded when the call has ended. */
+  function recordCallProgress({ callId, disposition, outcome, call }: CallOutcomeMessage) {
+    if (!call) return; // reported by a dispatcher of an earlier version
+    const machine = disposition === 'voicemail' || !!call.answeredBy?.startsWith('machine');
+    const talked = !machine && (disposition === 'conversation' || disposition === 'dropped' || disposition === 'overflow');
+    if (call.callSid) emit('CallPlaced', { callId, callSid: call.callSid });
+    if (call.rang) emit('CallRinging', { callId });
+    if (machine) emit('CallAnsweredByMachine', { callId, answeredBy: call.answeredBy });
+    else if (call.answeredBy || talked || disposition === 'ivr_dead_end') emit('CallAnswered', { callId, answeredBy: call.answeredBy });
+    if (call.ivrPath) emit(call.ivrLearned ? 'IvrPathLearned' : 'IvrPathSent', { callId, digits: call.ivrPath });
+    if (talked) emit('AgentConnected', { callId });
+    if (outcome) emit('AgentOutcomeRecorded', { callId, kind: outcome.kind });
+    if (call.recorded) emit('RecordingStored', { callId });
+    if (call.analysed) emit('TranscriptStored', { callId });
   }
 
   function recordOutcome(outcome: GuestOutcome, data: Record<string, unknown>) {

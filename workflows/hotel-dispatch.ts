@@ -66,6 +66,9 @@ export async function hotelDispatchWorkflow(input: HotelDispatchInput): Promise<
   let activeFolios = new Set<string>();
   let activeScope: CancellationScope | undefined;
   let waitingFor: string | undefined;
+  // for the folios' timelines: when a batch waited for business hours or for a call slot
+  const deferredUntil = new Map<string, number>();
+  let slotAsked: { leaseId: string; at: number } | undefined;
   const granted = new Set<string>();
 
   setHandler(enqueueSignal, (item) => {
@@ -122,6 +125,7 @@ export async function hotelDispatchWorkflow(input: HotelDispatchInput): Promise<
         continue;
       }
       if (openAt > Date.now()) {
+        for (const item of batch.items) deferredUntil.set(item.guest.folioId, openAt);
         waitingFor = `business hours (${new Date(openAt).toISOString()})`;
         await condition(() => changed, openAt - Date.now());
         continue;
@@ -135,14 +139,17 @@ export async function hotelDispatchWorkflow(input: HotelDispatchInput): Promise<
     if (kind === 'call') {
       const leaseId = `call:${batchId}`;
       waitingFor = 'a call slot';
+      if (slotAsked?.leaseId !== leaseId) slotAsked = { leaseId, at: Date.now() };
       await lifecycle.requestCallSlot({ leaseId, workflowId: workflowInfo().workflowId });
       if (!(await condition(() => granted.has(leaseId), SLOT_WAIT_MS))) continue; // ask again next round
+      const slotWaitMs = Date.now() - slotAsked.at;
+      slotAsked = undefined;
       batchesRun++;
       pending = without(pending, batch.items);
       waitingFor = undefined;
       activeCallId = leaseId;
       activeFolios = new Set(batch.items.map((i) => i.guest.folioId));
-      await notifyStarted(batch.items, kind, batchId);
+      await notifyStarted(batch.items, kind, batchId, slotWaitMs);
       let result: CallResult;
       try {
         activeScope = new CancellationScope();
@@ -186,14 +193,20 @@ export async function hotelDispatchWorkflow(input: HotelDispatchInput): Promise<
     }
   }
 
-  async function notifyStarted(items: PendingItem[], kind: DispatchKind, batchId: string) {
-    for (const item of items) await signalFolio(item.guest.workflowId, (h) => h.signal(batchStartedSignal, { kind, batchId }));
+  async function notifyStarted(items: PendingItem[], kind: DispatchKind, batchId: string, slotWaitMs?: number) {
+    for (const item of items) {
+      const deferred = deferredUntil.get(item.guest.folioId);
+      deferredUntil.delete(item.guest.folioId);
+      await signalFolio(item.guest.workflowId, (h) => h.signal(batchStartedSignal, { kind, batchId, deferredUntil: deferred, slotWaitMs }));
+    }
   }
 
   async function routeCallResult(items: PendingItem[], result: CallResult) {
+    const { callSid, answeredBy, durationSeconds, ivrPath, ivrLearned, rang, recorded, analysed } = result;
     for (const item of items) {
       const outcome = result.outcomes[item.guest.folioId];
-      await signalFolio(item.guest.workflowId, (h) => h.signal(callOutcomeSignal, { callId: result.callId, disposition: result.disposition, outcome }));
+      const call = { callSid, answeredBy, durationSeconds, ivrPath, ivrLearned, rang, recorded, analysed };
+      await signalFolio(item.guest.workflowId, (h) => h.signal(callOutcomeSignal, { callId: result.callId, disposition: result.disposition, outcome, call }));
     }
   }
 }

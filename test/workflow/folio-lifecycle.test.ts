@@ -37,6 +37,33 @@ describe('folio lifecycle (time-skipping server)', function () {
     for (const t of ['FolioRequestAccepted', 'FolioQueuedForCall', 'HotelAgreedToEmail', 'DocumentStored', 'ValidationPassed', 'FolioCompleted']) {
       assert.ok(types.includes(t as never), `timeline has ${t}: ${types.join(',')}`);
     }
+    // the call's course, in order, between joining the batch and what the hotel said
+    const call = types.slice(types.indexOf('FolioBatched'), types.indexOf('HotelAgreedToEmail') + 1);
+    assert.deepEqual(call, ['FolioBatched', 'CallPlaced', 'CallRinging', 'CallAnswered', 'AgentConnected', 'AgentOutcomeRecorded', 'RecordingStored', 'CallCompleted', 'HotelAgreedToEmail'], `call events: ${types.join(',')}`);
+    const placed = events.find((e) => e.type === 'CallPlaced');
+    assert.match(String(placed?.data?.callSid), /^CA/);
+  });
+
+  it('a call batch at a closed hotel waits for it to open, and the timeline says so', async () => {
+    const id = hotelId();
+    // open one hour a day, starting three hours from now (server time, hotel in UTC)
+    const hour = new Date(await world.env.currentTimeMs()).getUTCHours();
+    const open = (hour + 3) % 24;
+    const hh = (h: number) => `${String(h).padStart(2, '0')}:00`;
+    const window = [{ open: hh(open), close: open === 23 ? '24:00' : hh(open + 1) }];
+    await world.addHotel({ hotelId: id, timeZone: 'UTC', businessHours: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, window])) });
+    world.scripts.set(id, [{ line: 'human', say: agrees }]);
+    const req = world.request(id);
+    const handle = await world.start(req);
+    await world.waitFor(handle.workflowId, [FolioStatus.AwaitingEmail]);
+    const events = await world.store.events.find({ folioId: req.folioId }).sort({ seq: 1 }).toArray();
+    const deferred = events.find((e) => e.type === 'OutsideBusinessHoursDeferred');
+    assert.ok(deferred, `timeline: ${events.map((e) => e.type).join(',')}`);
+    assert.equal(new Date(String(deferred.data?.openAt)).getUTCHours(), open);
+    const placed = events.find((e) => e.type === 'CallPlaced');
+    assert.equal(world.callsTo(id).length, 1);
+    assert.ok(placed && Date.parse(placed.at) >= Date.parse(String(deferred.data?.openAt)), 'called once the hotel opened');
+    await handle.cancel();
   });
 
   it('no answer and busy are retried with backoff until the hotel answers', async () => {
