@@ -53,7 +53,7 @@ async function main() {
     const tz = new Map(hotels.map((h) => [h.config.hotelId, h.config.timeZone]));
     await inPool(requests, 16, (r) => world.start(r, { checkoutGraceHours: params.graceHours }));
     const folioIds = requests.map((r) => `folio:${r.clientId}:${r.clientReference}`);
-    const guard = new StallGuard(env, () => [...hotels.map((h) => `hotel:${h.config.hotelId}`), callSlotsWorkflowId(world.config.TEMPORAL_TASK_QUEUE), ...world.calls.keys(), ...world.emails.keys(), ...folioIds]);
+    const guard = new StallGuard(env, () => [[callSlotsWorkflowId(world.config.TEMPORAL_TASK_QUEUE), ...hotels.map((h) => `hotel:${h.config.hotelId}`)], [...world.calls.keys(), ...world.emails.keys()], folioIds]);
     console.log(`${requests.length} folio lifecycles started over ${hotels.length} hotels in ${((Date.now() - wallStart) / 1000).toFixed(0)} s`);
 
     // run simulated time forward in steps; hotel replies are timers on the same server

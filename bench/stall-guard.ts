@@ -21,7 +21,8 @@ export class StallGuard {
 
   constructor(
     private readonly env: TestWorkflowEnvironment,
-    private readonly candidates: () => string[],
+    /** Workflow ids to look at, in tiers: a later tier is looked at only when no earlier one had a stuck run. */
+    private readonly candidates: () => string[][],
     private readonly wallStallMs = 30_000,
   ) {}
 
@@ -60,11 +61,15 @@ export class StallGuard {
     return ok;
   }
 
-  /** Runs whose last event is a workflow task that has not moved for 20 s, or that keeps failing. */
+  /**
+   * Runs whose last event is a workflow task that has not moved for 20 s, or that keeps failing. The
+   * tiers keep this quick at thousands of runs: the shared workflows (dispatchers, call slots, calls)
+   * are where a stuck task stops everyone, so the folios are looked at only when those are clear.
+   */
   private async clear(): Promise<number> {
-    const look = async () => {
+    const look = async (ids: string[]) => {
       const found = new Map<string, { last: string; type: string; failing: boolean }>();
-      await inPool(this.candidates(), 8, async (workflowId) => {
+      await inPool(ids, 16, async (workflowId) => {
         try {
           const h = this.client.workflow.getHandle(workflowId);
           const d = await h.describe();
@@ -80,10 +85,14 @@ export class StallGuard {
       });
       return found;
     };
-    const first = await look();
+    let first = new Map<string, { last: string; type: string; failing: boolean }>();
+    for (const tier of this.candidates()) {
+      first = await look(tier);
+      if (first.size > 0) break;
+    }
     if (first.size === 0) return 0;
     await new Promise((r) => setTimeout(r, 20_000));
-    const second = await look();
+    const second = await look([...first.keys()]);
     let n = 0;
     for (const [workflowId, s] of second) {
       const f = first.get(workflowId);
