@@ -85,26 +85,26 @@ export class StallGuard {
       });
       return found;
     };
-    let first = new Map<string, { last: string; type: string; failing: boolean }>();
-    for (const tier of this.candidates()) {
-      first = await look(tier);
-      if (first.size > 0) break;
-    }
-    if (first.size === 0) return 0;
-    await new Promise((r) => setTimeout(r, 20_000));
-    const second = await look([...first.keys()]);
+    // a tier whose runs all moved on (busy, not stuck) hands over to the next
     let n = 0;
-    for (const [workflowId, s] of second) {
-      const f = first.get(workflowId);
-      if (!f || (f.last !== s.last && !s.failing)) continue;
-      await this.client.workflow
-        .getHandle(workflowId)
-        .terminate('time-skipping server left a workflow task stuck')
-        .then(() => {
-          this.terminated.push({ workflowId, type: s.type });
-          n++;
-        })
-        .catch(() => undefined);
+    for (const tier of this.candidates()) {
+      const first = await look(tier);
+      if (first.size === 0) continue;
+      await new Promise((r) => setTimeout(r, 20_000));
+      const second = await look([...first.keys()]);
+      for (const [workflowId, s] of second) {
+        const f = first.get(workflowId);
+        if (!f || (f.last !== s.last && !s.failing)) continue;
+        await this.client.workflow
+          .getHandle(workflowId)
+          .terminate('time-skipping server left a workflow task stuck')
+          .then(() => {
+            this.terminated.push({ workflowId, type: s.type });
+            n++;
+          })
+          .catch(() => undefined);
+      }
+      if (n > 0) break;
     }
     if (n > 0) await this.unlock(); // a terminated run may take its lock with it
     return n;
