@@ -1,18 +1,19 @@
 // End-to-end effectiveness on the sandbox population: a few thousand folio requests, the simulated days
 // run on Temporal's time-skipping server with the real workflows and activities, then what came of it.
-//   npx tsx bench/effectiveness.ts [--postgres] [--folios 2000] [--hotels 300] [--seed 1] [--days 12] [--max-wall-minutes 40]
+//   npx tsx bench/effectiveness.ts [--postgres] [--folios 2000] [--hotels 300] [--seed 1] [--days 12] [--max-wall-minutes 40] [--out result.json]
+// Several runs on servers of their own, reported together: bench/effectiveness-shards.ts.
+import { writeFileSync } from 'node:fs';
 import { checkoutDueAt, addDays, isoWeekday, localToMs, parseLocalDate } from '../domain/business-hours';
 import { FolioStatus } from '../domain/model';
 import { callSlotsWorkflowId } from '../workflows/definitions';
 import { generatePopulation } from '../sandbox/population';
 import { startMongo, startMongoOnPostgres, startTimeSkipping, stopStack } from '../test/helpers/stack';
-import { countActions, PRICE_PER_MILLION_ACTIONS_USD } from './actions';
-import { arg, inPool, planRequests, quantile } from './requests';
+import { countActions } from './actions';
+import { report, type ShardResult } from './effectiveness-report';
+import { arg, inPool, planRequests } from './requests';
 import { SimWorld } from './sim-world';
 import { StallGuard } from './stall-guard';
 
-/** List prices used for the voice cost (USD). Sources in docs/BENCHMARKS.md. */
-const PRICES = { twilioPerMinute: 0.014, twilioAmdPerCall: 0.0075, elevenLabsAgentPerMinute: 0.1 };
 const SETTLED = [FolioStatus.Completed, FolioStatus.NeedsReview, FolioStatus.NeedsAttention, FolioStatus.Unobtainable, FolioStatus.Cancelled];
 const HOUR = 3_600_000;
 
@@ -91,18 +92,18 @@ async function main() {
       const m = e.type === 'DocumentStored' ? firstDoc : completedAt;
       if (!m.has(e.folioId) || m.get(e.folioId)! > at) m.set(e.folioId, at);
     }
-    const n = requests.length;
-    const pct = (x: number, of = n) => `${((100 * x) / Math.max(of, 1)).toFixed(1)} %`;
-    const within = (days: number, m: Map<string, number>) =>
-      [...m].filter(([id, at]) => {
-        const r = byId.get(id)!;
-        return at <= businessDayEnd(r.checkOut, tz.get(r.hotelId)!, days);
-      }).length;
+    const within = (m: Map<string, number>): [number, number, number] =>
+      [1, 3, 5].map(
+        (days) =>
+          [...m].filter(([id, at]) => {
+            const r = byId.get(id)!;
+            return at <= businessDayEnd(r.checkOut, tz.get(r.hotelId)!, days);
+          }).length,
+      ) as [number, number, number];
     const hoursToFolio = [...firstDoc].map(([id, at]) => {
       const r = byId.get(id)!;
       return (at - checkoutDueAt(r.checkOut, tz.get(r.hotelId)!, 0)) / HOUR;
     });
-    const retrieved = firstDoc.size;
     const statusCount: Record<string, number> = {};
     for (const p of projections) statusCount[p.status] = (statusCount[p.status] ?? 0) + 1;
 
@@ -118,11 +119,6 @@ async function main() {
 
     const calls = [...world.calls.values()];
     const emails = [...world.emails.values()].filter((e) => !e.rejected);
-    const connectedMin = calls.reduce((s, c) => s + c.connectedSeconds, 0) / 60;
-    const billedMin = calls.reduce((s, c) => s + Math.ceil(c.connectedSeconds / 60), 0);
-    const agentMin = calls.reduce((s, c) => s + c.agentSeconds, 0) / 60;
-    const connectedCalls = calls.filter((c) => c.connectedSeconds > 0).length;
-    const voiceUsd = billedMin * PRICES.twilioPerMinute + connectedCalls * PRICES.twilioAmdPerCall + agentMin * PRICES.elevenLabsAgentPerMinute;
     const lineMix: Record<string, number> = {};
     for (const c of calls) lineMix[c.line] = (lineMix[c.line] ?? 0) + 1;
 
@@ -138,29 +134,34 @@ async function main() {
       { exclude: (type) => type === 'hotelReplyWorkflow' },
     );
 
-    const r2 = (x: number) => x.toFixed(2);
-    console.log(`
-== effectiveness (seed ${params.seed}) — ${n} folios, ${hotels.length} hotels, simulated ${((simEnd - t0) / (24 * HOUR)).toFixed(1)} days in ${(wallSeconds / 60).toFixed(1)} min wall
-final status:                 ${Object.entries(statusCount).map(([k, v]) => `${k} ${v}`).join(', ')}
-folio retrieved (in hand):    ${retrieved} (${pct(retrieved)}); completed (checked automatically): ${completedAt.size} (${pct(completedAt.size)})
-retrieved within 1 / 3 / 5 business days of check-out: ${pct(within(1, firstDoc))} / ${pct(within(3, firstDoc))} / ${pct(within(5, firstDoc))}
-completed within 1 / 3 / 5 business days of check-out: ${pct(within(1, completedAt))} / ${pct(within(3, completedAt))} / ${pct(within(5, completedAt))}
-time to folio from check-out (12:00 local): median ${r2(quantile(hoursToFolio, 0.5))} h, p90 ${r2(quantile(hoursToFolio, 0.9))} h
-calls placed ${calls.length} (${Object.entries(lineMix).map(([k, v]) => `${k} ${v}`).join(', ')}); emails sent ${emails.length} (requests ${emails.filter((e) => e.kind === 'request').length}, reminders ${emails.filter((e) => e.kind === 'reminder').length})
-per retrieved folio:          ${r2(calls.length / Math.max(retrieved, 1))} calls, ${r2(emails.length / Math.max(retrieved, 1))} emails
-needing a person:             ${needPerson} (${pct(needPerson)})
-${Object.entries(why)
-  .sort((a, b) => b[1] - a[1])
-  .map(([k, v]) => `  ${String(v).padStart(5)}  ${k}`)
-  .join('\n')}
-Temporal actions:             ${actions.actions} over ${actions.runs} runs (${actions.events} history events) = ${r2(actions.actions / n)} per folio
-  by kind:                    ${Object.entries(actions.byKind).map(([k, v]) => `${k} ${v}`).join(', ')}
-  by workflow:                ${Object.entries(actions.byWorkflowType).map(([k, v]) => `${k} ${v.runs} runs / ${v.actions} actions`).join(', ')}
-test-server stalls cleared:   ${guard.unlocks} time lock(s) released, ${guard.terminated.length} stuck run(s) terminated (${Object.entries(guard.terminated.reduce<Record<string, number>>((m, t) => ((m[t.type] = (m[t.type] ?? 0) + 1), m), {})).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})
-  cost at $${PRICE_PER_MILLION_ACTIONS_USD}/M actions:    $${((actions.actions / n) * PRICE_PER_MILLION_ACTIONS_USD / 1e6).toFixed(5)} per folio
-voice (modelled durations):   ${r2(connectedMin / n)} connected min per folio (${r2(billedMin / n)} billed, rounded up per call), ${r2(agentMin / n)} agent min per folio
-  voice cost:                 $${r2(voiceUsd / n)} per folio, $${r2(voiceUsd / Math.max(retrieved, 1))} per retrieved folio (Twilio $${PRICES.twilioPerMinute}/min + AMD $${PRICES.twilioAmdPerCall}/call, ElevenLabs $${PRICES.elevenLabsAgentPerMinute}/agent min)
-`);
+    const shard: ShardResult = {
+      seed: params.seed,
+      folios: requests.length,
+      hotels: hotels.length,
+      simDays: (simEnd - t0) / (24 * HOUR),
+      wallSeconds,
+      status: statusCount,
+      retrieved: firstDoc.size,
+      completed: completedAt.size,
+      retrievedWithin: within(firstDoc),
+      completedWithin: within(completedAt),
+      hoursToFolio,
+      needPerson,
+      why,
+      calls: calls.length,
+      lineMix,
+      emailRequests: emails.filter((e) => e.kind === 'request').length,
+      emailReminders: emails.filter((e) => e.kind === 'reminder').length,
+      connectedMin: calls.reduce((x, c) => x + c.connectedSeconds, 0) / 60,
+      billedMin: calls.reduce((x, c) => x + Math.ceil(c.connectedSeconds / 60), 0),
+      agentMin: calls.reduce((x, c) => x + c.agentSeconds, 0) / 60,
+      connectedCalls: calls.filter((c) => c.connectedSeconds > 0).length,
+      actions: { actions: actions.actions, runs: actions.runs, events: actions.events, byKind: actions.byKind, byWorkflowType: actions.byWorkflowType },
+      stalls: { unlocks: guard.unlocks, terminated: guard.terminated.reduce<Record<string, number>>((m, t) => ((m[t.type] = (m[t.type] ?? 0) + 1), m), {}) },
+    };
+    const out = process.argv.indexOf('--out');
+    if (out >= 0) writeFileSync(process.argv[out + 1]!, JSON.stringify(shard));
+    console.log(report([shard]));
   } finally {
     await world.stop();
     await stopStack();
