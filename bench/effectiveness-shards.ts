@@ -4,6 +4,7 @@
 // time ever more often as the number of concurrent lifecycles on one server grows (see BENCHMARKS.md);
 // shards of a few hundred folios keep each server within what it handles, and the figures sum exactly
 // (counts and minutes add; medians and percentiles are taken over every folio of every shard).
+//   npx tsx bench/effectiveness-shards.ts --combine 1.json 2.json …   (shards written by effectiveness.ts --out)
 //   npx tsx bench/effectiveness-shards.ts [--shards 5] [--parallel 2] [--first-seed 1] [--folios 400] [--hotels 150] [--days 9] [--max-wall-minutes 30] [--postgres]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -13,6 +14,15 @@ import { report, type ShardResult } from './effectiveness-report';
 import { arg, inPool } from './requests';
 
 async function main() {
+  // --combine a.json b.json …: report shards written earlier with bench/effectiveness.ts --out
+  const combine = process.argv.indexOf('--combine');
+  if (combine >= 0) {
+    const files = process.argv.slice(combine + 1).filter((f) => !f.startsWith('--'));
+    const shards = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as ShardResult);
+    console.log(`npx tsx bench/effectiveness-shards.ts --combine ${files.map((f) => path.basename(f)).join(' ')}`);
+    printReport(shards);
+    return;
+  }
   const p = { shards: arg('shards', 5), parallel: arg('parallel', 2), firstSeed: arg('first-seed', 1), folios: arg('folios', 400), hotels: arg('hotels', 150), days: arg('days', 9), maxWallMinutes: arg('max-wall-minutes', 30) };
   const postgres = process.argv.includes('--postgres');
   console.log(`npx tsx bench/effectiveness-shards.ts ${Object.entries(p).map(([k, v]) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${v}`).join(' ')}${postgres ? ' --postgres' : ''}`);
@@ -37,13 +47,17 @@ async function main() {
     });
     const shards: ShardResult[] = seeds.filter((s) => !failed.includes(s)).map((s) => JSON.parse(readFileSync(path.join(dir, `${s}.json`), 'utf8')) as ShardResult);
     if (failed.length) console.log(`shards that failed (left out of the figures): seeds ${failed.join(', ')}`);
-    console.log(report(shards));
-    console.log('per shard (seed: folios, retrieved within 5 business days, stalls cleared):');
-    for (const s of shards) console.log(`  ${s.seed}: ${s.folios}, ${((100 * s.retrievedWithin[2]) / s.folios).toFixed(1)} %, ${s.stalls.unlocks} unlocks / ${Object.values(s.stalls.terminated).reduce((a, b) => a + b, 0)} terminated, simulated ${s.simDays.toFixed(1)} d in ${(s.wallSeconds / 60).toFixed(1)} min`);
+    printReport(shards);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   process.exit(failed.length ? 1 : 0);
+}
+
+function printReport(shards: ShardResult[]) {
+  console.log(report(shards));
+  console.log('per shard (seed: folios, retrieved within 5 business days, stalls cleared):');
+  for (const s of shards) console.log(`  ${s.seed}: ${s.folios}, ${((100 * s.retrievedWithin[2]) / s.folios).toFixed(1)} %, ${s.stalls.unlocks} unlocks / ${Object.values(s.stalls.terminated).reduce((a, b) => a + b, 0)} terminated, simulated ${s.simDays.toFixed(1)} d in ${(s.wallSeconds / 60).toFixed(1)} min`);
 }
 
 void main();

@@ -13,6 +13,7 @@ import { inPool } from './requests';
 
 const E = temporal.api.enums.v1.EventType;
 const TASK = new Set<number>([E.EVENT_TYPE_WORKFLOW_TASK_STARTED, E.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED]);
+const RPC_MS = 10_000;
 const FAILED_TASK = new Set<number>([E.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT, E.EVENT_TYPE_WORKFLOW_TASK_FAILED]);
 
 export class StallGuard {
@@ -53,10 +54,15 @@ export class StallGuard {
 
   private async unlock(): Promise<boolean> {
     const service = (this.env.connection as unknown as { testService?: { unlockTimeSkipping(r: object): Promise<unknown> } }).testService;
-    const ok = !!(await service?.unlockTimeSkipping({}).then(
-      () => true,
-      () => false,
-    ));
+    let timer: NodeJS.Timeout | undefined;
+    const ok = !!(await Promise.race([
+      service?.unlockTimeSkipping({}).then(
+        () => true,
+        () => false,
+      ),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(false), RPC_MS))),
+    ]));
+    clearTimeout(timer);
     if (ok) this.unlocks++;
     return ok;
   }
@@ -71,10 +77,11 @@ export class StallGuard {
       const found = new Map<string, { last: string; type: string; failing: boolean }>();
       await inPool(ids, 16, async (workflowId) => {
         try {
+          // bounded: a server that has stopped answering must not hold the guard (and the run) for ever
           const h = this.client.workflow.getHandle(workflowId);
-          const d = await h.describe();
+          const d = await this.client.withDeadline(Date.now() + RPC_MS, () => h.describe());
           if (d.status.name !== 'RUNNING') return;
-          const events = (await h.fetchHistory()).events ?? [];
+          const events = (await this.client.withDeadline(Date.now() + RPC_MS, () => h.fetchHistory())).events ?? [];
           const last = events[events.length - 1];
           if (!last || !TASK.has(last.eventType as number)) return;
           const failing = events.slice(-6).some((e) => FAILED_TASK.has(e.eventType as number));
