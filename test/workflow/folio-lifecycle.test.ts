@@ -46,9 +46,10 @@ describe('folio lifecycle (time-skipping server)', function () {
 
   it('a call batch at a closed hotel waits for it to open, and the timeline says so', async () => {
     const id = hotelId();
-    // open one hour a day, starting three hours from now (server time, hotel in UTC)
+    // open one hour a day, starting in the hour after next (server time, hotel in UTC): a wait of 1–2 hours,
+    // well inside what waitFor steps through for a folio with no planned action of its own
     const hour = new Date(await world.env.currentTimeMs()).getUTCHours();
-    const open = (hour + 3) % 24;
+    const open = (hour + 2) % 24;
     const hh = (h: number) => `${String(h).padStart(2, '0')}:00`;
     const window = [{ open: hh(open), close: open === 23 ? '24:00' : hh(open + 1) }];
     await world.addHotel({ hotelId: id, timeZone: 'UTC', businessHours: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, window])) });
