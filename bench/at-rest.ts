@@ -13,7 +13,7 @@ import { logger } from '../config/logger';
 import { FolioStatus } from '../domain/model';
 import { generatePopulation } from '../sandbox/population';
 import { freePort, startMongo, startMongoOnPostgres, startTemporalServer, stopStack } from '../test/helpers/stack';
-import { arg, inPool, planRequests, quantile } from './requests';
+import { arg, inPool, planRequests, quantile, runBench } from './requests';
 import { SimWorld } from './sim-world';
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -97,10 +97,4 @@ API GET /v1/folios over ${projected} projections (${p.requests} requests: ${quer
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -10,7 +10,7 @@ import { generatePopulation } from '../sandbox/population';
 import { startMongo, startMongoOnPostgres, startTimeSkipping, stopStack } from '../test/helpers/stack';
 import { countActions } from './actions';
 import { report, type ShardResult } from './effectiveness-report';
-import { arg, inPool, planRequests } from './requests';
+import { arg, inPool, planRequests, runBench } from './requests';
 import { SimWorld } from './sim-world';
 import { StallGuard } from './stall-guard';
 
@@ -179,10 +179,4 @@ export function businessDayEnd(checkOut: string, timeZone: string, days: number)
   return localToMs(timeZone, addDays(d, 1), 0);
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

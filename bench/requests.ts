@@ -94,3 +94,14 @@ export function arg(name: string, fallback: number): number {
   if (!Number.isFinite(v)) throw new Error(`--${name} needs a number, got "${process.argv[i + 1]}"`);
   return v;
 }
+
+/** Runs a benchmark's main and exits: 0 when it finished, 1 (with the error) when it failed. */
+export function runBench(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

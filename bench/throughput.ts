@@ -9,7 +9,7 @@ import { generatePopulation, type SandboxHotel } from '../sandbox/population';
 import { FolioStatus, type FolioRequest } from '../domain/model';
 import { startMongo, startMongoOnPostgres, startTemporal, stopStack } from '../test/helpers/stack';
 import { countActions } from './actions';
-import { arg, inPool, planRequests } from './requests';
+import { arg, inPool, planRequests, runBench } from './requests';
 import { SimWorld } from './sim-world';
 import type { SkeletonActivities } from './skeleton-workflows';
 
@@ -131,10 +131,4 @@ calls per folio, ${p.zipfFolios} requests over ${p.zipfHotels} hotels (Zipf s=1;
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -13,7 +13,7 @@ import { createExtractionActivities } from '../../activities/extraction';
 import { createDeliveryActivities } from '../../activities/delivery';
 import { workflowBundle } from './stack';
 
-export async function startEmailWorker(opts: { env: TestWorkflowEnvironment; config: Config; store: Store; mailer: Mailer; documents: GridFsDocumentStore }): Promise<{ worker: Worker; running: Promise<void> }> {
+export async function startEmailWorker(opts: { env: TestWorkflowEnvironment; config: Config; store: Store; mailer: Mailer; documents: GridFsDocumentStore }): Promise<{ stop(): Promise<void> }> {
   const { env, config, store, mailer, documents } = opts;
   const worker = await Worker.create({
     connection: env.nativeConnection,
@@ -26,5 +26,11 @@ export async function startEmailWorker(opts: { env: TestWorkflowEnvironment; con
       ...createDeliveryActivities({ config, store }),
     },
   });
-  return { worker, running: worker.run() };
+  const running = worker.run();
+  return {
+    async stop() {
+      worker.shutdown();
+      await running;
+    },
+  };
 }

@@ -1,6 +1,6 @@
 // Real servers for tests, started lazily (unit tests start none) and once per mocha run:
 // FerretDB (MongoDB wire protocol), the Temporal dev server, the Java time-skipping server.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -104,23 +104,17 @@ export function startMongoOnPostgres(): Promise<MongoHandle> {
     const dir = tempDir('postgres');
     const asPostgres = process.getuid?.() === 0;
     const run = (cmd: string, args: string[]) => (asPostgres ? ['runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args]] : [path.join(bin, cmd), args]) as [string, string[]];
-    if (asPostgres) await new Promise<void>((resolve, reject) => spawn('chown', ['postgres', dir]).once('exit', (c) => (c === 0 ? resolve() : reject(new Error('chown failed')))));
+    const succeeds = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
+    if (asPostgres && !succeeds('chown', ['postgres', dir])) throw new Error(`chown postgres ${dir} failed`);
     const data = path.join(dir, 'data');
-    await new Promise<void>((resolve, reject) => {
-      const child = spawn(...run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']), { stdio: 'ignore' });
-      child.once('exit', (c) => (c === 0 ? resolve() : reject(new Error(`initdb exited ${c}`))));
-    });
+    if (!succeeds(...run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']))) throw new Error(`initdb -D ${data} failed`);
     const pgPort = await freePort();
     startProcess(...run('postgres', ['-D', data, '-p', String(pgPort), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'shared_buffers=512MB']));
-    for (let i = 0; ; i++) {
-      const ready = await new Promise<boolean>((resolve) => spawn(path.join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(pgPort)], { stdio: 'ignore' }).once('exit', (c) => resolve(c === 0)));
-      if (ready) break;
+    for (let i = 0; !succeeds(path.join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(pgPort)]); i++) {
       if (i > 100) throw new Error(`PostgreSQL did not come up on 127.0.0.1:${pgPort}`);
       await new Promise((r) => setTimeout(r, 200));
     }
-    await new Promise<void>((resolve, reject) =>
-      spawn(path.join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(pgPort), '-U', 'postgres', 'ferretdb'], { stdio: 'ignore' }).once('exit', (c) => (c === 0 ? resolve() : reject(new Error(`createdb exited ${c}`)))),
-    );
+    if (!succeeds(path.join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(pgPort), '-U', 'postgres', 'ferretdb'])) throw new Error(`createdb ferretdb on 127.0.0.1:${pgPort} failed`);
     return connectFerret(tempDir('ferretdb-pg'), ['--handler=postgresql', `--postgresql-url=postgres://postgres@127.0.0.1:${pgPort}/ferretdb`]);
   });
 }

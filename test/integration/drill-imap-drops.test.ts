@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { loadConfig } from '../../config';
 import { logger } from '../../config/logger';
 import { Store } from '../../adapters/mongo/store';
@@ -40,8 +39,7 @@ describe('fault drill: the IMAP connection drops repeatedly', function () {
   this.timeout(240_000);
   let env: TestWorkflowEnvironment;
   let mail: MailSystem;
-  let worker: Worker;
-  let running: Promise<void>;
+  let stopWorker: (() => Promise<void>) | undefined;
   let monitor: InboxMonitor;
   let responder: MailResponder;
   let mailer: Mailer;
@@ -65,7 +63,7 @@ describe('fault drill: the IMAP connection drops repeatedly', function () {
     await store.ensureIndexes();
     const documents = new GridFsDocumentStore(store.db);
     mailer = new Mailer(config);
-    ({ worker, running } = await startEmailWorker({ env, config, store, mailer, documents }));
+    ({ stop: stopWorker } = await startEmailWorker({ env, config, store, mailer, documents }));
     const mine = new Set(PER_HOTEL.map((_, h) => hotelAddress(h)));
     stopWatchingHotels = mail.onHotelMail((hm: HotelMail) => {
       const to = hm.recipients.filter((r) => mine.has(r.toLowerCase()));
@@ -83,8 +81,7 @@ describe('fault drill: the IMAP connection drops repeatedly', function () {
     await monitor?.stop();
     await responder?.stop();
     await proxy?.close();
-    worker?.shutdown();
-    await running;
+    await stopWorker?.();
     mailer?.close();
   });
 

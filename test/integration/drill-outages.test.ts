@@ -16,6 +16,7 @@ import type { SignalDefinition } from '@temporalio/common';
 import { createApp } from '../../api/app';
 import { ApiKeys } from '../../api/auth';
 import { loadConfig } from '../../config';
+import { deliverSignal } from '../../adapters/telephony/signals';
 import { logger } from '../../config/logger';
 import { Store } from '../../adapters/mongo/store';
 import { GridFsDocumentStore } from '../../adapters/mongo/documents';
@@ -26,6 +27,8 @@ import { agentToolSignal, documentReceivedSignal, type FolioState, folioStateQue
 import { allDay, daysFromNow } from '../helpers/lifecycle-world';
 import { freePort, ROOT, startMongo, startProcess, startTemporal, startTemporalServer, tempDir, tool, workflowBundle } from '../helpers/stack';
 import { portOpen } from '../../scripts/supervisor';
+
+const quiet = logger.child({}, { level: 'silent' });
 
 interface ApiAnswer {
   status: number;
@@ -188,19 +191,6 @@ async function sharedTemporal(): Promise<TemporalTarget> {
   return { address: env.address, client: env.client };
 }
 
-/** Retries an action until it succeeds (a vendor's webhook retries while our side is down), within the drill's bound. */
-async function persist(what: string, fn: () => Promise<unknown>, deadline: number): Promise<void> {
-  for (;;) {
-    try {
-      await fn();
-      return;
-    } catch (e) {
-      if (Date.now() > deadline) throw new Error(`${what}: still failing at the drill's deadline: ${String(e)}`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-}
-
 async function drill(temporalTarget: () => Promise<TemporalTarget>, storeUri: () => Promise<string>, disruption: Disruption, opts: { storeDownTolerant?: boolean; temporalDownTolerant?: boolean } = {}): Promise<void> {
   const env = await temporalTarget();
   const mongoUri = await storeUri();
@@ -272,9 +262,11 @@ async function drill(temporalTarget: () => Promise<TemporalTarget>, storeUri: ()
   const played = new Set<string>();
   let seq = 0;
   const playCall = async (c: { callId: string; callSid: string; folioIds: string[] }) => {
-    // each webhook is retried until Temporal takes it, as a vendor retries a callback our side failed
-    const h = env.client.workflow.getHandle(c.callId);
-    const send = <A extends unknown[]>(def: SignalDefinition<A>, ...args: A) => persist(`${def.name} to ${c.callId}`, () => h.signal(def, ...args), deadline);
+    // each callback's signal is retried until Temporal takes it, as our webhook endpoints do
+    const send = async <A extends unknown[]>(def: SignalDefinition<A>, ...args: A) => {
+      const retry = { maxMs: Math.max(0, deadline - Date.now()), firstDelayMs: 500 };
+      assert.equal(await deliverSignal(env.client, quiet, retry, c.callId, def, ...args), 'delivered', `${def.name} to ${c.callId} by the drill's deadline`);
+    };
     const status = (s: string, answeredBy?: string) => send(twilioStatusSignal, { callSid: c.callSid, status: s, sequence: ++seq, answeredBy });
     await status('ringing');
     await status('in-progress', 'human');
@@ -349,7 +341,7 @@ async function drill(temporalTarget: () => Promise<TemporalTarget>, storeUri: ()
 async function startDrillApi(store: Store, temporal: Client, taskQueue: string) {
   const keys = new ApiKeys(store.db);
   const { key } = await keys.create({ clientId: 'drill-ops', role: 'operator' });
-  const app = createApp({ config: loadConfig({ LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: taskQueue }), store, temporal, logger: logger.child({}, { level: 'silent' }), keys });
+  const app = createApp({ config: loadConfig({ LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: taskQueue }), store, temporal, logger: quiet, keys });
   const port = await freePort();
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));

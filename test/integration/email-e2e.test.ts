@@ -4,7 +4,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { loadConfig } from '../../config';
 import { logger } from '../../config/logger';
 import { Store } from '../../adapters/mongo/store';
@@ -26,8 +25,7 @@ const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISO
 describe('email-only hotel, end to end', function () {
   this.timeout(60_000);
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
+  let stopWorker: (() => Promise<void>) | undefined;
   let monitor: InboxMonitor;
   let responder: MailResponder;
   let mailer: Mailer;
@@ -43,7 +41,7 @@ describe('email-only hotel, end to end', function () {
     await store.ensureIndexes();
     const documents = new GridFsDocumentStore(store.db);
     mailer = new Mailer(config);
-    ({ worker, running } = await startEmailWorker({ env, config, store, mailer, documents }));
+    ({ stop: stopWorker } = await startEmailWorker({ env, config, store, mailer, documents }));
     responder = startMailResponder({ mail, delayMs: 200, directory: staticDirectory({ 'frontdesk@seaside.example': { hotelId: 'seaside', name: 'Seaside Hotel', profile: 'replies-with-pdf' } }) });
     monitor = new InboxMonitor({ config, store, documents, signaler: temporalSignaler(env.client), pollIntervalMs: 1000, logger: logger.child({}, { level: 'warn' }) });
     monitor.start();
@@ -52,8 +50,7 @@ describe('email-only hotel, end to end', function () {
   after(async () => {
     await monitor?.stop();
     await responder?.stop();
-    worker?.shutdown();
-    await running;
+    await stopWorker?.();
     mailer?.close();
   });
 
