@@ -8,7 +8,8 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
 import type { FolioData } from '../domain/model';
-import { NO_TEXT_LAYER, folioPageGroups, parseFolioLines, readPdfText, type TextLine } from '../adapters/extraction/local-pdf';
+import { folioPageGroups, parseFolioLines, type TextLine } from '../domain/folio-text';
+import { NO_TEXT_LAYER, readPdfText } from '../adapters/extraction/local-pdf';
 
 const PROTOS = path.join(path.dirname(require.resolve('@google-cloud/documentai')), '..', 'protos', 'protos.json');
 const PROCESSOR = /^projects\/[^/]+\/locations\/[^/]+\/processors\/([^/]+)(\/processorVersions\/[^/]+)?$/;

@@ -6,7 +6,8 @@ import { DocumentProcessorServiceClient, type protos } from '@google-cloud/docum
 import type { FolioData } from '../../domain/model';
 import type { Extractor } from '../../domain/ports';
 import { sniffContentType } from './sniff';
-import { addTaxLineIfAddedOnTop, categoryOf, findDate, notPdfReason, parseFolioLines, unreadable, type TextLine } from './local-pdf';
+import { addTaxLineIfAddedOnTop, categoryOf, findDate, parseFolioLines, type TextLine } from '../../domain/folio-text';
+import { notPdfReason, unreadable } from './local-pdf';
 
 type Document = protos.google.cloud.documentai.v1.IDocument;
 type Entity = protos.google.cloud.documentai.v1.Document.IEntity;

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { deflateRawSync } from 'node:zlib';
 import PDFDocument from 'pdfkit';
-import { findDate, LocalPdfExtractor, NO_TEXT_LAYER, parseFolioLines, type TextLine } from '../../adapters/extraction/local-pdf';
+import { LocalPdfExtractor, NO_TEXT_LAYER } from '../../adapters/extraction/local-pdf';
+import { findDate, parseFolioLines, type TextLine } from '../../domain/folio-text';
 import { fieldScores, FIELDS } from '../../bench/extraction-accuracy';
 import { validateFolio } from '../../domain/validation';
 import { FOLIO_LAYOUTS, folioCorpus } from '../../sandbox/folio-corpus';
