@@ -6,11 +6,12 @@ import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/com
 import { FolioStatus, folioWorkflowId, type FolioRequest } from '../domain/model';
 import { FolioRequestInput, HotelConfig } from '../domain/schemas';
 import { isDuplicateKey, type FolioProjection } from '../adapters/mongo/store';
+import { folioWorkflowType } from '../workflows/definitions';
 import { CheckOutDateKey, ClientIdKey, FolioStatusKey, HotelIdKey } from '../workflows/search-attributes';
 import type { ApiDeps } from './deps';
 import type { Principal } from './auth';
 import { ApiError, parse } from './errors';
-import { bounded, isAlreadyStarted } from './workflow-calls';
+import { viaEdge } from './workflow-calls';
 import { toFolioView } from './folio-view';
 import type { FolioView } from './contract';
 
@@ -113,29 +114,21 @@ async function repeat(deps: ApiDeps, existing: FolioProjection, hash: string): P
   return { status: 200, folio: toFolioView(existing) };
 }
 
+/** Starts the folio's workflow; one already started (a repeat, a race) is the same outcome. */
 async function startWorkflow(deps: ApiDeps, request: FolioRequest, workflowId: string, requestId?: string): Promise<void> {
-  try {
-    await bounded(deps.temporal, 'start folio workflow', () =>
-      deps.temporal.workflow.start('folioWorkflow', {
-        args: [request],
-        workflowId,
-        taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        // Which API request started it, for following one request across API, workflow and activity logs.
-        ...(requestId && { memo: { requestId } }),
-        // Filterable in the Web UI from the first second; the workflow keeps them current afterwards.
-        typedSearchAttributes: [
-          { key: ClientIdKey, value: request.clientId },
-          { key: HotelIdKey, value: request.hotelId },
-          { key: FolioStatusKey, value: FolioStatus.WaitingForCheckout },
-          { key: CheckOutDateKey, value: new Date(`${request.checkOut}T00:00:00Z`) },
-        ],
-      }),
-      'temporal',
-    );
-  } catch (e) {
-    if (isAlreadyStarted(e)) return;
-    throw e;
-  }
+  await viaEdge('start folio workflow', () =>
+    deps.temporal.start(folioWorkflowType, workflowId, [request], {
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      // Which API request started it, for following one request across API, workflow and activity logs.
+      ...(requestId && { memo: { requestId } }),
+      // Filterable in the Web UI from the first second; the workflow keeps them current afterwards.
+      typedSearchAttributes: [
+        { key: ClientIdKey, value: request.clientId },
+        { key: HotelIdKey, value: request.hotelId },
+        { key: FolioStatusKey, value: FolioStatus.WaitingForCheckout },
+        { key: CheckOutDateKey, value: new Date(`${request.checkOut}T00:00:00Z`) },
+      ],
+    }),
+  );
 }

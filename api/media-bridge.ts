@@ -7,7 +7,6 @@ import twilio from 'twilio';
 import type { ApiDeps } from './deps';
 import type { BatchGuest, HotelSnapshot } from '../domain/model';
 import { agentToolSignal, conversationEndedSignal } from '../workflows/definitions';
-import { signalCall } from '../adapters/telephony/signals';
 import { conversationUrl, elevenLabsClient } from '../adapters/telephony/elevenlabs';
 import { dynamicVariables, parseFolioOutcome, RECORD_FOLIO_OUTCOME, ToolCallError } from '../adapters/telephony/agent-tools';
 
@@ -107,7 +106,7 @@ function bridge(twilioWs: WebSocket, deps: ApiDeps, agentUrl: () => Promise<stri
     if (ended) return;
     ended = true;
     clearTimeout(wrapUp);
-    if (callId) signalCall(deps.temporal, log, callId, conversationEndedSignal, { conversationId, reason });
+    if (callId) deps.temporal.signalInBackground(callId, conversationEndedSignal, { conversationId, reason });
     log.info({ callId, conversationId, reason }, 'conversation ended');
     if (agent && agent.readyState <= WebSocket.OPEN) agent.close(1000);
     // Closing our side lets Twilio run past <Connect>; nothing follows it, so the call hangs up.
@@ -182,7 +181,7 @@ function bridge(twilioWs: WebSocket, deps: ApiDeps, agentUrl: () => Promise<stri
     if (call.tool_name !== RECORD_FOLIO_OUTCOME) return reply(`unknown tool ${String(call.tool_name)}`, true);
     try {
       const parsed = parseFolioOutcome(call.parameters);
-      signalCall(deps.temporal, log, callId!, agentToolSignal, { toolCallId: id, ...parsed });
+      deps.temporal.signalInBackground(callId!, agentToolSignal, { toolCallId: id, ...parsed });
       reply('recorded', false);
     } catch (e) {
       // Tell the agent what was wrong so it can call again with fixed parameters.

@@ -16,6 +16,7 @@ import { createExtractionActivities } from '../activities/extraction';
 import { createTelephonyActivities } from '../activities/telephony';
 import { createDeliveryActivities } from '../activities/delivery';
 import type { AllActivities } from '../workflows/activity-types';
+import { edgeFor } from '../temporal/edge';
 
 async function main() {
   const config = loadConfig();
@@ -36,7 +37,7 @@ async function main() {
   const dkim = config.MAIL_DKIM_PRIVATE_KEY ? { domainName: config.MAIL_DKIM_DOMAIN!, keySelector: config.MAIL_DKIM_SELECTOR!, privateKey: config.MAIL_DKIM_PRIVATE_KEY } : undefined;
 
   const activities: AllActivities = {
-    ...createLifecycleActivities({ config, store, temporal }),
+    ...createLifecycleActivities({ config, store, temporal: edgeFor(temporal, config, logger) }),
     ...createTelephonyActivities({ config, store, telephony: new TwilioTelephony(config), logger }),
     ...createEmailActivities({ config, store, mailer: new Mailer(config, { dkim }) }),
     ...createExtractionActivities({ extractor, documents }),

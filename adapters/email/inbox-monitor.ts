@@ -13,19 +13,10 @@ import type { DocumentStore } from '../../domain/ports';
 import type { DocumentRef } from '../../domain/model';
 import { correlate, guestsMentioned, normalizeMessageId, type IncomingFacts, type MatchedFolio, type SentThread } from '../../domain/correlation';
 import { classify } from './classify';
+import { GONE, type Signaler } from '../../temporal/edge';
+import { documentReceivedSignal, emailBouncedSignal, hotelRepliedSignal } from '../../workflows/definitions';
+import type { SignalDefinition } from '@temporalio/common';
 
-export interface Signaler {
-  signal(workflowId: string, signalName: string, arg: unknown): Promise<void>;
-}
-
-/** Thrown by a Signaler when the folio's workflow has already ended: nothing to tell it any more. */
-export class WorkflowGoneError extends Error {
-  override name = 'WorkflowGoneError';
-}
-
-export const DOCUMENT_RECEIVED = 'documentReceived';
-export const HOTEL_REPLIED = 'hotelReplied';
-export const EMAIL_BOUNCED = 'emailBounced';
 
 export interface InboxMonitorOptions {
   config: Config;
@@ -298,7 +289,7 @@ export class InboxMonitor {
     if (kind.kind === 'no-such-booking') {
       this.counters.noSuchBooking++;
       const targets = narrow(corr.folios, facts.text);
-      await this.signalAll(targets, HOTEL_REPLIED, { messageId, outcome: { kind: 'no_such_booking' } });
+      await this.signalAll(targets, hotelRepliedSignal, { messageId, outcome: { kind: 'no_such_booking' } });
       await this.emails.markAnswered(corr.emailIds);
       return record('no-such-booking', targets.map((f) => f.folioId), [], kind.phrase);
     }
@@ -311,7 +302,7 @@ export class InboxMonitor {
     for (const a of usable) {
       // Each attachment goes to the guests it names; one naming nobody goes to the whole matched batch.
       const targets = narrow(corr.folios, `${a.filename ?? ''}\n${a.text}`);
-      gone += await this.signalAll(targets, DOCUMENT_RECEIVED, a.ref!);
+      gone += await this.signalAll(targets, documentReceivedSignal, a.ref!);
       targets.forEach((t) => signalled.add(t.folioId));
     }
     await this.emails.markAnswered(corr.emailIds);
@@ -354,16 +345,10 @@ export class InboxMonitor {
   }
 
   /** Signals each folio once; a workflow that already ended is counted, not fatal. Returns how many were gone. */
-  private async signalAll(folios: MatchedFolio[], name: string, arg: unknown): Promise<number> {
+  private async signalAll<T>(folios: MatchedFolio[], def: SignalDefinition<[T]>, arg: T): Promise<number> {
     let gone = 0;
-    for (const f of folios) {
-      try {
-        await this.opts.signaler.signal(f.workflowId, name, arg);
-      } catch (e) {
-        if (!(e instanceof WorkflowGoneError)) throw e; // Temporal unreachable: leave the message unprocessed, retry later
-        gone++;
-      }
-    }
+    // Temporal unreachable throws: the message stays unprocessed and is read again later.
+    for (const f of folios) if ((await this.opts.signaler.signal(f.workflowId, def, arg)) === GONE) gone++;
     return gone;
   }
 
@@ -392,7 +377,7 @@ export class InboxMonitor {
     for (const t of hit) {
       const address = failed.find((a) => a === t.to.toLowerCase()) ?? failed[0]!;
       const mine = folios.filter((f) => f.emailId === t.emailId);
-      await this.signalAll(mine, EMAIL_BOUNCED, { emailId: t.emailId, messageId: parsed.messageId ?? key, address, reason: `bounce: ${address}` });
+      await this.signalAll(mine, emailBouncedSignal, { emailId: t.emailId, messageId: parsed.messageId ?? key, address, reason: `bounce: ${address}` });
     }
     await this.emails.markAnswered(hit.map((t) => t.emailId));
     return record('bounce', folios.map((f) => f.folioId), [], failed.join(', '));

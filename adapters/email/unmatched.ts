@@ -2,13 +2,18 @@
 // Assigning sends each stored attachment to the chosen folio as a document reference (once).
 import { EmailStore, type UnmatchedMessage } from '../mongo/email-store';
 import type { Store } from '../mongo/store';
-import { DOCUMENT_RECEIVED, type Signaler } from './inbox-monitor';
+import { GONE, type Signaler } from '../../temporal/edge';
+import { documentReceivedSignal } from '../../workflows/definitions';
 
 export class UnmatchedNotFoundError extends Error {
   override name = 'UnmatchedNotFoundError';
 }
 export class UnmatchedConflictError extends Error {
   override name = 'UnmatchedConflictError';
+}
+/** The chosen folio's workflow has ended: it can take no document any more. */
+export class FolioClosedError extends Error {
+  override name = 'FolioClosedError';
 }
 
 export interface UnmatchedPage {
@@ -60,7 +65,9 @@ export async function assignUnmatched(
   if (msg.assigned && msg.assigned.folioId !== input.folioId) throw new UnmatchedConflictError(`already assigned to folio ${msg.assigned.folioId}`);
   if (!msg.documents.length) throw new UnmatchedConflictError('the message has no usable document to assign');
   // Signals first, then the mark: a crash in between repeats the signals, which the workflow ignores by documentId.
-  for (const doc of msg.documents) await deps.signaler.signal(input.workflowId, DOCUMENT_RECEIVED, doc);
+  for (const doc of msg.documents) {
+    if ((await deps.signaler.signal(input.workflowId, documentReceivedSignal, doc)) === GONE) throw new FolioClosedError(`folio ${input.folioId} is no longer running`);
+  }
   if (!msg.assigned) {
     await emails.unmatched.updateOne({ _id: input.unmatchedId, assigned: { $exists: false } }, { $set: { assigned: { folioId: input.folioId, workflowId: input.workflowId, by: input.by, at: new Date() } } });
   }

@@ -1,7 +1,6 @@
 // /v1/hotels: hotel configuration (phone, emails, time zone, business hours, IVR path, channel preference).
 // Any key may read; operators write. A change reaches the hotel's running dispatch workflow as a signal.
 import express, { type Router } from 'express';
-import { WorkflowNotFoundError } from '@temporalio/common';
 import { hotelDispatchWorkflowId, hotelSnapshot, TERMINAL_STATUSES, type Hotel } from '../../domain/model';
 import { HotelConfig } from '../../domain/schemas';
 import { hotelUpdatedSignal } from '../../workflows/definitions';
@@ -9,7 +8,7 @@ import type { ApiDeps } from '../deps';
 import { requireOperator } from '../auth';
 import { ApiError, notFound, parse } from '../errors';
 import { decodeCursor, encodeCursor, HotelCreate, HotelIdParams, HotelReplace, ListHotelsQuery } from '../contract';
-import { bounded } from '../workflow-calls';
+import { viaEdge } from '../workflow-calls';
 
 type HotelDoc = Hotel & { _id: string; updatedAt?: Date };
 const view = ({ _id, updatedAt, ...hotel }: HotelDoc) => ({ ...hotel, updatedAt: updatedAt ? updatedAt.toISOString() : null });
@@ -18,21 +17,14 @@ export function createHotelsRouter(deps: ApiDeps): Router {
   const router = express.Router();
 
   async function notifyDispatcher(hotel: Hotel): Promise<void> {
-    try {
-      await bounded(deps.temporal, 'hotelUpdated', () => deps.temporal.workflow.getHandle(hotelDispatchWorkflowId(hotel.hotelId)).signal(hotelUpdatedSignal, hotelSnapshot(hotel)), 'temporal');
-    } catch (e) {
-      // No dispatcher running for this hotel is fine: the next one starts from the stored configuration.
-      if (!(e instanceof WorkflowNotFoundError || (e instanceof ApiError && e.code === 'folio_not_active'))) throw e;
-    }
+    // No dispatcher running for this hotel (GONE) is fine: the next one starts from the stored configuration.
+    await viaEdge('hotelUpdated', () => deps.temporal.signal(hotelDispatchWorkflowId(hotel.hotelId), hotelUpdatedSignal, hotelSnapshot(hotel)));
     // Folios already chasing this hotel take the new contact data and channel preference too.
     const open = deps.store.folios.find({ hotelId: hotel.hotelId, status: { $nin: [...TERMINAL_STATUSES] } }, { projection: { workflowId: 1 } });
     for await (const f of open) {
-      await deps.temporal.workflow
-        .getHandle(f.workflowId)
-        .signal(hotelUpdatedSignal, hotelSnapshot(hotel))
-        .catch((e: unknown) => {
-          if (!(e instanceof WorkflowNotFoundError)) deps.logger.warn({ hotelId: hotel.hotelId, workflowId: f.workflowId, err: String(e) }, 'folio not told of the hotel change');
-        });
+      await deps.temporal.signal(f.workflowId, hotelUpdatedSignal, hotelSnapshot(hotel)).catch((e: unknown) => {
+        deps.logger.warn({ hotelId: hotel.hotelId, workflowId: f.workflowId, err: String(e) }, 'folio not told of the hotel change');
+      });
     }
   }
 

@@ -2,12 +2,12 @@
 // one to a folio (its attachments go to that folio's workflow as documentReceived signals).
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { assignUnmatched, listUnmatched, UnmatchedConflictError, UnmatchedNotFoundError } from '../../adapters/email/unmatched';
+import { assignUnmatched, FolioClosedError, listUnmatched, UnmatchedConflictError, UnmatchedNotFoundError } from '../../adapters/email/unmatched';
 import type { UnmatchedMessage } from '../../adapters/mongo/email-store';
 import type { ApiDeps } from '../deps';
 import { principalOf } from '../auth';
 import { ApiError, notFound, parse } from '../errors';
-import { bounded } from '../workflow-calls';
+import { folioNotActive, viaEdge } from '../workflow-calls';
 import { documentView } from '../folio-view';
 
 export const ListUnmatchedQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(300).optional() }).strict();
@@ -47,9 +47,6 @@ const view = (m: UnmatchedMessage): z.infer<typeof UnmatchedView> => ({
 
 export function createUnmatchedRouter(deps: ApiDeps): Router {
   const router = express.Router();
-  const signaler = {
-    signal: (workflowId: string, signalName: string, arg: unknown) => bounded(deps.temporal, signalName, () => deps.temporal.workflow.getHandle(workflowId).signal(signalName, arg), 'temporal'),
-  };
 
   router.get('/', async (req, res) => {
     const q = parse(ListUnmatchedQuery, req.query, 'query');
@@ -70,12 +67,13 @@ export function createUnmatchedRouter(deps: ApiDeps): Router {
     if (!folio) throw new ApiError(404, 'not_found', `folio ${folioId} not found`, [{ field: 'body.folioId', problem: 'unknown folio' }]);
     const p = principalOf(res);
     try {
-      const r = await assignUnmatched({ store: deps.store, signaler }, { unmatchedId: id, folioId, workflowId: folio.workflowId, by: `${p.role}:${p.clientId}:${p.keyId}` });
+      const r = await viaEdge('assign unmatched message', () => assignUnmatched({ store: deps.store, signaler: deps.temporal }, { unmatchedId: id, folioId, workflowId: folio.workflowId, by: `${p.role}:${p.clientId}:${p.keyId}` }));
       deps.logger.info({ unmatchedId: id, folioId, workflowId: folio.workflowId }, 'unmatched message assigned');
       res.json(r);
     } catch (e) {
       if (e instanceof UnmatchedNotFoundError) throw notFound(`unmatched message ${id}`);
       if (e instanceof UnmatchedConflictError) throw new ApiError(409, 'conflict', e.message);
+      if (e instanceof FolioClosedError) throw folioNotActive('assign unmatched message');
       throw e;
     }
   });

@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
 import type { ApiDeps } from '../deps';
 import { postCallSignal, type PostCallMessage } from '../../workflows/definitions';
-import { signalCall } from '../../adapters/telephony/signals';
 import { isDuplicateKey } from '../../adapters/mongo/store';
 
 const TOLERANCE_MS = 30 * 60_000;
@@ -104,7 +103,7 @@ export function createElevenLabsWebhookRouter(deps: ApiDeps): express.Router {
       deps.logger.warn({ conversationId: event.data?.conversation_id }, 'post-call webhook without call_id: not one of our calls');
       return res.status(204).end();
     }
-    signalCall(deps.temporal, deps.logger, callId, postCallSignal, message);
+    deps.temporal.signalInBackground(callId, postCallSignal, message);
     res.status(204).end();
   });
   return router;

@@ -8,7 +8,6 @@ import { nextIvrAction, DEFAULT_IVR_MAX_STEPS } from '../../domain/ivr';
 import { ivrStepSignal, recordingReadySignal, twilioStatusSignal } from '../../workflows/definitions';
 import { answerTwiml, connectTwiml, hangupTwiml, ivrStepTwiml, type CallUrls } from '../../adapters/telephony/twiml';
 import { DEFAULT_CONSENT_COUNTRIES } from '../../adapters/telephony/messages';
-import { signalCall } from '../../adapters/telephony/signals';
 
 /** AMD results carry no SequenceNumber; one fixed number above any status sequence makes a retried AMD callback a repeat. */
 export const AMD_SEQUENCE = 1_000_000;
@@ -95,7 +94,7 @@ export function createTwilioWebhookRouter(deps: ApiDeps, opts: TwilioWebhookOpti
     const sequence = b.SequenceNumber !== undefined ? Number(b.SequenceNumber) : Date.parse(b.Timestamp ?? '');
     if (!Number.isFinite(sequence)) return problem(res, 400, 'invalid_request', 'SequenceNumber or Timestamp is required');
     const duration = b.CallDuration ?? b.Duration;
-    signalCall(deps.temporal, deps.logger, callId, twilioStatusSignal, {
+    deps.temporal.signalInBackground(callId, twilioStatusSignal, {
       callSid: b.CallSid,
       status: b.CallStatus,
       answeredBy: b.AnsweredBy || undefined,
@@ -110,7 +109,7 @@ export function createTwilioWebhookRouter(deps: ApiDeps, opts: TwilioWebhookOpti
     if (!callId) return;
     const b = req.body as Record<string, string | undefined>;
     if (!b.CallSid || !b.AnsweredBy) return problem(res, 400, 'invalid_request', 'CallSid and AnsweredBy are required');
-    signalCall(deps.temporal, deps.logger, callId, twilioStatusSignal, { callSid: b.CallSid, status: 'in-progress', answeredBy: b.AnsweredBy, sequence: AMD_SEQUENCE });
+    deps.temporal.signalInBackground(callId, twilioStatusSignal, { callSid: b.CallSid, status: 'in-progress', answeredBy: b.AnsweredBy, sequence: AMD_SEQUENCE });
     res.status(204).end();
   });
 
@@ -130,16 +129,16 @@ export function createTwilioWebhookRouter(deps: ApiDeps, opts: TwilioWebhookOpti
     const action = nextIvrAction({ step, heard, language: ctx.language, path, maxSteps: maxSteps });
     switch (action.kind) {
       case 'press':
-        signalCall(deps.temporal, deps.logger, callId, ivrStepSignal, { step, digits: action.digit, heard });
+        deps.temporal.signalInBackground(callId, ivrStepSignal, { step, digits: action.digit, heard });
         return sendTwiml(res, ivrStepTwiml(urls, { language: ctx.language, press: action.digit, step: step + 1, path: action.path }));
       case 'connect':
-        signalCall(deps.temporal, deps.logger, callId, ivrStepSignal, { step, heard, reachedPerson: true });
+        deps.temporal.signalInBackground(callId, ivrStepSignal, { step, heard, reachedPerson: true });
         return sendTwiml(res, connectTwiml(urls));
       case 'listen':
-        signalCall(deps.temporal, deps.logger, callId, ivrStepSignal, { step, heard });
+        deps.temporal.signalInBackground(callId, ivrStepSignal, { step, heard });
         return sendTwiml(res, ivrStepTwiml(urls, { language: ctx.language, step: step + 1, path }));
       case 'give_up':
-        signalCall(deps.temporal, deps.logger, callId, ivrStepSignal, { step, heard, gaveUp: true });
+        deps.temporal.signalInBackground(callId, ivrStepSignal, { step, heard, gaveUp: true });
         // The workflow ends the call (ivr_dead_end); hold the line meanwhile so a hang-up of ours can't race it.
         return sendTwiml(res, holdThenHangup());
     }
@@ -154,7 +153,7 @@ export function createTwilioWebhookRouter(deps: ApiDeps, opts: TwilioWebhookOpti
       deps.logger.warn({ callId, recordingSid: b.RecordingSid, status: b.RecordingStatus }, 'recording not completed');
       return res.status(204).end();
     }
-    signalCall(deps.temporal, deps.logger, callId, recordingReadySignal, {
+    deps.temporal.signalInBackground(callId, recordingReadySignal, {
       recordingSid: b.RecordingSid,
       recordingUrl: b.RecordingUrl,
       durationSeconds: Number(b.RecordingDuration ?? 0) || 0,

@@ -16,6 +16,7 @@ import { createExtractor } from '../../adapters/extraction';
 import { GridFsDocumentStore } from '../../adapters/mongo/documents';
 import { ROUTES, type RouteDoc } from '../../api/openapi';
 import { freePort, startMongo, startTemporal, workflowBundle } from './stack';
+import { edgeFor } from '../../temporal/edge';
 
 export interface ApiHandle {
   url: string;
@@ -46,7 +47,8 @@ export async function startApi(opts: StartApiOptions = {}): Promise<ApiHandle> {
     keys.create({ clientId: 'client-b', role: 'client' }),
     keys.create({ clientId: 'ops', role: 'operator' }),
   ]);
-  const app = createApp({ config, store, temporal, logger: logger.child({}, { level: 'silent' }), keys, ...opts });
+  const edge = edgeFor(temporal, config);
+  const app = createApp({ config, store, temporal: edge, logger: logger.child({}, { level: 'silent' }), keys, ...opts });
   const port = await freePort();
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));
@@ -61,7 +63,7 @@ export async function startApi(opts: StartApiOptions = {}): Promise<ApiHandle> {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowBundle: await workflowBundle(),
       activities: {
-        ...createLifecycleActivities({ config, store, temporal }),
+        ...createLifecycleActivities({ config, store, temporal: edge }),
         ...createExtractionActivities({ extractor: createExtractor(config), documents: new GridFsDocumentStore(store.db) }),
         ...createDeliveryActivities({ config, store }),
       },

@@ -14,6 +14,7 @@ import { createLifecycleActivities } from '../../activities/lifecycle';
 import { createExtractionActivities } from '../../activities/extraction';
 import type { AllActivities } from '../../workflows/activity-types';
 import { twilioStatusSignal } from '../../workflows/definitions';
+import { edgeFor } from '../../temporal/edge';
 
 async function main() {
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -28,7 +29,7 @@ async function main() {
     client.workflow.getHandle(callId).signal(twilioStatusSignal, { callSid, status: s, sequence: ++seq, answeredBy });
 
   const activities: AllActivities = {
-    ...createLifecycleActivities({ config, store, temporal: client }),
+    ...createLifecycleActivities({ config, store, temporal: edgeFor(client, config) }),
     ...createExtractionActivities({ extractor: new LocalPdfExtractor(), documents: new GridFsDocumentStore(store.db) }),
     async placeCall(input) {
       const existing = await placed.findOne({ callId: input.callId });

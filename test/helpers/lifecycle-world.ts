@@ -15,6 +15,7 @@ import { FolioStatus, folioWorkflowId, hotelDispatchWorkflowId, type BatchGuest,
 import { HotelConfig } from '../../domain/schemas';
 import type { AllActivities, EmailActivities, TelephonyActivities } from '../../workflows/activity-types';
 import {
+  folioWorkflowType,
   agentToolSignal,
   dispatchStateQuery,
   documentReceivedSignal,
@@ -29,6 +30,7 @@ import type { FolioOptions } from '../../workflows/folio';
 import { renderFolioPdf } from '../../sandbox/folio-pdf';
 import { startMongo, startTimeSkipping, workflowBundle } from './stack';
 import { sha256Hex, sniffFor } from './bytes';
+import { edgeFor } from '../../temporal/edge';
 
 /** What one call to a scripted hotel does. */
 export type CallScript =
@@ -75,7 +77,7 @@ export class LifecycleWorld {
     const config = loadConfig({ TEMPORAL_TASK_QUEUE: `lifecycle-${randomUUID()}`, BATCH_WINDOW_SECONDS: '60', ...opts.config });
     const world = new LifecycleWorld(env, store, config);
     const activities: AllActivities = {
-      ...createLifecycleActivities({ config, store, temporal: env.client }),
+      ...createLifecycleActivities({ config, store, temporal: edgeFor(env.client, config) }),
       ...createExtractionActivities({ extractor: new LocalPdfExtractor(), documents: world.documents }),
       ...world.telephony(),
       ...world.mail(),
@@ -130,7 +132,7 @@ export class LifecycleWorld {
   }
 
   async start(req: FolioRequest, options: FolioOptions = { checkoutGraceHours: 0 }) {
-    return this.client.workflow.start('folioWorkflow', {
+    return this.client.workflow.start(folioWorkflowType.name, {
       args: [req, options],
       taskQueue: this.config.TEMPORAL_TASK_QUEUE,
       workflowId: folioWorkflowId(req.clientId, req.clientReference),

@@ -23,6 +23,7 @@ import { phoneProfile } from '../../sandbox/profiles/phone';
 import { startTelephonySandbox } from '../../sandbox/twilio/telephony-sandbox';
 import type { callWorkflow } from '../../workflows/call';
 import { freePort, startMongo, startTemporal, workflowBundle } from './stack';
+import { edgeFor } from '../../temporal/edge';
 
 export interface TelephonyWorld {
   config: Config;
@@ -67,7 +68,7 @@ export async function startTelephonyWorld(opts: { timeScale?: number; withWorker
   const { twilio, eleven, stop: stopEmulators } = await startTelephonySandbox({ config, store, twilioPort, elevenLabsPort, timeScale });
   const log = logger.child({}, { level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const temporal = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
-  const deps: ApiDeps = { config, store, temporal, logger: log };
+  const deps: ApiDeps = { config, store, temporal: edgeFor(temporal, config, log), logger: log };
 
   const app = express();
   app.use('/v1/webhooks/twilio', createTwilioWebhookRouter(deps));

@@ -17,6 +17,7 @@ import { ApiKeys } from '../../api/auth';
 import { GridFsDocumentStore } from '../../adapters/mongo/documents';
 import { EmailStore } from '../../adapters/mongo/email-store';
 import { renderFolioPdf } from '../../sandbox/folio-pdf';
+import { edgeFor } from '../../temporal/edge';
 
 const nextWeekday10am = () => {
   const d = new Date(Date.now() + 3 * 86_400_000);
@@ -59,7 +60,7 @@ describe('API contract (OpenAPI routes and statuses)', function () {
     // A second app whose MongoDB is a closed port: readiness names which part is down.
     const dead = new MongoClient('mongodb://127.0.0.1:1/', { serverSelectionTimeoutMS: 300 });
     const env = await startTemporal();
-    const app = createApp({ config: api.config, store: new Store(dead.db('x')), temporal: new Client({ connection: env.connection, dataConverter: dataConverter(api.config) }), logger: logger.child({}, { level: 'silent' }) });
+    const app = createApp({ config: api.config, store: new Store(dead.db('x')), temporal: edgeFor(new Client({ connection: env.connection, dataConverter: dataConverter(api.config) }), api.config), logger: logger.child({}, { level: 'silent' }) });
     const server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     try {

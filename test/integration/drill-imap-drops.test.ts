@@ -12,19 +12,19 @@ import { Store } from '../../adapters/mongo/store';
 import { EmailStore } from '../../adapters/mongo/email-store';
 import { GridFsDocumentStore } from '../../adapters/mongo/documents';
 import { Mailer } from '../../adapters/email/mailer';
-import { DOCUMENT_RECEIVED, InboxMonitor } from '../../adapters/email/inbox-monitor';
+import { InboxMonitor } from '../../adapters/email/inbox-monitor';
 import { parseGuestLines } from '../../adapters/email/templates';
-import { temporalSignaler } from '../../workers/inbox-monitor';
 import { startMailResponder, staticDirectory, type MailResponder, type SimulatedHotel } from '../../sandbox/hotels/mail-responder';
 import type { HotelMail, MailSystem } from '../../sandbox/mail';
 import { FolioStatus, TERMINAL_STATUSES, folioWorkflowId, type FolioRequest } from '../../domain/model';
 import { HotelConfig } from '../../domain/schemas';
-import { folioStateQuery, type FolioState } from '../../workflows/definitions';
+import { folioWorkflowType, documentReceivedSignal, folioStateQuery, type FolioState } from '../../workflows/definitions';
 import { allDay, daysFromNow } from '../helpers/lifecycle-world';
 import { startMongo, startTemporal } from '../helpers/stack';
 import { startMail, mailEnv } from '../helpers/mail';
 import { startEmailWorker } from '../helpers/email-worker';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy';
+import { edgeFor } from '../../temporal/edge';
 
 const GUESTS = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Barbara Liskov', 'Edsger Dijkstra', 'Frances Allen', 'Donald Knuth', 'Radia Perlman', 'Tony Hoare', 'Margaret Hamilton'];
 /** Folios per hotel: 10 folios at 4 email-only hotels. */
@@ -72,7 +72,7 @@ describe('fault drill: the IMAP connection drops repeatedly', function () {
     const hotels: Record<string, SimulatedHotel> = Object.fromEntries(PER_HOTEL.map((_, h) => [hotelAddress(h), { hotelId: `imd-${run}-${h}`, name: `Drill Hotel ${h}`, profile: 'replies-with-pdf' }]));
     responder = startMailResponder({ mail, delayMs: 1500, directory: staticDirectory(hotels) });
     // production backoff: the drill also shows how long repeated drops keep the inbox away
-    monitor = new InboxMonitor({ config, store, documents, signaler: temporalSignaler(env.client), pollIntervalMs: 1000, logger: logger.child({}, { level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+    monitor = new InboxMonitor({ config, store, documents, signaler: edgeFor(env.client, config), pollIntervalMs: 1000, logger: logger.child({}, { level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
     monitor.start();
   });
 
@@ -110,7 +110,7 @@ describe('fault drill: the IMAP connection drops repeatedly', function () {
     const handle = (req: FolioRequest) => env.client.workflow.getHandle(folioWorkflowId(req.clientId, req.clientReference));
     const startHotel = async (h: number) => {
       for (const req of requests.filter((r) => r.hotelId === `imd-${run}-${h}`)) {
-        await env.client.workflow.start('folioWorkflow', { args: [req, { checkoutGraceHours: 0 }], taskQueue, workflowId: folioWorkflowId(req.clientId, req.clientReference) });
+        await env.client.workflow.start(folioWorkflowType.name, { args: [req, { checkoutGraceHours: 0 }], taskQueue, workflowId: folioWorkflowId(req.clientId, req.clientReference) });
       }
     };
 
@@ -208,8 +208,8 @@ describe('fault drill: the IMAP connection drops repeatedly', function () {
     assert.equal(monitor.counters.unmatched, 0, `no reply left unmatched: ${report()}`);
     for (const req of requests) {
       const history = await handle(req).fetchHistory();
-      const signals = (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === DOCUMENT_RECEIVED);
-      assert.equal(signals.length, 1, `${req.clientReference}: one ${DOCUMENT_RECEIVED} signal`);
+      const signals = (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === documentReceivedSignal.name);
+      assert.equal(signals.length, 1, `${req.clientReference}: one ${documentReceivedSignal.name} signal`);
       const stored = await store.events.find({ folioId: req.folioId, type: 'DocumentStored' }).toArray();
       assert.equal(stored.length, 1, `${req.clientReference}: one DocumentStored event`);
       // the projection is what the workflow says, now that it has ended

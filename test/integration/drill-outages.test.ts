@@ -16,14 +16,14 @@ import type { SignalDefinition } from '@temporalio/common';
 import { createApp } from '../../api/app';
 import { ApiKeys } from '../../api/auth';
 import { loadConfig } from '../../config';
-import { deliverSignal } from '../../adapters/telephony/signals';
+import { edgeFor } from '../../temporal/edge';
 import { logger } from '../../config/logger';
 import { Store } from '../../adapters/mongo/store';
 import { GridFsDocumentStore } from '../../adapters/mongo/documents';
 import { FolioStatus, folioWorkflowId, type FolioRequest } from '../../domain/model';
 import { HotelConfig } from '../../domain/schemas';
 import { renderFolioPdf } from '../../sandbox/folio-pdf';
-import { agentToolSignal, documentReceivedSignal, type FolioState, folioStateQuery, recordingReadySignal, twilioStatusSignal } from '../../workflows/definitions';
+import { folioWorkflowType, agentToolSignal, documentReceivedSignal, type FolioState, folioStateQuery, recordingReadySignal, twilioStatusSignal } from '../../workflows/definitions';
 import { allDay, daysFromNow } from '../helpers/lifecycle-world';
 import { freePort, ROOT, startMongo, startProcess, startTemporal, startTemporalServer, tempDir, tool, workflowBundle } from '../helpers/stack';
 import { portOpen } from '../../scripts/supervisor';
@@ -250,7 +250,7 @@ async function drill(temporalTarget: () => Promise<TemporalTarget>, storeUri: ()
     worker = await startWorker();
   };
   for (const req of requests) {
-    await env.client.workflow.start('folioWorkflow', { args: [req, { checkoutGraceHours: 0 }], taskQueue, workflowId: folioWorkflowId(req.clientId, req.clientReference) });
+    await env.client.workflow.start(folioWorkflowType.name, { args: [req, { checkoutGraceHours: 0 }], taskQueue, workflowId: folioWorkflowId(req.clientId, req.clientReference) });
   }
   const handle = (req: FolioRequest) => env.client.workflow.getHandle(folioWorkflowId(req.clientId, req.clientReference));
   const deadline = Date.now() + SCALE.boundMs;
@@ -265,7 +265,7 @@ async function drill(temporalTarget: () => Promise<TemporalTarget>, storeUri: ()
     // each callback's signal is retried until Temporal takes it, as our webhook endpoints do
     const send = async <A extends unknown[]>(def: SignalDefinition<A>, ...args: A) => {
       const retry = { maxMs: Math.max(0, deadline - Date.now()), firstDelayMs: 500 };
-      assert.equal(await deliverSignal(env.client, quiet, retry, c.callId, def, ...args), 'delivered', `${def.name} to ${c.callId} by the drill's deadline`);
+      assert.equal(await edgeFor(env.client, { TEMPORAL_TASK_QUEUE: taskQueue }, quiet).retrying(retry).signal(c.callId, def, ...args), 'sent', `${def.name} to ${c.callId} by the drill's deadline`);
     };
     const status = (s: string, answeredBy?: string) => send(twilioStatusSignal, { callSid: c.callSid, status: s, sequence: ++seq, answeredBy });
     await status('ringing');
@@ -341,7 +341,8 @@ async function drill(temporalTarget: () => Promise<TemporalTarget>, storeUri: ()
 async function startDrillApi(store: Store, temporal: Client, taskQueue: string) {
   const keys = new ApiKeys(store.db);
   const { key } = await keys.create({ clientId: 'drill-ops', role: 'operator' });
-  const app = createApp({ config: loadConfig({ LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: taskQueue }), store, temporal, logger: quiet, keys });
+  const config = loadConfig({ LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: taskQueue });
+  const app = createApp({ config, store, temporal: edgeFor(temporal, config, quiet), logger: quiet, keys });
   const port = await freePort();
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));

@@ -30,10 +30,11 @@ import { silentWav } from '../../sandbox/twilio/callbacks';
 import { TwilioMediaStream } from '../../sandbox/twilio/media-stream';
 import { parseXml, type XmlNode } from '../../sandbox/twilio/xml';
 import type { AllActivities } from '../../workflows/activity-types';
-import { documentReceivedSignal, folioStateQuery, type FolioState } from '../../workflows/definitions';
+import { folioWorkflowType, documentReceivedSignal, folioStateQuery, type FolioState } from '../../workflows/definitions';
 import { allDay, daysFromNow } from '../helpers/lifecycle-world';
 import { freePort, startMongo, startTemporal, workflowBundle } from '../helpers/stack';
 import { elevenLabsRequest, hex, mediaStreamHandshake, send, signElevenLabs, startToolCallingAgent, twilioRequest, type WebhookRequest } from '../helpers/webhook-client';
+import { edgeFor } from '../../temporal/edge';
 
 const HOTELS = 4;
 const GUESTS = [
@@ -131,7 +132,7 @@ describe('fault drills: webhook flood', function () {
     // The real API and media bridge; its error log is kept: a lost signal or an unhandled error shows there.
     const errors: string[] = [];
     const logger = pino({ level: 'warn' }, { write: (line: string) => void (JSON.parse(line).level >= 50 && errors.push(line)) });
-    const deps: ApiDeps = { config, store, temporal: env.client, logger };
+    const deps: ApiDeps = { config, store, temporal: edgeFor(env.client, config, logger), logger };
     server = await new Promise<Server>((resolve) => {
       const s = createApp(deps).listen(port, '127.0.0.1', () => resolve(s));
     });
@@ -142,7 +143,7 @@ describe('fault drills: webhook flood', function () {
       namespace: env.namespace ?? 'default',
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowBundle: await workflowBundle(),
-      activities: floodActivities(config, store, env.client),
+      activities: floodActivities(config, store, deps.temporal),
     });
     running = worker.run();
 
@@ -155,7 +156,7 @@ describe('fault drills: webhook flood', function () {
       requests.push(...GUESTS.map((guest, g) => ({ ...stay, hotelId, guest, folioId: randomUUID(), clientReference: `flood-${run}-${h}-${g}`, confirmationNumber: `FL${h}${g}00${h}`, receivedAt: new Date().toISOString() })));
     }
     for (const req of requests) {
-      await env.client.workflow.start('folioWorkflow', { args: [req, { checkoutGraceHours: 0 }], taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: folioWorkflowId(req.clientId, req.clientReference) });
+      await env.client.workflow.start(folioWorkflowType.name, { args: [req, { checkoutGraceHours: 0 }], taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: folioWorkflowId(req.clientId, req.clientReference) });
     }
     const folioHandle = (req: FolioRequest) => env.client.workflow.getHandle(folioWorkflowId(req.clientId, req.clientReference));
 

@@ -8,7 +8,7 @@ import { Store } from '../../adapters/mongo/store';
 import { EmailStore } from '../../adapters/mongo/email-store';
 import { GridFsDocumentStore } from '../../adapters/mongo/documents';
 import { Mailer } from '../../adapters/email/mailer';
-import { InboxMonitor, WorkflowGoneError } from '../../adapters/email/inbox-monitor';
+import { InboxMonitor } from '../../adapters/email/inbox-monitor';
 import { createEmailActivities } from '../../activities/email';
 import { startMailResponder, staticDirectory, type MailResponder } from '../../sandbox/hotels/mail-responder';
 import type { HotelMail, MailSystem } from '../../sandbox/mail';
@@ -61,7 +61,7 @@ describe('email round trip (SMTP → hotel → IMAP → signal)', function () {
         'frontdesk@silent.example': { hotelId: 'silent', name: 'Quiet Lodge', profile: 'silent', language: 'de' },
       }),
     });
-    signaler = new RecordingSignaler(WorkflowGoneError);
+    signaler = new RecordingSignaler();
     monitor = new InboxMonitor({ config, store, documents: new GridFsDocumentStore(db), signaler, pollIntervalMs: 1000, logger: logger.child({}, { level: 'warn' }) });
     monitor.start();
   });

@@ -9,7 +9,7 @@ import { Store } from '../../adapters/mongo/store';
 import { EmailStore } from '../../adapters/mongo/email-store';
 import { GridFsDocumentStore } from '../../adapters/mongo/documents';
 import { Mailer } from '../../adapters/email/mailer';
-import { InboxMonitor, WorkflowGoneError } from '../../adapters/email/inbox-monitor';
+import { InboxMonitor } from '../../adapters/email/inbox-monitor';
 import { assignUnmatched, listUnmatched } from '../../adapters/email/unmatched';
 import { createEmailActivities } from '../../activities/email';
 import { renderFolioPdf } from '../../sandbox/folio-pdf';
@@ -78,7 +78,7 @@ describe('inbox monitor: awkward mail', function () {
         'frontdesk@wrong.example': { hotelId: 'wrong', name: 'Mixup Hotel', profile: 'wrong-guest' },
       }),
     });
-    signaler = new RecordingSignaler(WorkflowGoneError);
+    signaler = new RecordingSignaler();
     monitor = new InboxMonitor({ config, store, documents: new GridFsDocumentStore(db), signaler, pollIntervalMs: 500, logger: logger.child({}, { level: 'silent' }) });
     monitor.start();
     await send({ emailId: 'em-grand', kind: 'request', hotel: hotel('grand', 'frontdesk@grand.example'), guests: [guest('g1', 'Anna Schmidt', 'GR-100')] });

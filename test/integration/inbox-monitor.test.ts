@@ -10,7 +10,7 @@ import { Store } from '../../adapters/mongo/store';
 import { EmailStore } from '../../adapters/mongo/email-store';
 import { GridFsDocumentStore } from '../../adapters/mongo/documents';
 import { Mailer } from '../../adapters/email/mailer';
-import { InboxMonitor, WorkflowGoneError } from '../../adapters/email/inbox-monitor';
+import { InboxMonitor } from '../../adapters/email/inbox-monitor';
 import { createEmailActivities } from '../../activities/email';
 import { renderFolioPdf } from '../../sandbox/folio-pdf';
 import type { MailSystem } from '../../sandbox/mail';
@@ -66,7 +66,7 @@ describe('inbox monitor: restarts, crashes and UIDVALIDITY', function () {
     mailer.close();
     requestId = sent.messageId!;
     replyTo = `monitor+${(await new EmailStore(store).getEmail('em-quay'))!.token}@folio.test`;
-    signaler = new RecordingSignaler(WorkflowGoneError);
+    signaler = new RecordingSignaler();
   });
 
   afterEach(async () => {

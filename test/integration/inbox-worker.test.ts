@@ -1,6 +1,7 @@
 // The inbox monitor as its own process against a real Temporal dev server: a hotel reply becomes a
 // `documentReceived` signal in the folio workflow's history; a folio that has ended is recorded, not
 // fatal; SIGTERM stops the process cleanly.
+import { folioWorkflowType } from '../../workflows/definitions';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -66,7 +67,7 @@ describe('inbox monitor process → Temporal', function () {
     requestId = sent.messageId!;
     replyTo = `scratch+${(await emails.getEmail('em-pier'))!.token}@folio.test`;
     // Stand-ins for the folio workflows: started on a queue no worker polls, so they just receive signals.
-    for (const id of ['folio:c1:w1', 'folio:c1:w2']) await temporal.client.workflow.start('folioWorkflow', { taskQueue: 'inbox-worker-test', workflowId: id, args: [] });
+    for (const id of ['folio:c1:w1', 'folio:c1:w2']) await temporal.client.workflow.start(folioWorkflowType.name, { taskQueue: 'inbox-worker-test', workflowId: id, args: [] });
     await temporal.client.workflow.getHandle('folio:c1:w2').terminate('ended before the reply');
     child = startProcess(process.execPath, ['--import', 'tsx', path.join(ROOT, 'workers/inbox-monitor.ts')], { env, cwd: ROOT });
   });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Client } from '@temporalio/client';
+import type { TemporalEdge } from '../../temporal/edge';
 import { loadConfig } from '../../config';
 import { Store } from '../../adapters/mongo/store';
 import { createLifecycleActivities } from '../../activities/lifecycle';
@@ -21,7 +21,7 @@ describe('lifecycle activities and projections (FerretDB)', () => {
     store = new Store((await startMongo()).db());
     await store.ensureIndexes();
     // these tests never reach Temporal; the client is the network edge and stays unused
-    acts = createLifecycleActivities({ config, store, temporal: {} as Client });
+    acts = createLifecycleActivities({ config, store, temporal: {} as TemporalEdge });
   });
 
   const update = (seq: number, status: FolioStatus, events = 0): FolioProjectionUpdate => ({
