@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { PayloadCodec } from '@temporalio/common';
 import type { DocumentStore } from '../domain/ports';
 import { codecFromConfig } from '../temporal/codec';
-import { createCodecRouter } from '../temporal/codec-server';
+import { createCodecRouter } from './routes/codec';
 import { createMetrics, type ApiMetrics } from '../observability/metrics';
 import type { ApiDeps } from './deps';
 import { ApiKeys, authenticate, requireOperator } from './auth';
