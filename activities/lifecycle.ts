@@ -30,41 +30,40 @@ export function createLifecycleActivities({ config, store, temporal }: Lifecycle
   const slotsId = callSlotsWorkflowId(temporal.taskQueue);
 
   async function appendEvents(events: FolioEvent[]): Promise<void> {
-    for (const e of events) await store.appendEvent(e);
+    for (const e of events) await store.folios.appendEvent(e);
   }
 
   return {
     async projectFolio(update: FolioProjectionUpdate): Promise<void> {
       // events first: a projection never shows a state whose events are missing from the timeline
       await appendEvents(update.events);
-      const { nextActionAt, ...rest } = update.set;
-      await store.projectFolio(update.folioId, update.seq, { ...rest, nextActionAt: nextActionAt ? new Date(nextActionAt) : null });
+      await store.folios.project(update.folioId, update.seq, update.set);
     },
 
     appendEvents,
 
     async loadHotel({ hotelId }): Promise<HotelSnapshot> {
-      const hotel = await store.getHotel(hotelId);
+      const hotel = await store.hotels.get(hotelId);
       if (!hotel) throw ApplicationFailure.nonRetryable(`hotel ${hotelId} is not configured`, 'UnknownHotel');
       return hotelSnapshot(hotel);
     },
 
     async enqueueAtHotel({ hotelId, item }: { hotelId: string; item: DispatchItem }): Promise<void> {
       const start = { hotelId, overflowSeconds: config.CALL_OVERFLOW_SECONDS, batchPolicy: { windowMs: config.BATCH_WINDOW_SECONDS * 1000, maxGuestsPerCall: 8, maxGuestsPerEmail: 20 } };
-      await temporal.signalWithStart(hotelDispatchWorkflowType, hotelDispatchWorkflowId(hotelId), [start], enqueueSignal, item);
+      await temporal.sendOrStart(hotelDispatchWorkflowType, hotelDispatchWorkflowId(hotelId), [start], enqueueSignal, item);
     },
 
     async withdrawFromHotel({ hotelId, folioId }): Promise<void> {
       // GONE: no dispatcher running, nothing to withdraw
-      await temporal.signal(hotelDispatchWorkflowId(hotelId), withdrawSignal, { folioId });
+      await temporal.send(hotelDispatchWorkflowId(hotelId), withdrawSignal, { folioId });
     },
 
     async requestCallSlot({ leaseId, workflowId }): Promise<void> {
-      await temporal.signalWithStart(callSlotsWorkflowType, slotsId, [{ capacity: config.MAX_CONCURRENT_CALLS }], acquireCallSlotSignal, { leaseId, workflowId });
+      await temporal.sendOrStart(callSlotsWorkflowType, slotsId, [{ capacity: config.MAX_CONCURRENT_CALLS }], acquireCallSlotSignal, { leaseId, workflowId });
     },
 
     async releaseCallSlot({ leaseId }): Promise<void> {
-      await temporal.signal(slotsId, releaseCallSlotSignal, { leaseId }); // GONE: nothing held
+      await temporal.send(slotsId, releaseCallSlotSignal, { leaseId }); // GONE: nothing held
     },
   };
 }

@@ -10,7 +10,7 @@ import { attachMediaBridge } from './media-bridge';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const store = await Store.connect(config.MONGODB_URI, config.MONGODB_DB);
+  const store = await Store.forConfig(config);
   await store.ensureIndexes();
   const client = await connectClient(config);
   const temporal = edgeFor(client, config, logger);

@@ -36,7 +36,7 @@ async function active<T>(what: string, call: () => Promise<T | Gone>): Promise<T
 }
 
 export async function signalFolio<A extends unknown[]>(edge: TemporalEdge, workflowId: string, def: SignalDefinition<A>, ...args: A): Promise<void> {
-  await active(def.name, () => edge.signal(workflowId, def, ...args));
+  await active(def.name, () => edge.send(workflowId, def, ...args));
 }
 
 export function updateFolio<R, A extends [unknown, ...unknown[]]>(edge: TemporalEdge, workflowId: string, def: UpdateDefinition<R, A>, ...args: A): Promise<R> {

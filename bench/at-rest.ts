@@ -50,7 +50,7 @@ async function main() {
     // at rest: every started lifecycle has projected itself as waiting for check-out
     let projected = 0;
     for (;;) {
-      projected = await world.store.folios.countDocuments({ status: FolioStatus.WaitingForCheckout });
+      projected = (await world.store.folios.countByStatus([FolioStatus.WaitingForCheckout])).get(FolioStatus.WaitingForCheckout) ?? 0;
       if (projected >= started || Date.now() > wallDeadline + 120_000) break;
       await new Promise((r) => setTimeout(r, 2000));
     }
@@ -59,7 +59,7 @@ async function main() {
     const mem = process.memoryUsage();
 
     // the API's list endpoint over that many projections
-    const keys = new ApiKeys(world.store.db);
+    const keys = new ApiKeys(world.store.apiKeys);
     const ops = await keys.create({ clientId: 'ops', role: 'operator' });
     const app = createApp({ config: world.config, store: world.store, temporal: edgeFor(client, world.config), logger: logger.child({}, { level: 'silent' }), keys, rateLimitPerMinute: 1_000_000 });
     const port = await freePort();

@@ -99,7 +99,7 @@ export class SimWorld {
     await store.ensureIndexes();
     const config = loadConfig({ TEMPORAL_TASK_QUEUE: `sim-${randomUUID().slice(0, 8)}`, ...opts.config });
     const world = new SimWorld(opts.env, store, config, opts);
-    for (const h of opts.hotels) await store.upsertHotel(h.config);
+    for (const h of opts.hotels) await store.hotels.upsert(h.config);
     const activities: AllActivities = {
       ...createLifecycleActivities({ config, store, temporal: edgeFor(world.trackingClient(), config) }),
       ...createExtractionActivities({ extractor: new LocalPdfExtractor(), documents: world.documents }),

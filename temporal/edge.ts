@@ -99,15 +99,15 @@ export class TemporalEdge {
     return r;
   }
 
-  /** Signals the workflow, starting it first with `args` when it is not running. */
-  async signalWithStart<A extends unknown[], S extends unknown[]>(type: WorkflowType<A>, workflowId: string, args: A, signal: SignalDefinition<S>, ...signalArgs: S): Promise<void> {
+  /** Signal-with-start: sends the signal, starting the workflow first with `args` when it is not running. */
+  async sendOrStart<A extends unknown[], S extends unknown[]>(type: WorkflowType<A>, workflowId: string, args: A, signal: SignalDefinition<S>, ...signalArgs: S): Promise<void> {
     // typed above by the definitions; the client's own option type cannot follow generic signal arguments
     const options = { taskQueue: this.opts.taskQueue, workflowId, args, signal, signalArgs } as unknown as Parameters<Client['workflow']['signalWithStart']>[1];
     const r = await this.attempt('start', signal.name, workflowId, () => this.client.workflow.signalWithStart(type.name, options));
     if (r === GONE) throw new TemporalUnavailableError(`signal-with-start ${type.name} ${workflowId}: Temporal answered "not found"`);
   }
 
-  async signal<A extends unknown[]>(workflowId: string, def: SignalDefinition<A>, ...args: A): Promise<'sent' | Gone> {
+  async send<A extends unknown[]>(workflowId: string, def: SignalDefinition<A>, ...args: A): Promise<'sent' | Gone> {
     return this.attempt('signal', def.name, workflowId, async () => {
       await this.client.workflow.getHandle(workflowId).signal(def, ...args);
       return 'sent' as const;
@@ -118,9 +118,9 @@ export class TemporalEdge {
    * Sends a signal without waiting for it, with the background budget (webhooks answer their vendor at once).
    * A workflow that is gone is normal there (late or repeated callbacks); giving up loses the signal and is logged as an error.
    */
-  signalInBackground<A extends unknown[]>(workflowId: string, def: SignalDefinition<A>, ...args: A): void {
+  sendInBackground<A extends unknown[]>(workflowId: string, def: SignalDefinition<A>, ...args: A): void {
     const edge = this.opts.retry && this.opts.retry.maxMs > 0 ? this : this.retrying(BACKGROUND_RETRY);
-    edge.signal(workflowId, def, ...args).then(
+    edge.send(workflowId, def, ...args).then(
       (r) => {
         if (r === GONE) this.log.info({ workflowId, signal: def.name }, 'signal for an unknown or finished workflow ignored');
       },
@@ -173,7 +173,7 @@ export function edgeFor(client: Client, config: Pick<Config, 'TEMPORAL_TASK_QUEU
 }
 
 /** What needs only to tell workflows things (the inbox monitor, the unmatched queue): the edge, or a recorder in tests. */
-export type Signaler = Pick<TemporalEdge, 'signal'>;
+export type Signaler = Pick<TemporalEdge, 'send'>;
 
 const GRPC_NOT_FOUND = 5;
 const GRPC_INVALID_ARGUMENT = 3;

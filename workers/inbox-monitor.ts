@@ -4,20 +4,17 @@ import { loadConfig } from '../config';
 import { logger } from '../config/logger';
 import { connectClient } from '../temporal/client';
 import { Store } from '../adapters/mongo/store';
-import { EmailStore } from '../adapters/mongo/email-store';
-import { GridFsDocumentStore } from '../adapters/mongo/documents';
 import { InboxMonitor } from '../adapters/email/inbox-monitor';
 import { edgeFor } from '../temporal/edge';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const store = await Store.connect(config.MONGODB_URI, config.MONGODB_DB);
-  await new EmailStore(store).ensureIndexes();
+  const store = await Store.forConfig(config);
+  await store.ensureIndexes();
   const client = await connectClient(config);
   const monitor = new InboxMonitor({
     config,
     store,
-    documents: new GridFsDocumentStore(store.db, { maxBytes: config.MAX_DOCUMENT_MB * 1024 * 1024 }),
     signaler: edgeFor(client, config, logger),
     pollIntervalMs: config.INBOX_POLL_SECONDS * 1000,
   });

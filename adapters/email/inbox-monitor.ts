@@ -7,7 +7,8 @@ import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import type { Config } from '../../config';
 import { logger as rootLogger, type Logger } from '../../config/logger';
 import type { Store } from '../mongo/store';
-import { EmailStore, type MessageOutcome, type UnmatchedMessage } from '../mongo/email-store';
+import type { MessageOutcome } from '../mongo/inbox-ledger';
+import type { UnmatchedMessage } from '../mongo/unmatched';
 import { DocumentTooLargeError } from '../mongo/documents';
 import type { DocumentStore } from '../../domain/ports';
 import type { DocumentRef } from '../../domain/model';
@@ -21,7 +22,8 @@ import type { SignalDefinition } from '@temporalio/common';
 export interface InboxMonitorOptions {
   config: Config;
   store: Store;
-  documents: DocumentStore;
+  /** Where attachments go (default: the store's documents). */
+  documents?: DocumentStore;
   signaler: Signaler;
   logger?: Logger;
   /** Safety-net poll (and the fallback when the server has no IDLE). */
@@ -65,7 +67,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class InboxMonitor {
   readonly counters: InboxCounters = { messages: 0, duplicates: 0, signalled: 0, unmatched: 0, autoReplies: 0, bounces: 0, noSuchBooking: 0, rejectedAttachments: 0, errors: 0, reconnects: 0, rescans: 0 };
-  private readonly emails: EmailStore;
+  private readonly store: Store;
+  private readonly documents: DocumentStore;
   private readonly log: Logger;
   private readonly key: string;
   private client?: ImapFlow;
@@ -78,7 +81,8 @@ export class InboxMonitor {
   private lastUid = 0;
 
   constructor(private readonly opts: InboxMonitorOptions) {
-    this.emails = new EmailStore(opts.store);
+    this.store = opts.store;
+    this.documents = opts.documents ?? opts.store.documents;
     this.log = (opts.logger ?? rootLogger).child({ component: 'inbox-monitor' });
     const c = opts.config;
     this.key = `${c.IMAP_USER}@${c.IMAP_HOST}:${c.IMAP_PORT}/${c.IMAP_MAILBOX}`;
@@ -164,7 +168,7 @@ export class InboxMonitor {
   }
 
   private async syncCheckpoint(uidValidity: string): Promise<void> {
-    const cp = await this.emails.getCheckpoint(this.key);
+    const cp = await this.store.inbox.checkpoint(this.key);
     if (cp && cp.uidValidity === uidValidity) {
       this.uidValidity = uidValidity;
       this.lastUid = cp.lastUid;
@@ -177,7 +181,7 @@ export class InboxMonitor {
     }
     this.uidValidity = uidValidity;
     this.lastUid = 0;
-    await this.emails.saveCheckpoint(this.key, uidValidity, 0);
+    await this.store.inbox.saveCheckpoint(this.key, uidValidity, 0);
   }
 
   /** Coalesces wake-ups (EXISTS, poll, start) into one drain at a time. */
@@ -233,7 +237,7 @@ export class InboxMonitor {
       }
       await this.processMessage(m.uid, m.size, source, m.messageId);
       this.lastUid = m.uid;
-      await this.emails.saveCheckpoint(this.key, validity, m.uid);
+      await this.store.inbox.saveCheckpoint(this.key, validity, m.uid);
     }
   }
 
@@ -261,12 +265,12 @@ export class InboxMonitor {
     const key = parsed.messageId ? `mid:${normalizeMessageId(parsed.messageId)}` : `sha:${createHash('sha256').update(source).digest('hex')}`;
     if (await this.seen(key)) return;
 
-    const threads = await this.emails.recentThreads(this.opts.correlationWindowDays ?? 30);
+    const threads = await this.store.emails.recentThreads(this.opts.correlationWindowDays ?? 30);
     const facts = factsOf(parsed);
     const messageId = parsed.messageId ?? key;
     const kind = classify(parsed);
     const record = async (outcome: MessageOutcome, folioIds: string[], documentIds: string[], detail?: string) => {
-      await this.emails.markProcessed({ _id: key, uid, uidValidity: this.uidValidity, outcome, detail, folioIds, documentIds, processedAt: new Date() });
+      await this.store.inbox.markProcessed({ _id: key, uid, uidValidity: this.uidValidity, outcome, detail, folioIds, documentIds, processedAt: new Date() });
       log.info({ outcome, folios: folioIds.length, documents: documentIds.length, detail }, 'message processed');
     };
 
@@ -290,7 +294,7 @@ export class InboxMonitor {
       this.counters.noSuchBooking++;
       const targets = narrow(corr.folios, facts.text);
       await this.signalAll(targets, hotelRepliedSignal, { messageId, outcome: { kind: 'no_such_booking' } });
-      await this.emails.markAnswered(corr.emailIds);
+      await this.store.emails.markAnswered(corr.emailIds);
       return record('no-such-booking', targets.map((f) => f.folioId), [], kind.phrase);
     }
     if (!usable.length) {
@@ -305,14 +309,14 @@ export class InboxMonitor {
       gone += await this.signalAll(targets, documentReceivedSignal, a.ref!);
       targets.forEach((t) => signalled.add(t.folioId));
     }
-    await this.emails.markAnswered(corr.emailIds);
+    await this.store.emails.markAnswered(corr.emailIds);
     this.counters.signalled++;
     const detail = [`rule ${corr.rule}`, rejected.length ? `${rejected.length} attachment(s) refused` : '', gone ? `${gone} folio workflow(s) already closed` : ''].filter(Boolean).join('; ');
     return record('signalled', [...signalled], usable.map((a) => a.ref!.documentId), detail);
   }
 
   private async seen(key: string): Promise<boolean> {
-    if (await this.emails.isProcessed(key)) {
+    if (await this.store.inbox.processedMessage(key)) {
       this.counters.duplicates++;
       return true;
     }
@@ -326,7 +330,7 @@ export class InboxMonitor {
     for (const part of parts) {
       const filename = part.filename;
       try {
-        const ref = await this.opts.documents.save(part.content, { filename, source: 'email', messageId });
+        const ref = await this.documents.save(part.content, { filename, source: 'email', messageId });
         let rejected: string | undefined;
         if (ref.contentType === 'application/zip') rejected = 'a zip archive: not opened; ask the hotel for the PDF itself';
         else if (ref.contentType === 'application/pdf' && isEncryptedPdf(part.content)) rejected = 'the PDF is password-protected; ask the hotel for an unprotected copy';
@@ -348,7 +352,7 @@ export class InboxMonitor {
   private async signalAll<T>(folios: MatchedFolio[], def: SignalDefinition<[T]>, arg: T): Promise<number> {
     let gone = 0;
     // Temporal unreachable throws: the message stays unprocessed and is read again later.
-    for (const f of folios) if ((await this.opts.signaler.signal(f.workflowId, def, arg)) === GONE) gone++;
+    for (const f of folios) if ((await this.opts.signaler.send(f.workflowId, def, arg)) === GONE) gone++;
     return gone;
   }
 
@@ -370,7 +374,7 @@ export class InboxMonitor {
     const folios: MatchedFolio[] = [];
     for (const t of hit) {
       const address = failed.find((a) => a === t.to.toLowerCase()) ?? failed[0]!;
-      await this.emails.markHotelAddressBad(t.hotelId, address);
+      await this.store.hotels.markAddressBad(t.hotelId, address);
       for (const g of t.guests) if (!folios.some((f) => f.folioId === g.folioId)) folios.push({ ...g, emailId: t.emailId, hotelId: t.hotelId });
     }
     // each folio learns its address is bad and goes back to the phone (emailBouncedSignal)
@@ -379,7 +383,7 @@ export class InboxMonitor {
       const mine = folios.filter((f) => f.emailId === t.emailId);
       await this.signalAll(mine, emailBouncedSignal, { emailId: t.emailId, messageId: parsed.messageId ?? key, address, reason: `bounce: ${address}` });
     }
-    await this.emails.markAnswered(hit.map((t) => t.emailId));
+    await this.store.emails.markAnswered(hit.map((t) => t.emailId));
     return record('bounce', folios.map((f) => f.folioId), [], failed.join(', '));
   }
 
@@ -397,8 +401,8 @@ export class InboxMonitor {
       rejectedAttachments: atts.filter((a) => a.rejected).map((a) => ({ filename: a.filename, reason: a.rejected! })),
       textExcerpt: (parsed?.text ?? '').slice(0, 2000),
     };
-    await this.emails.putUnmatched(doc);
-    await this.emails.markProcessed({ _id: key, uid, uidValidity: this.uidValidity, outcome: 'unmatched', detail: m.reason, folioIds: [], documentIds: doc.documents.map((d) => d.documentId), processedAt: new Date() });
+    await this.store.unmatched.put(doc);
+    await this.store.inbox.markProcessed({ _id: key, uid, uidValidity: this.uidValidity, outcome: 'unmatched', detail: m.reason, folioIds: [], documentIds: doc.documents.map((d) => d.documentId), processedAt: new Date() });
     this.log.info({ uid, reason: m.reason, candidates: m.candidates.length }, 'message unmatched');
   }
 }

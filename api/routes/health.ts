@@ -25,7 +25,7 @@ export function createHealthRouter(deps: ApiDeps): Router {
   router.get('/ready', async (_req, res) => {
     const [temporal, mongodb] = await Promise.all([
       check(() => deps.temporal.ping(CHECK_TIMEOUT_MS)),
-      check(() => deps.store.db.command({ ping: 1 })),
+      check(() => deps.store.ping()),
     ]);
     const ready = temporal.ok && mongodb.ok;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unready', temporal, mongodb });

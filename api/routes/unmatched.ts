@@ -2,8 +2,8 @@
 // one to a folio (its attachments go to that folio's workflow as documentReceived signals).
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { assignUnmatched, FolioClosedError, listUnmatched, UnmatchedConflictError, UnmatchedNotFoundError } from '../../adapters/email/unmatched';
-import type { UnmatchedMessage } from '../../adapters/mongo/email-store';
+import { assignUnmatched, FolioClosedError, UnmatchedConflictError, UnmatchedNotFoundError } from '../../adapters/email/unmatched';
+import type { UnmatchedMessage } from '../../adapters/mongo/unmatched';
 import type { ApiDeps } from '../deps';
 import { principalOf } from '../auth';
 import { ApiError, notFound, parse } from '../errors';
@@ -50,20 +50,14 @@ export function createUnmatchedRouter(deps: ApiDeps): Router {
 
   router.get('/', async (req, res) => {
     const q = parse(ListUnmatchedQuery, req.query, 'query');
-    let page;
-    try {
-      page = await listUnmatched(deps.store, { limit: q.limit, after: q.cursor });
-    } catch (e) {
-      if ((e as Error).message === 'invalid cursor') throw new ApiError(400, 'invalid_request', 'query.cursor is not a cursor this API returned', [{ field: 'query.cursor', problem: 'invalid cursor' }]);
-      throw e;
-    }
+    const page = await deps.store.unmatched.list({ limit: q.limit, after: q.cursor });
     res.json({ items: page.items.map(view), nextCursor: page.next ?? null });
   });
 
   router.post('/:id/assign', async (req, res) => {
     const { id } = parse(UnmatchedIdParams, req.params, 'params');
     const { folioId } = parse(AssignBody, req.body);
-    const folio = await deps.store.folios.findOne({ _id: folioId });
+    const folio = await deps.store.folios.get(folioId);
     if (!folio) throw new ApiError(404, 'not_found', `folio ${folioId} not found`, [{ field: 'body.folioId', problem: 'unknown folio' }]);
     const p = principalOf(res);
     try {

@@ -13,7 +13,6 @@ import { createLifecycleActivities } from '../../activities/lifecycle';
 import { createDeliveryActivities } from '../../activities/delivery';
 import { createExtractionActivities } from '../../activities/extraction';
 import { createExtractor } from '../../adapters/extraction';
-import { GridFsDocumentStore } from '../../adapters/mongo/documents';
 import { ROUTES, type RouteDoc } from '../../api/openapi';
 import { freePort, startMongo, startTemporal, workflowBundle } from './stack';
 import { edgeFor } from '../../temporal/edge';
@@ -41,7 +40,7 @@ export async function startApi(opts: StartApiOptions = {}): Promise<ApiHandle> {
   const store = new Store(mongo.db());
   await store.ensureIndexes();
   const temporal = new Client({ connection: env.connection, namespace: env.namespace ?? 'default', dataConverter: dataConverter(config) });
-  const keys = new ApiKeys(store.db);
+  const keys = new ApiKeys(store.apiKeys);
   const [a, b, operator] = await Promise.all([
     keys.create({ clientId: 'client-a', role: 'client' }),
     keys.create({ clientId: 'client-b', role: 'client' }),
@@ -64,7 +63,7 @@ export async function startApi(opts: StartApiOptions = {}): Promise<ApiHandle> {
       workflowBundle: await workflowBundle(),
       activities: {
         ...createLifecycleActivities({ config, store, temporal: edge }),
-        ...createExtractionActivities({ extractor: createExtractor(config), documents: new GridFsDocumentStore(store.db) }),
+        ...createExtractionActivities({ extractor: createExtractor(config), documents: store.documents }),
         ...createDeliveryActivities({ config, store }),
       },
       dataConverter: dataConverter(config),

@@ -108,7 +108,7 @@ export class LifecycleWorld {
       businessHours: allDay,
       ...partial,
     });
-    await this.store.upsertHotel(hotel);
+    await this.store.hotels.upsert(hotel);
     return hotel;
   }
 
@@ -140,6 +140,11 @@ export class LifecycleWorld {
   }
 
   /** Advances server time in steps until the folio reaches one of the statuses (time-skipping). */
+  /** A workflow's event history (replay fixtures are recorded from these). */
+  history(workflowId: string) {
+    return this.client.workflow.getHandle(workflowId).fetchHistory();
+  }
+
   async waitFor(workflowId: string, statuses: FolioStatus[], maxSkipMs = 7 * 86_400_000): Promise<FolioState> {
     const handle = this.client.workflow.getHandle(workflowId);
     const start = await this.env.currentTimeMs();

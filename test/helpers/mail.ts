@@ -44,7 +44,7 @@ export class RecordingSignaler implements Signaler {
   /** When set, every signal fails as if Temporal were unreachable. */
   failing: Error | undefined;
 
-  async signal<A extends unknown[]>(workflowId: string, def: SignalDefinition<A>, ...args: A): Promise<'sent' | Gone> {
+  async send<A extends unknown[]>(workflowId: string, def: SignalDefinition<A>, ...args: A): Promise<'sent' | Gone> {
     if (this.failing) throw this.failing;
     if (this.gone.has(workflowId)) return GONE;
     this.calls.push({ workflowId, signalName: def.name, arg: args[0] });

@@ -14,8 +14,6 @@ import { createApp } from '../../api/app';
 import { Client } from '@temporalio/client';
 import { dataConverter } from '../../temporal/data-converter';
 import { ApiKeys } from '../../api/auth';
-import { GridFsDocumentStore } from '../../adapters/mongo/documents';
-import { EmailStore } from '../../adapters/mongo/email-store';
 import { renderFolioPdf } from '../../sandbox/folio-pdf';
 import { edgeFor } from '../../temporal/edge';
 
@@ -242,7 +240,7 @@ describe('API contract (OpenAPI routes and statuses)', function () {
     const created = await go('POST', '/v1/folios', { key: api.keys.a, body: folioInput() });
     const id = created.body.folioId;
     const until = Date.now() + 30_000;
-    while ((await api.store.folios.findOne({ _id: id }))!.seq === 0) {
+    while ((await api.store.folios.get(id))!.seq === 0) {
       assert.ok(Date.now() < until, 'the workflow never projected');
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -308,9 +306,9 @@ describe('API contract (OpenAPI routes and statuses)', function () {
   it('unmatched messages: list and assign to a folio (operators only)', async () => {
     const target = (await go('POST', '/v1/folios', { key: api.keys.a, body: folioInput() })).body.folioId;
     const pdf = await renderFolioPdf({ hotelName: HOTEL.name, guests: [{ firstName: 'Ada', lastName: 'Lovelace' }], arrival: '2026-01-02', departure: '2026-01-04', folioNumber: 'F-2002', currency: 'GBP', nightlyRate: 150, taxRate: 0.2, layout: 'modern' });
-    const document = await new GridFsDocumentStore(api.store.db).save(pdf, { filename: 'scan.pdf', source: 'email', messageId: '<m1@hotel.example>' });
+    const document = await api.store.documents.save(pdf, { filename: 'scan.pdf', source: 'email', messageId: '<m1@hotel.example>' });
     // What the inbox monitor leaves when no rule ties a reply to a request.
-    await new EmailStore(api.store).unmatched.insertOne({ _id: '<m1@hotel.example>', messageId: '<m1@hotel.example>', from: 'frontdesk@grand-test.example', subject: 'Your folio', receivedAt: new Date(), reason: 'no reply token, no thread', candidates: [], documents: [document], rejectedAttachments: [], textExcerpt: 'Please find attached.' });
+    await api.store.unmatched.put({ _id: '<m1@hotel.example>', messageId: '<m1@hotel.example>', from: 'frontdesk@grand-test.example', subject: 'Your folio', receivedAt: new Date(), reason: 'no reply token, no thread', candidates: [], documents: [document], rejectedAttachments: [], textExcerpt: 'Please find attached.' });
     const list = await go('GET', '/v1/unmatched?limit=10', { key: api.keys.operator });
     assert.equal(list.status, 200);
     assert.equal(list.body.items[0].unmatchedId, '<m1@hotel.example>');
@@ -327,7 +325,7 @@ describe('API contract (OpenAPI routes and statuses)', function () {
   });
 
   it('codec-only keys open /codec and nothing else', async () => {
-    const { key } = await new ApiKeys(api.store.db).create({ clientId: 'webui', role: 'codec' });
+    const { key } = await new ApiKeys(api.store.apiKeys).create({ clientId: 'webui', role: 'codec' });
     assert.equal((await go('GET', '/v1/folios', { key })).status, 403);
     const r = await go('POST', `/codec/${encodeURIComponent(key)}/encode`, { body: { payloads: [] } });
     assert.equal(r.status, 200);

@@ -9,8 +9,6 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadConfig } from '../../config';
 import { logger } from '../../config/logger';
 import { Store } from '../../adapters/mongo/store';
-import { EmailStore } from '../../adapters/mongo/email-store';
-import { GridFsDocumentStore } from '../../adapters/mongo/documents';
 import { Mailer } from '../../adapters/email/mailer';
 import { InboxMonitor } from '../../adapters/email/inbox-monitor';
 import { parseGuestLines } from '../../adapters/email/templates';
@@ -61,7 +59,7 @@ describe('fault drill: the IMAP connection drops repeatedly', function () {
     const config = loadConfig({ ...mailEnv(mail, 'imapdrill'), IMAP_PORT: String(proxy.port), TEMPORAL_TASK_QUEUE: taskQueue, BATCH_WINDOW_SECONDS: '1', LOG_LEVEL: 'warn' });
     store = new Store(mongo.db());
     await store.ensureIndexes();
-    const documents = new GridFsDocumentStore(store.db);
+    const documents = store.documents;
     mailer = new Mailer(config);
     ({ stop: stopWorker } = await startEmailWorker({ env, config, store, mailer, documents }));
     const mine = new Set(PER_HOTEL.map((_, h) => hotelAddress(h)));
@@ -89,7 +87,7 @@ describe('fault drill: the IMAP connection drops repeatedly', function () {
     const requests: FolioRequest[] = [];
     for (const [h, n] of PER_HOTEL.entries()) {
       const hotelId = `imd-${run}-${h}`;
-      await store.upsertHotel(HotelConfig.parse({ hotelId, name: `Drill Hotel ${h}`, phone: `+4416329601${h}0`, timeZone: 'Europe/London', country: 'GB', emails: [hotelAddress(h)], businessHours: allDay, channelPreference: 'email-only', sandboxProfile: 'replies-with-pdf' }));
+      await store.hotels.upsert(HotelConfig.parse({ hotelId, name: `Drill Hotel ${h}`, phone: `+4416329601${h}0`, timeZone: 'Europe/London', country: 'GB', emails: [hotelAddress(h)], businessHours: allDay, channelPreference: 'email-only', sandboxProfile: 'replies-with-pdf' }));
       for (let g = 0; g < n; g++) {
         const [firstName, lastName] = GUESTS[requests.length]!.split(' ') as [string, string];
         requests.push({
@@ -187,8 +185,7 @@ describe('fault drill: the IMAP connection drops repeatedly', function () {
       'each folio was asked for in exactly one email',
     );
     assert.equal(new Set(received.map((r) => r.messageId)).size, received.length, `no request email reached a hotel twice: ${JSON.stringify(received)}`);
-    const emails = new EmailStore(store);
-    const sent = await emails.emails.find({}).toArray();
+    const sent = await store.emails.all();
     assert.deepEqual(
       sent.map((e) => [e.kind, e.state]),
       received.map(() => ['request', 'sent']),
@@ -197,7 +194,7 @@ describe('fault drill: the IMAP connection drops repeatedly', function () {
     assert.equal(responder.sent, received.length, 'the hotels replied once per request');
 
     // each reply was acted on once: one ledger entry, one signal per folio, one document per folio
-    const ledger = await emails.processed.find({}).toArray();
+    const ledger = await store.inbox.all();
     assert.deepEqual(
       ledger.map((p) => p.outcome),
       received.map(() => 'signalled'),
@@ -210,10 +207,10 @@ describe('fault drill: the IMAP connection drops repeatedly', function () {
       const history = await handle(req).fetchHistory();
       const signals = (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === documentReceivedSignal.name);
       assert.equal(signals.length, 1, `${req.clientReference}: one ${documentReceivedSignal.name} signal`);
-      const stored = await store.events.find({ folioId: req.folioId, type: 'DocumentStored' }).toArray();
+      const stored = await store.folios.timeline(req.folioId, { type: 'DocumentStored' });
       assert.equal(stored.length, 1, `${req.clientReference}: one DocumentStored event`);
       // the projection is what the workflow says, now that it has ended
-      const p = await store.folios.findOne({ _id: req.folioId });
+      const p = await store.folios.get(req.folioId);
       const s = await handle(req).query(folioStateQuery);
       assert.deepEqual(
         { status: p?.status, documentId: p?.document?.documentId, attempts: p?.attempts },

@@ -13,12 +13,11 @@ import { Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import { loadConfig, type Config } from '../../config';
 import { Store } from '../../adapters/mongo/store';
-import { GridFsDocumentStore } from '../../adapters/mongo/documents';
 import { LocalPdfExtractor } from '../../adapters/extraction/local-pdf';
 import { TwilioTelephony, type PlaceCallParams } from '../../adapters/telephony/twilio';
 import { createLifecycleActivities } from '../../activities/lifecycle';
 import { createExtractionActivities } from '../../activities/extraction';
-import { createTelephonyActivities, RECORDINGS_BUCKET } from '../../activities/telephony';
+import { createTelephonyActivities } from '../../activities/telephony';
 import { createApp } from '../../api/app';
 import { attachMediaBridge } from '../../api/media-bridge';
 import type { ApiDeps } from '../../api/deps';
@@ -35,6 +34,8 @@ import { allDay, daysFromNow } from '../helpers/lifecycle-world';
 import { freePort, startMongo, startTemporal, workflowBundle } from '../helpers/stack';
 import { elevenLabsRequest, hex, mediaStreamHandshake, send, signElevenLabs, startToolCallingAgent, twilioRequest, type WebhookRequest } from '../helpers/webhook-client';
 import { edgeFor } from '../../temporal/edge';
+import { drillLedger } from '../helpers/raw-db';
+import type { Db } from 'mongodb';
 
 const HOTELS = 4;
 const GUESTS = [
@@ -106,7 +107,8 @@ describe('fault drills: webhook flood', function () {
     const env = await startTemporal();
     const mongo = await startMongo();
     const run = randomUUID().slice(0, 6);
-    const store = new Store(mongo.db(`flood_${process.pid}_${run}`));
+    const db = mongo.db(`flood_${process.pid}_${run}`);
+    const store = new Store(db);
     await store.ensureIndexes();
     const agent = await startToolCallingAgent({ copies });
     stopAgent = agent.stop;
@@ -143,7 +145,7 @@ describe('fault drills: webhook flood', function () {
       namespace: env.namespace ?? 'default',
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowBundle: await workflowBundle(),
-      activities: floodActivities(config, store, deps.temporal),
+      activities: floodActivities(config, store, db, deps.temporal),
     });
     running = worker.run();
 
@@ -152,7 +154,7 @@ describe('fault drills: webhook flood', function () {
     const requests: FolioRequest[] = [];
     for (let h = 0; h < HOTELS; h++) {
       const hotelId = `flood-${run}-${h}`; // dispatcher ids are per hotel: unique per run
-      await store.upsertHotel(HotelConfig.parse({ hotelId, name: `Flood ${h}`, phone: `+4416329610${h}0`, timeZone: 'Europe/London', country: 'GB', language: 'en', emails: [`desk@${hotelId}.example`], businessHours: allDay }));
+      await store.hotels.upsert(HotelConfig.parse({ hotelId, name: `Flood ${h}`, phone: `+4416329610${h}0`, timeZone: 'Europe/London', country: 'GB', language: 'en', emails: [`desk@${hotelId}.example`], businessHours: allDay }));
       requests.push(...GUESTS.map((guest, g) => ({ ...stay, hotelId, guest, folioId: randomUUID(), clientReference: `flood-${run}-${h}-${g}`, confirmationNumber: `FL${h}${g}00${h}`, receivedAt: new Date().toISOString() })));
     }
     for (const req of requests) {
@@ -340,8 +342,8 @@ describe('fault drills: webhook flood', function () {
     // ---- the hotels' side and the inbox: until every folio is done ----------------------------------
     const started = Date.now();
     const deadline = started + Number(process.env.DRILL_SECONDS ?? 240) * 1000;
-    const placements = store.db.collection<Placement>('drill_calls');
-    const documents = new GridFsDocumentStore(store.db);
+    const placements = drillLedger<Placement>(db, 'drill_calls');
+    const documents = store.documents;
     const played = new Set<string>();
     const playing: Promise<void>[] = [];
     const failures: string[] = [];
@@ -398,8 +400,8 @@ describe('fault drills: webhook flood', function () {
     assert.ok([...perCall.values()].every((n) => n === 1), `one placement per call id: ${JSON.stringify([...perCall])}`);
     const perFolio = tally(rings.flatMap((r) => r.folioIds));
     assert.deepEqual(requests.map((r) => perFolio.get(r.folioId)), requests.map(() => 1), 'no folio was called about twice');
-    assert.equal(await store.db.collection('drill_hangups').countDocuments(), 0, 'we never had to hang up or leave a voicemail: the hotel ended each call');
-    assert.equal(await store.db.collection('drill_emails').countDocuments(), 0, 'no email was needed, none was sent');
+    assert.equal(await drillLedger(db, 'drill_hangups').countDocuments(), 0, 'we never had to hang up or leave a voicemail: the hotel ended each call');
+    assert.equal(await drillLedger(db, 'drill_emails').countDocuments(), 0, 'no email was needed, none was sent');
 
     let signals = 0;
     for (const r of rings) {
@@ -414,14 +416,14 @@ describe('fault drills: webhook flood', function () {
       signals += history.filter((e) => e.workflowExecutionSignaledEventAttributes).length;
       const scheduled = tally(history.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []));
       assert.deepEqual(Object.fromEntries(scheduled), { placeCall: 1, storeRecording: 1, storeCallAnalysis: 1, finishCall: 1 }, `call ${r.callId}: each activity once, whatever the repeats`);
-      const projected = await store.calls.findOne({ _id: r.callId });
+      const projected = await store.calls.get(r.callId);
       assert.deepEqual(
         { disposition: projected?.disposition, outcomes: projected?.outcomes, callSid: projected?.callSid, durationSeconds: projected?.durationSeconds, answeredBy: (projected as { answeredBy?: string } | null)?.answeredBy },
         { disposition: result.disposition, outcomes: result.outcomes, callSid: result.callSid, durationSeconds: result.durationSeconds, answeredBy: result.answeredBy },
         `call ${r.callId}: the projection is the workflow's result`,
       );
       assert.equal(projected?.recording?.recordingSid, recordingSids.get(r.callId), `call ${r.callId}: the genuine recording kept`);
-      assert.equal(await store.db.collection(`${RECORDINGS_BUCKET}.files`).countDocuments({ 'metadata.callId': r.callId }), 1, `call ${r.callId}: one recording stored`);
+      assert.equal(await store.recordings.countForCall(r.callId), 1, `call ${r.callId}: one recording stored`);
       assert.equal(projected?.transcript?.summary, summaries.get(r.callId), `call ${r.callId}: the genuine post-call analysis kept`);
     }
 
@@ -429,7 +431,7 @@ describe('fault drills: webhook flood', function () {
     for (const req of requests) {
       const handle = folioHandle(req);
       const state: FolioState = await handle.query(folioStateQuery);
-      const projected = await store.folios.findOne({ _id: req.folioId });
+      const projected = await store.folios.get(req.folioId);
       assert.deepEqual(
         { status: projected?.status, attempts: projected?.attempts, document: projected?.document?.documentId, attention: projected?.attention ?? undefined },
         { status: state.status, attempts: state.attempts, document: state.document?.documentId, attention: state.attention },
@@ -437,7 +439,7 @@ describe('fault drills: webhook flood', function () {
       );
       assert.equal(state.status, FolioStatus.Completed, `${req.clientReference} completed`);
       assert.equal(state.attempts.calls, 1, `${req.clientReference} called about once`);
-      const events = tally((await store.events.find({ folioId: req.folioId }).toArray()).map((e) => e.type));
+      const events = tally((await store.folios.timeline(req.folioId)).map((e) => e.type));
       assert.deepEqual(
         { CallCompleted: events.get('CallCompleted'), HotelAgreedToEmail: events.get('HotelAgreedToEmail'), FolioCompleted: events.get('FolioCompleted') },
         { CallCompleted: 1, HotelAgreedToEmail: 1, FolioCompleted: 1 },
@@ -463,16 +465,16 @@ describe('fault drills: webhook flood', function () {
  * (hang-up, voicemail) is recorded too, and a recording downloads as silence. Email and delivery are not
  * part of this drill: a request for an email is recorded so the drill can show none was needed.
  */
-function floodActivities(config: Config, store: Store, temporal: ApiDeps['temporal']): AllActivities {
-  const placements = store.db.collection<Placement>('drill_calls');
-  const hangups = store.db.collection<{ callSid: string; change: unknown; at: Date }>('drill_hangups');
-  const emails = store.db.collection<{ _id: string; hotelId: string; at: Date }>('drill_emails');
+function floodActivities(config: Config, store: Store, db: Db, temporal: ApiDeps['temporal']): AllActivities {
+  const placements = drillLedger<Placement>(db, 'drill_calls');
+  const hangups = drillLedger<{ callSid: string; change: unknown; at: Date }>(db, 'drill_hangups');
+  const emails = drillLedger<{ _id: string; hotelId: string; at: Date }>(db, 'drill_emails');
   class HotelLine extends TwilioTelephony {
     override async placeCall(p: PlaceCallParams): Promise<{ callSid: string; status: string }> {
       const callId = new URL(p.statusCallback).searchParams.get('callId')!;
-      const call = await store.calls.findOne({ _id: callId }, { projection: { folioIds: 1 } });
+      const folioIds = await store.calls.folioIds(callId);
       const callSid = `CA${hex(16)}`;
-      await placements.insertOne({ _id: callSid, callId, callSid, to: p.to, folioIds: call?.folioIds ?? [], voiceUrl: p.url, statusUrl: p.statusCallback, amdUrl: p.amdCallback, recordingUrl: p.recordingCallback, at: new Date() });
+      await placements.insertOne({ _id: callSid, callId, callSid, to: p.to, folioIds, voiceUrl: p.url, statusUrl: p.statusCallback, amdUrl: p.amdCallback, recordingUrl: p.recordingCallback, at: new Date() });
       return { callSid, status: 'queued' };
     }
     override async updateCall(callSid: string, change: { twiml: string } | { status: 'completed' }): Promise<boolean> {
@@ -490,7 +492,7 @@ function floodActivities(config: Config, store: Store, temporal: ApiDeps['tempor
   const quiet = pino({ level: 'silent' });
   return {
     ...createLifecycleActivities({ config, store, temporal }),
-    ...createExtractionActivities({ extractor: new LocalPdfExtractor(), documents: new GridFsDocumentStore(store.db) }),
+    ...createExtractionActivities({ extractor: new LocalPdfExtractor(), documents: store.documents }),
     ...createTelephonyActivities({ config, store, telephony: new HotelLine(config), logger: quiet, ringTimeoutSeconds: 10 }),
     async sendEmailRequest(input) {
       await emails.updateOne({ _id: input.emailId }, { $setOnInsert: { hotelId: input.hotel.hotelId, at: new Date() } }, { upsert: true });

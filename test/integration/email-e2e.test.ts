@@ -7,7 +7,6 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadConfig } from '../../config';
 import { logger } from '../../config/logger';
 import { Store } from '../../adapters/mongo/store';
-import { GridFsDocumentStore } from '../../adapters/mongo/documents';
 import { Mailer } from '../../adapters/email/mailer';
 import { InboxMonitor } from '../../adapters/email/inbox-monitor';
 import { startMailResponder, staticDirectory, type MailResponder } from '../../sandbox/hotels/mail-responder';
@@ -39,7 +38,7 @@ describe('email-only hotel, end to end', function () {
     const config = loadConfig({ ...mailEnv(mail, 'folios'), TEMPORAL_TASK_QUEUE: taskQueue, BATCH_WINDOW_SECONDS: '1', LOG_LEVEL: 'warn' });
     store = new Store(mongo.db());
     await store.ensureIndexes();
-    const documents = new GridFsDocumentStore(store.db);
+    const documents = store.documents;
     mailer = new Mailer(config);
     ({ stop: stopWorker } = await startEmailWorker({ env, config, store, mailer, documents }));
     responder = startMailResponder({ mail, delayMs: 200, directory: staticDirectory({ 'frontdesk@seaside.example': { hotelId: 'seaside', name: 'Seaside Hotel', profile: 'replies-with-pdf' } }) });
@@ -56,7 +55,7 @@ describe('email-only hotel, end to end', function () {
 
   it('request → email → PDF reply → extraction → Completed', async () => {
     const hotel = HotelConfig.parse({ hotelId: 'seaside', name: 'Seaside Hotel', phone: '+441632960001', timeZone: 'Europe/London', country: 'GB', emails: ['frontdesk@seaside.example'], businessHours: allDay, channelPreference: 'email-only', sandboxProfile: 'replies-with-pdf' });
-    await store.upsertHotel(hotel);
+    await store.hotels.upsert(hotel);
     const req: FolioRequest = {
       folioId: randomUUID(),
       clientId: 'client-e2e',

@@ -35,7 +35,7 @@ describe('webhook signals across a Temporal outage', function () {
     await client.workflow.start(callWorkflowType.name, { taskQueue: `no-worker-${randomUUID()}`, workflowId: callId, args: [] });
     return callId;
   };
-  const deliver = (retry: RetryBudget, callId: string) => edgeFor(client, { TEMPORAL_TASK_QUEUE: 'unused' }, quiet).retrying(retry).signal(callId, twilioStatusSignal, { callSid: 'CA1', status: 'completed', sequence: 3 });
+  const deliver = (retry: RetryBudget, callId: string) => edgeFor(client, { TEMPORAL_TASK_QUEUE: 'unused' }, quiet).retrying(retry).send(callId, twilioStatusSignal, { callSid: 'CA1', status: 'completed', sequence: 3 });
   const signalsIn = async (callId: string) => (await client.workflow.getHandle(callId).fetchHistory()).events!.filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED).length;
 
   it('a signal sent while Temporal is down is delivered once it is back', async () => {
