@@ -15,6 +15,7 @@ import { createExtractionActivities } from '../../activities/extraction';
 import { createExtractor } from '../../adapters/extraction';
 import { ROUTES, type RouteDoc } from '../../api/openapi';
 import { freePort, startMongo, startTemporal, workflowBundle } from './stack';
+import { daysFromNow } from './dates';
 import { edgeFor } from '../../temporal/edge';
 
 export interface ApiHandle {
@@ -132,8 +133,8 @@ export async function call(base: string, method: string, path: string, opts: { k
 }
 
 export function folioInput(over: Record<string, unknown> = {}) {
-  const checkOut = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
-  const checkIn = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+  const checkOut = daysFromNow(10);
+  const checkIn = daysFromNow(7);
   return {
     clientReference: `ref-${Math.random().toString(36).slice(2, 10)}`,
     guest: { firstName: 'Ada', lastName: 'Lovelace' },

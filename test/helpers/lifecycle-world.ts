@@ -30,6 +30,10 @@ import type { FolioOptions } from '../../workflows/folio';
 import { renderFolioPdf } from '../../sandbox/folio-pdf';
 import { startMongo, startTimeSkipping, workflowBundle } from './stack';
 import { sha256Hex, sniffFor } from './bytes';
+import { allDay, daysFromNow } from './dates';
+import { DAY_MS } from '../../domain/business-hours';
+
+export { allDay, daysFromNow };
 import { edgeFor } from '../../temporal/edge';
 
 /** What one call to a scripted hotel does. */
@@ -145,7 +149,7 @@ export class LifecycleWorld {
     return this.client.workflow.getHandle(workflowId).fetchHistory();
   }
 
-  async waitFor(workflowId: string, statuses: FolioStatus[], maxSkipMs = 7 * 86_400_000): Promise<FolioState> {
+  async waitFor(workflowId: string, statuses: FolioStatus[], maxSkipMs = 7 * DAY_MS): Promise<FolioState> {
     const handle = this.client.workflow.getHandle(workflowId);
     const start = await this.env.currentTimeMs();
     for (let round = 0; ; round++) {
@@ -161,7 +165,7 @@ export class LifecycleWorld {
       }
       // jump to the folio's next planned action when it has one; otherwise let other workflows move
       const next = s.nextActionAt ? Date.parse(s.nextActionAt) - now : 0;
-      await this.env.sleep(next > 60_000 && next < 40 * 86_400_000 ? next + 1_000 : 20_000);
+      await this.env.sleep(next > 60_000 && next < 40 * DAY_MS ? next + 1_000 : 20_000);
     }
   }
 
@@ -273,10 +277,5 @@ export class MemoryDocuments implements DocumentStore {
   }
 }
 
-export const allDay = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [{ open: '00:00', close: '24:00' }]]));
-
-export function daysFromNow(days: number): string {
-  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 export const agrees = (): GuestOutcome => ({ kind: 'agreed' });

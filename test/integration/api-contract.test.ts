@@ -16,9 +16,11 @@ import { dataConverter } from '../../temporal/data-converter';
 import { ApiKeys } from '../../api/auth';
 import { renderFolioPdf } from '../../sandbox/folio-pdf';
 import { edgeFor } from '../../temporal/edge';
+import { daysFromNow } from '../helpers/dates';
+import { DAY_MS } from '../../domain/business-hours';
 
 const nextWeekday10am = () => {
-  const d = new Date(Date.now() + 3 * 86_400_000);
+  const d = new Date(Date.now() + 3 * DAY_MS);
   while ([0, 6].includes(d.getUTCDay())) d.setUTCDate(d.getUTCDate() + 1);
   d.setUTCHours(10, 0, 0, 0);
   return d.toISOString();
@@ -258,7 +260,7 @@ describe('API contract (OpenAPI routes and statuses)', function () {
 
   it('hotel changes reach the hotel’s running dispatch workflow', async () => {
     // Checked out days ago: due at once, so the folio joins its hotel's dispatcher (signal-with-start).
-    const day = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+    const day = (n: number) => daysFromNow(-n);
     assert.equal((await go('POST', '/v1/folios', { key: api.keys.b, body: folioInput({ checkIn: day(6), checkOut: day(4) }) })).status, 202);
     const dispatcher = api.temporal.workflow.getHandle('hotel:grand-test');
     const until = Date.now() + 20_000;

@@ -17,9 +17,9 @@ import { startMongo, startTemporal } from '../helpers/stack';
 import { startMail, mailEnv } from '../helpers/mail';
 import { startEmailWorker } from '../helpers/email-worker';
 import { edgeFor } from '../../temporal/edge';
+import { allDay, daysFromNow } from '../helpers/dates';
 
-const allDay = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [{ open: '00:00', close: '24:00' }]]));
-const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+const day = daysFromNow;
 
 describe('email-only hotel, end to end', function () {
   this.timeout(60_000);
