@@ -56,9 +56,9 @@ export function createDeliveryActivities(deps: { config: Config; store: Store; t
   const base = (deps.config.PUBLIC_BASE_URL ?? `http://${deps.config.API_HOST}:${deps.config.API_PORT}`).replace(/\/+$/, '');
   return {
     async deliverResult({ folioId }) {
-      const folio = await deps.store.folios.findOne({ _id: folioId });
+      const folio = await deps.store.folios.get(folioId);
       if (!folio) throw ApplicationFailure.nonRetryable(`folio ${folioId} has no projection`, 'UnknownFolio');
-      const webhookUrl = (folio.request as { delivery?: { webhookUrl?: string } } | undefined)?.delivery?.webhookUrl;
+      const webhookUrl = folio.request?.delivery?.webhookUrl;
       if (!webhookUrl) return { delivered: false };
       if (deps.config.MODE === 'live') {
         const refused = await refusedWebhook(webhookUrl);

@@ -5,7 +5,6 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../config';
 import { logger } from '../config/logger';
 import type { Store } from '../adapters/mongo/store';
-import { EmailStore } from '../adapters/mongo/email-store';
 import { PermanentMailError, type Mailer } from '../adapters/email/mailer';
 import { composeEmail } from '../adapters/email/templates';
 import type { EmailRequestInput, EmailRequestResult } from '../workflows/definitions';
@@ -32,18 +31,18 @@ export function ourMessageId(emailId: string, domain: string): string {
 
 export function createEmailActivities(deps: { config: Config; store: Store; mailer: Mailer }) {
   const { config, mailer } = deps;
-  const emails = new EmailStore(deps.store);
+  const { emails, hotels } = deps.store;
   const domain = config.MAIL_REPLY_DOMAIN;
   const secret = config.MAIL_TOKEN_SECRET;
 
   return {
     async sendEmailRequest(input: EmailRequestInput): Promise<EmailRequestResult> {
       const { emailId, hotel } = input;
-      const existing = await emails.getEmail(emailId);
+      const existing = await emails.get(emailId);
       if (existing?.state === 'sent') return { emailId, messageId: existing.messageId, to: existing.to };
       if (existing?.state === 'rejected') return { emailId, rejected: existing.rejected ?? 'rejected' };
 
-      const bad = new Set(await emails.badAddresses(hotel.hotelId));
+      const bad = new Set(await hotels.badAddresses(hotel.hotelId));
       const to = existing?.to ?? hotel.emails.find((e) => !bad.has(e.toLowerCase()));
       if (!to) {
         const rejected = hotel.emails.length ? 'every email address on file was refused before' : 'no email address on file';
@@ -85,7 +84,7 @@ export function createEmailActivities(deps: { config: Config; store: Store; mail
       } catch (e) {
         if (e instanceof PermanentMailError && e.recipientFault) {
           const reason = `smtp ${e.responseCode}: ${e.message}`.slice(0, 300);
-          await emails.markHotelAddressBad(hotel.hotelId, doc.to);
+          await hotels.markAddressBad(hotel.hotelId, doc.to);
           await emails.markRejected(emailId, reason);
           logger.warn({ emailId, hotelId: hotel.hotelId, code: e.responseCode }, 'hotel address refused permanently');
           return { emailId, rejected: reason };

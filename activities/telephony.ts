@@ -1,19 +1,18 @@
 // Telephony activities of the call workflow: place and steer the Twilio call, keep its recording and
 // analysis, and learn from it (IVR path, answer rates by hour). Every one is safe to retry.
-import { EmailStore } from '../adapters/mongo/email-store';
 import { fromUser, replyToken } from './email';
 import { ApplicationFailure } from '@temporalio/activity';
-import { GridFSBucket } from 'mongodb';
 import type { Config } from '../config';
 import { logger as defaultLogger, type Logger } from '../config/logger';
 import type { Store } from '../adapters/mongo/store';
+import type { CallContext } from '../adapters/mongo/calls';
+import { RECORDINGS_BUCKET } from '../adapters/mongo/recordings';
+import { DAY_MS } from '../domain/business-hours';
 import { TelephonyConfigError, type TwilioTelephony } from '../adapters/telephony/twilio';
 import type { TelephonyActivities } from '../workflows/activity-types';
 import type { CallDisposition } from '../domain/model';
-import type { Language } from '../domain/schemas';
 import { overflowTwiml, voicemailTwiml, webhookUrl } from '../adapters/telephony/twiml';
 
-export const RECORDINGS_BUCKET = 'recordings';
 const PERSON_ANSWERED: CallDisposition[] = ['conversation', 'dropped', 'overflow'];
 
 export interface TelephonyActivityDeps {
@@ -27,21 +26,15 @@ export interface TelephonyActivityDeps {
   ringTimeoutSeconds?: number;
 }
 
-interface StoredContext {
-  language: Language;
-  replyTo: string;
-  hotel: { name: string };
-}
-
 export function createTelephonyActivities(deps: TelephonyActivityDeps): TelephonyActivities {
   const { config, store, telephony } = deps;
   const log = deps.logger ?? defaultLogger;
   const retentionDays = deps.recordingRetentionDays ?? config.RECORDING_RETENTION_DAYS;
 
-  async function context(callId: string): Promise<StoredContext> {
-    const doc = await store.calls.findOne({ _id: callId }, { projection: { context: 1 } });
-    if (!doc?.context) throw ApplicationFailure.nonRetryable(`call ${callId} has no projection: placeCall did not run`, 'UnknownCall');
-    return doc.context as StoredContext;
+  async function context(callId: string): Promise<CallContext> {
+    const ctx = await store.calls.context(callId);
+    if (!ctx) throw ApplicationFailure.nonRetryable(`call ${callId} has no projection: placeCall did not run`, 'UnknownCall');
+    return ctx;
   }
 
   async function placeOrFail(p: Parameters<TwilioTelephony['placeCall']>[0]) {
@@ -55,25 +48,25 @@ export function createTelephonyActivities(deps: TelephonyActivityDeps): Telephon
 
   return {
     async placeCall(input) {
-      const existing = await store.calls.findOne({ _id: input.callId }, { projection: { callSid: 1, status: 1, startedAt: 1 } });
+      const existing = await store.calls.placement(input.callId);
       if (existing?.callSid) return { callSid: existing.callSid }; // a retry must not place a second call
       if (existing?.status === 'placing' && existing.startedAt) {
         // An earlier attempt got as far as Twilio and may have lost the answer: adopt that call. One
         // hotel is called by one call at a time, so a fresh call to its number from ours is this one.
         const [earlier] = await telephony.recentCallsTo(input.hotel.phone, existing.startedAt);
         if (earlier) {
-          await store.upsertCall(input.callId, { callSid: earlier.callSid, status: earlier.status });
+          await store.calls.update(input.callId, { callSid: earlier.callSid, status: earlier.status });
           log.warn({ callId: input.callId, callSid: earlier.callSid }, 'adopted a call an earlier attempt placed');
           return { callSid: earlier.callSid };
         }
       }
       const base = config.PUBLIC_BASE_URL?.replace(/\/+$/, '');
       if (!base) throw ApplicationFailure.nonRetryable('PUBLIC_BASE_URL is required to place calls (Twilio must reach our webhooks)', 'ConfigError');
-      const hotel = await store.getHotel(input.hotel.hotelId);
+      const hotel = await store.hotels.get(input.hotel.hotelId);
       // the agent asks the hotel to email the folios to a reply-token address registered as a thread
       const token = input.replyTo ? (/\+([^@]+)@/.exec(input.replyTo)?.[1] ?? replyToken(input.callId, config.MAIL_TOKEN_SECRET)) : replyToken(input.callId, config.MAIL_TOKEN_SECRET);
       const replyTo = input.replyTo ?? `${fromUser(config.MAIL_FROM)}+${token}@${config.MAIL_REPLY_DOMAIN}`;
-      await new EmailStore(store).registerCallThread({
+      await store.emails.registerCallThread({
         callId: input.callId,
         hotelId: input.hotel.hotelId,
         token,
@@ -81,7 +74,7 @@ export function createTelephonyActivities(deps: TelephonyActivityDeps): Telephon
         guests: input.guests.map(({ folioId, workflowId, confirmationNumber, guestName }) => ({ folioId, workflowId, confirmationNumber, guestName })),
         domain: config.MAIL_REPLY_DOMAIN,
       });
-      const ctx = {
+      const ctx: CallContext = {
         hotel: input.hotel,
         guests: input.guests,
         replyTo,
@@ -90,14 +83,7 @@ export function createTelephonyActivities(deps: TelephonyActivityDeps): Telephon
         ivrPath: input.hotel.ivrPath,
         overflowSeconds: input.overflowSeconds,
       };
-      await store.calls.updateOne(
-        { _id: input.callId },
-        {
-          $set: { hotelId: input.hotel.hotelId, folioIds: input.guests.map((g) => g.folioId), status: 'placing', context: ctx, updatedAt: new Date() },
-          $setOnInsert: { startedAt: new Date() },
-        },
-        { upsert: true },
-      );
+      await store.calls.beginPlacing(input.callId, { hotelId: input.hotel.hotelId, folioIds: input.guests.map((g) => g.folioId), context: ctx });
       const u = { base, callId: input.callId };
       const { callSid, status } = await placeOrFail({
         to: input.hotel.phone,
@@ -108,7 +94,7 @@ export function createTelephonyActivities(deps: TelephonyActivityDeps): Telephon
         ringTimeoutSeconds: deps.ringTimeoutSeconds ?? config.CALL_RING_TIMEOUT_SECONDS,
         timeLimitSeconds: input.overflowSeconds + 120,
       });
-      await store.upsertCall(input.callId, { callSid, status });
+      await store.calls.update(input.callId, { callSid, status });
       log.info({ callId: input.callId, callSid, hotelId: input.hotel.hotelId }, 'call placed');
       return { callSid };
     },
@@ -117,7 +103,7 @@ export function createTelephonyActivities(deps: TelephonyActivityDeps): Telephon
       const ctx = await context(callId);
       const live = await telephony.updateCall(callSid, { twiml: voicemailTwiml({ language: ctx.language, replyTo: ctx.replyTo, hotelName: ctx.hotel.name }) });
       if (!live) log.info({ callId, callSid }, 'voicemail not left: the call had already ended');
-      else await store.upsertCall(callId, { status: 'voicemail' });
+      else await store.calls.update(callId, { status: 'voicemail' });
     },
 
     async endCall({ callId, callSid, reason }) {
@@ -133,75 +119,39 @@ export function createTelephonyActivities(deps: TelephonyActivityDeps): Telephon
     },
 
     async storeRecording({ callId, recordingSid, recordingUrl, durationSeconds }) {
-      const bucket = new GridFSBucket(store.db, { bucketName: RECORDINGS_BUCKET });
-      const files = store.db.collection(`${RECORDINGS_BUCKET}.files`);
-      let file = await files.findOne({ 'metadata.recordingSid': recordingSid });
-      if (!file) {
+      let stored = await store.recordings.bySid(recordingSid);
+      if (!stored) {
         const { bytes, contentType } = await telephony.downloadRecording(recordingUrl);
-        const expiresAt = new Date(Date.now() + retentionDays * 86_400_000);
-        const upload = bucket.openUploadStream(`${recordingSid}.wav`, { metadata: { callId, recordingSid, durationSeconds, contentType, expiresAt } });
-        await new Promise<void>((resolve, reject) => upload.once('finish', () => resolve()).once('error', reject).end(bytes));
-        file = await files.findOne({ _id: upload.id });
+        stored = await store.recordings.save(bytes, { callId, recordingSid, durationSeconds, contentType, expiresAt: new Date(Date.now() + retentionDays * DAY_MS) });
       }
-      if (!file) throw new Error(`recording ${recordingSid} was not stored`);
-      const meta = file.metadata as { expiresAt: Date };
-      await store.upsertCall(callId, { recording: { fileId: file._id, bucket: RECORDINGS_BUCKET, recordingSid, durationSeconds, size: file.length, expiresAt: meta.expiresAt } });
-      await purgeExpiredRecordings(store, bucket, log);
+      await store.calls.update(callId, { recording: { fileId: stored.fileId, bucket: RECORDINGS_BUCKET, recordingSid, durationSeconds, size: stored.size, expiresAt: stored.expiresAt } });
+      await purgeExpiredRecordings(store, log);
     },
 
     async storeCallAnalysis({ callId, analysis }) {
-      await store.upsertCall(callId, {
+      await store.calls.update(callId, {
         transcript: { conversationId: analysis.conversationId, summary: analysis.summary ?? null, callSuccessful: analysis.callSuccessful ?? null, turns: analysis.transcript ?? [] },
       });
     },
 
     async learnIvrPath({ hotelId, path }) {
       if (!/^[0-9*#wW]{1,32}$/.test(path)) throw ApplicationFailure.nonRetryable(`not a DTMF path: ${JSON.stringify(path)}`, 'InvalidIvrPath');
-      const r = await store.hotels.updateOne({ _id: hotelId }, { $set: { ivrPath: path, 'stats.lastSuccessfulIvrPath': path, updatedAt: new Date() } });
-      if (!r.matchedCount) log.warn({ hotelId }, 'IVR path not learned: no such hotel');
+      if (!(await store.hotels.learnIvrPath(hotelId, path))) log.warn({ hotelId }, 'IVR path not learned: no such hotel');
       else log.info({ hotelId, path }, 'IVR path learned');
     },
 
     async finishCall({ callId, hotelId, result, startedAtHour }) {
       // Marked finished once: a retried activity must not count the attempt twice.
-      const first = await store.calls.updateOne(
-        { _id: callId, finishedAt: { $exists: false } } as never,
-        {
-          $set: {
-            hotelId,
-            callSid: result.callSid,
-            status: 'ended',
-            disposition: result.disposition,
-            ...(result.answeredBy ? { answeredBy: result.answeredBy } : {}),
-            outcomes: result.outcomes,
-            durationSeconds: result.durationSeconds,
-            ...(result.ivrPath ? { ivrPath: result.ivrPath } : {}),
-            endedAt: new Date(),
-            finishedAt: new Date(),
-            updatedAt: new Date(),
-          },
-        },
-        { upsert: false },
-      );
-      if (!first.modifiedCount) return;
+      if (!(await store.calls.finish(callId, hotelId, result))) return;
       if (startedAtHour === undefined) return;
-      const hour = `stats.callsByHour.${startedAtHour}`;
-      const answered = PERSON_ANSWERED.includes(result.disposition) ? 1 : 0;
-      await store.hotels.updateOne({ _id: hotelId }, { $inc: { [`${hour}.attempts`]: 1, [`${hour}.answered`]: answered } as never, $set: { updatedAt: new Date() } });
+      await store.hotels.countCallAttempt(hotelId, startedAtHour, PERSON_ANSWERED.includes(result.disposition));
     },
   };
 }
 
 /** Deletes recordings past their retention date (a few per call, so the cost stays small). */
-export async function purgeExpiredRecordings(store: Store, bucket: GridFSBucket, log: Logger, now = new Date(), limit = 20): Promise<number> {
-  const expired = await store.db
-    .collection(`${RECORDINGS_BUCKET}.files`)
-    .find({ 'metadata.expiresAt': { $lt: now } }, { projection: { _id: 1, 'metadata.callId': 1 } })
-    .limit(limit)
-    .toArray();
-  for (const f of expired) {
-    await bucket.delete(f._id).catch((e: unknown) => log.warn({ err: String(e) }, 'could not delete an expired recording'));
-    await store.calls.updateOne({ _id: (f.metadata as { callId: string }).callId }, { $set: { 'recording.purgedAt': now } as never });
-  }
-  return expired.length;
+export async function purgeExpiredRecordings(store: Store, log: Logger, now = new Date(), limit = 20): Promise<number> {
+  const callIds = await store.recordings.purgeExpired(now, limit, (err) => log.warn({ err: String(err) }, 'could not delete an expired recording'));
+  for (const callId of callIds) await store.calls.markRecordingPurged(callId, now);
+  return callIds.length;
 }

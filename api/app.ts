@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { PayloadCodec } from '@temporalio/common';
 import type { DocumentStore } from '../domain/ports';
 import { codecFromConfig } from '../temporal/codec';
-import { createCodecRouter } from '../temporal/codec-server';
+import { createCodecRouter } from './routes/codec';
 import { createMetrics, type ApiMetrics } from '../observability/metrics';
 import type { ApiDeps } from './deps';
 import { ApiKeys, authenticate, requireOperator } from './auth';
@@ -18,7 +18,6 @@ import { createDocsRouter } from './routes/docs';
 import { createTwilioWebhookRouter } from './webhooks/twilio';
 import { createElevenLabsWebhookRouter } from './webhooks/elevenlabs';
 import { createUnmatchedRouter } from './routes/unmatched';
-import { GridFsDocumentStore } from '../adapters/mongo/documents';
 
 export const JSON_BODY_LIMIT = '256kb';
 
@@ -33,7 +32,7 @@ export interface AppOptions {
 
 export function createApp(deps: ApiDeps & AppOptions): express.Express {
   const app = express();
-  const keys = deps.keys ?? new ApiKeys(deps.store.db);
+  const keys = deps.keys ?? new ApiKeys(deps.store.apiKeys);
   const metrics = deps.metrics ?? createMetrics(deps.store);
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -69,7 +68,7 @@ export function createApp(deps: ApiDeps & AppOptions): express.Express {
   v1.use(authenticate(keys));
   v1.use(perKeyRateLimit({ limit: deps.rateLimitPerMinute ?? deps.config.RATE_LIMIT_PER_MINUTE }));
   v1.use(express.json({ limit: JSON_BODY_LIMIT }));
-  v1.use('/folios', createFoliosRouter({ ...deps, documents: deps.documents ?? new GridFsDocumentStore(deps.store.db, { maxBytes: deps.config.MAX_DOCUMENT_MB * 1024 * 1024 }) }));
+  v1.use('/folios', createFoliosRouter({ ...deps, documents: deps.documents ?? deps.store.documents }));
   v1.use('/hotels', createHotelsRouter(deps));
   v1.use('/unmatched', requireOperator, createUnmatchedRouter(deps));
   app.use('/v1', v1);

@@ -3,27 +3,16 @@
 // a codec key opens only the Web UI codec endpoint (it ends up in the UI's configuration, so it must not
 // be able to do more than the UI's viewers).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Collection, Db } from 'mongodb';
 import type { RequestHandler } from 'express';
-import { COLLECTIONS } from '../adapters/mongo/store';
+import type { ApiKeyRecord, ApiKeyRepository, Role } from '../adapters/mongo/api-keys';
 import { ApiError } from './errors';
 
-export type Role = 'client' | 'operator' | 'codec';
+export type { Role };
 
 export interface Principal {
   keyId: string;
   clientId: string;
   role: Role;
-}
-
-export interface ApiKeyRecord {
-  _id: string; // keyId (public part of the key)
-  hash: string;
-  clientId: string;
-  role: Role;
-  name: string;
-  createdAt: Date;
-  revokedAt?: Date | null;
 }
 
 const KEY_PATTERN = /^fk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
@@ -32,10 +21,7 @@ export const CLIENT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;
 const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
 export class ApiKeys {
-  readonly keys: Collection<ApiKeyRecord>;
-  constructor(db: Db) {
-    this.keys = db.collection<ApiKeyRecord>(COLLECTIONS.apiKeys);
-  }
+  constructor(private readonly keys: ApiKeyRepository) {}
 
   /** Returns the key once; only its hash is stored. */
   async create(input: { clientId: string; role: Role; name?: string }): Promise<{ key: string; record: Omit<ApiKeyRecord, 'hash'> }> {
@@ -43,24 +29,23 @@ export class ApiKeys {
     const keyId = randomBytes(8).toString('hex');
     const key = `fk_${keyId}_${randomBytes(32).toString('base64url')}`;
     const record: ApiKeyRecord = { _id: keyId, hash: hashKey(key), clientId: input.clientId, role: input.role, name: input.name ?? input.clientId, createdAt: new Date(), revokedAt: null };
-    await this.keys.insertOne(record);
+    await this.keys.insert(record);
     const { hash: _h, ...shown } = record;
     return { key, record: shown };
   }
 
-  async list(): Promise<Omit<ApiKeyRecord, 'hash'>[]> {
-    return this.keys.find({}, { projection: { hash: 0 } }).sort({ createdAt: 1 }).toArray();
+  list(): Promise<Omit<ApiKeyRecord, 'hash'>[]> {
+    return this.keys.list();
   }
 
-  async revoke(keyId: string): Promise<boolean> {
-    const r = await this.keys.updateOne({ _id: keyId, revokedAt: null }, { $set: { revokedAt: new Date() } });
-    return r.modifiedCount > 0;
+  revoke(keyId: string): Promise<boolean> {
+    return this.keys.revoke(keyId);
   }
 
   async verify(key: string): Promise<Principal | null> {
     const m = KEY_PATTERN.exec(key);
     if (!m) return null;
-    const record = await this.keys.findOne({ _id: m[1] });
+    const record = await this.keys.get(m[1]);
     if (!record || record.revokedAt) return null;
     const a = Buffer.from(record.hash, 'hex');
     const b = Buffer.from(hashKey(key), 'hex');

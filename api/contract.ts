@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { FolioStatus } from '../domain/model';
 import { HotelConfig, IsoDate } from '../domain/schemas';
 import { FOLIO_EVENT_TYPES } from '../domain/events';
-import { ApiError } from './errors';
 
 export const ErrorResponse = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.array(z.object({ field: z.string(), problem: z.string() })) }),
@@ -98,14 +97,3 @@ const Check = z.object({ ok: z.boolean(), latencyMs: z.number(), error: z.string
 export const Readiness = z.object({ status: z.enum(['ready', 'unready']), temporal: Check, mongodb: Check });
 
 export const CodecPayloads = z.object({ payloads: z.array(z.object({ metadata: z.record(z.string(), z.string()).optional(), data: z.string().optional() })) });
-
-/** Opaque cursors: base64url of the last id seen. */
-export function encodeCursor(id: string): string {
-  return Buffer.from(id).toString('base64url');
-}
-export function decodeCursor(cursor: string | undefined): string | undefined {
-  if (cursor === undefined) return undefined;
-  const id = /^[A-Za-z0-9_-]{1,200}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString() : '';
-  if (!/^[\w.:-]{1,128}$/.test(id)) throw new ApiError(400, 'invalid_request', 'query.cursor is not a cursor this API returned', [{ field: 'query.cursor', problem: 'invalid cursor' }]);
-  return id;
-}

@@ -1,12 +1,13 @@
 // What every router and the media bridge are built from.
-import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Logger } from '../config/logger';
 import type { Store } from '../adapters/mongo/store';
+import type { TemporalEdge } from '../temporal/edge';
 
 export interface ApiDeps {
   config: Config;
-  temporal: Client;
+  /** The only way to workflows. */
+  temporal: TemporalEdge;
   store: Store;
   logger: Logger;
 }

@@ -4,6 +4,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { MongoNetworkError, MongoNotConnectedError, MongoServerSelectionError, MongoTopologyClosedError } from 'mongodb';
 import type { z } from 'zod';
 import type { Logger } from '../config/logger';
+import { InvalidCursorError } from '../adapters/mongo/cursor';
 
 export interface ErrorDetail {
   field: string;
@@ -66,6 +67,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (err instanceof ApiError) e = err;
     else if (p?.type === 'entity.too.large') e = new ApiError(413, 'payload_too_large', 'the request body is too large', [{ field: 'body', problem: 'too large' }]);
     else if (p?.type === 'entity.parse.failed') e = new ApiError(400, 'malformed_json', 'the request body is not valid JSON', [{ field: 'body', problem: 'not valid JSON' }]);
+    else if (err instanceof InvalidCursorError) e = new ApiError(400, 'invalid_request', 'query.cursor is not a cursor this API returned', [{ field: 'query.cursor', problem: 'invalid cursor' }]);
     else if (isStoreUnavailable(err)) {
       logger.warn({ err: (err as Error).message, method: req.method, path: req.path, requestId: res.locals.requestId }, 'store unavailable');
       e = new ApiError(503, 'store_unavailable', 'the folio store is not reachable right now; try again');

@@ -5,12 +5,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { FolioStatus, folioWorkflowId, type FolioRequest } from '../domain/model';
 import { FolioRequestInput, HotelConfig } from '../domain/schemas';
-import { isDuplicateKey, type FolioProjection } from '../adapters/mongo/store';
+import type { FolioProjection } from '../domain/projection';
+import { folioWorkflowType } from '../workflows/definitions';
 import { CheckOutDateKey, ClientIdKey, FolioStatusKey, HotelIdKey } from '../workflows/search-attributes';
 import type { ApiDeps } from './deps';
 import type { Principal } from './auth';
 import { ApiError, parse } from './errors';
-import { bounded, isAlreadyStarted } from './workflow-calls';
+import { viaEdge } from './workflow-calls';
 import { toFolioView } from './folio-view';
 import type { FolioView } from './contract';
 
@@ -43,15 +44,15 @@ export function inlineHotelId(h: { country: string; phone: string; name: string 
 
 async function resolveHotel(deps: ApiDeps, hotel: FolioRequestInput['hotel']): Promise<string> {
   if ('hotelId' in hotel) {
-    if (!(await deps.store.getHotel(hotel.hotelId))) {
+    if (!(await deps.store.hotels.get(hotel.hotelId))) {
       throw new ApiError(422, 'unknown_hotel', `hotel "${hotel.hotelId}" is not configured; create it with POST /v1/hotels or give the hotel inline`, [{ field: 'body.hotel.hotelId', problem: 'unknown hotel' }]);
     }
     return hotel.hotelId;
   }
   const hotelId = inlineHotelId(hotel.inline);
-  if (!(await deps.store.getHotel(hotelId))) {
+  if (!(await deps.store.hotels.get(hotelId))) {
     const { email, ...contact } = hotel.inline;
-    await deps.store.upsertHotel(HotelConfig.parse({ ...contact, hotelId, emails: email ? [email] : [] }));
+    await deps.store.hotels.upsert(HotelConfig.parse({ ...contact, hotelId, emails: email ? [email] : [] }));
   }
   return hotelId;
 }
@@ -66,76 +67,52 @@ export async function createFolioRequest(deps: ApiDeps, principal: Principal, bo
   const hash = requestHash(input);
   const workflowId = folioWorkflowId(principal.clientId, input.clientReference);
 
-  const existing = await deps.store.folios.findOne({ clientId: principal.clientId, clientReference: input.clientReference });
+  const existing = await deps.store.folios.byReference(principal.clientId, input.clientReference);
   if (existing) return repeat(deps, existing, hash);
 
   const hotelId = await resolveHotel(deps, input.hotel);
   const { hotel: _hotel, ...rest } = input;
   const request: FolioRequest = { ...rest, folioId: newFolioId(), clientId: principal.clientId, hotelId, receivedAt: new Date().toISOString() };
-  const now = new Date();
-  const projection: FolioProjection & { requestHash: string } = {
-    _id: request.folioId,
-    workflowId,
-    clientId: principal.clientId,
-    clientReference: input.clientReference,
-    hotelId,
-    status: FolioStatus.WaitingForCheckout,
-    seq: 0,
-    checkOut: input.checkOut,
-    request: request as unknown as Record<string, unknown>,
-    requestHash: hash,
-    createdAt: now,
-    updatedAt: now,
-  };
-  try {
-    await deps.store.folios.insertOne(projection);
-  } catch (e) {
-    if (!isDuplicateKey(e)) throw e;
+  const created = await deps.store.folios.create({ request, workflowId, clientReference: input.clientReference, requestHash: hash });
+  if (!created) {
     // A concurrent create with the same reference won the race: answer as for a repeat.
-    const winner = await deps.store.folios.findOne({ clientId: principal.clientId, clientReference: input.clientReference });
-    if (!winner) throw e;
+    const winner = await deps.store.folios.byReference(principal.clientId, input.clientReference);
+    if (!winner) throw new Error(`folio reference ${input.clientReference} is taken but cannot be read`);
     return repeat(deps, winner, hash);
   }
   await startWorkflow(deps, request, workflowId, requestId);
   // The correlation: this request id, the folio id and the workflow id (which the worker's logs carry).
   deps.logger.info({ requestId, folioId: request.folioId, workflowId, hotelId, clientId: principal.clientId }, 'folio request accepted');
-  return { status: 202, folio: toFolioView(projection) };
+  return { status: 202, folio: toFolioView(created) };
 }
 
-async function repeat(deps: ApiDeps, existing: FolioProjection, hash: string): Promise<Created> {
-  if ((existing as { requestHash?: string }).requestHash !== hash) {
-    throw new ApiError(409, 'reference_conflict', `clientReference "${existing.clientReference}" is already used by a different request (folio ${existing._id})`, [
+async function repeat(deps: ApiDeps, existing: { folio: FolioProjection; requestHash?: string }, hash: string): Promise<Created> {
+  const { folio } = existing;
+  if (existing.requestHash !== hash) {
+    throw new ApiError(409, 'reference_conflict', `clientReference "${folio.clientReference}" is already used by a different request (folio ${folio.folioId})`, [
       { field: 'body.clientReference', problem: 'already used by a different request' },
     ]);
   }
   // The first attempt may have stored the projection and then failed to reach Temporal: start again (idempotent).
-  if (existing.seq === 0 && existing.request) await startWorkflow(deps, existing.request as unknown as FolioRequest, existing.workflowId);
-  return { status: 200, folio: toFolioView(existing) };
+  if (folio.seq === 0 && folio.request) await startWorkflow(deps, folio.request, folio.workflowId);
+  return { status: 200, folio: toFolioView(folio) };
 }
 
+/** Starts the folio's workflow; one already started (a repeat, a race) is the same outcome. */
 async function startWorkflow(deps: ApiDeps, request: FolioRequest, workflowId: string, requestId?: string): Promise<void> {
-  try {
-    await bounded(deps.temporal, 'start folio workflow', () =>
-      deps.temporal.workflow.start('folioWorkflow', {
-        args: [request],
-        workflowId,
-        taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        // Which API request started it, for following one request across API, workflow and activity logs.
-        ...(requestId && { memo: { requestId } }),
-        // Filterable in the Web UI from the first second; the workflow keeps them current afterwards.
-        typedSearchAttributes: [
-          { key: ClientIdKey, value: request.clientId },
-          { key: HotelIdKey, value: request.hotelId },
-          { key: FolioStatusKey, value: FolioStatus.WaitingForCheckout },
-          { key: CheckOutDateKey, value: new Date(`${request.checkOut}T00:00:00Z`) },
-        ],
-      }),
-      'temporal',
-    );
-  } catch (e) {
-    if (isAlreadyStarted(e)) return;
-    throw e;
-  }
+  await viaEdge('start folio workflow', () =>
+    deps.temporal.start(folioWorkflowType, workflowId, [request], {
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      // Which API request started it, for following one request across API, workflow and activity logs.
+      ...(requestId && { memo: { requestId } }),
+      // Filterable in the Web UI from the first second; the workflow keeps them current afterwards.
+      typedSearchAttributes: [
+        { key: ClientIdKey, value: request.clientId },
+        { key: HotelIdKey, value: request.hotelId },
+        { key: FolioStatusKey, value: FolioStatus.WaitingForCheckout },
+        { key: CheckOutDateKey, value: new Date(`${request.checkOut}T00:00:00Z`) },
+      ],
+    }),
+  );
 }

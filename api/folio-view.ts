@@ -1,8 +1,7 @@
-// A folio projection as the API shows it: ids and status, how fresh the read is, nothing internal.
-import type { FolioProjection } from '../adapters/mongo/store';
+// A folio projection (the one shape in domain/projection.ts) as the API shows it: its fields under the same
+// names, how fresh the read is, nothing internal.
+import type { FolioProjection } from '../domain/projection';
 import type { FolioView } from './contract';
-
-const iso = (d: Date | string | null | undefined) => (d == null ? null : new Date(d).toISOString());
 
 type DocumentView = NonNullable<FolioView['document']>;
 /** A stored document reference as the API shows it (absent fields omitted, never null). */
@@ -18,24 +17,24 @@ export function documentView(doc: Partial<DocumentView> & { filename?: string | 
 }
 
 export function toFolioView(p: FolioProjection): FolioView {
-  const doc = p.document as DocumentView | null | undefined;
+  const { folioId, clientId, clientReference, workflowId, hotelId, status, checkOut, nextAction, nextActionAt, attention, attempts, reviewReasons } = p;
   return {
-    folioId: p._id,
-    clientId: p.clientId,
-    clientReference: p.clientReference,
-    workflowId: p.workflowId,
-    hotelId: p.hotelId,
-    status: p.status,
-    checkOut: p.checkOut,
-    nextAction: p.nextAction ?? null,
-    nextActionAt: iso(p.nextActionAt),
-    attention: p.attention ?? null,
-    attempts: p.attempts ?? null,
-    reviewReasons: p.reviewReasons ?? null,
-    document: doc ? documentView(doc) : null,
-    extracted: (p.extracted as Record<string, unknown> | null | undefined) ?? null,
-    request: (p.request as Record<string, unknown> | undefined) ?? null,
-    createdAt: iso(p.createdAt)!,
-    freshness: { source: 'projection', updatedAt: iso(p.updatedAt)!, seq: p.seq },
+    folioId,
+    clientId,
+    clientReference,
+    workflowId,
+    hotelId,
+    status,
+    checkOut,
+    nextAction,
+    nextActionAt,
+    attention,
+    attempts,
+    reviewReasons,
+    document: p.document ? documentView(p.document) : null,
+    extracted: p.extracted as unknown as Record<string, unknown> | null,
+    request: p.request as unknown as Record<string, unknown> | null,
+    createdAt: p.createdAt,
+    freshness: { source: 'projection', updatedAt: p.updatedAt, seq: p.seq },
   };
 }

@@ -5,20 +5,11 @@ import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer, type RawData } from 'ws';
 import twilio from 'twilio';
 import type { ApiDeps } from './deps';
-import type { BatchGuest, HotelSnapshot } from '../domain/model';
 import { agentToolSignal, conversationEndedSignal } from '../workflows/definitions';
-import { signalCall } from '../adapters/telephony/signals';
 import { conversationUrl, elevenLabsClient } from '../adapters/telephony/elevenlabs';
 import { dynamicVariables, parseFolioOutcome, RECORD_FOLIO_OUTCOME, ToolCallError } from '../adapters/telephony/agent-tools';
 
 export const MEDIA_STREAM_PATH = '/v1/media-stream';
-
-interface BridgeContext {
-  hotel: HotelSnapshot;
-  guests: BatchGuest[];
-  replyTo: string;
-  overflowSeconds?: number;
-}
 
 /** How long before the call's overflow limit the agent is asked to wrap up (at most a quarter of the limit). */
 export const WRAP_UP_LEAD_SECONDS = 20;
@@ -107,7 +98,7 @@ function bridge(twilioWs: WebSocket, deps: ApiDeps, agentUrl: () => Promise<stri
     if (ended) return;
     ended = true;
     clearTimeout(wrapUp);
-    if (callId) signalCall(deps.temporal, log, callId, conversationEndedSignal, { conversationId, reason });
+    if (callId) deps.temporal.sendInBackground(callId, conversationEndedSignal, { conversationId, reason });
     log.info({ callId, conversationId, reason }, 'conversation ended');
     if (agent && agent.readyState <= WebSocket.OPEN) agent.close(1000);
     // Closing our side lets Twilio run past <Connect>; nothing follows it, so the call hangs up.
@@ -122,8 +113,7 @@ function bridge(twilioWs: WebSocket, deps: ApiDeps, agentUrl: () => Promise<stri
       log.warn({ streamSid }, 'media stream without a callId parameter: closing');
       return twilioWs.close(1008, 'callId parameter required');
     }
-    const doc = await deps.store.calls.findOne({ _id: callId }, { projection: { context: 1 } });
-    const ctx = doc?.context as BridgeContext | undefined;
+    const ctx = await deps.store.calls.context(callId);
     if (!ctx?.hotel || !ctx.guests) {
       log.warn({ callId }, 'media stream for an unknown call: closing');
       return twilioWs.close(1008, 'unknown call');
@@ -182,7 +172,7 @@ function bridge(twilioWs: WebSocket, deps: ApiDeps, agentUrl: () => Promise<stri
     if (call.tool_name !== RECORD_FOLIO_OUTCOME) return reply(`unknown tool ${String(call.tool_name)}`, true);
     try {
       const parsed = parseFolioOutcome(call.parameters);
-      signalCall(deps.temporal, log, callId!, agentToolSignal, { toolCallId: id, ...parsed });
+      deps.temporal.sendInBackground(callId!, agentToolSignal, { toolCallId: id, ...parsed });
       reply('recorded', false);
     } catch (e) {
       // Tell the agent what was wrong so it can call again with fixed parameters.

@@ -4,14 +4,16 @@ import { loadConfig } from '../config';
 import { logger } from '../config/logger';
 import { Store } from '../adapters/mongo/store';
 import { connectClient } from '../temporal/client';
+import { edgeFor } from '../temporal/edge';
 import { createApp } from './app';
 import { attachMediaBridge } from './media-bridge';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const store = await Store.connect(config.MONGODB_URI, config.MONGODB_DB);
+  const store = await Store.forConfig(config);
   await store.ensureIndexes();
-  const temporal = await connectClient(config);
+  const client = await connectClient(config);
+  const temporal = edgeFor(client, config, logger);
   const app = createApp({ config, store, temporal, logger });
 
   const server: Server = await new Promise((resolve, reject) => {
@@ -34,7 +36,7 @@ async function main(): Promise<void> {
     await bridge.close().catch(() => undefined);
     await new Promise((r) => server.close(r));
     clearTimeout(force);
-    await temporal.connection.close().catch(() => undefined);
+    await client.connection.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     logger.info('API stopped');
     process.exit(0);

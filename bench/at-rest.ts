@@ -15,6 +15,7 @@ import { generatePopulation } from '../sandbox/population';
 import { freePort, startMongo, startMongoOnPostgres, startTemporalServer, stopStack } from '../test/helpers/stack';
 import { arg, inPool, planRequests, quantile, runBench } from './requests';
 import { SimWorld } from './sim-world';
+import { edgeFor } from '../temporal/edge';
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const sizeOf = (file: string) => ['', '-wal', '-shm'].reduce((s, ext) => s + (existsSync(file + ext) ? statSync(file + ext).size : 0), 0);
@@ -49,7 +50,7 @@ async function main() {
     // at rest: every started lifecycle has projected itself as waiting for check-out
     let projected = 0;
     for (;;) {
-      projected = await world.store.folios.countDocuments({ status: FolioStatus.WaitingForCheckout });
+      projected = (await world.store.folios.countByStatus([FolioStatus.WaitingForCheckout])).get(FolioStatus.WaitingForCheckout) ?? 0;
       if (projected >= started || Date.now() > wallDeadline + 120_000) break;
       await new Promise((r) => setTimeout(r, 2000));
     }
@@ -58,9 +59,9 @@ async function main() {
     const mem = process.memoryUsage();
 
     // the API's list endpoint over that many projections
-    const keys = new ApiKeys(world.store.db);
+    const keys = new ApiKeys(world.store.apiKeys);
     const ops = await keys.create({ clientId: 'ops', role: 'operator' });
-    const app = createApp({ config: world.config, store: world.store, temporal: client, logger: logger.child({}, { level: 'silent' }), keys, rateLimitPerMinute: 1_000_000 });
+    const app = createApp({ config: world.config, store: world.store, temporal: edgeFor(client, world.config), logger: logger.child({}, { level: 'silent' }), keys, rateLimitPerMinute: 1_000_000 });
     const port = await freePort();
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(port, '127.0.0.1', () => resolve(s));

@@ -69,7 +69,7 @@ async function main() {
       step++;
       if (step % 12 !== 0) continue;
       const now = await env.currentTimeMs();
-      settled = await world.store.folios.countDocuments({ status: { $in: SETTLED } });
+      settled = [...(await world.store.folios.countByStatus(SETTLED)).values()].reduce((a, b) => a + b, 0);
       const simDays = ((now - t0) / (24 * HOUR)).toFixed(2);
       console.log(`  sim +${simDays} d: ${settled}/${requests.length} settled, ${world.calls.size} calls, ${world.emails.size} emails (wall ${((Date.now() - wallStart) / 60_000).toFixed(1)} min)`);
       if (settled >= requests.length) break;
@@ -83,8 +83,8 @@ async function main() {
     const wallSeconds = (Date.now() - wallStart) / 1000;
 
     // ---- what came of it ---------------------------------------------------------------------------
-    const projections = await world.store.folios.find({}, { projection: { status: 1, attention: 1, reviewReasons: 1, attempts: 1 } }).toArray();
-    const events = await world.store.events.find({ type: { $in: ['DocumentStored', 'FolioCompleted'] } }, { projection: { folioId: 1, type: 1, at: 1 } }).toArray();
+    const projections = await world.store.folios.all();
+    const events = await world.store.folios.eventsOfType(['DocumentStored', 'FolioCompleted']);
     const firstDoc = new Map<string, number>();
     const completedAt = new Map<string, number>();
     for (const e of events) {

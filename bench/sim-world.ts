@@ -15,7 +15,7 @@ import { LocalPdfExtractor } from '../adapters/extraction/local-pdf';
 import type { DocumentStore } from '../domain/ports';
 import { folioWorkflowId, type BatchGuest, type DocumentRef, type FolioRequest, type GuestOutcome } from '../domain/model';
 import type { AllActivities, EmailActivities, TelephonyActivities } from '../workflows/activity-types';
-import { agentToolSignal, documentReceivedSignal, ivrStepSignal, recordingReadySignal, twilioStatusSignal, type CallInput } from '../workflows/definitions';
+import { folioWorkflowType, agentToolSignal, documentReceivedSignal, ivrStepSignal, recordingReadySignal, twilioStatusSignal, type CallInput } from '../workflows/definitions';
 import type { FolioOptions } from '../workflows/folio';
 import { renderFolioPdf, type FolioLayout } from '../sandbox/folio-pdf';
 import {
@@ -32,6 +32,7 @@ import {
   type SandboxHotel,
 } from '../sandbox/population';
 import type { FolioDelivery, SimHotelActivities } from './sim-workflows';
+import { edgeFor } from '../temporal/edge';
 
 /** What one simulated call did, with the connected time it would be billed for (a model, see VOICE). */
 export interface SimCall {
@@ -98,9 +99,9 @@ export class SimWorld {
     await store.ensureIndexes();
     const config = loadConfig({ TEMPORAL_TASK_QUEUE: `sim-${randomUUID().slice(0, 8)}`, ...opts.config });
     const world = new SimWorld(opts.env, store, config, opts);
-    for (const h of opts.hotels) await store.upsertHotel(h.config);
+    for (const h of opts.hotels) await store.hotels.upsert(h.config);
     const activities: AllActivities = {
-      ...createLifecycleActivities({ config, store, temporal: world.trackingClient() }),
+      ...createLifecycleActivities({ config, store, temporal: edgeFor(world.trackingClient(), config) }),
       ...createExtractionActivities({ extractor: new LocalPdfExtractor(), documents: world.documents }),
       ...world.telephony(),
       ...world.mail(),
@@ -145,7 +146,7 @@ export class SimWorld {
   }
 
   async start(req: FolioRequest, options: FolioOptions) {
-    return this.client.workflow.start('folioWorkflow', {
+    return this.client.workflow.start(folioWorkflowType.name, {
       args: [req, options],
       taskQueue: this.config.TEMPORAL_TASK_QUEUE,
       workflowId: folioWorkflowId(req.clientId, req.clientReference),

@@ -11,8 +11,9 @@ import { loadConfig } from '../config';
 import { logger } from '../config/logger';
 import { Store } from '../adapters/mongo/store';
 import { createTwilioWebhookRouter } from '../api/webhooks/twilio';
-import type { CallInput } from '../workflows/definitions';
+import { callWorkflowType, type CallInput } from '../workflows/definitions';
 import { startTemporal, stopStack } from '../test/helpers/stack';
+import { edgeFor } from '../temporal/edge';
 
 const RATE = Number(process.argv[2] ?? 200);
 const SECONDS = Number(process.argv[3] ?? 8);
@@ -104,7 +105,9 @@ async function main() {
     replyTo: 'bench@folio.test',
     overflowSeconds: 540,
   };
-  const handle = await temporal.workflow.start('callWorkflow', { taskQueue: 'bench-webhooks-no-worker', workflowId: callId, args: [input], workflowExecutionTimeout: '5 minutes' });
+  const edge = edgeFor(temporal, { TEMPORAL_TASK_QUEUE: 'bench-webhooks-no-worker' }, logger.child({}, { level: 'silent' }));
+  await edge.start(callWorkflowType, callId, [input], { workflowExecutionTimeout: '5 minutes' });
+  const handle = temporal.workflow.getHandle(callId);
 
   const bare = express();
   bare.post('/status', (_req, res) => void res.status(200).end());
@@ -114,7 +117,7 @@ async function main() {
   const base = `http://127.0.0.1:${(server0.address() as AddressInfo).port}`;
   const config = loadConfig({ LOG_LEVEL: 'silent', PUBLIC_BASE_URL: base, TWILIO_AUTH_TOKEN: token });
   // The status route never reads the store; a Store object is only needed to satisfy ApiDeps.
-  ours.use('/v1/webhooks/twilio', createTwilioWebhookRouter({ config, temporal, logger: silent, store: undefined as unknown as Store }));
+  ours.use('/v1/webhooks/twilio', createTwilioWebhookRouter({ config, temporal: edge, logger: silent, store: undefined as unknown as Store }));
   const server1 = await listen(bare);
   const bareUrl = `http://127.0.0.1:${(server1.address() as AddressInfo).port}/status`;
   const url = `${base}/v1/webhooks/twilio/status?callId=${callId}`;

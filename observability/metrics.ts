@@ -5,8 +5,8 @@
 import client, { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Request, RequestHandler } from 'express';
 import type { Store } from '../adapters/mongo/store';
-import { COLLECTIONS } from '../adapters/mongo/store';
 import { FolioStatus } from '../domain/model';
+import { HOUR_MS } from '../domain/business-hours';
 
 const CACHE_MS = 10_000;
 const SAMPLE = 500;
@@ -37,36 +37,31 @@ export function createMetrics(store: Store): ApiMetrics {
   async function collectPipeline(): Promise<void> {
     if (Date.now() - collectedAt < CACHE_MS) return;
     collectedAt = Date.now();
-    const byStatus = await store.folios.aggregate<{ _id: string; n: number }>([{ $group: { _id: '$status', n: { $sum: 1 } } }]).toArray();
+    const byStatus = await store.folios.countByStatus();
     folios.reset();
     for (const s of Object.values(FolioStatus)) folios.set({ status: s }, 0);
-    for (const r of byStatus) folios.set({ status: String(r._id) }, r.n);
+    for (const [status, n] of byStatus) folios.set({ status }, n);
 
-    const byDisposition = await store.calls.aggregate<{ _id: string | null; n: number }>([{ $match: { disposition: { $type: 'string' } } }, { $group: { _id: '$disposition', n: { $sum: 1 } } }]).toArray();
+    const byDisposition = await store.calls.countByDisposition();
     calls.reset();
     let total = 0;
-    let answered = 0;
-    for (const r of byDisposition) {
-      calls.set({ disposition: String(r._id) }, r.n);
-      total += r.n;
-      if (r._id === 'conversation') answered += r.n;
+    for (const [disposition, n] of byDisposition) {
+      calls.set({ disposition }, n);
+      total += n;
     }
-    answerRate.set(total ? answered / total : 0);
+    answerRate.set(total ? (byDisposition.get('conversation') ?? 0) / total : 0);
 
-    const byOutcome = await store.db.collection(COLLECTIONS.processedMessages).aggregate<{ _id: string; n: number }>([{ $group: { _id: '$outcome', n: { $sum: 1 } } }]).toArray();
     inbox.reset();
-    for (const r of byOutcome) inbox.set({ outcome: String(r._id) }, r.n);
-    unmatchedWaiting.set(await store.db.collection(COLLECTIONS.unmatched).countDocuments({ assigned: { $exists: false } }));
+    for (const [outcome, n] of await store.inbox.countByOutcome()) inbox.set({ outcome }, n);
+    unmatchedWaiting.set(await store.unmatched.countWaiting());
 
     confidence.reset();
-    const extracted = await store.folios.find({ 'extracted.confidence': { $exists: true } }, { projection: { 'extracted.confidence': 1 } }).sort({ updatedAt: -1 }).limit(SAMPLE).toArray();
-    for (const f of extracted) {
-      const values = Object.values((f.extracted?.confidence ?? {}) as Record<string, number>).filter((v) => typeof v === 'number');
+    for (const c of await store.folios.recentConfidences(SAMPLE)) {
+      const values = Object.values(c).filter((v) => typeof v === 'number');
       if (values.length) confidence.observe(Math.min(...values));
     }
     timeToFolio.reset();
-    const done = await store.folios.find({ status: FolioStatus.Completed }, { projection: { createdAt: 1, updatedAt: 1 } }).sort({ updatedAt: -1 }).limit(SAMPLE).toArray();
-    for (const f of done) timeToFolio.observe((new Date(f.updatedAt).getTime() - new Date(f.createdAt).getTime()) / 3_600_000);
+    for (const ms of await store.folios.recentCompletionTimes(SAMPLE)) timeToFolio.observe(ms / HOUR_MS);
   }
 
   // The matched route pattern, never the raw path: ids would explode the label set. A request that

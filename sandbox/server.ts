@@ -16,8 +16,8 @@ async function main(): Promise<void> {
   await store.ensureIndexes();
   for (const { expect: _expect, ...hotel } of demoHotels()) {
     // keep what a hotel learned (IVR path, statistics) across restarts; reset everything else
-    const existing = await store.getHotel(hotel.hotelId);
-    await store.upsertHotel({ ...hotel, ivrPath: existing?.ivrPath ?? hotel.ivrPath, stats: existing?.stats ?? hotel.stats });
+    const existing = await store.hotels.get(hotel.hotelId);
+    await store.hotels.upsert({ ...hotel, ivrPath: existing?.ivrPath ?? hotel.ivrPath, stats: existing?.stats ?? hotel.stats });
   }
 
   const delay = process.env.SANDBOX_REPLY_DELAY_SECONDS;
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     onStaffReply: (vars, guest, reply) => {
       if (reply.kind !== 'agreed') return;
       void (async () => {
-        const hotel = await store.hotels.findOne({ phone: String(vars.hotel_phone ?? '') });
+        const hotel = await store.hotels.byPhone(String(vars.hotel_phone ?? ''));
         const frontDesk = hotel?.emails[0];
         if (!frontDesk || !guest.check_in || !guest.check_out) return;
         mail.responder.sendPromised(frontDesk, String(vars.reply_email), [

@@ -83,7 +83,7 @@ async function main() {
     // codec key (decrypted payloads in the UI), a sandbox client key for the demo, an operator key
     const store = await Store.connect(config.MONGODB_URI, config.MONGODB_DB);
     await store.ensureIndexes();
-    const keys = new ApiKeys(store.db);
+    const keys = new ApiKeys(store.apiKeys);
     const keyDir = path.join(data, 'keys');
     const codecKey = await ensureKeyFile(keys, path.join(keyDir, 'webui-codec.key'), { clientId: 'dev-webui', role: 'codec', name: 'Temporal Web UI (dev stack)' });
     const clientKey = await ensureKeyFile(keys, path.join(keyDir, 'sandbox-client.key'), { clientId: 'sandbox-client', role: 'client', name: 'sandbox demo client' });

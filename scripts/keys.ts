@@ -32,7 +32,7 @@ export async function runKeys(argv: string[], out: (line: string) => void = (l) 
   const config = loadConfig();
   const store = await Store.connect(config.MONGODB_URI, config.MONGODB_DB);
   try {
-    const keys = new ApiKeys(store.db);
+    const keys = new ApiKeys(store.apiKeys);
     switch (command) {
       case 'create': {
         const clientId = rest.find((a, i) => !a.startsWith('--') && rest[i - 1] !== '--name');

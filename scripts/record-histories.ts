@@ -16,7 +16,7 @@ async function main() {
   try {
     mkdirSync(OUT, { recursive: true });
     const save = async (name: string, workflowId: string) => {
-      const history = await world.client.workflow.getHandle(workflowId).fetchHistory();
+      const history = await world.history(workflowId);
       writeFileSync(path.join(OUT, `${name}.json`), historyToJSON(history));
       console.log(`recorded ${name} (${history.events?.length} events)`);
     };

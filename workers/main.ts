@@ -6,7 +6,6 @@ import { dataConverter } from '../temporal/data-converter';
 import { loadConfig } from '../config';
 import { logger } from '../config/logger';
 import { Store } from '../adapters/mongo/store';
-import { GridFsDocumentStore } from '../adapters/mongo/documents';
 import { Mailer } from '../adapters/email/mailer';
 import { createExtractor } from '../adapters/extraction';
 import { TwilioTelephony } from '../adapters/telephony/twilio';
@@ -16,6 +15,7 @@ import { createExtractionActivities } from '../activities/extraction';
 import { createTelephonyActivities } from '../activities/telephony';
 import { createDeliveryActivities } from '../activities/delivery';
 import type { AllActivities } from '../workflows/activity-types';
+import { edgeFor } from '../temporal/edge';
 
 async function main() {
   const config = loadConfig();
@@ -28,18 +28,17 @@ async function main() {
       metrics: { prometheus: { bindAddress: `${config.METRICS_HOST}:${config.METRICS_PORT}` } },
     },
   });
-  const store = await Store.connect(config.MONGODB_URI, config.MONGODB_DB);
+  const store = await Store.forConfig(config);
   await store.ensureIndexes();
   const temporal = await connectClient(config);
-  const documents = new GridFsDocumentStore(store.db, { maxBytes: config.MAX_DOCUMENT_MB * 1024 * 1024 });
   const extractor = createExtractor(config);
   const dkim = config.MAIL_DKIM_PRIVATE_KEY ? { domainName: config.MAIL_DKIM_DOMAIN!, keySelector: config.MAIL_DKIM_SELECTOR!, privateKey: config.MAIL_DKIM_PRIVATE_KEY } : undefined;
 
   const activities: AllActivities = {
-    ...createLifecycleActivities({ config, store, temporal }),
+    ...createLifecycleActivities({ config, store, temporal: edgeFor(temporal, config, logger) }),
     ...createTelephonyActivities({ config, store, telephony: new TwilioTelephony(config), logger }),
     ...createEmailActivities({ config, store, mailer: new Mailer(config, { dkim }) }),
-    ...createExtractionActivities({ extractor, documents }),
+    ...createExtractionActivities({ extractor, documents: store.documents }),
     ...createDeliveryActivities({ config, store }),
   };
 

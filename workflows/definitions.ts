@@ -1,7 +1,9 @@
-// Signals, updates and queries of every workflow: the one place outside events map onto.
-// Imported by the API, the webhooks, the inbox monitor and the activities as well as by workflows.
+// Signals, updates, queries and workflow types of every workflow: the one place outside events map onto.
+// Imported by the Temporal edge (temporal/edge.ts) and the activities as well as by workflows.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { CallDisposition, DocumentRef, EmailRequestResult, FolioStatus, GuestOutcome, HotelSnapshot, BatchGuest, CallResult, FolioData } from '../domain/model';
+import type { CallDisposition, DocumentRef, EmailRequestResult, FolioStatus, GuestOutcome, HotelSnapshot, BatchGuest, CallResult, FolioData, FolioRequest } from '../domain/model';
+import type { BatchPolicy } from '../domain/batching';
+import type { ChasePolicy } from '../domain/chase-policy';
 
 // ---- folio workflow --------------------------------------------------------------------------
 export interface CallOutcomeMessage {
@@ -161,3 +163,40 @@ export interface EmailRequestInput {
   threadMessageId?: string;
 }
 export type { EmailRequestResult };
+
+// ---- workflow types: what the outside starts, and with which arguments -----------------------
+/** A workflow type as the outside sees it: the name the worker registers it under and a start's arguments. */
+export interface WorkflowType<A extends unknown[]> {
+  readonly name: string;
+  /** Never set: carries the argument types to the Temporal edge. */
+  readonly args?: A;
+}
+const workflowType = <A extends unknown[]>(name: string): WorkflowType<A> => Object.freeze({ name });
+
+export interface FolioStartOptions {
+  checkoutGraceHours?: number;
+  chasePolicy?: Partial<ChasePolicy>;
+}
+/** What a signal-with-start gives a hotel's dispatcher (continue-as-new carries the rest of its input). */
+export interface HotelDispatchStart {
+  hotelId: string;
+  overflowSeconds?: number;
+  batchPolicy?: BatchPolicy;
+}
+export interface CallSlotsStart {
+  capacity: number;
+}
+
+export const folioWorkflowType = workflowType<[FolioRequest, FolioStartOptions?]>('folioWorkflow');
+export const hotelDispatchWorkflowType = workflowType<[HotelDispatchStart]>('hotelDispatchWorkflow');
+export const callSlotsWorkflowType = workflowType<[CallSlotsStart]>('callSlotsWorkflow');
+/** Started as children by the dispatcher; named here for benches and drills that start them alone. */
+export const callWorkflowType = workflowType<[CallInput]>('callWorkflow');
+export const emailRequestWorkflowType = workflowType<[EmailRequestInput]>('emailRequestWorkflow');
+export const WORKFLOW_TYPES = {
+  folio: folioWorkflowType,
+  hotelDispatch: hotelDispatchWorkflowType,
+  callSlots: callSlotsWorkflowType,
+  call: callWorkflowType,
+  emailRequest: emailRequestWorkflowType,
+} as const;

@@ -1,80 +1,32 @@
-// The inbox monitor: keeps the mailbox open (IDLE, with a polling safety net), reconnects with a NEW
-// imapflow client after any disconnect, resumes from the (UIDVALIDITY, last UID) checkpoint, and turns
-// each message into signals exactly once: documents go to GridFS and folios get a reference, never bytes.
-import { createHash } from 'node:crypto';
+// The inbox monitor's connection loop: keeps the mailbox open (IDLE, with a polling safety net),
+// reconnects with a NEW imapflow client after any disconnect (with backoff), resumes from the
+// (UIDVALIDITY, last UID) checkpoint, and hands each new message, in UID order, to the message handler
+// (inbox-messages.ts); the checkpoint moves only past messages the handler has finished.
 import { ImapFlow } from 'imapflow';
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import type { Config } from '../../config';
 import { logger as rootLogger, type Logger } from '../../config/logger';
 import type { Store } from '../mongo/store';
-import { EmailStore, type MessageOutcome, type UnmatchedMessage } from '../mongo/email-store';
-import { DocumentTooLargeError } from '../mongo/documents';
-import type { DocumentStore } from '../../domain/ports';
-import type { DocumentRef } from '../../domain/model';
-import { correlate, guestsMentioned, normalizeMessageId, type IncomingFacts, type MatchedFolio, type SentThread } from '../../domain/correlation';
-import { classify } from './classify';
+import { MessageHandler, type MessageCounters, type MessageHandlerOptions } from './inbox-messages';
 
-export interface Signaler {
-  signal(workflowId: string, signalName: string, arg: unknown): Promise<void>;
-}
-
-/** Thrown by a Signaler when the folio's workflow has already ended: nothing to tell it any more. */
-export class WorkflowGoneError extends Error {
-  override name = 'WorkflowGoneError';
-}
-
-export const DOCUMENT_RECEIVED = 'documentReceived';
-export const HOTEL_REPLIED = 'hotelReplied';
-export const EMAIL_BOUNCED = 'emailBounced';
-
-export interface InboxMonitorOptions {
+/** The connection's own options, and the message handler's (its logger and counters are the monitor's). */
+export interface InboxMonitorOptions extends Omit<MessageHandlerOptions, 'config' | 'logger' | 'counters'> {
   config: Config;
-  store: Store;
-  documents: DocumentStore;
-  signaler: Signaler;
   logger?: Logger;
   /** Safety-net poll (and the fallback when the server has no IDLE). */
   pollIntervalMs?: number;
-  correlationWindowDays?: number;
   /** Messages larger than this are not downloaded at all. */
   maxMessageBytes?: number;
   backoff?: { initialMs: number; maxMs: number };
-  /** Text of an attachment, to tell which guest it is for; the default reads PDF text layers and text parts. */
-  attachmentText?: (bytes: Buffer, contentType: string) => Promise<string>;
 }
 
-export type InboxCounters = Record<'messages' | 'duplicates' | 'signalled' | 'unmatched' | 'autoReplies' | 'bounces' | 'noSuchBooking' | 'rejectedAttachments' | 'errors' | 'reconnects' | 'rescans', number>;
-
-interface Attachment {
-  ref?: DocumentRef;
-  filename?: string;
-  text: string;
-  rejected?: string;
-}
-
-export async function defaultAttachmentText(bytes: Buffer, contentType: string): Promise<string> {
-  if (contentType.startsWith('text/')) return bytes.toString('utf8').replace(/<[^>]+>/g, ' ');
-  if (contentType !== 'application/pdf') return '';
-  const { PDFParse } = await import('pdf-parse');
-  const parser = new PDFParse({ data: new Uint8Array(bytes), verbosity: 0 });
-  try {
-    return (await parser.getText()).text;
-  } catch {
-    return ''; // unreadable here is fine: extraction reports it properly later
-  } finally {
-    await parser.destroy().catch(() => undefined);
-  }
-}
-
-export function isEncryptedPdf(bytes: Buffer): boolean {
-  return bytes.subarray(0, 1024).includes('%PDF-') && bytes.includes('/Encrypt');
-}
+export type InboxCounters = MessageCounters & Record<'errors' | 'reconnects' | 'rescans', number>;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class InboxMonitor {
   readonly counters: InboxCounters = { messages: 0, duplicates: 0, signalled: 0, unmatched: 0, autoReplies: 0, bounces: 0, noSuchBooking: 0, rejectedAttachments: 0, errors: 0, reconnects: 0, rescans: 0 };
-  private readonly emails: EmailStore;
+  private readonly store: Store;
+  private readonly messages: MessageHandler;
   private readonly log: Logger;
   private readonly key: string;
   private client?: ImapFlow;
@@ -87,8 +39,9 @@ export class InboxMonitor {
   private lastUid = 0;
 
   constructor(private readonly opts: InboxMonitorOptions) {
-    this.emails = new EmailStore(opts.store);
+    this.store = opts.store;
     this.log = (opts.logger ?? rootLogger).child({ component: 'inbox-monitor' });
+    this.messages = new MessageHandler({ ...opts, logger: this.log, counters: this.counters });
     const c = opts.config;
     this.key = `${c.IMAP_USER}@${c.IMAP_HOST}:${c.IMAP_PORT}/${c.IMAP_MAILBOX}`;
   }
@@ -173,7 +126,7 @@ export class InboxMonitor {
   }
 
   private async syncCheckpoint(uidValidity: string): Promise<void> {
-    const cp = await this.emails.getCheckpoint(this.key);
+    const cp = await this.store.inbox.checkpoint(this.key);
     if (cp && cp.uidValidity === uidValidity) {
       this.uidValidity = uidValidity;
       this.lastUid = cp.lastUid;
@@ -186,7 +139,7 @@ export class InboxMonitor {
     }
     this.uidValidity = uidValidity;
     this.lastUid = 0;
-    await this.emails.saveCheckpoint(this.key, uidValidity, 0);
+    await this.store.inbox.saveCheckpoint(this.key, uidValidity, 0);
   }
 
   /** Coalesces wake-ups (EXISTS, poll, start) into one drain at a time. */
@@ -240,205 +193,9 @@ export class InboxMonitor {
         }
         if (!source) continue; // expunged meanwhile
       }
-      await this.processMessage(m.uid, m.size, source, m.messageId);
+      await this.messages.handle({ uid: m.uid, uidValidity: validity, size: m.size, source, envelopeMessageId: m.messageId });
       this.lastUid = m.uid;
-      await this.emails.saveCheckpoint(this.key, validity, m.uid);
+      await this.store.inbox.saveCheckpoint(this.key, validity, m.uid);
     }
   }
-
-  // ---- one message --------------------------------------------------------------------------------
-
-  private async processMessage(uid: number, size: number, source: Buffer | undefined, envelopeMessageId?: string): Promise<void> {
-    this.counters.messages++;
-    const log = this.log.child({ uid });
-    if (!source) {
-      const key = envelopeMessageId ? `mid:${normalizeMessageId(envelopeMessageId)}` : `uid:${this.uidValidity}:${uid}`;
-      if (await this.seen(key)) return;
-      await this.unmatched(key, { from: '', subject: '', reason: `message of ${(size / 1048576).toFixed(1)} MB is over the size limit and was not downloaded`, candidates: [] }, uid);
-      log.warn({ size }, 'message over the size limit');
-      return;
-    }
-    let parsed: ParsedMail;
-    try {
-      parsed = await simpleParser(source, { skipImageLinks: true, maxHtmlLengthToParse: 2_000_000 });
-    } catch (e) {
-      const key = `sha:${createHash('sha256').update(source).digest('hex')}`;
-      if (await this.seen(key)) return;
-      await this.unmatched(key, { from: '', subject: '', reason: `unreadable MIME: ${(e as Error).message}`, candidates: [] }, uid);
-      return;
-    }
-    const key = parsed.messageId ? `mid:${normalizeMessageId(parsed.messageId)}` : `sha:${createHash('sha256').update(source).digest('hex')}`;
-    if (await this.seen(key)) return;
-
-    const threads = await this.emails.recentThreads(this.opts.correlationWindowDays ?? 30);
-    const facts = factsOf(parsed);
-    const messageId = parsed.messageId ?? key;
-    const kind = classify(parsed);
-    const record = async (outcome: MessageOutcome, folioIds: string[], documentIds: string[], detail?: string) => {
-      await this.emails.markProcessed({ _id: key, uid, uidValidity: this.uidValidity, outcome, detail, folioIds, documentIds, processedAt: new Date() });
-      log.info({ outcome, folios: folioIds.length, documents: documentIds.length, detail }, 'message processed');
-    };
-
-    if (kind.kind === 'auto-reply') {
-      this.counters.autoReplies++;
-      return record('auto-reply', [], [], kind.reason);
-    }
-    if (kind.kind === 'bounce') return this.bounce(key, uid, parsed, kind.failedRecipients, kind.originalMessageId, threads, record);
-
-    const atts = await this.storeAttachments(parsed, messageId, kind.kind === 'inline-folio', log);
-    facts.attachmentTexts = atts.map((a) => `${a.filename ?? ''}\n${a.text}`);
-    const corr = correlate(facts, threads, { replyDomain: this.opts.config.MAIL_REPLY_DOMAIN });
-    const usable = atts.filter((a) => a.ref && !a.rejected);
-    const rejected = atts.filter((a) => a.rejected);
-    const base = { from: facts.from, subject: facts.subject };
-
-    if (!corr.matched) {
-      return this.unmatched(key, { ...base, reason: corr.reason, candidates: corr.candidates.map((f) => f.folioId) }, uid, parsed, atts);
-    }
-    if (kind.kind === 'no-such-booking') {
-      this.counters.noSuchBooking++;
-      const targets = narrow(corr.folios, facts.text);
-      await this.signalAll(targets, HOTEL_REPLIED, { messageId, outcome: { kind: 'no_such_booking' } });
-      await this.emails.markAnswered(corr.emailIds);
-      return record('no-such-booking', targets.map((f) => f.folioId), [], kind.phrase);
-    }
-    if (!usable.length) {
-      const reason = rejected.length ? `attachment refused: ${rejected.map((a) => `${a.filename ?? 'unnamed'} (${a.rejected})`).join('; ')}` : 'reply without a folio attached';
-      return this.unmatched(key, { ...base, reason, candidates: corr.folios.map((f) => f.folioId) }, uid, parsed, atts);
-    }
-    const signalled = new Set<string>();
-    let gone = 0;
-    for (const a of usable) {
-      // Each attachment goes to the guests it names; one naming nobody goes to the whole matched batch.
-      const targets = narrow(corr.folios, `${a.filename ?? ''}\n${a.text}`);
-      gone += await this.signalAll(targets, DOCUMENT_RECEIVED, a.ref!);
-      targets.forEach((t) => signalled.add(t.folioId));
-    }
-    await this.emails.markAnswered(corr.emailIds);
-    this.counters.signalled++;
-    const detail = [`rule ${corr.rule}`, rejected.length ? `${rejected.length} attachment(s) refused` : '', gone ? `${gone} folio workflow(s) already closed` : ''].filter(Boolean).join('; ');
-    return record('signalled', [...signalled], usable.map((a) => a.ref!.documentId), detail);
-  }
-
-  private async seen(key: string): Promise<boolean> {
-    if (await this.emails.isProcessed(key)) {
-      this.counters.duplicates++;
-      return true;
-    }
-    return false;
-  }
-
-  private async storeAttachments(parsed: ParsedMail, messageId: string, inlineFolio: boolean, log: Logger): Promise<Attachment[]> {
-    const out: Attachment[] = [];
-    const parts = parsed.attachments.filter((a) => !(a.contentDisposition === 'inline' && a.contentType.startsWith('image/') && a.size < 100_000)); // logos, signatures
-    if (inlineFolio && typeof parsed.html === 'string') parts.push({ content: Buffer.from(parsed.html, 'utf8'), filename: 'folio.html', contentType: 'text/html' } as never);
-    for (const part of parts) {
-      const filename = part.filename;
-      try {
-        const ref = await this.opts.documents.save(part.content, { filename, source: 'email', messageId });
-        let rejected: string | undefined;
-        if (ref.contentType === 'application/zip') rejected = 'a zip archive: not opened; ask the hotel for the PDF itself';
-        else if (ref.contentType === 'application/pdf' && isEncryptedPdf(part.content)) rejected = 'the PDF is password-protected; ask the hotel for an unprotected copy';
-        else if (!/^(application\/pdf|image\/|text\/html)/.test(ref.contentType)) rejected = `not a folio document (${ref.contentType})`;
-        const text = rejected ? '' : await (this.opts.attachmentText ?? defaultAttachmentText)(part.content, ref.contentType);
-        if (rejected) this.counters.rejectedAttachments++;
-        out.push({ ref, filename, text, rejected });
-      } catch (e) {
-        if (!(e instanceof DocumentTooLargeError) && !(e instanceof Error && /empty/.test(e.message))) throw e;
-        this.counters.rejectedAttachments++;
-        log.warn({ filename, err: e.message }, 'attachment refused');
-        out.push({ filename, text: '', rejected: e.message });
-      }
-    }
-    return out;
-  }
-
-  /** Signals each folio once; a workflow that already ended is counted, not fatal. Returns how many were gone. */
-  private async signalAll(folios: MatchedFolio[], name: string, arg: unknown): Promise<number> {
-    let gone = 0;
-    for (const f of folios) {
-      try {
-        await this.opts.signaler.signal(f.workflowId, name, arg);
-      } catch (e) {
-        if (!(e instanceof WorkflowGoneError)) throw e; // Temporal unreachable: leave the message unprocessed, retry later
-        gone++;
-      }
-    }
-    return gone;
-  }
-
-  private async bounce(
-    key: string,
-    uid: number,
-    parsed: ParsedMail,
-    failed: string[],
-    originalMessageId: string | undefined,
-    threads: SentThread[],
-    record: (o: MessageOutcome, f: string[], d: string[], detail?: string) => Promise<void>,
-  ): Promise<void> {
-    this.counters.bounces++;
-    const byId = originalMessageId ? threads.filter((t) => normalizeMessageId(t.messageId) === normalizeMessageId(originalMessageId)) : [];
-    const hit = byId.length ? byId : threads.filter((t) => t.open && failed.includes(t.to.toLowerCase()));
-    if (!hit.length || !failed.length) {
-      return this.unmatched(key, { from: parsed.from?.text ?? '', subject: parsed.subject ?? '', reason: `bounce for ${failed.join(', ') || 'an unknown recipient'} that matches no request we sent`, candidates: [] }, uid, parsed, []);
-    }
-    const folios: MatchedFolio[] = [];
-    for (const t of hit) {
-      const address = failed.find((a) => a === t.to.toLowerCase()) ?? failed[0]!;
-      await this.emails.markHotelAddressBad(t.hotelId, address);
-      for (const g of t.guests) if (!folios.some((f) => f.folioId === g.folioId)) folios.push({ ...g, emailId: t.emailId, hotelId: t.hotelId });
-    }
-    // each folio learns its address is bad and goes back to the phone (emailBouncedSignal)
-    for (const t of hit) {
-      const address = failed.find((a) => a === t.to.toLowerCase()) ?? failed[0]!;
-      const mine = folios.filter((f) => f.emailId === t.emailId);
-      await this.signalAll(mine, EMAIL_BOUNCED, { emailId: t.emailId, messageId: parsed.messageId ?? key, address, reason: `bounce: ${address}` });
-    }
-    await this.emails.markAnswered(hit.map((t) => t.emailId));
-    return record('bounce', folios.map((f) => f.folioId), [], failed.join(', '));
-  }
-
-  private async unmatched(key: string, m: { from: string; subject: string; reason: string; candidates: string[] }, uid: number, parsed?: ParsedMail, atts: Attachment[] = []): Promise<void> {
-    this.counters.unmatched++;
-    const doc: UnmatchedMessage = {
-      _id: key,
-      messageId: parsed?.messageId,
-      from: m.from,
-      subject: m.subject,
-      receivedAt: parsed?.date ?? new Date(),
-      reason: m.reason,
-      candidates: m.candidates,
-      documents: atts.filter((a) => a.ref).map((a) => a.ref!),
-      rejectedAttachments: atts.filter((a) => a.rejected).map((a) => ({ filename: a.filename, reason: a.rejected! })),
-      textExcerpt: (parsed?.text ?? '').slice(0, 2000),
-    };
-    await this.emails.putUnmatched(doc);
-    await this.emails.markProcessed({ _id: key, uid, uidValidity: this.uidValidity, outcome: 'unmatched', detail: m.reason, folioIds: [], documentIds: doc.documents.map((d) => d.documentId), processedAt: new Date() });
-    this.log.info({ uid, reason: m.reason, candidates: m.candidates.length }, 'message unmatched');
-  }
-}
-
-function narrow(folios: MatchedFolio[], text: string): MatchedFolio[] {
-  if (folios.length < 2) return folios;
-  const named = guestsMentioned(folios, text);
-  return named.length ? named : folios;
-}
-
-function addresses(a: AddressObject | AddressObject[] | undefined): string[] {
-  if (!a) return [];
-  return (Array.isArray(a) ? a : [a]).flatMap((x) => x.value.map((v) => v.address ?? '')).filter(Boolean);
-}
-
-export function factsOf(parsed: ParsedMail): IncomingFacts {
-  const refs = parsed.references ? (Array.isArray(parsed.references) ? parsed.references : parsed.references.split(/\s+/)) : [];
-  const delivered = parsed.headers.get('delivered-to');
-  return {
-    messageId: parsed.messageId,
-    inReplyTo: parsed.inReplyTo?.split(/\s+/)[0],
-    references: refs.filter(Boolean),
-    recipients: [...addresses(parsed.to), ...addresses(parsed.cc), ...(typeof delivered === 'string' ? [delivered] : [])],
-    subject: parsed.subject ?? '',
-    from: parsed.from?.value?.[0]?.address ?? '',
-    text: parsed.text ?? '',
-  };
 }

@@ -1,11 +1,11 @@
 // Folio documents in GridFS (bucket `documents`): stored once per content (sha256), typed from the
 // bytes, bounded in size. Workflows only ever see the DocumentRef.
 import { createHash } from 'node:crypto';
-import { GridFSBucket, type Db } from 'mongodb';
+import { GridFSBucket, type Collection, type Db, type GridFSChunk, type GridFSFile } from 'mongodb';
 import type { DocumentStore } from '../../domain/ports';
 import type { DocumentRef } from '../../domain/model';
 import { sniffContentType } from '../extraction/sniff';
-import { isDuplicateKey } from './store';
+import { COLLECTIONS, isDuplicateKey } from './collections';
 
 export const DEFAULT_MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
 
@@ -37,13 +37,14 @@ export function documentIdOf(sha256: string): string {
 
 export class GridFsDocumentStore implements DocumentStore {
   private readonly bucket: GridFSBucket;
+  private readonly files: Collection<GridFSFile>;
+  private readonly chunks: Collection<GridFSChunk>;
   private readonly maxBytes: number;
 
-  constructor(
-    private readonly db: Db,
-    opts: { maxBytes?: number } = {},
-  ) {
-    this.bucket = new GridFSBucket(db, { bucketName: 'documents' });
+  constructor(db: Db, opts: { maxBytes?: number } = {}) {
+    this.bucket = new GridFSBucket(db, { bucketName: COLLECTIONS.documents });
+    this.files = db.collection(`${COLLECTIONS.documents}.files`);
+    this.chunks = db.collection(`${COLLECTIONS.documents}.chunks`);
     this.maxBytes = opts.maxBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
   }
 
@@ -56,7 +57,7 @@ export class GridFsDocumentStore implements DocumentStore {
     if (existing) return existing;
 
     // Chunks left by an upload that died half-way would collide with ours on (files_id, n).
-    await this.db.collection('documents.chunks').deleteMany({ files_id: documentId });
+    await this.chunks.deleteMany({ files_id: documentId as never });
     const metadata: FileMeta = { sha256, contentType: sniffContentType(bytes), source: meta.source, filename: meta.filename, messageId: meta.messageId };
     try {
       await new Promise<void>((resolve, reject) => {
@@ -81,15 +82,16 @@ export class GridFsDocumentStore implements DocumentStore {
     return { bytes: Buffer.concat(chunks), ref };
   }
 
-  private async find(documentId: string): Promise<DocumentRef | null> {
-    const f = await this.db.collection('documents.files').findOne({ _id: documentId as never });
+  /** The reference of a stored document, or null. */
+  async find(documentId: string): Promise<DocumentRef | null> {
+    const f = await this.files.findOne({ _id: documentId as never });
     if (!f) return null;
     const m = f.metadata as FileMeta;
     return {
       documentId,
       sha256: m.sha256,
       contentType: m.contentType,
-      size: f.length as number,
+      size: f.length,
       filename: m.filename,
       source: m.source,
       messageId: m.messageId,

@@ -1,21 +1,17 @@
 // /v1/folios: create (one or many), read from the projections, timeline, document, operator actions.
 // A client sees only its own folios (another client's is 404); operators see all.
 import express, { type Router, type Response } from 'express';
-import type { Filter } from 'mongodb';
-import { FolioStatus } from '../../domain/model';
 import type { DocumentStore } from '../../domain/ports';
-import type { FolioProjection } from '../../adapters/mongo/store';
+import type { FolioProjection } from '../../domain/projection';
 import { cancelSignal, folioStateQuery, retryNowSignal, reviewDecisionUpdate, setCallbackUpdate, uploadDocumentUpdate } from '../../workflows/definitions';
 import type { ApiDeps } from '../deps';
 import { principalOf, requireOperator, type Principal } from '../auth';
 import { ApiError, errorBody, notFound, parse } from '../errors';
-import { BatchCreateRequest, decodeCursor, encodeCursor, FolioIdParams, GetFolioQuery, ListFoliosQuery, OperatorNote, ReviewBody, SetCallbackBody, TimelineQuery, UploadQuery, type FolioView } from '../contract';
+import { BatchCreateRequest, FolioIdParams, GetFolioQuery, ListFoliosQuery, OperatorNote, ReviewBody, SetCallbackBody, TimelineQuery, UploadQuery, type FolioView } from '../contract';
 import { createFolioRequest } from '../folio-requests';
 import { documentView, toFolioView } from '../folio-view';
 import { sniffContentType } from '../../adapters/extraction/sniff';
 import { queryFolio, signalFolio, updateFolio } from '../workflow-calls';
-
-const NEEDS_ATTENTION = [FolioStatus.NeedsAttention, FolioStatus.NeedsReview];
 
 export function createFoliosRouter(deps: ApiDeps & { documents?: DocumentStore }): Router {
   const router = express.Router();
@@ -25,7 +21,7 @@ export function createFoliosRouter(deps: ApiDeps & { documents?: DocumentStore }
   async function visibleFolio(res: Response, id: unknown): Promise<FolioProjection> {
     const { id: folioId } = parse(FolioIdParams, { id }, 'params');
     const p = principalOf(res);
-    const folio = await deps.store.folios.findOne(p.role === 'operator' ? { _id: folioId } : { _id: folioId, clientId: p.clientId });
+    const folio = await deps.store.folios.get(folioId, p.role === 'operator' ? undefined : p.clientId);
     if (!folio) throw notFound(`folio ${folioId}`);
     return folio;
   }
@@ -55,23 +51,12 @@ export function createFoliosRouter(deps: ApiDeps & { documents?: DocumentStore }
   router.get('/', async (req, res) => {
     const q = parse(ListFoliosQuery, req.query, 'query');
     const p = principalOf(res);
-    const filter: Filter<FolioProjection> = {};
-    if (p.role !== 'operator') {
-      if (q.clientId && q.clientId !== p.clientId) throw new ApiError(403, 'forbidden', 'query.clientId: a client key lists only its own folios', [{ field: 'query.clientId', problem: 'operators only' }]);
-      filter.clientId = p.clientId;
-    } else if (q.clientId) filter.clientId = q.clientId;
-    if (q.status) filter.status = q.status;
-    if (q.hotelId) filter.hotelId = q.hotelId;
-    if (q.clientReference) filter.clientReference = q.clientReference;
-    if (q.checkOutFrom || q.checkOutTo) filter.checkOut = { ...(q.checkOutFrom && { $gte: q.checkOutFrom }), ...(q.checkOutTo && { $lte: q.checkOutTo }) };
-    // Needs attention: a status that waits for a person, or an attention note the workflow set.
-    if (q.needsAttention === true) filter.$or = [{ status: { $in: NEEDS_ATTENTION } }, { attention: { $type: 'string' } }];
-    if (q.needsAttention === false) filter.$and = [{ status: { $nin: NEEDS_ATTENTION } }, { attention: null }];
-    const after = decodeCursor(q.cursor);
-    if (after) filter._id = { $gt: after };
-    const page = await deps.store.folios.find(filter).sort({ _id: 1 }).limit(q.limit + 1).toArray();
-    const items = page.slice(0, q.limit);
-    res.json({ items: items.map(toFolioView), nextCursor: page.length > q.limit ? encodeCursor(items.at(-1)!._id) : null });
+    if (p.role !== 'operator' && q.clientId && q.clientId !== p.clientId) {
+      throw new ApiError(403, 'forbidden', 'query.clientId: a client key lists only its own folios', [{ field: 'query.clientId', problem: 'operators only' }]);
+    }
+    const { limit, cursor, ...filter } = q;
+    const page = await deps.store.folios.list({ ...filter, clientId: p.role === 'operator' ? q.clientId : p.clientId }, { limit, after: cursor });
+    res.json({ items: page.items.map(toFolioView), nextCursor: page.next ?? null });
   });
 
   router.get('/:id', async (req, res) => {
@@ -93,28 +78,24 @@ export function createFoliosRouter(deps: ApiDeps & { documents?: DocumentStore }
   router.get('/:id/events', async (req, res) => {
     const q = parse(TimelineQuery, req.query, 'query');
     const folio = await visibleFolio(res, req.params.id);
-    const events = await deps.store.events
-      .find({ folioId: folio._id, ...(q.afterSeq !== undefined && { seq: { $gt: q.afterSeq } }) })
-      .sort({ seq: 1 })
-      .limit(q.limit)
-      .toArray();
-    res.json({ folioId: folio._id, items: events.map(({ eventId, type, seq, at, data }) => ({ eventId, type, seq, at, ...(data && { data }) })) });
+    const events = await deps.store.folios.timeline(folio.folioId, { afterSeq: q.afterSeq, limit: q.limit });
+    res.json({ folioId: folio.folioId, items: events.map(({ eventId, type, seq, at, data }) => ({ eventId, type, seq, at, ...(data && { data }) })) });
   });
 
   router.get('/:id/document', async (req, res) => {
     const folio = await visibleFolio(res, req.params.id);
-    const ref = folio.document as { documentId?: string } | null | undefined;
-    if (!ref?.documentId) throw notFound(`document of folio ${folio._id}`);
+    const ref = folio.document;
+    if (!ref?.documentId) throw notFound(`document of folio ${folio.folioId}`);
     if (!deps.documents) throw new ApiError(503, 'documents_unavailable', 'the document store is not configured on this API instance');
     let stored, bytes;
     try {
       ({ bytes, ref: stored } = await deps.documents.read(ref.documentId));
     } catch (e) {
-      if ((e as Error).name === 'DocumentNotFoundError') throw notFound(`document of folio ${folio._id}`);
+      if ((e as Error).name === 'DocumentNotFoundError') throw notFound(`document of folio ${folio.folioId}`);
       throw e;
     }
     res.setHeader('Content-Type', stored.contentType);
-    res.setHeader('Content-Disposition', `attachment; filename="${(stored.filename ?? `folio-${folio._id}`).replace(/[^\w.-]/g, '_')}"`);
+    res.setHeader('Content-Disposition', `attachment; filename="${(stored.filename ?? `folio-${folio.folioId}`).replace(/[^\w.-]/g, '_')}"`);
     res.setHeader('ETag', `"${stored.sha256}"`);
     res.send(bytes);
   });
@@ -124,28 +105,28 @@ export function createFoliosRouter(deps: ApiDeps & { documents?: DocumentStore }
     const folio = await visibleFolio(res, req.params.id);
     const body = parse(OperatorNote, req.body ?? {});
     await signalFolio(deps.temporal, folio.workflowId, cancelSignal, { by: by(principalOf(res)), note: body.note });
-    res.status(202).json({ folioId: folio._id, action: 'cancel' });
+    res.status(202).json({ folioId: folio.folioId, action: 'cancel' });
   });
 
   router.post('/:id/retry', requireOperator, async (req, res) => {
     const folio = await visibleFolio(res, req.params.id);
     const body = parse(OperatorNote, req.body ?? {});
     await signalFolio(deps.temporal, folio.workflowId, retryNowSignal, { by: by(principalOf(res)), note: body.note });
-    res.status(202).json({ folioId: folio._id, action: 'retry' });
+    res.status(202).json({ folioId: folio.folioId, action: 'retry' });
   });
 
   router.put('/:id/callback', requireOperator, async (req, res) => {
     const folio = await visibleFolio(res, req.params.id);
     const body = parse(SetCallbackBody, req.body);
     const r = await updateFolio(deps.temporal, folio.workflowId, setCallbackUpdate, { by: by(principalOf(res)), ...body });
-    res.json({ folioId: folio._id, callbackAt: r.callbackAt });
+    res.json({ folioId: folio.folioId, callbackAt: r.callbackAt });
   });
 
   router.post('/:id/review', requireOperator, async (req, res) => {
     const folio = await visibleFolio(res, req.params.id);
     const body = parse(ReviewBody, req.body);
     const r = await updateFolio(deps.temporal, folio.workflowId, reviewDecisionUpdate, { by: by(principalOf(res)), ...body });
-    res.json({ folioId: folio._id, status: r.status });
+    res.json({ folioId: folio.folioId, status: r.status });
   });
 
   router.post('/:id/document', requireOperator, express.raw({ type: ['application/pdf', 'image/*', 'application/octet-stream'], limit: deps.config.MAX_DOCUMENT_MB * 1024 * 1024 }), async (req, res) => {
@@ -168,7 +149,7 @@ export function createFoliosRouter(deps: ApiDeps & { documents?: DocumentStore }
       throw e;
     }
     const r = await updateFolio(deps.temporal, folio.workflowId, uploadDocumentUpdate, { by: by(principalOf(res)), note: q.note, document });
-    res.json({ folioId: folio._id, status: r.status, document: documentView(document) });
+    res.json({ folioId: folio.folioId, status: r.status, document: documentView(document) });
   });
 
   return router;

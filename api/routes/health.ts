@@ -24,8 +24,8 @@ export function createHealthRouter(deps: ApiDeps): Router {
   });
   router.get('/ready', async (_req, res) => {
     const [temporal, mongodb] = await Promise.all([
-      check(() => deps.temporal.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () => deps.temporal.workflowService.getSystemInfo({}))),
-      check(() => deps.store.db.command({ ping: 1 })),
+      check(() => deps.temporal.ping(CHECK_TIMEOUT_MS)),
+      check(() => deps.store.ping()),
     ]);
     const ready = temporal.ok && mongodb.ok;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unready', temporal, mongodb });

@@ -2,12 +2,12 @@
 // one to a folio (its attachments go to that folio's workflow as documentReceived signals).
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { assignUnmatched, listUnmatched, UnmatchedConflictError, UnmatchedNotFoundError } from '../../adapters/email/unmatched';
-import type { UnmatchedMessage } from '../../adapters/mongo/email-store';
+import { assignUnmatched, FolioClosedError, UnmatchedConflictError, UnmatchedNotFoundError } from '../../adapters/email/unmatched';
+import type { UnmatchedMessage } from '../../adapters/mongo/unmatched';
 import type { ApiDeps } from '../deps';
 import { principalOf } from '../auth';
 import { ApiError, notFound, parse } from '../errors';
-import { bounded } from '../workflow-calls';
+import { folioNotActive, viaEdge } from '../workflow-calls';
 import { documentView } from '../folio-view';
 
 export const ListUnmatchedQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(300).optional() }).strict();
@@ -47,35 +47,27 @@ const view = (m: UnmatchedMessage): z.infer<typeof UnmatchedView> => ({
 
 export function createUnmatchedRouter(deps: ApiDeps): Router {
   const router = express.Router();
-  const signaler = {
-    signal: (workflowId: string, signalName: string, arg: unknown) => bounded(deps.temporal, signalName, () => deps.temporal.workflow.getHandle(workflowId).signal(signalName, arg), 'temporal'),
-  };
 
   router.get('/', async (req, res) => {
     const q = parse(ListUnmatchedQuery, req.query, 'query');
-    let page;
-    try {
-      page = await listUnmatched(deps.store, { limit: q.limit, after: q.cursor });
-    } catch (e) {
-      if ((e as Error).message === 'invalid cursor') throw new ApiError(400, 'invalid_request', 'query.cursor is not a cursor this API returned', [{ field: 'query.cursor', problem: 'invalid cursor' }]);
-      throw e;
-    }
+    const page = await deps.store.unmatched.list({ limit: q.limit, after: q.cursor });
     res.json({ items: page.items.map(view), nextCursor: page.next ?? null });
   });
 
   router.post('/:id/assign', async (req, res) => {
     const { id } = parse(UnmatchedIdParams, req.params, 'params');
     const { folioId } = parse(AssignBody, req.body);
-    const folio = await deps.store.folios.findOne({ _id: folioId });
+    const folio = await deps.store.folios.get(folioId);
     if (!folio) throw new ApiError(404, 'not_found', `folio ${folioId} not found`, [{ field: 'body.folioId', problem: 'unknown folio' }]);
     const p = principalOf(res);
     try {
-      const r = await assignUnmatched({ store: deps.store, signaler }, { unmatchedId: id, folioId, workflowId: folio.workflowId, by: `${p.role}:${p.clientId}:${p.keyId}` });
+      const r = await viaEdge('assign unmatched message', () => assignUnmatched({ store: deps.store, signaler: deps.temporal }, { unmatchedId: id, folioId, workflowId: folio.workflowId, by: `${p.role}:${p.clientId}:${p.keyId}` }));
       deps.logger.info({ unmatchedId: id, folioId, workflowId: folio.workflowId }, 'unmatched message assigned');
       res.json(r);
     } catch (e) {
       if (e instanceof UnmatchedNotFoundError) throw notFound(`unmatched message ${id}`);
       if (e instanceof UnmatchedConflictError) throw new ApiError(409, 'conflict', e.message);
+      if (e instanceof FolioClosedError) throw folioNotActive('assign unmatched message');
       throw e;
     }
   });

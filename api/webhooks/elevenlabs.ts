@@ -5,39 +5,11 @@ import { z } from 'zod';
 import { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
 import type { ApiDeps } from '../deps';
 import { postCallSignal, type PostCallMessage } from '../../workflows/definitions';
-import { signalCall } from '../../adapters/telephony/signals';
-import { isDuplicateKey } from '../../adapters/mongo/store';
 
-const TOLERANCE_MS = 30 * 60_000;
 const MAX_TURNS = 300;
-export const REPLAY_COLLECTION = 'webhook_replays';
 
 function problem(res: Response, status: number, code: string, message: string) {
   res.status(status).json({ error: { code, message, details: [] } });
-}
-
-/**
- * Signatures already accepted, in MongoDB so every API instance sees them; kept as long as they
- * could still pass the age check (TTL index, plus a sweep where TTL indexes are not supported).
- */
-class ReplayGuard {
-  private indexed?: Promise<unknown>;
-  constructor(private readonly store: ApiDeps['store']) {}
-  private get seen() {
-    return this.store.db.collection<{ _id: string; at: Date }>(REPLAY_COLLECTION);
-  }
-  async firstTime(signature: string, now = new Date()): Promise<boolean> {
-    this.indexed ??= this.seen.createIndex({ at: 1 }, { expireAfterSeconds: TOLERANCE_MS / 1000 }).catch(() => undefined);
-    await this.indexed;
-    await this.seen.deleteMany({ at: { $lt: new Date(now.getTime() - TOLERANCE_MS) } });
-    try {
-      await this.seen.insertOne({ _id: `elevenlabs:${signature}`, at: now });
-      return true;
-    } catch (e) {
-      if (isDuplicateKey(e)) return false;
-      throw e;
-    }
-  }
 }
 
 /** The fields we read, typed as ElevenLabs sends them (others pass unchecked): a signed body that is not this is a 400, never a crash. */
@@ -71,7 +43,6 @@ export function toPostCallMessage(p: PostCallPayload): PostCallMessage | undefin
 export function createElevenLabsWebhookRouter(deps: ApiDeps): express.Router {
   const router = express.Router();
   const webhooks = new ElevenLabsClient({ apiKey: deps.config.ELEVENLABS_API_KEY ?? 'unset' }).webhooks;
-  const replay = new ReplayGuard(deps.store);
 
   router.post('/post-call', express.raw({ type: () => true, limit: '5mb' }), async (req, res) => {
     const secret = deps.config.ELEVENLABS_WEBHOOK_SECRET;
@@ -92,7 +63,7 @@ export function createElevenLabsWebhookRouter(deps: ApiDeps): express.Router {
     if (!parsed.success) return problem(res, 400, 'invalid_request', `not a webhook body ElevenLabs sends: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}`);
     const event = parsed.data;
     const v0 = /(?:^|,)v0=([0-9a-f]+)/.exec(header)?.[1] ?? header;
-    if (!(await replay.firstTime(v0))) return problem(res, 403, 'forbidden', 'ElevenLabs-Signature was already used (replay)');
+    if (!(await deps.store.replayGuard.firstTime(`elevenlabs:${v0}`))) return problem(res, 403, 'forbidden', 'ElevenLabs-Signature was already used (replay)');
 
     if (event.type !== 'post_call_transcription') {
       deps.logger.info({ type: event.type }, 'ElevenLabs webhook of a type we do not use');
@@ -104,7 +75,7 @@ export function createElevenLabsWebhookRouter(deps: ApiDeps): express.Router {
       deps.logger.warn({ conversationId: event.data?.conversation_id }, 'post-call webhook without call_id: not one of our calls');
       return res.status(204).end();
     }
-    signalCall(deps.temporal, deps.logger, callId, postCallSignal, message);
+    deps.temporal.sendInBackground(callId, postCallSignal, message);
     res.status(204).end();
   });
   return router;

@@ -3,12 +3,10 @@
 import express, { type Request, type Response, type NextFunction } from 'express';
 import twilio from 'twilio';
 import type { ApiDeps } from '../deps';
-import type { Language } from '../../domain/schemas';
 import { nextIvrAction, DEFAULT_IVR_MAX_STEPS } from '../../domain/ivr';
 import { ivrStepSignal, recordingReadySignal, twilioStatusSignal } from '../../workflows/definitions';
 import { answerTwiml, connectTwiml, hangupTwiml, ivrStepTwiml, type CallUrls } from '../../adapters/telephony/twiml';
 import { DEFAULT_CONSENT_COUNTRIES } from '../../adapters/telephony/messages';
-import { signalCall } from '../../adapters/telephony/signals';
 
 /** AMD results carry no SequenceNumber; one fixed number above any status sequence makes a retried AMD callback a repeat. */
 export const AMD_SEQUENCE = 1_000_000;
@@ -17,12 +15,6 @@ export interface TwilioWebhookOptions {
   /** ISO countries whose hotels hear a recording announcement first. */
   consentCountries?: readonly string[];
   maxIvrSteps?: number;
-}
-
-interface CallContext {
-  language: Language;
-  country?: string;
-  ivrPath?: string;
 }
 
 function problem(res: Response, status: number, code: string, message: string) {
@@ -69,15 +61,10 @@ export function createTwilioWebhookRouter(deps: ApiDeps, opts: TwilioWebhookOpti
   const verify = verifyTwilio(deps);
   const signed: express.RequestHandler = (req, res, next) => form(req, res, (err?: unknown) => (err ? next(err) : verify(req, res, next)));
 
-  async function context(callId: string): Promise<CallContext | undefined> {
-    const doc = await deps.store.calls.findOne({ _id: callId }, { projection: { context: 1 } });
-    return doc?.context as CallContext | undefined;
-  }
-
   router.post('/voice', signed, async (req, res) => {
     const callId = callIdOf(req, res);
     if (!callId) return;
-    const ctx = await context(callId);
+    const ctx = await deps.store.calls.context(callId);
     if (!ctx) {
       deps.logger.warn({ callId }, 'voice webhook for an unknown call: hanging up');
       return sendTwiml(res, hangupTwiml());
@@ -95,7 +82,7 @@ export function createTwilioWebhookRouter(deps: ApiDeps, opts: TwilioWebhookOpti
     const sequence = b.SequenceNumber !== undefined ? Number(b.SequenceNumber) : Date.parse(b.Timestamp ?? '');
     if (!Number.isFinite(sequence)) return problem(res, 400, 'invalid_request', 'SequenceNumber or Timestamp is required');
     const duration = b.CallDuration ?? b.Duration;
-    signalCall(deps.temporal, deps.logger, callId, twilioStatusSignal, {
+    deps.temporal.sendInBackground(callId, twilioStatusSignal, {
       callSid: b.CallSid,
       status: b.CallStatus,
       answeredBy: b.AnsweredBy || undefined,
@@ -110,7 +97,7 @@ export function createTwilioWebhookRouter(deps: ApiDeps, opts: TwilioWebhookOpti
     if (!callId) return;
     const b = req.body as Record<string, string | undefined>;
     if (!b.CallSid || !b.AnsweredBy) return problem(res, 400, 'invalid_request', 'CallSid and AnsweredBy are required');
-    signalCall(deps.temporal, deps.logger, callId, twilioStatusSignal, { callSid: b.CallSid, status: 'in-progress', answeredBy: b.AnsweredBy, sequence: AMD_SEQUENCE });
+    deps.temporal.sendInBackground(callId, twilioStatusSignal, { callSid: b.CallSid, status: 'in-progress', answeredBy: b.AnsweredBy, sequence: AMD_SEQUENCE });
     res.status(204).end();
   });
 
@@ -122,7 +109,7 @@ export function createTwilioWebhookRouter(deps: ApiDeps, opts: TwilioWebhookOpti
     if (!Number.isInteger(step) || step < 1 || step > 20 || !/^[0-9*#wW]{0,32}$/.test(path)) {
       return problem(res, 400, 'invalid_request', 'query parameters step (1-20) and path (DTMF) are invalid');
     }
-    const ctx = await context(callId);
+    const ctx = await deps.store.calls.context(callId);
     if (!ctx) return sendTwiml(res, hangupTwiml());
     const b = req.body as Record<string, string | undefined>;
     const heard = (b.SpeechResult ?? '').slice(0, 2000);
@@ -130,16 +117,16 @@ export function createTwilioWebhookRouter(deps: ApiDeps, opts: TwilioWebhookOpti
     const action = nextIvrAction({ step, heard, language: ctx.language, path, maxSteps: maxSteps });
     switch (action.kind) {
       case 'press':
-        signalCall(deps.temporal, deps.logger, callId, ivrStepSignal, { step, digits: action.digit, heard });
+        deps.temporal.sendInBackground(callId, ivrStepSignal, { step, digits: action.digit, heard });
         return sendTwiml(res, ivrStepTwiml(urls, { language: ctx.language, press: action.digit, step: step + 1, path: action.path }));
       case 'connect':
-        signalCall(deps.temporal, deps.logger, callId, ivrStepSignal, { step, heard, reachedPerson: true });
+        deps.temporal.sendInBackground(callId, ivrStepSignal, { step, heard, reachedPerson: true });
         return sendTwiml(res, connectTwiml(urls));
       case 'listen':
-        signalCall(deps.temporal, deps.logger, callId, ivrStepSignal, { step, heard });
+        deps.temporal.sendInBackground(callId, ivrStepSignal, { step, heard });
         return sendTwiml(res, ivrStepTwiml(urls, { language: ctx.language, step: step + 1, path }));
       case 'give_up':
-        signalCall(deps.temporal, deps.logger, callId, ivrStepSignal, { step, heard, gaveUp: true });
+        deps.temporal.sendInBackground(callId, ivrStepSignal, { step, heard, gaveUp: true });
         // The workflow ends the call (ivr_dead_end); hold the line meanwhile so a hang-up of ours can't race it.
         return sendTwiml(res, holdThenHangup());
     }
@@ -154,7 +141,7 @@ export function createTwilioWebhookRouter(deps: ApiDeps, opts: TwilioWebhookOpti
       deps.logger.warn({ callId, recordingSid: b.RecordingSid, status: b.RecordingStatus }, 'recording not completed');
       return res.status(204).end();
     }
-    signalCall(deps.temporal, deps.logger, callId, recordingReadySignal, {
+    deps.temporal.sendInBackground(callId, recordingReadySignal, {
       recordingSid: b.RecordingSid,
       recordingUrl: b.RecordingUrl,
       durationSeconds: Number(b.RecordingDuration ?? 0) || 0,

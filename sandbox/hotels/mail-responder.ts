@@ -31,7 +31,7 @@ export function storeDirectory(store: Store, refreshMs = 5000): HotelDirectory &
   let byAddress = new Map<string, SimulatedHotel>();
   const refresh = async () => {
     const next = new Map<string, SimulatedHotel>();
-    for (const h of await store.hotels.find({ sandboxProfile: { $exists: true } }).toArray()) {
+    for (const h of await store.hotels.simulated()) {
       for (const e of h.emails ?? []) next.set(e.toLowerCase(), { hotelId: h.hotelId, name: h.name, profile: h.sandboxProfile!, language: h.language });
     }
     byAddress = next;

@@ -27,7 +27,7 @@ export async function startTelephonySandbox(opts: {
 
   // A hotel's profile is read when its phone is called, so hotels added while running are played too.
   const byPhone = async (phone: string): Promise<PhoneProfile> => {
-    const hotel = await store.hotels.findOne({ phone }, { projection: { sandboxProfile: 1 } });
+    const hotel = await store.hotels.byPhone(phone);
     if (!hotel) throw new UnknownProfileError(`no hotel has the number ${phone}`);
     if (!hotel.sandboxProfile) throw new UnknownProfileError(`hotel at ${phone} has no sandboxProfile`);
     return phoneProfile(hotel.sandboxProfile);

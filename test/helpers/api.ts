@@ -13,9 +13,10 @@ import { createLifecycleActivities } from '../../activities/lifecycle';
 import { createDeliveryActivities } from '../../activities/delivery';
 import { createExtractionActivities } from '../../activities/extraction';
 import { createExtractor } from '../../adapters/extraction';
-import { GridFsDocumentStore } from '../../adapters/mongo/documents';
 import { ROUTES, type RouteDoc } from '../../api/openapi';
 import { freePort, startMongo, startTemporal, workflowBundle } from './stack';
+import { daysFromNow } from './dates';
+import { edgeFor } from '../../temporal/edge';
 
 export interface ApiHandle {
   url: string;
@@ -40,13 +41,14 @@ export async function startApi(opts: StartApiOptions = {}): Promise<ApiHandle> {
   const store = new Store(mongo.db());
   await store.ensureIndexes();
   const temporal = new Client({ connection: env.connection, namespace: env.namespace ?? 'default', dataConverter: dataConverter(config) });
-  const keys = new ApiKeys(store.db);
+  const keys = new ApiKeys(store.apiKeys);
   const [a, b, operator] = await Promise.all([
     keys.create({ clientId: 'client-a', role: 'client' }),
     keys.create({ clientId: 'client-b', role: 'client' }),
     keys.create({ clientId: 'ops', role: 'operator' }),
   ]);
-  const app = createApp({ config, store, temporal, logger: logger.child({}, { level: 'silent' }), keys, ...opts });
+  const edge = edgeFor(temporal, config);
+  const app = createApp({ config, store, temporal: edge, logger: logger.child({}, { level: 'silent' }), keys, ...opts });
   const port = await freePort();
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));
@@ -61,8 +63,8 @@ export async function startApi(opts: StartApiOptions = {}): Promise<ApiHandle> {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowBundle: await workflowBundle(),
       activities: {
-        ...createLifecycleActivities({ config, store, temporal }),
-        ...createExtractionActivities({ extractor: createExtractor(config), documents: new GridFsDocumentStore(store.db) }),
+        ...createLifecycleActivities({ config, store, temporal: edge }),
+        ...createExtractionActivities({ extractor: createExtractor(config), documents: store.documents }),
         ...createDeliveryActivities({ config, store }),
       },
       dataConverter: dataConverter(config),
@@ -131,8 +133,8 @@ export async function call(base: string, method: string, path: string, opts: { k
 }
 
 export function folioInput(over: Record<string, unknown> = {}) {
-  const checkOut = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
-  const checkIn = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+  const checkOut = daysFromNow(10);
+  const checkIn = daysFromNow(7);
   return {
     clientReference: `ref-${Math.random().toString(36).slice(2, 10)}`,
     guest: { firstName: 'Ada', lastName: 'Lovelace' },

@@ -6,21 +6,25 @@
 import { randomUUID } from 'node:crypto';
 import { NativeConnection, Worker, DefaultLogger, Runtime } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
+import { MongoClient } from 'mongodb';
 import { loadConfig } from '../../config';
 import { Store } from '../../adapters/mongo/store';
-import { GridFsDocumentStore } from '../../adapters/mongo/documents';
 import { LocalPdfExtractor } from '../../adapters/extraction/local-pdf';
 import { createLifecycleActivities } from '../../activities/lifecycle';
 import { createExtractionActivities } from '../../activities/extraction';
 import type { AllActivities } from '../../workflows/activity-types';
 import { twilioStatusSignal } from '../../workflows/definitions';
+import { edgeFor } from '../../temporal/edge';
+import { drillLedger } from './raw-db';
 
 async function main() {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const config = loadConfig();
-  const store = await Store.connect(config.MONGODB_URI, config.MONGODB_DB);
-  const placed = store.db.collection<{ _id: string; callId: string; callSid: string; hotelId: string; folioIds: string[]; at: Date }>('drill_calls');
-  const emails = store.db.collection<{ _id: string; hotelId: string; at: Date }>('drill_emails');
+  const mongo = await MongoClient.connect(config.MONGODB_URI);
+  const db = mongo.db(config.MONGODB_DB);
+  const store = new Store(db, { client: mongo });
+  const placed = drillLedger<{ _id: string; callId: string; callSid: string; hotelId: string; folioIds: string[]; at: Date }>(db, 'drill_calls');
+  const emails = drillLedger<{ _id: string; hotelId: string; at: Date }>(db, 'drill_emails');
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection });
   let seq = Date.now();
@@ -28,8 +32,8 @@ async function main() {
     client.workflow.getHandle(callId).signal(twilioStatusSignal, { callSid, status: s, sequence: ++seq, answeredBy });
 
   const activities: AllActivities = {
-    ...createLifecycleActivities({ config, store, temporal: client }),
-    ...createExtractionActivities({ extractor: new LocalPdfExtractor(), documents: new GridFsDocumentStore(store.db) }),
+    ...createLifecycleActivities({ config, store, temporal: edgeFor(client, config) }),
+    ...createExtractionActivities({ extractor: new LocalPdfExtractor(), documents: store.documents }),
     async placeCall(input) {
       const existing = await placed.findOne({ callId: input.callId });
       if (existing) return { callSid: existing.callSid }; // as the Twilio adapter: a retry never places a second call

@@ -12,6 +12,7 @@ import { createLifecycleActivities } from '../../activities/lifecycle';
 import { createExtractionActivities } from '../../activities/extraction';
 import { createDeliveryActivities } from '../../activities/delivery';
 import { workflowBundle } from './stack';
+import { edgeFor } from '../../temporal/edge';
 
 export async function startEmailWorker(opts: { env: TestWorkflowEnvironment; config: Config; store: Store; mailer: Mailer; documents: GridFsDocumentStore }): Promise<{ stop(): Promise<void> }> {
   const { env, config, store, mailer, documents } = opts;
@@ -20,7 +21,7 @@ export async function startEmailWorker(opts: { env: TestWorkflowEnvironment; con
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowBundle: await workflowBundle(),
     activities: {
-      ...createLifecycleActivities({ config, store, temporal: env.client }),
+      ...createLifecycleActivities({ config, store, temporal: edgeFor(env.client, config) }),
       ...createEmailActivities({ config, store, mailer }),
       ...createExtractionActivities({ extractor: new LocalPdfExtractor(), documents }),
       ...createDeliveryActivities({ config, store }),

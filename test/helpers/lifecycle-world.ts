@@ -15,6 +15,7 @@ import { FolioStatus, folioWorkflowId, hotelDispatchWorkflowId, type BatchGuest,
 import { HotelConfig } from '../../domain/schemas';
 import type { AllActivities, EmailActivities, TelephonyActivities } from '../../workflows/activity-types';
 import {
+  folioWorkflowType,
   agentToolSignal,
   dispatchStateQuery,
   documentReceivedSignal,
@@ -29,6 +30,11 @@ import type { FolioOptions } from '../../workflows/folio';
 import { renderFolioPdf } from '../../sandbox/folio-pdf';
 import { startMongo, startTimeSkipping, workflowBundle } from './stack';
 import { sha256Hex, sniffFor } from './bytes';
+import { allDay, daysFromNow } from './dates';
+import { DAY_MS } from '../../domain/business-hours';
+
+export { allDay, daysFromNow };
+import { edgeFor } from '../../temporal/edge';
 
 /** What one call to a scripted hotel does. */
 export type CallScript =
@@ -75,7 +81,7 @@ export class LifecycleWorld {
     const config = loadConfig({ TEMPORAL_TASK_QUEUE: `lifecycle-${randomUUID()}`, BATCH_WINDOW_SECONDS: '60', ...opts.config });
     const world = new LifecycleWorld(env, store, config);
     const activities: AllActivities = {
-      ...createLifecycleActivities({ config, store, temporal: env.client }),
+      ...createLifecycleActivities({ config, store, temporal: edgeFor(env.client, config) }),
       ...createExtractionActivities({ extractor: new LocalPdfExtractor(), documents: world.documents }),
       ...world.telephony(),
       ...world.mail(),
@@ -106,7 +112,7 @@ export class LifecycleWorld {
       businessHours: allDay,
       ...partial,
     });
-    await this.store.upsertHotel(hotel);
+    await this.store.hotels.upsert(hotel);
     return hotel;
   }
 
@@ -130,7 +136,7 @@ export class LifecycleWorld {
   }
 
   async start(req: FolioRequest, options: FolioOptions = { checkoutGraceHours: 0 }) {
-    return this.client.workflow.start('folioWorkflow', {
+    return this.client.workflow.start(folioWorkflowType.name, {
       args: [req, options],
       taskQueue: this.config.TEMPORAL_TASK_QUEUE,
       workflowId: folioWorkflowId(req.clientId, req.clientReference),
@@ -138,7 +144,12 @@ export class LifecycleWorld {
   }
 
   /** Advances server time in steps until the folio reaches one of the statuses (time-skipping). */
-  async waitFor(workflowId: string, statuses: FolioStatus[], maxSkipMs = 7 * 86_400_000): Promise<FolioState> {
+  /** A workflow's event history (replay fixtures are recorded from these). */
+  history(workflowId: string) {
+    return this.client.workflow.getHandle(workflowId).fetchHistory();
+  }
+
+  async waitFor(workflowId: string, statuses: FolioStatus[], maxSkipMs = 7 * DAY_MS): Promise<FolioState> {
     const handle = this.client.workflow.getHandle(workflowId);
     const start = await this.env.currentTimeMs();
     for (let round = 0; ; round++) {
@@ -154,7 +165,7 @@ export class LifecycleWorld {
       }
       // jump to the folio's next planned action when it has one; otherwise let other workflows move
       const next = s.nextActionAt ? Date.parse(s.nextActionAt) - now : 0;
-      await this.env.sleep(next > 60_000 && next < 40 * 86_400_000 ? next + 1_000 : 20_000);
+      await this.env.sleep(next > 60_000 && next < 40 * DAY_MS ? next + 1_000 : 20_000);
     }
   }
 
@@ -266,10 +277,5 @@ export class MemoryDocuments implements DocumentStore {
   }
 }
 
-export const allDay = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [{ open: '00:00', close: '24:00' }]]));
-
-export function daysFromNow(days: number): string {
-  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 export const agrees = (): GuestOutcome => ({ kind: 'agreed' });

@@ -2,6 +2,8 @@
 // Dovecot is spawned through the stack's process registry, so the root hook stops it with the rest.
 import { startMailSystem, type MailSystem } from '../../sandbox/mail';
 import { startProcess, tempDir } from './stack';
+import type { SignalDefinition } from '@temporalio/common';
+import { GONE, type Gone, type Signaler } from '../../temporal/edge';
 
 export const MAIL_DOMAIN = 'folio.test';
 /** One mailbox per test file keeps their inboxes apart on the shared server. */
@@ -34,20 +36,19 @@ export function mailEnv(mail: MailSystem, user: string): Record<string, string> 
   };
 }
 
-/** A Signaler that records what the monitor would tell Temporal (the Temporal client is the network edge). */
-export class RecordingSignaler {
+/** A Signaler that records what the monitor would tell Temporal (the Temporal edge is the network edge). */
+export class RecordingSignaler implements Signaler {
   readonly calls: { workflowId: string; signalName: string; arg: unknown }[] = [];
   /** Workflow ids that behave as if their workflow had ended. */
   readonly gone = new Set<string>();
   /** When set, every signal fails as if Temporal were unreachable. */
   failing: Error | undefined;
 
-  constructor(private readonly goneError: new (m: string) => Error) {}
-
-  async signal(workflowId: string, signalName: string, arg: unknown): Promise<void> {
+  async send<A extends unknown[]>(workflowId: string, def: SignalDefinition<A>, ...args: A): Promise<'sent' | Gone> {
     if (this.failing) throw this.failing;
-    if (this.gone.has(workflowId)) throw new this.goneError(`workflow ${workflowId} has ended`);
-    this.calls.push({ workflowId, signalName, arg });
+    if (this.gone.has(workflowId)) return GONE;
+    this.calls.push({ workflowId, signalName: def.name, arg: args[0] });
+    return 'sent';
   }
 
   to(workflowId: string, signalName?: string) {

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import express from 'express';
+import type { Db } from 'mongodb';
 import { Client, type WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { loadConfig, type Config } from '../../config';
@@ -23,10 +24,13 @@ import { phoneProfile } from '../../sandbox/profiles/phone';
 import { startTelephonySandbox } from '../../sandbox/twilio/telephony-sandbox';
 import type { callWorkflow } from '../../workflows/call';
 import { freePort, startMongo, startTemporal, workflowBundle } from './stack';
+import { edgeFor } from '../../temporal/edge';
 
 export interface TelephonyWorld {
   config: Config;
   store: Store;
+  /** The world's database, for tests that set up a state no repository writes. */
+  db: Db;
   temporal: Client;
   deps: ApiDeps;
   baseUrl: string;
@@ -44,7 +48,8 @@ const hex = (b: number) => randomBytes(b).toString('hex');
 
 export async function startTelephonyWorld(opts: { timeScale?: number; withWorker?: boolean } = {}): Promise<TelephonyWorld> {
   const [mongo, env] = await Promise.all([startMongo(), startTemporal()]);
-  const store = new Store(mongo.db());
+  const db = mongo.db();
+  const store = new Store(db);
   await store.ensureIndexes();
   const timeScale = opts.timeScale ?? 0.2;
   const [port, twilioPort, elevenLabsPort] = [await freePort(), await freePort(), await freePort()];
@@ -67,7 +72,7 @@ export async function startTelephonyWorld(opts: { timeScale?: number; withWorker
   const { twilio, eleven, stop: stopEmulators } = await startTelephonySandbox({ config, store, twilioPort, elevenLabsPort, timeScale });
   const log = logger.child({}, { level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const temporal = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
-  const deps: ApiDeps = { config, store, temporal, logger: log };
+  const deps: ApiDeps = { config, store, temporal: edgeFor(temporal, config, log), logger: log };
 
   const app = express();
   app.use('/v1/webhooks/twilio', createTwilioWebhookRouter(deps));
@@ -93,6 +98,7 @@ export async function startTelephonyWorld(opts: { timeScale?: number; withWorker
   return {
     config,
     store,
+    db,
     temporal,
     deps,
     baseUrl,
@@ -113,7 +119,7 @@ export async function startTelephonyWorld(opts: { timeScale?: number; withWorker
         sandboxProfile: profile,
         ...extra,
       });
-      await store.upsertHotel(hotel);
+      await store.hotels.upsert(hotel);
       return hotel;
     },
     async startCall(hotel, o = {}) {

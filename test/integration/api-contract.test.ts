@@ -14,12 +14,13 @@ import { createApp } from '../../api/app';
 import { Client } from '@temporalio/client';
 import { dataConverter } from '../../temporal/data-converter';
 import { ApiKeys } from '../../api/auth';
-import { GridFsDocumentStore } from '../../adapters/mongo/documents';
-import { EmailStore } from '../../adapters/mongo/email-store';
 import { renderFolioPdf } from '../../sandbox/folio-pdf';
+import { edgeFor } from '../../temporal/edge';
+import { daysFromNow } from '../helpers/dates';
+import { DAY_MS } from '../../domain/business-hours';
 
 const nextWeekday10am = () => {
-  const d = new Date(Date.now() + 3 * 86_400_000);
+  const d = new Date(Date.now() + 3 * DAY_MS);
   while ([0, 6].includes(d.getUTCDay())) d.setUTCDate(d.getUTCDate() + 1);
   d.setUTCHours(10, 0, 0, 0);
   return d.toISOString();
@@ -59,7 +60,7 @@ describe('API contract (OpenAPI routes and statuses)', function () {
     // A second app whose MongoDB is a closed port: readiness names which part is down.
     const dead = new MongoClient('mongodb://127.0.0.1:1/', { serverSelectionTimeoutMS: 300 });
     const env = await startTemporal();
-    const app = createApp({ config: api.config, store: new Store(dead.db('x')), temporal: new Client({ connection: env.connection, dataConverter: dataConverter(api.config) }), logger: logger.child({}, { level: 'silent' }) });
+    const app = createApp({ config: api.config, store: new Store(dead.db('x')), temporal: edgeFor(new Client({ connection: env.connection, dataConverter: dataConverter(api.config) }), api.config), logger: logger.child({}, { level: 'silent' }) });
     const server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     try {
@@ -241,7 +242,7 @@ describe('API contract (OpenAPI routes and statuses)', function () {
     const created = await go('POST', '/v1/folios', { key: api.keys.a, body: folioInput() });
     const id = created.body.folioId;
     const until = Date.now() + 30_000;
-    while ((await api.store.folios.findOne({ _id: id }))!.seq === 0) {
+    while ((await api.store.folios.get(id))!.seq === 0) {
       assert.ok(Date.now() < until, 'the workflow never projected');
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -259,7 +260,7 @@ describe('API contract (OpenAPI routes and statuses)', function () {
 
   it('hotel changes reach the hotel’s running dispatch workflow', async () => {
     // Checked out days ago: due at once, so the folio joins its hotel's dispatcher (signal-with-start).
-    const day = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+    const day = (n: number) => daysFromNow(-n);
     assert.equal((await go('POST', '/v1/folios', { key: api.keys.b, body: folioInput({ checkIn: day(6), checkOut: day(4) }) })).status, 202);
     const dispatcher = api.temporal.workflow.getHandle('hotel:grand-test');
     const until = Date.now() + 20_000;
@@ -307,9 +308,9 @@ describe('API contract (OpenAPI routes and statuses)', function () {
   it('unmatched messages: list and assign to a folio (operators only)', async () => {
     const target = (await go('POST', '/v1/folios', { key: api.keys.a, body: folioInput() })).body.folioId;
     const pdf = await renderFolioPdf({ hotelName: HOTEL.name, guests: [{ firstName: 'Ada', lastName: 'Lovelace' }], arrival: '2026-01-02', departure: '2026-01-04', folioNumber: 'F-2002', currency: 'GBP', nightlyRate: 150, taxRate: 0.2, layout: 'modern' });
-    const document = await new GridFsDocumentStore(api.store.db).save(pdf, { filename: 'scan.pdf', source: 'email', messageId: '<m1@hotel.example>' });
+    const document = await api.store.documents.save(pdf, { filename: 'scan.pdf', source: 'email', messageId: '<m1@hotel.example>' });
     // What the inbox monitor leaves when no rule ties a reply to a request.
-    await new EmailStore(api.store).unmatched.insertOne({ _id: '<m1@hotel.example>', messageId: '<m1@hotel.example>', from: 'frontdesk@grand-test.example', subject: 'Your folio', receivedAt: new Date(), reason: 'no reply token, no thread', candidates: [], documents: [document], rejectedAttachments: [], textExcerpt: 'Please find attached.' });
+    await api.store.unmatched.put({ _id: '<m1@hotel.example>', messageId: '<m1@hotel.example>', from: 'frontdesk@grand-test.example', subject: 'Your folio', receivedAt: new Date(), reason: 'no reply token, no thread', candidates: [], documents: [document], rejectedAttachments: [], textExcerpt: 'Please find attached.' });
     const list = await go('GET', '/v1/unmatched?limit=10', { key: api.keys.operator });
     assert.equal(list.status, 200);
     assert.equal(list.body.items[0].unmatchedId, '<m1@hotel.example>');
@@ -326,7 +327,7 @@ describe('API contract (OpenAPI routes and statuses)', function () {
   });
 
   it('codec-only keys open /codec and nothing else', async () => {
-    const { key } = await new ApiKeys(api.store.db).create({ clientId: 'webui', role: 'codec' });
+    const { key } = await new ApiKeys(api.store.apiKeys).create({ clientId: 'webui', role: 'codec' });
     assert.equal((await go('GET', '/v1/folios', { key })).status, 403);
     const r = await go('POST', `/codec/${encodeURIComponent(key)}/encode`, { body: { payloads: [] } });
     assert.equal(r.status, 200);

@@ -33,7 +33,7 @@ describe('payload encryption in a real workflow history', function () {
     const { folioId, workflowId } = created.body;
     // Wait until the workflow has run activities (their inputs and results are in the history too).
     const deadline = Date.now() + 30_000;
-    while ((await api.store.folios.findOne({ _id: folioId }))!.seq === 0) {
+    while ((await api.store.folios.get(folioId))!.seq === 0) {
       assert.ok(Date.now() < deadline, 'the workflow never projected');
       await new Promise((r) => setTimeout(r, 200));
     }

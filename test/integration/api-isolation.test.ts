@@ -53,7 +53,7 @@ describe('API isolation across clients', function () {
   });
 
   it('refuses revoked keys at once', async () => {
-    const keys = new ApiKeys(api.store.db);
+    const keys = new ApiKeys(api.store.apiKeys);
     const { key, record } = await keys.create({ clientId: 'client-a', role: 'client' });
     assert.equal((await call(api.url, 'GET', '/v1/folios', { key })).status, 200);
     await keys.revoke(record._id);

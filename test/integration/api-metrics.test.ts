@@ -1,7 +1,9 @@
 // /metrics reads the pipeline figures from real projections (FerretDB): folios by status, calls by outcome,
 // answer rate, inbox outcomes, extraction confidence, time to folio.
 import assert from 'node:assert/strict';
-import { COLLECTIONS, Store } from '../../adapters/mongo/store';
+import { Store } from '../../adapters/mongo/store';
+import { COLLECTIONS } from '../../adapters/mongo/collections';
+import { rawCollection } from '../helpers/raw-db';
 import { FolioStatus } from '../../domain/model';
 import { createMetrics } from '../../observability/metrics';
 import { startMongo } from '../helpers/stack';
@@ -10,29 +12,31 @@ describe('API metrics from the projections', function () {
   this.timeout(30_000);
 
   it('reports what the collections hold', async () => {
-    const store = new Store((await startMongo()).db());
+    // Seeded as the writers leave them (with a history of 30 hours), then read back through the store.
+    const db = (await startMongo()).db();
+    const store = new Store(db);
     const now = Date.now();
     const folio = (id: string, status: FolioStatus, extra: Record<string, unknown> = {}) => ({
       _id: id, workflowId: `folio:c:${id}`, clientId: 'c', clientReference: id, hotelId: 'h', status, seq: 3, checkOut: '2026-11-01',
       createdAt: new Date(now - 30 * 3_600_000), updatedAt: new Date(now), ...extra,
     });
-    await store.folios.insertMany([
+    await rawCollection(db, COLLECTIONS.folios).insertMany([
       folio('f1', FolioStatus.Completed, { extracted: { confidence: { total: 0.92, guestNames: 0.71 } } }),
       folio('f2', FolioStatus.Completed, { extracted: { confidence: { total: 0.99 } } }),
       folio('f3', FolioStatus.NeedsAttention),
     ]);
-    await store.calls.insertMany([
+    await rawCollection(db, COLLECTIONS.calls).insertMany([
       { _id: 'c1', hotelId: 'h', folioIds: ['f1'], status: 'completed', disposition: 'conversation', updatedAt: new Date() },
       { _id: 'c2', hotelId: 'h', folioIds: ['f2'], status: 'completed', disposition: 'voicemail', updatedAt: new Date() },
       { _id: 'c3', hotelId: 'h', folioIds: ['f2'], status: 'completed', disposition: 'conversation', updatedAt: new Date() },
       { _id: 'c4', hotelId: 'h', folioIds: ['f3'], status: 'ringing', updatedAt: new Date() },
     ]);
-    await store.db.collection<{ _id: string; outcome: string }>(COLLECTIONS.processedMessages).insertMany([
+    await rawCollection<{ _id: string; outcome: string }>(db, COLLECTIONS.processedMessages).insertMany([
       { _id: 'm1', outcome: 'signalled' },
       { _id: 'm2', outcome: 'signalled' },
       { _id: 'm3', outcome: 'unmatched' },
     ]);
-    await store.db.collection<{ _id: string; assigned?: object }>(COLLECTIONS.unmatched).insertMany([{ _id: 'm3' }, { _id: 'm0', assigned: { folioId: 'f1' } }]);
+    await rawCollection<{ _id: string; assigned?: object }>(db, COLLECTIONS.unmatched).insertMany([{ _id: 'm3' }, { _id: 'm0', assigned: { folioId: 'f1' } }]);
 
     const metrics = createMetrics(store);
     const res = { headers: {} as Record<string, string>, body: '', setHeader(k: string, v: string) { this.headers[k] = v; }, send(b: string) { this.body = b; } };

@@ -9,22 +9,20 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadConfig } from '../../config';
 import { logger } from '../../config/logger';
 import { Store } from '../../adapters/mongo/store';
-import { EmailStore } from '../../adapters/mongo/email-store';
-import { GridFsDocumentStore } from '../../adapters/mongo/documents';
 import { Mailer } from '../../adapters/email/mailer';
-import { DOCUMENT_RECEIVED, InboxMonitor } from '../../adapters/email/inbox-monitor';
+import { InboxMonitor } from '../../adapters/email/inbox-monitor';
 import { parseGuestLines } from '../../adapters/email/templates';
-import { temporalSignaler } from '../../workers/inbox-monitor';
 import { startMailResponder, staticDirectory, type MailResponder, type SimulatedHotel } from '../../sandbox/hotels/mail-responder';
 import type { HotelMail, MailSystem } from '../../sandbox/mail';
 import { FolioStatus, TERMINAL_STATUSES, folioWorkflowId, type FolioRequest } from '../../domain/model';
 import { HotelConfig } from '../../domain/schemas';
-import { folioStateQuery, type FolioState } from '../../workflows/definitions';
+import { folioWorkflowType, documentReceivedSignal, folioStateQuery, type FolioState } from '../../workflows/definitions';
 import { allDay, daysFromNow } from '../helpers/lifecycle-world';
 import { startMongo, startTemporal } from '../helpers/stack';
 import { startMail, mailEnv } from '../helpers/mail';
 import { startEmailWorker } from '../helpers/email-worker';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy';
+import { edgeFor } from '../../temporal/edge';
 
 const GUESTS = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Barbara Liskov', 'Edsger Dijkstra', 'Frances Allen', 'Donald Knuth', 'Radia Perlman', 'Tony Hoare', 'Margaret Hamilton'];
 /** Folios per hotel: 10 folios at 4 email-only hotels. */
@@ -61,7 +59,7 @@ describe('fault drill: the IMAP connection drops repeatedly', function () {
     const config = loadConfig({ ...mailEnv(mail, 'imapdrill'), IMAP_PORT: String(proxy.port), TEMPORAL_TASK_QUEUE: taskQueue, BATCH_WINDOW_SECONDS: '1', LOG_LEVEL: 'warn' });
     store = new Store(mongo.db());
     await store.ensureIndexes();
-    const documents = new GridFsDocumentStore(store.db);
+    const documents = store.documents;
     mailer = new Mailer(config);
     ({ stop: stopWorker } = await startEmailWorker({ env, config, store, mailer, documents }));
     const mine = new Set(PER_HOTEL.map((_, h) => hotelAddress(h)));
@@ -72,7 +70,7 @@ describe('fault drill: the IMAP connection drops repeatedly', function () {
     const hotels: Record<string, SimulatedHotel> = Object.fromEntries(PER_HOTEL.map((_, h) => [hotelAddress(h), { hotelId: `imd-${run}-${h}`, name: `Drill Hotel ${h}`, profile: 'replies-with-pdf' }]));
     responder = startMailResponder({ mail, delayMs: 1500, directory: staticDirectory(hotels) });
     // production backoff: the drill also shows how long repeated drops keep the inbox away
-    monitor = new InboxMonitor({ config, store, documents, signaler: temporalSignaler(env.client), pollIntervalMs: 1000, logger: logger.child({}, { level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+    monitor = new InboxMonitor({ config, store, documents, signaler: edgeFor(env.client, config), pollIntervalMs: 1000, logger: logger.child({}, { level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
     monitor.start();
   });
 
@@ -89,7 +87,7 @@ describe('fault drill: the IMAP connection drops repeatedly', function () {
     const requests: FolioRequest[] = [];
     for (const [h, n] of PER_HOTEL.entries()) {
       const hotelId = `imd-${run}-${h}`;
-      await store.upsertHotel(HotelConfig.parse({ hotelId, name: `Drill Hotel ${h}`, phone: `+4416329601${h}0`, timeZone: 'Europe/London', country: 'GB', emails: [hotelAddress(h)], businessHours: allDay, channelPreference: 'email-only', sandboxProfile: 'replies-with-pdf' }));
+      await store.hotels.upsert(HotelConfig.parse({ hotelId, name: `Drill Hotel ${h}`, phone: `+4416329601${h}0`, timeZone: 'Europe/London', country: 'GB', emails: [hotelAddress(h)], businessHours: allDay, channelPreference: 'email-only', sandboxProfile: 'replies-with-pdf' }));
       for (let g = 0; g < n; g++) {
         const [firstName, lastName] = GUESTS[requests.length]!.split(' ') as [string, string];
         requests.push({
@@ -110,7 +108,7 @@ describe('fault drill: the IMAP connection drops repeatedly', function () {
     const handle = (req: FolioRequest) => env.client.workflow.getHandle(folioWorkflowId(req.clientId, req.clientReference));
     const startHotel = async (h: number) => {
       for (const req of requests.filter((r) => r.hotelId === `imd-${run}-${h}`)) {
-        await env.client.workflow.start('folioWorkflow', { args: [req, { checkoutGraceHours: 0 }], taskQueue, workflowId: folioWorkflowId(req.clientId, req.clientReference) });
+        await env.client.workflow.start(folioWorkflowType.name, { args: [req, { checkoutGraceHours: 0 }], taskQueue, workflowId: folioWorkflowId(req.clientId, req.clientReference) });
       }
     };
 
@@ -187,8 +185,7 @@ describe('fault drill: the IMAP connection drops repeatedly', function () {
       'each folio was asked for in exactly one email',
     );
     assert.equal(new Set(received.map((r) => r.messageId)).size, received.length, `no request email reached a hotel twice: ${JSON.stringify(received)}`);
-    const emails = new EmailStore(store);
-    const sent = await emails.emails.find({}).toArray();
+    const sent = await store.emails.all();
     assert.deepEqual(
       sent.map((e) => [e.kind, e.state]),
       received.map(() => ['request', 'sent']),
@@ -197,7 +194,7 @@ describe('fault drill: the IMAP connection drops repeatedly', function () {
     assert.equal(responder.sent, received.length, 'the hotels replied once per request');
 
     // each reply was acted on once: one ledger entry, one signal per folio, one document per folio
-    const ledger = await emails.processed.find({}).toArray();
+    const ledger = await store.inbox.all();
     assert.deepEqual(
       ledger.map((p) => p.outcome),
       received.map(() => 'signalled'),
@@ -208,12 +205,12 @@ describe('fault drill: the IMAP connection drops repeatedly', function () {
     assert.equal(monitor.counters.unmatched, 0, `no reply left unmatched: ${report()}`);
     for (const req of requests) {
       const history = await handle(req).fetchHistory();
-      const signals = (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === DOCUMENT_RECEIVED);
-      assert.equal(signals.length, 1, `${req.clientReference}: one ${DOCUMENT_RECEIVED} signal`);
-      const stored = await store.events.find({ folioId: req.folioId, type: 'DocumentStored' }).toArray();
+      const signals = (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === documentReceivedSignal.name);
+      assert.equal(signals.length, 1, `${req.clientReference}: one ${documentReceivedSignal.name} signal`);
+      const stored = await store.folios.timeline(req.folioId, { type: 'DocumentStored' });
       assert.equal(stored.length, 1, `${req.clientReference}: one DocumentStored event`);
       // the projection is what the workflow says, now that it has ended
-      const p = await store.folios.findOne({ _id: req.folioId });
+      const p = await store.folios.get(req.folioId);
       const s = await handle(req).query(folioStateQuery);
       assert.deepEqual(
         { status: p?.status, documentId: p?.document?.documentId, attempts: p?.attempts },

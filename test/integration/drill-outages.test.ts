@@ -16,14 +16,14 @@ import type { SignalDefinition } from '@temporalio/common';
 import { createApp } from '../../api/app';
 import { ApiKeys } from '../../api/auth';
 import { loadConfig } from '../../config';
-import { deliverSignal } from '../../adapters/telephony/signals';
+import { edgeFor } from '../../temporal/edge';
+import { drillLedger } from '../helpers/raw-db';
 import { logger } from '../../config/logger';
 import { Store } from '../../adapters/mongo/store';
-import { GridFsDocumentStore } from '../../adapters/mongo/documents';
 import { FolioStatus, folioWorkflowId, type FolioRequest } from '../../domain/model';
 import { HotelConfig } from '../../domain/schemas';
 import { renderFolioPdf } from '../../sandbox/folio-pdf';
-import { agentToolSignal, documentReceivedSignal, type FolioState, folioStateQuery, recordingReadySignal, twilioStatusSignal } from '../../workflows/definitions';
+import { folioWorkflowType, agentToolSignal, documentReceivedSignal, type FolioState, folioStateQuery, recordingReadySignal, twilioStatusSignal } from '../../workflows/definitions';
 import { allDay, daysFromNow } from '../helpers/lifecycle-world';
 import { freePort, ROOT, startMongo, startProcess, startTemporal, startTemporalServer, tempDir, tool, workflowBundle } from '../helpers/stack';
 import { portOpen } from '../../scripts/supervisor';
@@ -197,7 +197,9 @@ async function drill(temporalTarget: () => Promise<TemporalTarget>, storeUri: ()
   const client = new MongoClient(mongoUri, { serverSelectionTimeoutMS: 2000 });
   await client.connect();
   const dbName = `drill_${process.pid}_${randomUUID().slice(0, 6)}`;
-  const store = new Store(client.db(dbName));
+  const db = client.db(dbName);
+  const store = new Store(db);
+  const placements = drillLedger<{ callId: string; callSid: string; hotelId: string; folioIds: string[] }>(db, 'drill_calls');
   await store.ensureIndexes();
   const taskQueue = `drill-${randomUUID()}`;
   const api = await startDrillApi(store, env.client, taskQueue);
@@ -225,7 +227,7 @@ async function drill(temporalTarget: () => Promise<TemporalTarget>, storeUri: ()
   const requests: FolioRequest[] = [];
   for (let h = 0; h < SCALE.hotels; h++) {
     const hotelId = `drill-${dbName.slice(-6)}-${h}`; // dispatcher ids are per hotel: unique per drill
-    await store.upsertHotel(HotelConfig.parse({ hotelId, name: `Drill ${h}`, phone: `+4416329600${h}0`, timeZone: 'Europe/London', country: 'GB', emails: [`desk@${hotelId}.example`], businessHours: allDay }));
+    await store.hotels.upsert(HotelConfig.parse({ hotelId, name: `Drill ${h}`, phone: `+4416329600${h}0`, timeZone: 'Europe/London', country: 'GB', emails: [`desk@${hotelId}.example`], businessHours: allDay }));
     for (let g = 0; g < SCALE.guests; g++) {
       requests.push({
         folioId: randomUUID(),
@@ -250,11 +252,11 @@ async function drill(temporalTarget: () => Promise<TemporalTarget>, storeUri: ()
     worker = await startWorker();
   };
   for (const req of requests) {
-    await env.client.workflow.start('folioWorkflow', { args: [req, { checkoutGraceHours: 0 }], taskQueue, workflowId: folioWorkflowId(req.clientId, req.clientReference) });
+    await env.client.workflow.start(folioWorkflowType.name, { args: [req, { checkoutGraceHours: 0 }], taskQueue, workflowId: folioWorkflowId(req.clientId, req.clientReference) });
   }
   const handle = (req: FolioRequest) => env.client.workflow.getHandle(folioWorkflowId(req.clientId, req.clientReference));
   const deadline = Date.now() + SCALE.boundMs;
-  const documents = new GridFsDocumentStore(store.db);
+  const documents = store.documents;
   const sent = new Set<string>();
   let disrupting = true;
   const started = Date.now();
@@ -265,7 +267,7 @@ async function drill(temporalTarget: () => Promise<TemporalTarget>, storeUri: ()
     // each callback's signal is retried until Temporal takes it, as our webhook endpoints do
     const send = async <A extends unknown[]>(def: SignalDefinition<A>, ...args: A) => {
       const retry = { maxMs: Math.max(0, deadline - Date.now()), firstDelayMs: 500 };
-      assert.equal(await deliverSignal(env.client, quiet, retry, c.callId, def, ...args), 'delivered', `${def.name} to ${c.callId} by the drill's deadline`);
+      assert.equal(await edgeFor(env.client, { TEMPORAL_TASK_QUEUE: taskQueue }, quiet).retrying(retry).send(c.callId, def, ...args), 'sent', `${def.name} to ${c.callId} by the drill's deadline`);
     };
     const status = (s: string, answeredBy?: string) => send(twilioStatusSignal, { callSid: c.callSid, status: s, sequence: ++seq, answeredBy });
     await status('ringing');
@@ -278,8 +280,7 @@ async function drill(temporalTarget: () => Promise<TemporalTarget>, storeUri: ()
   const hotels: Promise<void>[] = [];
   let last: unknown[] = [];
   for (;;) {
-    const placedCalls = await store.db
-      .collection<{ callId: string; callSid: string; folioIds: string[] }>('drill_calls')
+    const placedCalls = await placements
       .find()
       .toArray()
       .catch((e: unknown) => {
@@ -319,7 +320,7 @@ async function drill(temporalTarget: () => Promise<TemporalTarget>, storeUri: ()
   await Promise.all(hotels);
 
   assert.equal(disrupting, false, 'the disruption ran to its end');
-  const calls = await store.db.collection<{ callId: string; hotelId: string; folioIds: string[] }>('drill_calls').find().toArray();
+  const calls = await placements.find().toArray();
   const perCallId = new Map<string, number>();
   for (const c of calls) perCallId.set(c.callId, (perCallId.get(c.callId) ?? 0) + 1);
   assert.ok([...perCallId.values()].every((n) => n === 1), `one placement per call id: ${JSON.stringify([...perCallId])}`);
@@ -327,9 +328,9 @@ async function drill(temporalTarget: () => Promise<TemporalTarget>, storeUri: ()
   const callsPerFolio = new Map<string, number>();
   for (const c of calls) for (const f of c.folioIds) callsPerFolio.set(f, (callsPerFolio.get(f) ?? 0) + 1);
   assert.deepEqual(requests.map((r) => callsPerFolio.get(r.folioId)), requests.map(() => 1), 'no folio was called about twice');
-  assert.equal(await store.db.collection('drill_emails').countDocuments(), 0, 'no email was needed, none was sent');
+  assert.equal(await drillLedger(db, 'drill_emails').countDocuments(), 0, 'no email was needed, none was sent');
   for (const req of requests) {
-    const p = await store.folios.findOne({ _id: req.folioId });
+    const p = await store.folios.get(req.folioId);
     assert.equal(p?.status, FolioStatus.Completed, `projection of ${req.clientReference}`);
   }
   await api.close();
@@ -339,9 +340,10 @@ async function drill(temporalTarget: () => Promise<TemporalTarget>, storeUri: ()
 
 /** The real API on a loopback port over the drill's store and Temporal client, with an operator key. */
 async function startDrillApi(store: Store, temporal: Client, taskQueue: string) {
-  const keys = new ApiKeys(store.db);
+  const keys = new ApiKeys(store.apiKeys);
   const { key } = await keys.create({ clientId: 'drill-ops', role: 'operator' });
-  const app = createApp({ config: loadConfig({ LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: taskQueue }), store, temporal, logger: quiet, keys });
+  const config = loadConfig({ LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: taskQueue });
+  const app = createApp({ config, store, temporal: edgeFor(temporal, config, quiet), logger: quiet, keys });
   const port = await freePort();
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));

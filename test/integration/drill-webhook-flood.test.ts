@@ -11,14 +11,8 @@ import type { Server } from 'node:http';
 import pino from 'pino';
 import { Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
-import { loadConfig, type Config } from '../../config';
+import { loadConfig } from '../../config';
 import { Store } from '../../adapters/mongo/store';
-import { GridFsDocumentStore } from '../../adapters/mongo/documents';
-import { LocalPdfExtractor } from '../../adapters/extraction/local-pdf';
-import { TwilioTelephony, type PlaceCallParams } from '../../adapters/telephony/twilio';
-import { createLifecycleActivities } from '../../activities/lifecycle';
-import { createExtractionActivities } from '../../activities/extraction';
-import { createTelephonyActivities, RECORDINGS_BUCKET } from '../../activities/telephony';
 import { createApp } from '../../api/app';
 import { attachMediaBridge } from '../../api/media-bridge';
 import type { ApiDeps } from '../../api/deps';
@@ -26,14 +20,16 @@ import { FolioStatus, folioWorkflowId, type CallResult, type FolioRequest } from
 import { HotelConfig } from '../../domain/schemas';
 import { renderFolioPdf } from '../../sandbox/folio-pdf';
 import { prng } from '../../sandbox/population';
-import { silentWav } from '../../sandbox/twilio/callbacks';
 import { TwilioMediaStream } from '../../sandbox/twilio/media-stream';
-import { parseXml, type XmlNode } from '../../sandbox/twilio/xml';
-import type { AllActivities } from '../../workflows/activity-types';
-import { documentReceivedSignal, folioStateQuery, type FolioState } from '../../workflows/definitions';
-import { allDay, daysFromNow } from '../helpers/lifecycle-world';
+import { parseXml } from '../../sandbox/twilio/xml';
+import { edgeFor } from '../../temporal/edge';
+import { folioWorkflowType, documentReceivedSignal, folioStateQuery, type FolioState } from '../../workflows/definitions';
+import { allDay, daysFromNow } from '../helpers/dates';
+import { all, find, Flood, floodActivities, sleep, tally, within, type Placement, type Sent } from '../helpers/flood';
+import { forger } from '../helpers/flood-forgeries';
+import { drillLedger } from '../helpers/raw-db';
 import { freePort, startMongo, startTemporal, workflowBundle } from '../helpers/stack';
-import { elevenLabsRequest, hex, mediaStreamHandshake, send, signElevenLabs, startToolCallingAgent, twilioRequest, type WebhookRequest } from '../helpers/webhook-client';
+import { elevenLabsRequest, hex, signElevenLabs, startToolCallingAgent, twilioRequest } from '../helpers/webhook-client';
 
 const HOTELS = 4;
 const GUESTS = [
@@ -44,31 +40,6 @@ const GUESTS = [
 const IN_FLIGHT = 16;
 const GREETING = 'Good morning, front desk, how can I help you?';
 
-/** The hotel's phone line: what Twilio was asked to do for each call (one record per ring). */
-interface Placement {
-  _id: string;
-  callId: string;
-  callSid: string;
-  to: string;
-  folioIds: string[];
-  voiceUrl: string;
-  statusUrl: string;
-  amdUrl: string;
-  recordingUrl: string;
-  at: Date;
-}
-
-type Kind = 'genuine' | 'duplicate' | 'forgery';
-interface Sent {
-  kind: Kind;
-  what: string;
-  /** '2xx' for genuine requests (101 for a WebSocket handshake), else the status the endpoint defines for this forgery. */
-  expect: '2xx' | number;
-  /** Through Express (and so in the request metrics), or a WebSocket handshake. */
-  http: boolean;
-  status?: number;
-  error?: string;
-}
 
 describe('fault drills: webhook flood', function () {
   this.timeout(300_000);
@@ -105,7 +76,8 @@ describe('fault drills: webhook flood', function () {
     const env = await startTemporal();
     const mongo = await startMongo();
     const run = randomUUID().slice(0, 6);
-    const store = new Store(mongo.db(`flood_${process.pid}_${run}`));
+    const db = mongo.db(`flood_${process.pid}_${run}`);
+    const store = new Store(db);
     await store.ensureIndexes();
     const agent = await startToolCallingAgent({ copies });
     stopAgent = agent.stop;
@@ -131,7 +103,7 @@ describe('fault drills: webhook flood', function () {
     // The real API and media bridge; its error log is kept: a lost signal or an unhandled error shows there.
     const errors: string[] = [];
     const logger = pino({ level: 'warn' }, { write: (line: string) => void (JSON.parse(line).level >= 50 && errors.push(line)) });
-    const deps: ApiDeps = { config, store, temporal: env.client, logger };
+    const deps: ApiDeps = { config, store, temporal: edgeFor(env.client, config, logger), logger };
     server = await new Promise<Server>((resolve) => {
       const s = createApp(deps).listen(port, '127.0.0.1', () => resolve(s));
     });
@@ -142,7 +114,7 @@ describe('fault drills: webhook flood', function () {
       namespace: env.namespace ?? 'default',
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowBundle: await workflowBundle(),
-      activities: floodActivities(config, store, env.client),
+      activities: floodActivities(config, store, db, deps.temporal),
     });
     running = worker.run();
 
@@ -151,100 +123,23 @@ describe('fault drills: webhook flood', function () {
     const requests: FolioRequest[] = [];
     for (let h = 0; h < HOTELS; h++) {
       const hotelId = `flood-${run}-${h}`; // dispatcher ids are per hotel: unique per run
-      await store.upsertHotel(HotelConfig.parse({ hotelId, name: `Flood ${h}`, phone: `+4416329610${h}0`, timeZone: 'Europe/London', country: 'GB', language: 'en', emails: [`desk@${hotelId}.example`], businessHours: allDay }));
+      await store.hotels.upsert(HotelConfig.parse({ hotelId, name: `Flood ${h}`, phone: `+4416329610${h}0`, timeZone: 'Europe/London', country: 'GB', language: 'en', emails: [`desk@${hotelId}.example`], businessHours: allDay }));
       requests.push(...GUESTS.map((guest, g) => ({ ...stay, hotelId, guest, folioId: randomUUID(), clientReference: `flood-${run}-${h}-${g}`, confirmationNumber: `FL${h}${g}00${h}`, receivedAt: new Date().toISOString() })));
     }
     for (const req of requests) {
-      await env.client.workflow.start('folioWorkflow', { args: [req, { checkoutGraceHours: 0 }], taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: folioWorkflowId(req.clientId, req.clientReference) });
+      await env.client.workflow.start(folioWorkflowType.name, { args: [req, { checkoutGraceHours: 0 }], taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: folioWorkflowId(req.clientId, req.clientReference) });
     }
     const folioHandle = (req: FolioRequest) => env.client.workflow.getHandle(folioWorkflowId(req.clientId, req.clientReference));
 
     // ---- the flood -------------------------------------------------------------------------------
-    const sent: Sent[] = [];
-    const gate = limiter(IN_FLIGHT);
-    const fire = (kind: Kind, what: string, expect: Sent['expect'], r: WebhookRequest) =>
-      gate(async () => {
-        const entry: Sent = { kind, what, expect, http: true };
-        sent.push(entry);
-        try {
-          const a = await send(r);
-          entry.status = a.status;
-          return a.text;
-        } catch (e) {
-          entry.error = String(e);
-          return '';
-        }
-      });
-    /** One genuine callback as Twilio or ElevenLabs retries it: the same request n times (the first one unless `retriesOnly`). */
-    const repeat = (what: string, n: number, r: () => WebhookRequest, retriesOnly = false) =>
-      Array.from({ length: n }, (_, i) => () => fire(i === 0 && !retriesOnly ? 'genuine' : 'duplicate', what, '2xx', r()));
-    const handshake = (what: string, url: string, signWith: string | null) =>
-      gate(async () => {
-        const entry: Sent = { kind: 'forgery', what, expect: 403, http: false };
-        sent.push(entry);
-        entry.status = await mediaStreamHandshake(url, signWith).catch((e: unknown) => ((entry.error = String(e)), undefined));
-      });
-    const all = (thunks: (() => Promise<unknown>)[]) => Promise.all(thunks.map((t) => t()));
-
+    const flood = new Flood(IN_FLIGHT);
+    const { sent } = flood;
+    const fire = flood.fire.bind(flood);
+    const repeat = flood.repeat.bind(flood);
     const durations = new Map<string, number>();
     const recordingSids = new Map<string, string>();
     const summaries = new Map<string, string>();
-    const otherToken = hex(16);
-    // signed malformed bodies each at their own second, so none is refused as a replay instead
-    const stamps = Math.floor(Date.now() / 1000) - 60;
-    let stamp = 0;
-
-    /** What an attacker, a misrouted proxy or a broken sender makes of a call's callbacks. */
-    function forgeries(p: Placement, streamUrl: () => string | undefined): (() => Promise<unknown>)[] {
-      const other = (url: string, callId: string) => url.replace(/callId=[^&]+/, `callId=${callId}`);
-      const call = { AccountSid: accountSid, CallSid: p.callSid };
-      const completed = { ...call, CallStatus: 'completed', SequenceNumber: '7', CallDuration: '999', Timestamp: new Date().toUTCString() };
-      const postCall = JSON.stringify({ type: 'post_call_transcription', event_timestamp: Math.floor(Date.now() / 1000), data: { conversation_id: `conv_${hex(6)}`, analysis: { transcript_summary: 'FORGED', call_successful: 'failure' }, conversation_initiation_client_data: { dynamic_variables: { call_id: p.callId } } } });
-      const elevenUrl = `${base}/v1/webhooks/elevenlabs/post-call`;
-      const now = Math.floor(Date.now() / 1000);
-      const f = (what: string, expect: number, r: () => WebhookRequest) => () => fire('forgery', what, expect, r());
-      return [
-        f('status unsigned', 403, () => twilioRequest(p.statusUrl, completed, null)),
-        f('status signed with another token', 403, () => twilioRequest(p.statusUrl, completed, { token: otherToken })),
-        f('status signed for another call', 403, () => twilioRequest(p.statusUrl, completed, { token, url: other(p.statusUrl, `call-${hex(6)}`) })),
-        f('status signed as a recording callback', 403, () => twilioRequest(p.statusUrl, completed, { token, url: p.recordingUrl })),
-        f('status altered after signing', 403, () => twilioRequest(p.statusUrl, { ...completed, CallStatus: 'ringing' }, { token }, { CallStatus: 'busy' })),
-        f('status for an unknown call, forged', 403, () => twilioRequest(other(p.statusUrl, `call-${hex(6)}`), completed, { token: otherToken })),
-        f('status with another CallSid, forged', 403, () => twilioRequest(p.statusUrl, { ...completed, CallSid: `CA${hex(16)}` }, { token: otherToken })),
-        f('amd says machine, forged', 403, () => twilioRequest(p.amdUrl, { ...call, AnsweredBy: 'machine_end_beep' }, { token: otherToken })),
-        f('recording, forged', 403, () => twilioRequest(p.recordingUrl, { ...call, RecordingSid: `RE${hex(16)}`, RecordingUrl: 'https://attacker.invalid/rec', RecordingStatus: 'completed' }, { token: otherToken })),
-        f('voice unsigned', 403, () => twilioRequest(p.voiceUrl, { ...call, CallStatus: 'in-progress' }, null)),
-        f('ivr forged', 403, () => twilioRequest(p.voiceUrl.replace('/voice?', '/ivr?') + '&step=1&path=', { ...call, SpeechResult: GREETING }, { token: otherToken })),
-        f('status without CallStatus (signed)', 400, () => twilioRequest(p.statusUrl, { ...call, SequenceNumber: '8' }, { token })),
-        f('status without SequenceNumber or Timestamp (signed)', 400, () => twilioRequest(p.statusUrl, { ...call, CallStatus: 'completed' }, { token })),
-        f('status without callId (signed)', 400, () => twilioRequest(p.statusUrl.replace(/\?.*$/, ''), completed, { token })),
-        f('amd without AnsweredBy (signed)', 400, () => twilioRequest(p.amdUrl, call, { token })),
-        f('recording without RecordingUrl (signed)', 400, () => twilioRequest(p.recordingUrl, { ...call, RecordingSid: `RE${hex(16)}` }, { token })),
-        f('ivr step out of range (signed)', 400, () => {
-          const url = p.voiceUrl.replace('/voice?', '/ivr?') + '&step=99&path=';
-          return twilioRequest(url, call, { token, url });
-        }),
-        f('status body over 64 kB', 413, () => twilioRequest(p.statusUrl, { ...completed, Padding: 'x'.repeat(70_000) }, { token })),
-        f('status in an unsupported charset', 415, () => {
-          const r = twilioRequest(p.statusUrl, completed, { token });
-          return { ...r, headers: { ...r.headers, 'content-type': 'application/x-www-form-urlencoded; charset=utf-7' } };
-        }),
-        f('post-call unsigned', 403, () => elevenLabsRequest(elevenUrl, postCall, undefined)),
-        f('post-call signed with another secret', 403, () => elevenLabsRequest(elevenUrl, postCall, signElevenLabs(`wsec_${hex(16)}`, postCall))),
-        f('post-call signed 31 minutes ago', 403, () => elevenLabsRequest(elevenUrl, postCall, signElevenLabs(secret, postCall, now - 31 * 60))),
-        f('post-call signed an hour ahead', 403, () => elevenLabsRequest(elevenUrl, postCall, signElevenLabs(secret, postCall, now + 3600))),
-        f('post-call altered after signing', 403, () => elevenLabsRequest(elevenUrl, postCall, signElevenLabs(secret, postCall.replace('FORGED', 'fine')))),
-        f('post-call signature without its scheme', 403, () => elevenLabsRequest(elevenUrl, postCall, hex(32))),
-        f('post-call body not JSON (signed)', 403, () => elevenLabsRequest(elevenUrl, '{"type":', signElevenLabs(secret, '{"type":', stamps - ++stamp))),
-        f('post-call body a JSON null (signed)', 400, () => elevenLabsRequest(elevenUrl, 'null', signElevenLabs(secret, 'null', stamps - ++stamp))),
-        f('post-call transcript not a list (signed)', 400, () => {
-          const body = postCall.replace('"analysis"', '"transcript":"not a list","analysis"');
-          return elevenLabsRequest(elevenUrl, body, signElevenLabs(secret, body, stamps - ++stamp));
-        }),
-        () => handshake('media stream unsigned', streamUrl() ?? `${base.replace(/^http/, 'ws')}/v1/media-stream`, null),
-        () => handshake('media stream signed with another token', streamUrl() ?? `${base.replace(/^http/, 'ws')}/v1/media-stream`, otherToken),
-      ];
-    }
+    const forgeries = forger(flood, { base, token, secret, accountSid, greeting: GREETING });
 
     /** One call as the hotel's line (Twilio) and the voice agent (ElevenLabs) play it, under the flood. */
     async function playCall(p: Placement, index: number): Promise<void> {
@@ -339,8 +234,8 @@ describe('fault drills: webhook flood', function () {
     // ---- the hotels' side and the inbox: until every folio is done ----------------------------------
     const started = Date.now();
     const deadline = started + Number(process.env.DRILL_SECONDS ?? 240) * 1000;
-    const placements = store.db.collection<Placement>('drill_calls');
-    const documents = new GridFsDocumentStore(store.db);
+    const placements = drillLedger<Placement>(db, 'drill_calls');
+    const documents = store.documents;
     const played = new Set<string>();
     const playing: Promise<void>[] = [];
     const failures: string[] = [];
@@ -397,8 +292,8 @@ describe('fault drills: webhook flood', function () {
     assert.ok([...perCall.values()].every((n) => n === 1), `one placement per call id: ${JSON.stringify([...perCall])}`);
     const perFolio = tally(rings.flatMap((r) => r.folioIds));
     assert.deepEqual(requests.map((r) => perFolio.get(r.folioId)), requests.map(() => 1), 'no folio was called about twice');
-    assert.equal(await store.db.collection('drill_hangups').countDocuments(), 0, 'we never had to hang up or leave a voicemail: the hotel ended each call');
-    assert.equal(await store.db.collection('drill_emails').countDocuments(), 0, 'no email was needed, none was sent');
+    assert.equal(await drillLedger(db, 'drill_hangups').countDocuments(), 0, 'we never had to hang up or leave a voicemail: the hotel ended each call');
+    assert.equal(await drillLedger(db, 'drill_emails').countDocuments(), 0, 'no email was needed, none was sent');
 
     let signals = 0;
     for (const r of rings) {
@@ -413,14 +308,14 @@ describe('fault drills: webhook flood', function () {
       signals += history.filter((e) => e.workflowExecutionSignaledEventAttributes).length;
       const scheduled = tally(history.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []));
       assert.deepEqual(Object.fromEntries(scheduled), { placeCall: 1, storeRecording: 1, storeCallAnalysis: 1, finishCall: 1 }, `call ${r.callId}: each activity once, whatever the repeats`);
-      const projected = await store.calls.findOne({ _id: r.callId });
+      const projected = await store.calls.get(r.callId);
       assert.deepEqual(
         { disposition: projected?.disposition, outcomes: projected?.outcomes, callSid: projected?.callSid, durationSeconds: projected?.durationSeconds, answeredBy: (projected as { answeredBy?: string } | null)?.answeredBy },
         { disposition: result.disposition, outcomes: result.outcomes, callSid: result.callSid, durationSeconds: result.durationSeconds, answeredBy: result.answeredBy },
         `call ${r.callId}: the projection is the workflow's result`,
       );
       assert.equal(projected?.recording?.recordingSid, recordingSids.get(r.callId), `call ${r.callId}: the genuine recording kept`);
-      assert.equal(await store.db.collection(`${RECORDINGS_BUCKET}.files`).countDocuments({ 'metadata.callId': r.callId }), 1, `call ${r.callId}: one recording stored`);
+      assert.equal(await store.recordings.countForCall(r.callId), 1, `call ${r.callId}: one recording stored`);
       assert.equal(projected?.transcript?.summary, summaries.get(r.callId), `call ${r.callId}: the genuine post-call analysis kept`);
     }
 
@@ -428,7 +323,7 @@ describe('fault drills: webhook flood', function () {
     for (const req of requests) {
       const handle = folioHandle(req);
       const state: FolioState = await handle.query(folioStateQuery);
-      const projected = await store.folios.findOne({ _id: req.folioId });
+      const projected = await store.folios.get(req.folioId);
       assert.deepEqual(
         { status: projected?.status, attempts: projected?.attempts, document: projected?.document?.documentId, attention: projected?.attention ?? undefined },
         { status: state.status, attempts: state.attempts, document: state.document?.documentId, attention: state.attention },
@@ -436,7 +331,7 @@ describe('fault drills: webhook flood', function () {
       );
       assert.equal(state.status, FolioStatus.Completed, `${req.clientReference} completed`);
       assert.equal(state.attempts.calls, 1, `${req.clientReference} called about once`);
-      const events = tally((await store.events.find({ folioId: req.folioId }).toArray()).map((e) => e.type));
+      const events = tally((await store.folios.timeline(req.folioId)).map((e) => e.type));
       assert.deepEqual(
         { CallCompleted: events.get('CallCompleted'), HotelAgreedToEmail: events.get('HotelAgreedToEmail'), FolioCompleted: events.get('FolioCompleted') },
         { CallCompleted: 1, HotelAgreedToEmail: 1, FolioCompleted: 1 },
@@ -455,90 +350,3 @@ describe('fault drills: webhook flood', function () {
     );
   });
 });
-
-/**
- * The real lifecycle, extraction and telephony activities, with the hotels' phone line scripted at the
- * Twilio REST edge: placing a call records it (drill_calls) for the test's hotel side to play, a REST update
- * (hang-up, voicemail) is recorded too, and a recording downloads as silence. Email and delivery are not
- * part of this drill: a request for an email is recorded so the drill can show none was needed.
- */
-function floodActivities(config: Config, store: Store, temporal: ApiDeps['temporal']): AllActivities {
-  const placements = store.db.collection<Placement>('drill_calls');
-  const hangups = store.db.collection<{ callSid: string; change: unknown; at: Date }>('drill_hangups');
-  const emails = store.db.collection<{ _id: string; hotelId: string; at: Date }>('drill_emails');
-  class HotelLine extends TwilioTelephony {
-    override async placeCall(p: PlaceCallParams): Promise<{ callSid: string; status: string }> {
-      const callId = new URL(p.statusCallback).searchParams.get('callId')!;
-      const call = await store.calls.findOne({ _id: callId }, { projection: { folioIds: 1 } });
-      const callSid = `CA${hex(16)}`;
-      await placements.insertOne({ _id: callSid, callId, callSid, to: p.to, folioIds: call?.folioIds ?? [], voiceUrl: p.url, statusUrl: p.statusCallback, amdUrl: p.amdCallback, recordingUrl: p.recordingCallback, at: new Date() });
-      return { callSid, status: 'queued' };
-    }
-    override async updateCall(callSid: string, change: { twiml: string } | { status: 'completed' }): Promise<boolean> {
-      await hangups.insertOne({ callSid, change, at: new Date() });
-      return true;
-    }
-    override async recentCallsTo(to: string, since: Date): Promise<{ callSid: string; status: string }[]> {
-      const rings = await placements.find({ to, at: { $gte: since } }).sort({ at: -1 }).toArray();
-      return rings.map((r) => ({ callSid: r.callSid, status: 'in-progress' }));
-    }
-    override async downloadRecording(): Promise<{ bytes: Buffer; contentType: string }> {
-      return { bytes: silentWav(2), contentType: 'audio/wav' };
-    }
-  }
-  const quiet = pino({ level: 'silent' });
-  return {
-    ...createLifecycleActivities({ config, store, temporal }),
-    ...createExtractionActivities({ extractor: new LocalPdfExtractor(), documents: new GridFsDocumentStore(store.db) }),
-    ...createTelephonyActivities({ config, store, telephony: new HotelLine(config), logger: quiet, ringTimeoutSeconds: 10 }),
-    async sendEmailRequest(input) {
-      await emails.updateOne({ _id: input.emailId }, { $setOnInsert: { hotelId: input.hotel.hotelId, at: new Date() } }, { upsert: true });
-      return { emailId: input.emailId, messageId: `<${input.emailId}@drill>`, to: input.hotel.emails[0] };
-    },
-    deliverResult: async () => ({ delivered: false }),
-  };
-}
-
-/** At most n at a time; the rest wait their turn in order. */
-function limiter(n: number) {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(fn: () => Promise<T>): Promise<T> => {
-    if (active < n) active++;
-    else await new Promise<void>((r) => waiting.push(r));
-    try {
-      return await fn();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else active--;
-    }
-  };
-}
-
-function tally(keys: string[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
-  return counts;
-}
-
-function find(node: XmlNode, name: string): XmlNode | undefined {
-  if (node.name === name) return node;
-  for (const c of node.children) {
-    const hit = find(c, name);
-    if (hit) return hit;
-  }
-  return undefined;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`not within ${ms} ms: ${what}`)), ms)));
-  try {
-    return await Promise.race([p, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

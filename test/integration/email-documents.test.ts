@@ -1,6 +1,7 @@
 // GridFS documents on FerretDB: stored once per content, typed from the bytes, bounded in size.
 import assert from 'node:assert/strict';
 import type { Db } from 'mongodb';
+import { rawCollection } from '../helpers/raw-db';
 import { GridFsDocumentStore, DocumentTooLargeError, DocumentNotFoundError } from '../../adapters/mongo/documents';
 import { startMongo } from '../helpers/stack';
 
@@ -22,7 +23,7 @@ describe('GridFS document store (FerretDB)', function () {
     assert.equal(a.contentType, 'application/pdf');
     assert.equal(a.size, pdf.length);
     assert.match(a.sha256, /^[0-9a-f]{64}$/);
-    assert.equal(await db.collection('documents.files').countDocuments({ _id: a.documentId as never }), 1);
+    assert.equal(await rawCollection(db, 'documents.files').countDocuments({ _id: a.documentId as never }), 1);
     const back = await docs.read(a.documentId);
     assert.ok(back.bytes.equals(pdf));
     assert.deepEqual(back.ref, a);
@@ -37,7 +38,7 @@ describe('GridFS document store (FerretDB)', function () {
     const bytes = Buffer.from('<html><body><table><tr><td>Total</td><td>10.00</td></tr></table></body></html>');
     const { createHash } = await import('node:crypto');
     const id = `doc-${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}`;
-    await db.collection('documents.chunks').insertOne({ files_id: id, n: 0, data: Buffer.from('partial') } as never);
+    await rawCollection(db, 'documents.chunks').insertOne({ files_id: id, n: 0, data: Buffer.from('partial') } as never);
     const ref = await docs.save(bytes, { source: 'email' });
     assert.equal(ref.documentId, id);
     assert.equal(ref.contentType, 'text/html');

@@ -7,20 +7,19 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadConfig } from '../../config';
 import { logger } from '../../config/logger';
 import { Store } from '../../adapters/mongo/store';
-import { GridFsDocumentStore } from '../../adapters/mongo/documents';
 import { Mailer } from '../../adapters/email/mailer';
 import { InboxMonitor } from '../../adapters/email/inbox-monitor';
-import { temporalSignaler } from '../../workers/inbox-monitor';
 import { startMailResponder, staticDirectory, type MailResponder } from '../../sandbox/hotels/mail-responder';
 import { FolioStatus, folioWorkflowId, type FolioRequest } from '../../domain/model';
 import { HotelConfig } from '../../domain/schemas';
-import { folioStateQuery, type FolioState } from '../../workflows/definitions';
+import { folioWorkflowType, folioStateQuery, type FolioState } from '../../workflows/definitions';
 import { startMongo, startTemporal } from '../helpers/stack';
 import { startMail, mailEnv } from '../helpers/mail';
 import { startEmailWorker } from '../helpers/email-worker';
+import { edgeFor } from '../../temporal/edge';
+import { allDay, daysFromNow } from '../helpers/dates';
 
-const allDay = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [{ open: '00:00', close: '24:00' }]]));
-const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+const day = daysFromNow;
 
 describe('email-only hotel, end to end', function () {
   this.timeout(60_000);
@@ -39,11 +38,11 @@ describe('email-only hotel, end to end', function () {
     const config = loadConfig({ ...mailEnv(mail, 'folios'), TEMPORAL_TASK_QUEUE: taskQueue, BATCH_WINDOW_SECONDS: '1', LOG_LEVEL: 'warn' });
     store = new Store(mongo.db());
     await store.ensureIndexes();
-    const documents = new GridFsDocumentStore(store.db);
+    const documents = store.documents;
     mailer = new Mailer(config);
     ({ stop: stopWorker } = await startEmailWorker({ env, config, store, mailer, documents }));
     responder = startMailResponder({ mail, delayMs: 200, directory: staticDirectory({ 'frontdesk@seaside.example': { hotelId: 'seaside', name: 'Seaside Hotel', profile: 'replies-with-pdf' } }) });
-    monitor = new InboxMonitor({ config, store, documents, signaler: temporalSignaler(env.client), pollIntervalMs: 1000, logger: logger.child({}, { level: 'warn' }) });
+    monitor = new InboxMonitor({ config, store, documents, signaler: edgeFor(env.client, config), pollIntervalMs: 1000, logger: logger.child({}, { level: 'warn' }) });
     monitor.start();
   });
 
@@ -56,7 +55,7 @@ describe('email-only hotel, end to end', function () {
 
   it('request → email → PDF reply → extraction → Completed', async () => {
     const hotel = HotelConfig.parse({ hotelId: 'seaside', name: 'Seaside Hotel', phone: '+441632960001', timeZone: 'Europe/London', country: 'GB', emails: ['frontdesk@seaside.example'], businessHours: allDay, channelPreference: 'email-only', sandboxProfile: 'replies-with-pdf' });
-    await store.upsertHotel(hotel);
+    await store.hotels.upsert(hotel);
     const req: FolioRequest = {
       folioId: randomUUID(),
       clientId: 'client-e2e',
@@ -71,7 +70,7 @@ describe('email-only hotel, end to end', function () {
       receivedAt: new Date().toISOString(),
     };
     const workflowId = folioWorkflowId(req.clientId, req.clientReference);
-    await env.client.workflow.start('folioWorkflow', { args: [req, { checkoutGraceHours: 0 }], taskQueue, workflowId });
+    await env.client.workflow.start(folioWorkflowType.name, { args: [req, { checkoutGraceHours: 0 }], taskQueue, workflowId });
     const handle = env.client.workflow.getHandle(workflowId);
     const deadline = Date.now() + 45_000;
     let state: FolioState;

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { loadConfig } from '../../config';
 import { Store } from '../../adapters/mongo/store';
-import { EmailStore } from '../../adapters/mongo/email-store';
 import { Mailer, TemporaryMailError } from '../../adapters/email/mailer';
 import { createEmailActivities } from '../../activities/email';
 import type { HotelMail } from '../../sandbox/mail';
@@ -47,7 +46,7 @@ describe('sending a request when the mail server misbehaves', function () {
     const mailer = new Mailer(config, { timeoutMs: 2000 });
     const store = new Store(mongo.db());
     await assert.rejects(createEmailActivities({ config, store, mailer }).sendEmailRequest(input('em-down')), TemporaryMailError);
-    const doc = await new EmailStore(store).getEmail('em-down');
+    const doc = await store.emails.get('em-down');
     assert.equal(doc?.state, 'sending', 'the intent is recorded; the retry reuses it');
     mailer.close();
   });
@@ -56,7 +55,7 @@ describe('sending a request when the mail server misbehaves', function () {
     const [mongo, mail] = await Promise.all([startMongo(), startMail()]);
     const config = loadConfig({ ...mailEnv(mail, 'scratch'), LOG_LEVEL: 'warn' });
     const store = new Store(mongo.db());
-    const emails = new EmailStore(store);
+    const { emails } = store;
     await emails.beginSend({ _id: 'em-crash', hotelId: 'fail', kind: 'request', messageId: '<email-em-crash@folio.test>', token: 'crashtoken', to: 'desk@fail.example', subject: 'Folio request for 1 guest – Fail Hotel [Ref crashtoken]', hotelEmails: ['desk@fail.example'], guests: [] });
     const got: HotelMail[] = [];
     const off = mail.onHotelMail((m) => void got.push(m));
@@ -68,7 +67,7 @@ describe('sending a request when the mail server misbehaves', function () {
     const m = got.find((x) => x.parsed.messageId === r.messageId)!;
     assert.match(m.parsed.subject!, /\[Ref crashtoken\]$/);
     assert.equal(m.parsed.replyTo?.value[0]?.address, 'scratch+crashtoken@folio.test');
-    assert.equal((await emails.getEmail('em-crash'))?.state, 'sent');
+    assert.equal((await emails.get('em-crash'))?.state, 'sent');
     off();
     mailer.close();
   });

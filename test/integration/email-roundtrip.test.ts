@@ -5,10 +5,9 @@ import type { Db } from 'mongodb';
 import { loadConfig, type Config } from '../../config';
 import { logger } from '../../config/logger';
 import { Store } from '../../adapters/mongo/store';
-import { EmailStore } from '../../adapters/mongo/email-store';
 import { GridFsDocumentStore } from '../../adapters/mongo/documents';
 import { Mailer } from '../../adapters/email/mailer';
-import { InboxMonitor, WorkflowGoneError } from '../../adapters/email/inbox-monitor';
+import { InboxMonitor } from '../../adapters/email/inbox-monitor';
 import { createEmailActivities } from '../../activities/email';
 import { startMailResponder, staticDirectory, type MailResponder } from '../../sandbox/hotels/mail-responder';
 import type { HotelMail, MailSystem } from '../../sandbox/mail';
@@ -61,7 +60,7 @@ describe('email round trip (SMTP → hotel → IMAP → signal)', function () {
         'frontdesk@silent.example': { hotelId: 'silent', name: 'Quiet Lodge', profile: 'silent', language: 'de' },
       }),
     });
-    signaler = new RecordingSignaler(WorkflowGoneError);
+    signaler = new RecordingSignaler();
     monitor = new InboxMonitor({ config, store, documents: new GridFsDocumentStore(db), signaler, pollIntervalMs: 1000, logger: logger.child({}, { level: 'warn' }) });
     monitor.start();
   });
@@ -96,9 +95,8 @@ describe('email round trip (SMTP → hotel → IMAP → signal)', function () {
     assert.notEqual(a1[0]!.documentId, a2[0]!.documentId);
     const stored = await new GridFsDocumentStore(db).read(a1[0]!.documentId);
     assert.ok(stored.bytes.subarray(0, 5).equals(Buffer.from('%PDF-')), 'the signal carries a reference; the bytes are in GridFS');
-    const ledger = new EmailStore(store).processed;
-    await waitUntil(() => done, async () => (done = (await ledger.countDocuments({ folioIds: 'f-a1' })) > 0));
-    const recs = await ledger.find({ folioIds: 'f-a1' }).toArray();
+    await waitUntil(() => done, async () => (done = (await store.inbox.forFolio('f-a1')).length > 0));
+    const recs = await store.inbox.forFolio('f-a1');
     assert.equal(recs.length, 1, 'one message, processed once');
     assert.deepEqual(recs[0]!.folioIds.sort(), ['f-a1', 'f-a2']);
     assert.match(recs[0]!.detail ?? '', /rule thread/);
@@ -133,12 +131,11 @@ describe('email round trip (SMTP → hotel → IMAP → signal)', function () {
 
   it('a permanent 5xx refusal comes back as `rejected`, marks the address bad and is not retried', async () => {
     const h = hotel('dead', ['reservations@dead.example']);
-    await store.upsertHotel({ ...h, country: 'GB', stats: { callsByHour: {}, foliosRetrieved: 0 } } as never);
+    await store.hotels.upsert({ ...h, country: 'GB', stats: { callsByHour: {}, foliosRetrieved: 0 } } as never);
     const r = await activities.sendEmailRequest({ emailId: 'em-dead-1', kind: 'request', hotel: h, guests: [guest('d1', 'Chris Doe', 'GI-9')] });
     assert.match(r.rejected ?? '', /^smtp 550: .*mailbox unavailable/);
     assert.equal(r.messageId, undefined);
-    const doc = (await store.hotels.findOne({ _id: 'dead' })) as { badEmails?: string[] } | null;
-    assert.deepEqual(doc?.badEmails, ['reservations@dead.example']);
+    assert.deepEqual(await store.hotels.badAddresses('dead'), ['reservations@dead.example']);
     const next = await activities.sendEmailRequest({ emailId: 'em-dead-2', kind: 'request', hotel: h, guests: [guest('d1', 'Chris Doe', 'GI-9')] });
     assert.equal(next.rejected, 'every email address on file was refused before');
   });

@@ -6,11 +6,10 @@ import type { Db } from 'mongodb';
 import { loadConfig, type Config } from '../../config';
 import { logger } from '../../config/logger';
 import { Store } from '../../adapters/mongo/store';
-import { EmailStore } from '../../adapters/mongo/email-store';
 import { GridFsDocumentStore } from '../../adapters/mongo/documents';
 import { Mailer } from '../../adapters/email/mailer';
-import { InboxMonitor, WorkflowGoneError } from '../../adapters/email/inbox-monitor';
-import { assignUnmatched, listUnmatched } from '../../adapters/email/unmatched';
+import { InboxMonitor } from '../../adapters/email/inbox-monitor';
+import { assignUnmatched } from '../../adapters/email/unmatched';
 import { createEmailActivities } from '../../activities/email';
 import { renderFolioPdf } from '../../sandbox/folio-pdf';
 import { startMailResponder, staticDirectory, type MailResponder } from '../../sandbox/hotels/mail-responder';
@@ -37,7 +36,6 @@ describe('inbox monitor: awkward mail', function () {
   let mail: MailSystem;
   let db: Db;
   let store: Store;
-  let emails: EmailStore;
   let config: Config;
   let signaler: RecordingSignaler;
   let monitor: InboxMonitor;
@@ -49,8 +47,8 @@ describe('inbox monitor: awkward mail', function () {
   const smtp = () => nodemailer.createTransport({ host: '127.0.0.1', port: mail.smtpPort, secure: false, ignoreTLS: true });
   const outcome = async (messageId: string) => {
     const key = `mid:${messageId.replace(/^<|>$/g, '')}`;
-    await waitUntil(async () => !!(await emails.isProcessed(key)));
-    return { processed: (await emails.isProcessed(key))!, unmatched: await emails.unmatched.findOne({ _id: key }) };
+    await waitUntil(async () => !!(await store.inbox.processedMessage(key)));
+    return { processed: (await store.inbox.processedMessage(key))!, unmatched: await store.unmatched.get(key) };
   };
   const pdf = (last: string, conf: string, opts: { userPassword?: string } = {}) =>
     renderFolioPdf({ hotelName: 'Grand', guests: [{ firstName: 'Anna', lastName: last }], arrival: '2026-09-10', departure: '2026-09-12', folioNumber: `G-${conf}`, confirmationNumber: conf, currency: 'EUR', nightlyRate: 180, taxRate: 0.1, layout: 'french' }, opts);
@@ -60,7 +58,6 @@ describe('inbox monitor: awkward mail', function () {
     mail = m;
     db = mongo.db();
     store = new Store(db);
-    emails = new EmailStore(store);
     config = loadConfig({ ...mailEnv(mail, 'edges'), LOG_LEVEL: 'warn' });
     mailer = new Mailer(config);
     send = createEmailActivities({ config, store, mailer }).sendEmailRequest;
@@ -78,11 +75,11 @@ describe('inbox monitor: awkward mail', function () {
         'frontdesk@wrong.example': { hotelId: 'wrong', name: 'Mixup Hotel', profile: 'wrong-guest' },
       }),
     });
-    signaler = new RecordingSignaler(WorkflowGoneError);
+    signaler = new RecordingSignaler();
     monitor = new InboxMonitor({ config, store, documents: new GridFsDocumentStore(db), signaler, pollIntervalMs: 500, logger: logger.child({}, { level: 'silent' }) });
     monitor.start();
     await send({ emailId: 'em-grand', kind: 'request', hotel: hotel('grand', 'frontdesk@grand.example'), guests: [guest('g1', 'Anna Schmidt', 'GR-100')] });
-    grandToken = (await emails.getEmail('em-grand'))!.token;
+    grandToken = (await store.emails.get('em-grand'))!.token;
   });
 
   after(async () => {
@@ -154,7 +151,7 @@ describe('inbox monitor: awkward mail', function () {
   });
 
   it('an operator assigns an unmatched message: its document reaches the folio once, however often it is assigned', async () => {
-    const page = await listUnmatched(store, { limit: 50 });
+    const page = await store.unmatched.list({ limit: 50 });
     const spoof = page.items.find((i) => i.messageId === '<spoof-1@evil.example>')!;
     const input = { unmatchedId: spoof._id, folioId: 'g1', workflowId: 'folio:c1:g1', by: 'ops@folio.test' };
     const first = await assignUnmatched({ store, signaler }, input);
@@ -164,18 +161,17 @@ describe('inbox monitor: awkward mail', function () {
     const refs = signaler.to('folio:c1:g1', 'documentReceived').map((c) => (c.arg as DocumentRef).documentId);
     assert.equal(new Set(refs).size, 1, 'the same document id each time: the workflow keeps it once');
     await assert.rejects(assignUnmatched({ store, signaler }, { ...input, folioId: 'other' }), /already assigned to folio g1/);
-    assert.ok(!(await listUnmatched(store, { limit: 50 })).items.some((i) => i._id === spoof._id), 'assigned ones leave the queue');
+    assert.ok(!(await store.unmatched.list({ limit: 50 })).items.some((i) => i._id === spoof._id), 'assigned ones leave the queue');
   });
 
   it('a bounce marks the hotel address bad and sends the folio back to the phone', async () => {
-    await store.upsertHotel({ ...hotel('bounce', 'frontdesk@bounce.example'), country: 'FR', stats: { callsByHour: {}, foliosRetrieved: 0 } } as never);
+    await store.hotels.upsert({ ...hotel('bounce', 'frontdesk@bounce.example'), country: 'FR', stats: { callsByHour: {}, foliosRetrieved: 0 } } as never);
     await send({ emailId: 'em-bounce', kind: 'request', hotel: hotel('bounce', 'frontdesk@bounce.example'), guests: [guest('b1', 'Tom Bell', 'OM-7')] });
     await signaler.waitFor(() => signaler.to('folio:c1:b1', 'emailBounced').length === 1);
     const arg = signaler.to('folio:c1:b1', 'emailBounced')[0]!.arg as { emailId: string; address: string; reason: string };
     assert.deepEqual([arg.emailId, arg.address, arg.reason], ['em-bounce', 'frontdesk@bounce.example', 'bounce: frontdesk@bounce.example']);
     assert.equal(signaler.to('folio:c1:b1', 'hotelReplied').length, 0, 'a bounce is not an answer from the hotel');
-    const doc = (await store.hotels.findOne({ _id: 'bounce' })) as { badEmails?: string[] } | null;
-    assert.deepEqual(doc?.badEmails, ['frontdesk@bounce.example']);
+    assert.deepEqual(await store.hotels.badAddresses('bounce'), ['frontdesk@bounce.example']);
   });
 
   it('"we have no such booking" (French) becomes the folio outcome', async () => {
@@ -198,14 +194,14 @@ describe('inbox monitor: awkward mail', function () {
     await signaler.waitFor(() => signaler.to('folio:c1:aw1', 'documentReceived').length === 1);
     assert.equal(signaler.to('folio:c1:aw1').length, 1, 'only the document, nothing for the auto-reply');
     assert.ok(monitor.counters.autoReplies >= 1);
-    assert.ok(await emails.processed.findOne({ outcome: 'auto-reply', detail: /Auto-Submitted/ }));
+    assert.ok((await store.inbox.withOutcome('auto-reply')).some((r) => /Auto-Submitted/.test(r.detail ?? '')));
   });
 
   it('a forward that breaks threading is matched by the sender domain', async () => {
     await send({ emailId: 'em-fwd', kind: 'request', hotel: hotel('forward', 'frontdesk@forward.example', 'es'), guests: [guest('fw1', 'Ana García', 'FP-2')] });
     await signaler.waitFor(() => signaler.to('folio:c1:fw1', 'documentReceived').length === 1);
-    await waitUntil(async () => !!(await emails.processed.findOne({ folioIds: 'fw1' })));
-    const rec = await emails.processed.findOne({ folioIds: 'fw1' });
+    await waitUntil(async () => (await store.inbox.forFolio('fw1')).length > 0);
+    const [rec] = await store.inbox.forFolio('fw1');
     assert.match(rec!.detail!, /rule sender-domain/);
   });
 

@@ -7,10 +7,9 @@ import type { ImapFlow } from 'imapflow';
 import { loadConfig, type Config } from '../../config';
 import { logger } from '../../config/logger';
 import { Store } from '../../adapters/mongo/store';
-import { EmailStore } from '../../adapters/mongo/email-store';
 import { GridFsDocumentStore } from '../../adapters/mongo/documents';
 import { Mailer } from '../../adapters/email/mailer';
-import { InboxMonitor, WorkflowGoneError } from '../../adapters/email/inbox-monitor';
+import { InboxMonitor } from '../../adapters/email/inbox-monitor';
 import { createEmailActivities } from '../../activities/email';
 import { renderFolioPdf } from '../../sandbox/folio-pdf';
 import type { MailSystem } from '../../sandbox/mail';
@@ -65,8 +64,8 @@ describe('inbox monitor: restarts, crashes and UIDVALIDITY', function () {
     });
     mailer.close();
     requestId = sent.messageId!;
-    replyTo = `monitor+${(await new EmailStore(store).getEmail('em-quay'))!.token}@folio.test`;
-    signaler = new RecordingSignaler(WorkflowGoneError);
+    replyTo = `monitor+${(await store.emails.get('em-quay'))!.token}@folio.test`;
+    signaler = new RecordingSignaler();
   });
 
   afterEach(async () => {
@@ -94,7 +93,7 @@ describe('inbox monitor: restarts, crashes and UIDVALIDITY', function () {
     const id = await reply();
     await waitUntil(() => m.counters.errors > 0);
     await m.stop();
-    assert.equal(await new EmailStore(store).isProcessed(`mid:${id.slice(1, -1)}`), null, 'not marked done');
+    assert.equal(await store.inbox.processedMessage(`mid:${id.slice(1, -1)}`), null, 'not marked done');
     signaler.failing = undefined;
     const again = monitor();
     await signaler.waitFor(() => docs().length === before + 1);
@@ -103,10 +102,9 @@ describe('inbox monitor: restarts, crashes and UIDVALIDITY', function () {
   });
 
   it('a checkpoint that lags behind the ledger (crash after processing) causes no duplicate', async () => {
-    const emails = new EmailStore(store);
     const key = `${config.IMAP_USER}@${config.IMAP_HOST}:${config.IMAP_PORT}/${config.IMAP_MAILBOX}`;
-    const cp = (await emails.getCheckpoint(key))!;
-    await emails.saveCheckpoint(key, cp.uidValidity, cp.lastUid - 2);
+    const cp = (await store.inbox.checkpoint(key))!;
+    await store.inbox.saveCheckpoint(key, cp.uidValidity, cp.lastUid - 2);
     const before = docs().length;
     const m = monitor();
     await m.caughtUp();
@@ -143,7 +141,7 @@ describe('inbox monitor: restarts, crashes and UIDVALIDITY', function () {
     await mail.deliverLocal('monitor', raw);
     const m = monitor(50_000);
     await m.caughtUp();
-    const queued = await new EmailStore(store).unmatched.findOne({ _id: 'mid:huge-1@quay.example' });
+    const queued = await store.unmatched.get('mid:huge-1@quay.example');
     assert.match(queued?.reason ?? '', /^message of 0\.2 MB is over the size limit and was not downloaded$/);
     assert.equal(docs().length, before);
   });

@@ -1,6 +1,7 @@
 // The inbox monitor as its own process against a real Temporal dev server: a hotel reply becomes a
 // `documentReceived` signal in the folio workflow's history; a folio that has ended is recorded, not
 // fatal; SIGTERM stops the process cleanly.
+import { folioWorkflowType } from '../../workflows/definitions';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -8,7 +9,6 @@ import nodemailer from 'nodemailer';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadConfig } from '../../config';
 import { Store } from '../../adapters/mongo/store';
-import { EmailStore } from '../../adapters/mongo/email-store';
 import { Mailer } from '../../adapters/email/mailer';
 import { createEmailActivities } from '../../activities/email';
 import { renderFolioPdf } from '../../sandbox/folio-pdf';
@@ -21,9 +21,9 @@ describe('inbox monitor process → Temporal', function () {
   let temporal: TestWorkflowEnvironment;
   let mail: MailSystem;
   let child: ChildProcess;
-  let emails: EmailStore;
   let replyTo: string;
   let requestId: string;
+  let store: Store;
 
   const signalsIn = async (workflowId: string) => {
     const history = await temporal.client.workflow.getHandle(workflowId).fetchHistory();
@@ -31,7 +31,7 @@ describe('inbox monitor process → Temporal', function () {
   };
   async function ledger(key: string, deadline: number) {
     for (;;) {
-      const rec = await emails.processed.findOne({ _id: key });
+      const rec = await store.inbox.processedMessage(key);
       if (rec || Date.now() > deadline) return rec;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -50,8 +50,7 @@ describe('inbox monitor process → Temporal', function () {
     const dbName = `inbox_worker_${process.pid}`;
     const env = { ...mailEnv(mail, 'scratch'), MONGODB_URI: mongo.uri, MONGODB_DB: dbName, TEMPORAL_ADDRESS: temporal.address, LOG_LEVEL: 'warn' };
     const config = loadConfig(env);
-    const store = new Store(mongo.client.db(dbName));
-    emails = new EmailStore(store);
+    store = new Store(mongo.client.db(dbName));
     const mailer = new Mailer(config);
     const sent = await createEmailActivities({ config, store, mailer }).sendEmailRequest({
       emailId: 'em-pier',
@@ -64,9 +63,9 @@ describe('inbox monitor process → Temporal', function () {
     });
     mailer.close();
     requestId = sent.messageId!;
-    replyTo = `scratch+${(await emails.getEmail('em-pier'))!.token}@folio.test`;
+    replyTo = `scratch+${(await store.emails.get('em-pier'))!.token}@folio.test`;
     // Stand-ins for the folio workflows: started on a queue no worker polls, so they just receive signals.
-    for (const id of ['folio:c1:w1', 'folio:c1:w2']) await temporal.client.workflow.start('folioWorkflow', { taskQueue: 'inbox-worker-test', workflowId: id, args: [] });
+    for (const id of ['folio:c1:w1', 'folio:c1:w2']) await temporal.client.workflow.start(folioWorkflowType.name, { taskQueue: 'inbox-worker-test', workflowId: id, args: [] });
     await temporal.client.workflow.getHandle('folio:c1:w2').terminate('ended before the reply');
     child = startProcess(process.execPath, ['--import', 'tsx', path.join(ROOT, 'workers/inbox-monitor.ts')], { env, cwd: ROOT });
   });

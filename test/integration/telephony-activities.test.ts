@@ -2,9 +2,10 @@
 // Twilio's answer was lost; recordings are stored once and purged after retention; learning is idempotent.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { GridFSBucket } from 'mongodb';
 import { startTelephonyWorld, type TelephonyWorld } from '../helpers/telephony';
-import { createTelephonyActivities, RECORDINGS_BUCKET } from '../../activities/telephony';
+import { createTelephonyActivities } from '../../activities/telephony';
+import { DAY_MS } from '../../domain/business-hours';
+import { rawCollection } from '../helpers/raw-db';
 import { TwilioTelephony } from '../../adapters/telephony/twilio';
 import { hotelSnapshot, type Hotel } from '../../domain/model';
 import type { CallInput } from '../../workflows/definitions';
@@ -35,10 +36,10 @@ describe('telephony: activities', function () {
     const { callSid } = await acts.placeCall(i);
     assert.deepEqual(await acts.placeCall(i), { callSid });
     // As if the first attempt died after Twilio accepted the call but before we stored its sid.
-    await w.store.calls.updateOne({ _id: i.callId }, { $unset: { callSid: '' }, $set: { status: 'placing' } });
+    await rawCollection(w.db, 'calls').updateOne({ _id: i.callId as never }, { $unset: { callSid: '' }, $set: { status: 'placing' } });
     assert.deepEqual(await acts.placeCall(i), { callSid });
     assert.equal(callsTo(hotel.phone).length, 1);
-    const doc = await w.store.calls.findOne({ _id: i.callId });
+    const doc = await w.store.calls.get(i.callId);
     assert.equal(doc?.callSid, callSid);
     assert.equal((doc?.context as { country: string }).country, 'GB');
     const p = w.twilio.call(callSid)!.params;
@@ -65,44 +66,41 @@ describe('telephony: activities', function () {
     await w.twilio.ended(callSid);
     const recordingSid = w.twilio.call(callSid)!.recordingSid!;
     const recordingUrl = `${w.twilio.baseUrl}/2010-04-01/Accounts/${w.config.TWILIO_ACCOUNT_SID}/Recordings/${recordingSid}`;
-    const stale = await new Promise<unknown>((resolve, reject) => {
-      const up = new GridFSBucket(w.store.db, { bucketName: RECORDINGS_BUCKET }).openUploadStream('REold.wav', { metadata: { callId: 'call-old', recordingSid: 'REold', expiresAt: new Date(Date.now() - 1000) } });
-      up.once('finish', () => resolve(up.id)).once('error', reject).end(Buffer.from('old'));
-    });
-    await w.store.upsertCall('call-old', { hotelId: hotel.hotelId, folioIds: [], status: 'ended', recording: { fileId: stale } });
+    const { fileId: stale } = await w.store.recordings.save(Buffer.from('old'), { callId: 'call-old', recordingSid: 'REold', durationSeconds: 1, contentType: 'audio/wav', expiresAt: new Date(Date.now() - 1000) });
+    await w.store.calls.update('call-old', { hotelId: hotel.hotelId, folioIds: [], status: 'ended', recording: { fileId: stale } });
 
     await acts.storeRecording({ callId: i.callId, recordingSid, recordingUrl, durationSeconds: 3 });
     await acts.storeRecording({ callId: i.callId, recordingSid, recordingUrl, durationSeconds: 3 });
-    const files = await w.store.db.collection(`${RECORDINGS_BUCKET}.files`).find({ 'metadata.recordingSid': recordingSid }).toArray();
-    assert.equal(files.length, 1);
-    const doc = await w.store.calls.findOne({ _id: i.callId });
-    assert.deepEqual(doc?.recording?.fileId, files[0]._id);
-    const days = (new Date(doc!.recording!.expiresAt).getTime() - Date.now()) / 86_400_000;
+    assert.equal(await w.store.recordings.countForCall(i.callId), 1);
+    const stored = await w.store.recordings.bySid(recordingSid);
+    const doc = await w.store.calls.get(i.callId);
+    assert.deepEqual(doc?.recording?.fileId, stored?.fileId);
+    const days = (new Date(doc!.recording!.expiresAt!).getTime() - Date.now()) / DAY_MS;
     assert.ok(days > 29.9 && days <= 30, `retention ${days} days`);
-    assert.equal(await w.store.db.collection(`${RECORDINGS_BUCKET}.files`).countDocuments({ _id: stale as never }), 0, 'expired recording purged');
-    assert.ok((await w.store.calls.findOne({ _id: 'call-old' }))?.recording?.purgedAt);
+    assert.equal(await w.store.recordings.exists(stale), false, 'expired recording purged');
+    assert.ok((await w.store.calls.get('call-old'))?.recording?.purgedAt);
   });
 
   it('learns an IVR path, refuses a non-DTMF one, and counts a finished call once', async () => {
     const hotel = await w.addHotel('ivr-discover-agree');
     await acts.learnIvrPath({ hotelId: hotel.hotelId, path: '2w3' });
-    const h = await w.store.getHotel(hotel.hotelId);
+    const h = await w.store.hotels.get(hotel.hotelId);
     assert.equal(h?.ivrPath, '2w3');
     assert.equal(h?.stats.lastSuccessfulIvrPath, '2w3');
     await assert.rejects(acts.learnIvrPath({ hotelId: hotel.hotelId, path: '2; drop' }), /not a DTMF path/);
     await acts.learnIvrPath({ hotelId: 'no-such-hotel', path: '1' });
 
     const i = input(hotel);
-    await w.store.upsertCall(i.callId, { hotelId: hotel.hotelId, folioIds: ['f-a'], status: 'in-progress' });
+    await w.store.calls.update(i.callId, { hotelId: hotel.hotelId, folioIds: ['f-a'], status: 'in-progress' });
     const result = { callId: i.callId, callSid: 'CA1', disposition: 'conversation' as const, durationSeconds: 42, outcomes: { 'f-a': { kind: 'agreed' as const } } };
     await acts.finishCall({ callId: i.callId, hotelId: hotel.hotelId, result, startedAtHour: 9 });
     await acts.finishCall({ callId: i.callId, hotelId: hotel.hotelId, result, startedAtHour: 9 });
-    assert.deepEqual((await w.store.getHotel(hotel.hotelId))?.stats.callsByHour['9'], { attempts: 1, answered: 1 });
-    const doc = await w.store.calls.findOne({ _id: i.callId });
+    assert.deepEqual((await w.store.hotels.get(hotel.hotelId))?.stats.callsByHour['9'], { attempts: 1, answered: 1 });
+    const doc = await w.store.calls.get(i.callId);
     assert.equal(doc?.disposition, 'conversation');
     assert.equal(doc?.durationSeconds, 42);
 
     await acts.storeCallAnalysis({ callId: i.callId, analysis: { conversationId: 'conv_x', summary: 'ok', transcript: [{ role: 'agent', message: 'hi' }] } });
-    assert.equal((await w.store.calls.findOne({ _id: i.callId }))?.transcript?.summary, 'ok');
+    assert.equal((await w.store.calls.get(i.callId))?.transcript?.summary, 'ok');
   });
 });

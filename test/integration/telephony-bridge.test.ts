@@ -77,7 +77,7 @@ describe('telephony: media bridge protocol', function () {
     const hotel = await w.addHotel('person-agree');
     const callId = 'call-bridge-1';
     const guests = [{ folioId: 'f-1', workflowId: 'folio:x:1', guestName: 'Ada Lovelace', confirmationNumber: 'CNF1', checkIn: '2026-11-01', checkOut: '2026-11-03' }];
-    await w.store.upsertCall(callId, { hotelId: hotel.hotelId, folioIds: ['f-1'], status: 'in-progress', context: { hotel: hotelSnapshot(hotel), guests, replyTo: 'folios+t@folio.test', language: 'en' } });
+    await w.store.calls.update(callId, { hotelId: hotel.hotelId, folioIds: ['f-1'], status: 'in-progress', context: { hotel: hotelSnapshot(hotel), guests, replyTo: 'folios+t@folio.test', language: 'en' } });
 
     const connected = once(agentServer, 'connection');
     const twilio = await twilioSide(callId);
@@ -116,7 +116,7 @@ describe('telephony: media bridge protocol', function () {
   it('when the call ends, the agent conversation is closed', async () => {
     const hotel = await w.addHotel('person-agree');
     const callId = 'call-bridge-2';
-    await w.store.upsertCall(callId, { hotelId: hotel.hotelId, folioIds: [], status: 'in-progress', context: { hotel: hotelSnapshot(hotel), guests: [], replyTo: 'folios+u@folio.test', language: 'en' } });
+    await w.store.calls.update(callId, { hotelId: hotel.hotelId, folioIds: [], status: 'in-progress', context: { hotel: hotelSnapshot(hotel), guests: [], replyTo: 'folios+u@folio.test', language: 'en' } });
     const connected = once(agentServer, 'connection');
     const twilio = await twilioSide(callId);
     const [agent] = (await connected) as [WebSocket];

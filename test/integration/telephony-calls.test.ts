@@ -13,7 +13,7 @@ describe('telephony: calls through the emulators', function () {
   after(async () => w?.close());
 
   async function callDoc(callId: string) {
-    return w.store.calls.findOne({ _id: callId });
+    return w.store.calls.get(callId);
   }
 
   it('a person answers and agrees for every guest; recording and transcript are kept', async () => {
@@ -37,8 +37,8 @@ describe('telephony: calls through the emulators', function () {
     const doc = await callDoc(callId);
     assert.equal(doc?.disposition, 'conversation');
     assert.ok(doc?.recording?.fileId, 'recording stored in GridFS');
-    const file = await w.store.db.collection('recordings.files').findOne({ _id: doc.recording.fileId });
-    assert.ok(file && file.length > 44);
+    const file = await w.store.recordings.bySid(doc.recording.recordingSid!);
+    assert.ok(file && file.size > 44);
     assert.equal(doc.transcript?.conversationId, conv.conversationId, 'post-call analysis stored');
     assert.ok((doc.transcript?.turns as unknown[]).length >= 4);
   });
@@ -84,7 +84,7 @@ describe('telephony: menus, machines and endings', function () {
     const call = w.twilio.call(first.callSid!)!;
     assert.equal(call.digits, '23');
     assert.equal(call.heard.length, 3, 'two menus, then the person');
-    const learned = await w.store.getHotel(hotel.hotelId);
+    const learned = await w.store.hotels.get(hotel.hotelId);
     assert.equal(learned?.ivrPath, '2w3');
     assert.equal(learned?.stats.lastSuccessfulIvrPath, '2w3');
 
@@ -103,7 +103,7 @@ describe('telephony: menus, machines and endings', function () {
     assert.equal(call.heard.length, 4);
     assert.equal(call.digits, '');
     assert.equal(call.status, 'completed');
-    assert.equal((await w.store.getHotel(hotel.hotelId))?.ivrPath, undefined);
+    assert.equal((await w.store.hotels.get(hotel.hotelId))?.ivrPath, undefined);
   });
 
   it('an answering machine gets a voicemail naming the request and our address', async () => {
@@ -135,11 +135,11 @@ describe('telephony: menus, machines and endings', function () {
     );
     for (const [i, [profile, disposition]] of cases.entries()) {
       assert.equal(results[i].result.disposition, disposition, profile);
-      const doc = await w.store.calls.findOne({ _id: results[i].callId });
+      const doc = await w.store.calls.get(results[i].callId);
       assert.equal(doc?.disposition, disposition);
     }
-    const busyCall = await w.store.calls.findOne({ _id: results[0].callId });
-    const hours = Object.values((await w.store.getHotel(busyCall!.hotelId))?.stats.callsByHour ?? {});
+    const busyCall = await w.store.calls.get(results[0].callId);
+    const hours = Object.values((await w.store.hotels.get(busyCall!.hotelId))?.stats.callsByHour ?? {});
     assert.deepEqual(hours, [{ attempts: 1, answered: 0 }], 'one unanswered attempt learned for the hour');
   });
 

@@ -5,8 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { logger } from '../../config/logger';
-import { deliverSignal } from '../../adapters/telephony/signals';
-import { twilioStatusSignal } from '../../workflows/definitions';
+import { edgeFor, GONE, TemporalUnavailableError, type RetryBudget } from '../../temporal/edge';
+import { callWorkflowType, twilioStatusSignal } from '../../workflows/definitions';
 import { startTemporalServer, type TemporalServer } from '../helpers/stack';
 
 const EventType = temporal.api.enums.v1.EventType;
@@ -32,18 +32,19 @@ describe('webhook signals across a Temporal outage', function () {
   // No worker: the call workflow's history alone shows whether the signal arrived, and how often.
   const startCall = async () => {
     const callId = `call-retry-${randomUUID()}`;
-    await client.workflow.start('callWorkflow', { taskQueue: `no-worker-${randomUUID()}`, workflowId: callId, args: [] });
+    await client.workflow.start(callWorkflowType.name, { taskQueue: `no-worker-${randomUUID()}`, workflowId: callId, args: [] });
     return callId;
   };
+  const deliver = (retry: RetryBudget, callId: string) => edgeFor(client, { TEMPORAL_TASK_QUEUE: 'unused' }, quiet).retrying(retry).send(callId, twilioStatusSignal, { callSid: 'CA1', status: 'completed', sequence: 3 });
   const signalsIn = async (callId: string) => (await client.workflow.getHandle(callId).fetchHistory()).events!.filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED).length;
 
   it('a signal sent while Temporal is down is delivered once it is back', async () => {
     const callId = await startCall();
     await server.stop();
-    const delivery = deliverSignal(client, quiet, { maxMs: 60_000, firstDelayMs: 200 }, callId, twilioStatusSignal, { callSid: 'CA1', status: 'completed', sequence: 3 });
+    const delivery = deliver({ maxMs: 60_000, firstDelayMs: 200 }, callId);
     await new Promise((r) => setTimeout(r, 3000));
     await server.start();
-    assert.equal(await delivery, 'delivered');
+    assert.equal(await delivery, 'sent');
     assert.equal(await signalsIn(callId), 1);
   });
 
@@ -52,7 +53,7 @@ describe('webhook signals across a Temporal outage', function () {
     await server.stop();
     try {
       const t0 = Date.now();
-      assert.equal(await deliverSignal(client, quiet, { maxMs: 1500, firstDelayMs: 200 }, callId, twilioStatusSignal, { callSid: 'CA1', status: 'completed', sequence: 3 }), 'gave-up');
+      await assert.rejects(deliver({ maxMs: 1500, firstDelayMs: 200 }, callId), TemporalUnavailableError);
       assert.ok(Date.now() - t0 < 5_000, `bounded by its budget (1.5 s, attempts of at least 1 s): took ${Date.now() - t0} ms`);
     } finally {
       await server.start();
@@ -60,7 +61,7 @@ describe('webhook signals across a Temporal outage', function () {
     assert.equal(await signalsIn(callId), 0);
   });
 
-  it('a callback for a call that does not exist is dropped at once', async () => {
-    assert.equal(await deliverSignal(client, quiet, { maxMs: 60_000, firstDelayMs: 200 }, `call-none-${randomUUID()}`, twilioStatusSignal, { callSid: 'CA1', status: 'completed', sequence: 3 }), 'no-such-call');
+  it('a callback for a call that does not exist answers GONE at once', async () => {
+    assert.equal(await deliver({ maxMs: 60_000, firstDelayMs: 200 }, `call-none-${randomUUID()}`), GONE);
   });
 });

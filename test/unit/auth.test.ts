@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { ApiKeys, presentedKey } from '../../api/auth';
+import { Store } from '../../adapters/mongo/store';
+import type { ApiKeyRepository } from '../../adapters/mongo/api-keys';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { ensureKeyFile } from '../../scripts/keys';
@@ -13,17 +15,19 @@ const run = promisify(execFile);
 describe('API keys', function () {
   this.timeout(60_000);
   let keys: ApiKeys;
+  let records: ApiKeyRepository;
   let dbName: string;
   before(async () => {
     const mongo = await startMongo();
     const db = mongo.db();
     dbName = db.databaseName;
-    keys = new ApiKeys(db);
+    records = new Store(db).apiKeys;
+    keys = new ApiKeys(records);
   });
 
   it('stores only a hash and verifies the key it returned', async () => {
     const { key, record } = await keys.create({ clientId: 'acme-travel', role: 'client' });
-    const stored = await keys.keys.findOne({ _id: record._id });
+    const stored = await records.get(record._id);
     assert.ok(stored);
     assert.ok(!JSON.stringify(stored).includes(key.split('_').at(-1)!), 'the secret is stored');
     assert.deepEqual(await keys.verify(key), { keyId: record._id, clientId: 'acme-travel', role: 'client' });

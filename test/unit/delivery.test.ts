@@ -5,6 +5,9 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
 import { DefaultLogger } from '@temporalio/worker';
 import { loadConfig } from '../../config';
+import type { Db } from 'mongodb';
+import { COLLECTIONS } from '../../adapters/mongo/collections';
+import { rawCollection } from '../helpers/raw-db';
 import { Store } from '../../adapters/mongo/store';
 import { FolioStatus } from '../../domain/model';
 import { createDeliveryActivities, refusedWebhook, verifyDelivery } from '../../activities/delivery';
@@ -20,13 +23,15 @@ describe('delivery webhook activity', function () {
   const secret = 'test-delivery-secret';
   const config = loadConfig({ DELIVERY_SIGNING_SECRET: secret, PUBLIC_BASE_URL: 'https://folio.example' });
   let store: Store;
+  let db: Db;
   let server: Server;
   let base: string;
   let answer = 200;
   const received: Received[] = [];
 
   before(async () => {
-    store = new Store((await startMongo()).db());
+    db = (await startMongo()).db();
+    store = new Store(db);
     server = createServer((req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
@@ -48,7 +53,8 @@ describe('delivery webhook activity', function () {
 
   async function folio(webhookUrl?: string) {
     const folioId = `f-${Math.random().toString(36).slice(2)}`;
-    await store.folios.insertOne({
+    // a completed folio as the workflow's projection writes leave it
+    await rawCollection(db, COLLECTIONS.folios).insertOne({
       _id: folioId, workflowId: `folio:c:${folioId}`, clientId: 'c', clientReference: `ref-${folioId}`, hotelId: 'h1', status: FolioStatus.Completed, seq: 9, checkOut: '2026-11-01',
       request: { delivery: webhookUrl ? { webhookUrl } : {}, guest: { firstName: 'Ada', lastName: 'Lovelace' } },
       extracted: { total: 412.5, currency: 'EUR', tax: 37.5, guestNames: ['Ada Lovelace'], lineItems: [{ description: 'Room', amount: 375 }], confidence: {} },

@@ -29,10 +29,10 @@ describe('folio lifecycle (time-skipping server)', function () {
     await world.hotelSendsFolio(req);
     const result = await handle.result();
     assert.equal(result.status, FolioStatus.Completed);
-    const projection = await world.store.folios.findOne({ _id: req.folioId });
+    const projection = await world.store.folios.get(req.folioId);
     assert.equal(projection?.status, FolioStatus.Completed);
     assert.ok(projection?.extracted, 'extracted data is projected');
-    const events = await world.store.events.find({ folioId: req.folioId }).sort({ seq: 1 }).toArray();
+    const events = await world.store.folios.timeline(req.folioId);
     const types = events.map((e) => e.type);
     for (const t of ['FolioRequestAccepted', 'FolioQueuedForCall', 'HotelAgreedToEmail', 'DocumentStored', 'ValidationPassed', 'FolioCompleted']) {
       assert.ok(types.includes(t as never), `timeline has ${t}: ${types.join(',')}`);
@@ -57,7 +57,7 @@ describe('folio lifecycle (time-skipping server)', function () {
     const req = world.request(id);
     const handle = await world.start(req);
     await world.waitFor(handle.workflowId, [FolioStatus.AwaitingEmail]);
-    const events = await world.store.events.find({ folioId: req.folioId }).sort({ seq: 1 }).toArray();
+    const events = await world.store.folios.timeline(req.folioId);
     const deferred = events.find((e) => e.type === 'OutsideBusinessHoursDeferred');
     assert.ok(deferred, `timeline: ${events.map((e) => e.type).join(',')}`);
     assert.equal(new Date(String(deferred.data?.openAt)).getUTCHours(), open);
@@ -162,7 +162,7 @@ describe('folio lifecycle (time-skipping server)', function () {
     const s = await world.waitFor(handle.workflowId, [FolioStatus.Unobtainable], 5 * 86_400_000);
     assert.equal(s.attempts.calls, 6);
     assert.match(s.attention ?? '', /no folio after 6 calls/);
-    const projection = await world.store.folios.findOne({ _id: req.folioId });
+    const projection = await world.store.folios.get(req.folioId);
     assert.equal(projection?.status, FolioStatus.Unobtainable);
     await handle.signal(cancelSignal, { by: 'operator@test' });
     assert.equal((await handle.result()).status, FolioStatus.Cancelled);
@@ -228,7 +228,7 @@ describe('folio lifecycle (time-skipping server)', function () {
     const handle = await world.start(req);
     await world.waitFor(handle.workflowId, [FolioStatus.AwaitingEmail]);
     assert.equal(world.callsTo(id).length, 1);
-    const events = await world.store.events.find({ folioId: req.folioId, type: 'EmailRejected' }).toArray();
+    const events = await world.store.folios.timeline(req.folioId, { type: 'EmailRejected' });
     assert.equal(events.length, 1);
     await handle.signal(cancelSignal, { by: 'test' });
   });
@@ -245,7 +245,7 @@ describe('folio lifecycle (time-skipping server)', function () {
     const s = await world.waitFor(handle.workflowId, [FolioStatus.AwaitingEmail]);
     assert.equal(s.lastOutcome, 'agreed');
     assert.equal(world.callsTo(id).length, 1);
-    const events = await world.store.events.find({ folioId: req.folioId, type: 'EmailBounced' }).toArray();
+    const events = await world.store.folios.timeline(req.folioId, { type: 'EmailBounced' });
     assert.equal(events.length, 1);
     await handle.signal(cancelSignal, { by: 'test' });
   });
@@ -261,7 +261,7 @@ describe('folio lifecycle (time-skipping server)', function () {
     await world.waitFor(handle.workflowId, [FolioStatus.EmailRequested]);
     assert.equal(world.callsTo(id).length, 1, 'no second call');
     assert.ok(world.emails.some((e) => e.hotel.hotelId === id));
-    const changed = await world.store.events.find({ folioId: req.folioId, type: 'HotelContactChanged' }).toArray();
+    const changed = await world.store.folios.timeline(req.folioId, { type: 'HotelContactChanged' });
     assert.equal(changed.length, 1);
     await handle.signal(cancelSignal, { by: 'test' });
   });

@@ -6,8 +6,8 @@
 import express, { type Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import { presentedKey, type ApiKeys } from '../api/auth';
-import { ApiError, parse } from '../api/errors';
+import { presentedKey, type ApiKeys } from '../auth';
+import { ApiError, parse } from '../errors';
 
 const B64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
 const JsonPayload = z.object({ metadata: z.record(z.string(), B64).optional(), data: B64.optional() });

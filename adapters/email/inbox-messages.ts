@@ -1,0 +1,278 @@
+// What the inbox does with one message (the connection loop in inbox-monitor.ts hands each one over):
+// classify it, correlate it with the requests we sent, store its attachments (GridFS; folios get a
+// reference, never bytes), signal the folios it is for through the Temporal edge, and record it in the
+// ledger so it is acted on exactly once. A message no rule ties to a folio waits for an operator.
+import { createHash } from 'node:crypto';
+import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import type { SignalDefinition } from '@temporalio/common';
+import type { Config } from '../../config';
+import type { Logger } from '../../config/logger';
+import type { Store } from '../mongo/store';
+import type { MessageOutcome } from '../mongo/inbox-ledger';
+import type { UnmatchedMessage } from '../mongo/unmatched';
+import { DocumentTooLargeError } from '../mongo/documents';
+import type { DocumentStore } from '../../domain/ports';
+import type { DocumentRef } from '../../domain/model';
+import { correlate, guestsMentioned, normalizeMessageId, type IncomingFacts, type MatchedFolio, type SentThread } from '../../domain/correlation';
+import { GONE, type Signaler } from '../../temporal/edge';
+import { documentReceivedSignal, emailBouncedSignal, hotelRepliedSignal } from '../../workflows/definitions';
+import { classify } from './classify';
+
+export type MessageCounters = Record<'messages' | 'duplicates' | 'signalled' | 'unmatched' | 'autoReplies' | 'bounces' | 'noSuchBooking' | 'rejectedAttachments', number>;
+
+/** Where a message sits in the mailbox: its UID under a UIDVALIDITY. */
+export interface MailboxPosition {
+  uid: number;
+  uidValidity: string;
+}
+
+export interface MailboxMessage extends MailboxPosition {
+  size: number;
+  /** The raw message; absent when it was over the size limit and not downloaded. */
+  source?: Buffer;
+  envelopeMessageId?: string;
+}
+
+export interface MessageHandlerOptions {
+  config: Pick<Config, 'MAIL_REPLY_DOMAIN'>;
+  store: Store;
+  /** Where attachments go (default: the store's documents). */
+  documents?: DocumentStore;
+  signaler: Signaler;
+  logger: Logger;
+  /** Counted into (shared with the connection loop's counters). */
+  counters: MessageCounters;
+  correlationWindowDays?: number;
+  /** Text of an attachment, to tell which guest it is for; the default reads PDF text layers and text parts. */
+  attachmentText?: (bytes: Buffer, contentType: string) => Promise<string>;
+}
+
+interface Attachment {
+  ref?: DocumentRef;
+  filename?: string;
+  text: string;
+  rejected?: string;
+}
+
+export async function defaultAttachmentText(bytes: Buffer, contentType: string): Promise<string> {
+  if (contentType.startsWith('text/')) return bytes.toString('utf8').replace(/<[^>]+>/g, ' ');
+  if (contentType !== 'application/pdf') return '';
+  const { PDFParse } = await import('pdf-parse');
+  const parser = new PDFParse({ data: new Uint8Array(bytes), verbosity: 0 });
+  try {
+    return (await parser.getText()).text;
+  } catch {
+    return ''; // unreadable here is fine: extraction reports it properly later
+  } finally {
+    await parser.destroy().catch(() => undefined);
+  }
+}
+
+export function isEncryptedPdf(bytes: Buffer): boolean {
+  return bytes.subarray(0, 1024).includes('%PDF-') && bytes.includes('/Encrypt');
+}
+
+export class MessageHandler {
+  private readonly store: Store;
+  private readonly documents: DocumentStore;
+  private readonly log: Logger;
+  private readonly counters: MessageCounters;
+
+  constructor(private readonly opts: MessageHandlerOptions) {
+    this.store = opts.store;
+    this.documents = opts.documents ?? opts.store.documents;
+    this.log = opts.logger;
+    this.counters = opts.counters;
+  }
+
+  /** Acts on one message once: signals its folios, queues it as unmatched, or records why it needs nothing. */
+  async handle(msg: MailboxMessage): Promise<void> {
+    const { uid, size, source, envelopeMessageId } = msg;
+    const at = { uid, uidValidity: msg.uidValidity };
+    this.counters.messages++;
+    const log = this.log.child({ uid });
+    if (!source) {
+      const key = envelopeMessageId ? `mid:${normalizeMessageId(envelopeMessageId)}` : `uid:${msg.uidValidity}:${uid}`;
+      if (await this.seen(key)) return;
+      await this.unmatched(key, { from: '', subject: '', reason: `message of ${(size / 1048576).toFixed(1)} MB is over the size limit and was not downloaded`, candidates: [] }, at);
+      log.warn({ size }, 'message over the size limit');
+      return;
+    }
+    let parsed: ParsedMail;
+    try {
+      parsed = await simpleParser(source, { skipImageLinks: true, maxHtmlLengthToParse: 2_000_000 });
+    } catch (e) {
+      const key = `sha:${createHash('sha256').update(source).digest('hex')}`;
+      if (await this.seen(key)) return;
+      await this.unmatched(key, { from: '', subject: '', reason: `unreadable MIME: ${(e as Error).message}`, candidates: [] }, at);
+      return;
+    }
+    const key = parsed.messageId ? `mid:${normalizeMessageId(parsed.messageId)}` : `sha:${createHash('sha256').update(source).digest('hex')}`;
+    if (await this.seen(key)) return;
+
+    const threads = await this.store.emails.recentThreads(this.opts.correlationWindowDays ?? 30);
+    const facts = factsOf(parsed);
+    const messageId = parsed.messageId ?? key;
+    const kind = classify(parsed);
+    const record = async (outcome: MessageOutcome, folioIds: string[], documentIds: string[], detail?: string) => {
+      await this.store.inbox.markProcessed({ _id: key, ...at, outcome, detail, folioIds, documentIds, processedAt: new Date() });
+      log.info({ outcome, folios: folioIds.length, documents: documentIds.length, detail }, 'message processed');
+    };
+
+    if (kind.kind === 'auto-reply') {
+      this.counters.autoReplies++;
+      return record('auto-reply', [], [], kind.reason);
+    }
+    if (kind.kind === 'bounce') return this.bounce(key, at, parsed, kind.failedRecipients, kind.originalMessageId, threads, record);
+
+    const atts = await this.storeAttachments(parsed, messageId, kind.kind === 'inline-folio', log);
+    facts.attachmentTexts = atts.map((a) => `${a.filename ?? ''}\n${a.text}`);
+    const corr = correlate(facts, threads, { replyDomain: this.opts.config.MAIL_REPLY_DOMAIN });
+    const usable = atts.filter((a) => a.ref && !a.rejected);
+    const rejected = atts.filter((a) => a.rejected);
+    const base = { from: facts.from, subject: facts.subject };
+
+    if (!corr.matched) {
+      return this.unmatched(key, { ...base, reason: corr.reason, candidates: corr.candidates.map((f) => f.folioId) }, at, parsed, atts);
+    }
+    if (kind.kind === 'no-such-booking') {
+      this.counters.noSuchBooking++;
+      const targets = narrow(corr.folios, facts.text);
+      await this.signalAll(targets, hotelRepliedSignal, { messageId, outcome: { kind: 'no_such_booking' } });
+      await this.store.emails.markAnswered(corr.emailIds);
+      return record('no-such-booking', targets.map((f) => f.folioId), [], kind.phrase);
+    }
+    if (!usable.length) {
+      const reason = rejected.length ? `attachment refused: ${rejected.map((a) => `${a.filename ?? 'unnamed'} (${a.rejected})`).join('; ')}` : 'reply without a folio attached';
+      return this.unmatched(key, { ...base, reason, candidates: corr.folios.map((f) => f.folioId) }, at, parsed, atts);
+    }
+    const signalled = new Set<string>();
+    let gone = 0;
+    for (const a of usable) {
+      // Each attachment goes to the guests it names; one naming nobody goes to the whole matched batch.
+      const targets = narrow(corr.folios, `${a.filename ?? ''}\n${a.text}`);
+      gone += await this.signalAll(targets, documentReceivedSignal, a.ref!);
+      targets.forEach((t) => signalled.add(t.folioId));
+    }
+    await this.store.emails.markAnswered(corr.emailIds);
+    this.counters.signalled++;
+    const detail = [`rule ${corr.rule}`, rejected.length ? `${rejected.length} attachment(s) refused` : '', gone ? `${gone} folio workflow(s) already closed` : ''].filter(Boolean).join('; ');
+    return record('signalled', [...signalled], usable.map((a) => a.ref!.documentId), detail);
+  }
+
+  private async seen(key: string): Promise<boolean> {
+    if (await this.store.inbox.processedMessage(key)) {
+      this.counters.duplicates++;
+      return true;
+    }
+    return false;
+  }
+
+  private async storeAttachments(parsed: ParsedMail, messageId: string, inlineFolio: boolean, log: Logger): Promise<Attachment[]> {
+    const out: Attachment[] = [];
+    const parts = parsed.attachments.filter((a) => !(a.contentDisposition === 'inline' && a.contentType.startsWith('image/') && a.size < 100_000)); // logos, signatures
+    if (inlineFolio && typeof parsed.html === 'string') parts.push({ content: Buffer.from(parsed.html, 'utf8'), filename: 'folio.html', contentType: 'text/html' } as never);
+    for (const part of parts) {
+      const filename = part.filename;
+      try {
+        const ref = await this.documents.save(part.content, { filename, source: 'email', messageId });
+        let rejected: string | undefined;
+        if (ref.contentType === 'application/zip') rejected = 'a zip archive: not opened; ask the hotel for the PDF itself';
+        else if (ref.contentType === 'application/pdf' && isEncryptedPdf(part.content)) rejected = 'the PDF is password-protected; ask the hotel for an unprotected copy';
+        else if (!/^(application\/pdf|image\/|text\/html)/.test(ref.contentType)) rejected = `not a folio document (${ref.contentType})`;
+        const text = rejected ? '' : await (this.opts.attachmentText ?? defaultAttachmentText)(part.content, ref.contentType);
+        if (rejected) this.counters.rejectedAttachments++;
+        out.push({ ref, filename, text, rejected });
+      } catch (e) {
+        if (!(e instanceof DocumentTooLargeError) && !(e instanceof Error && /empty/.test(e.message))) throw e;
+        this.counters.rejectedAttachments++;
+        log.warn({ filename, err: e.message }, 'attachment refused');
+        out.push({ filename, text: '', rejected: e.message });
+      }
+    }
+    return out;
+  }
+
+  /** Signals each folio once; a workflow that already ended is counted, not fatal. Returns how many were gone. */
+  private async signalAll<T>(folios: MatchedFolio[], def: SignalDefinition<[T]>, arg: T): Promise<number> {
+    let gone = 0;
+    // Temporal unreachable throws: the message stays unprocessed and is read again later.
+    for (const f of folios) if ((await this.opts.signaler.send(f.workflowId, def, arg)) === GONE) gone++;
+    return gone;
+  }
+
+  private async bounce(
+    key: string,
+    at: MailboxPosition,
+    parsed: ParsedMail,
+    failed: string[],
+    originalMessageId: string | undefined,
+    threads: SentThread[],
+    record: (o: MessageOutcome, f: string[], d: string[], detail?: string) => Promise<void>,
+  ): Promise<void> {
+    this.counters.bounces++;
+    const byId = originalMessageId ? threads.filter((t) => normalizeMessageId(t.messageId) === normalizeMessageId(originalMessageId)) : [];
+    const hit = byId.length ? byId : threads.filter((t) => t.open && failed.includes(t.to.toLowerCase()));
+    if (!hit.length || !failed.length) {
+      return this.unmatched(key, { from: parsed.from?.text ?? '', subject: parsed.subject ?? '', reason: `bounce for ${failed.join(', ') || 'an unknown recipient'} that matches no request we sent`, candidates: [] }, at, parsed, []);
+    }
+    const folios: MatchedFolio[] = [];
+    for (const t of hit) {
+      const address = failed.find((a) => a === t.to.toLowerCase()) ?? failed[0]!;
+      await this.store.hotels.markAddressBad(t.hotelId, address);
+      for (const g of t.guests) if (!folios.some((f) => f.folioId === g.folioId)) folios.push({ ...g, emailId: t.emailId, hotelId: t.hotelId });
+    }
+    // each folio learns its address is bad and goes back to the phone (emailBouncedSignal)
+    for (const t of hit) {
+      const address = failed.find((a) => a === t.to.toLowerCase()) ?? failed[0]!;
+      const mine = folios.filter((f) => f.emailId === t.emailId);
+      await this.signalAll(mine, emailBouncedSignal, { emailId: t.emailId, messageId: parsed.messageId ?? key, address, reason: `bounce: ${address}` });
+    }
+    await this.store.emails.markAnswered(hit.map((t) => t.emailId));
+    return record('bounce', folios.map((f) => f.folioId), [], failed.join(', '));
+  }
+
+  private async unmatched(key: string, m: { from: string; subject: string; reason: string; candidates: string[] }, at: MailboxPosition, parsed?: ParsedMail, atts: Attachment[] = []): Promise<void> {
+    this.counters.unmatched++;
+    const doc: UnmatchedMessage = {
+      _id: key,
+      messageId: parsed?.messageId,
+      from: m.from,
+      subject: m.subject,
+      receivedAt: parsed?.date ?? new Date(),
+      reason: m.reason,
+      candidates: m.candidates,
+      documents: atts.filter((a) => a.ref).map((a) => a.ref!),
+      rejectedAttachments: atts.filter((a) => a.rejected).map((a) => ({ filename: a.filename, reason: a.rejected! })),
+      textExcerpt: (parsed?.text ?? '').slice(0, 2000),
+    };
+    await this.store.unmatched.put(doc);
+    await this.store.inbox.markProcessed({ _id: key, ...at, outcome: 'unmatched', detail: m.reason, folioIds: [], documentIds: doc.documents.map((d) => d.documentId), processedAt: new Date() });
+    this.log.info({ uid: at.uid, reason: m.reason, candidates: m.candidates.length }, 'message unmatched');
+  }
+}
+
+function narrow(folios: MatchedFolio[], text: string): MatchedFolio[] {
+  if (folios.length < 2) return folios;
+  const named = guestsMentioned(folios, text);
+  return named.length ? named : folios;
+}
+
+function addresses(a: AddressObject | AddressObject[] | undefined): string[] {
+  if (!a) return [];
+  return (Array.isArray(a) ? a : [a]).flatMap((x) => x.value.map((v) => v.address ?? '')).filter(Boolean);
+}
+
+export function factsOf(parsed: ParsedMail): IncomingFacts {
+  const refs = parsed.references ? (Array.isArray(parsed.references) ? parsed.references : parsed.references.split(/\s+/)) : [];
+  const delivered = parsed.headers.get('delivered-to');
+  return {
+    messageId: parsed.messageId,
+    inReplyTo: parsed.inReplyTo?.split(/\s+/)[0],
+    references: refs.filter(Boolean),
+    recipients: [...addresses(parsed.to), ...addresses(parsed.cc), ...(typeof delivered === 'string' ? [delivered] : [])],
+    subject: parsed.subject ?? '',
+    from: parsed.from?.value?.[0]?.address ?? '',
+    text: parsed.text ?? '',
+  };
+}

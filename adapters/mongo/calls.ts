@@ -1,0 +1,136 @@
+// Calls (collection `calls`): one record per outbound call, written by the telephony activities, read by
+// the Twilio webhooks and the media bridge (which answer from it without waiting on the workflow).
+import type { Collection, Db } from 'mongodb';
+import type { BatchGuest, CallResult, HotelSnapshot } from '../../domain/model';
+import type { Language } from '../../domain/schemas';
+import { COLLECTIONS, countBy, ensureIndexes } from './collections';
+
+/** What the webhooks and the media bridge need to answer for a call, stored when it is placed. */
+export interface CallContext {
+  hotel: HotelSnapshot;
+  guests: BatchGuest[];
+  /** The reply-token address the hotel is asked to email folios to. */
+  replyTo: string;
+  language: Language;
+  country?: string;
+  ivrPath?: string;
+  overflowSeconds?: number;
+}
+
+export interface CallRecording {
+  fileId: unknown;
+  bucket?: string;
+  recordingSid?: string;
+  durationSeconds?: number;
+  size?: number;
+  expiresAt?: Date;
+  purgedAt?: Date;
+}
+
+export interface CallTranscript {
+  conversationId: string;
+  summary: string | null;
+  callSuccessful: string | null;
+  turns: { role: string; message: string }[];
+}
+
+export interface CallProjection {
+  _id: string; // callId
+  hotelId: string;
+  folioIds: string[];
+  callSid?: string;
+  status: string;
+  disposition?: string;
+  answeredBy?: string;
+  outcomes?: CallResult['outcomes'];
+  context?: CallContext;
+  ivrPath?: string;
+  recording?: CallRecording;
+  transcript?: CallTranscript;
+  startedAt?: Date;
+  endedAt?: Date;
+  finishedAt?: Date;
+  durationSeconds?: number;
+  updatedAt: Date;
+}
+
+export type CallUpdate = Partial<Pick<CallProjection, 'hotelId' | 'folioIds' | 'callSid' | 'status' | 'context' | 'recording' | 'transcript'>>;
+
+export class CallRepository {
+  private readonly calls: Collection<CallProjection>;
+
+  constructor(db: Db) {
+    this.calls = db.collection(COLLECTIONS.calls);
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await ensureIndexes(this.calls, [
+      { key: { callSid: 1 }, name: 'call_sid', sparse: true },
+      { key: { hotelId: 1, startedAt: -1 }, name: 'hotel_calls' },
+      { key: { folioIds: 1 }, name: 'folio_calls' },
+    ]);
+  }
+
+  get(callId: string): Promise<CallProjection | null> {
+    return this.calls.findOne({ _id: callId });
+  }
+
+  async context(callId: string): Promise<CallContext | undefined> {
+    const doc = await this.calls.findOne({ _id: callId }, { projection: { context: 1 } });
+    return doc?.context;
+  }
+
+  /** Which folios a call was for. */
+  async folioIds(callId: string): Promise<string[]> {
+    const doc = await this.calls.findOne({ _id: callId }, { projection: { folioIds: 1 } });
+    return doc?.folioIds ?? [];
+  }
+
+  /** How far placing the call got: its Twilio sid once known, and since when it is being placed. */
+  async placement(callId: string): Promise<Pick<CallProjection, 'callSid' | 'status' | 'startedAt'> | null> {
+    return this.calls.findOne({ _id: callId }, { projection: { callSid: 1, status: 1, startedAt: 1 } });
+  }
+
+  /** Records the intent (and the context the webhooks answer from) before Twilio is asked; `startedAt` is kept from the first attempt. */
+  async beginPlacing(callId: string, p: { hotelId: string; folioIds: string[]; context: CallContext }): Promise<void> {
+    await this.calls.updateOne({ _id: callId }, { $set: { ...p, status: 'placing', updatedAt: new Date() }, $setOnInsert: { startedAt: new Date() } }, { upsert: true });
+  }
+
+  /** Sets what is known now (status, sid, recording, transcript); creates the record when it is missing. */
+  async update(callId: string, set: CallUpdate): Promise<void> {
+    await this.calls.updateOne({ _id: callId }, { $set: { ...set, updatedAt: new Date() } }, { upsert: true });
+  }
+
+  /** Marks the call finished with its result, once: false when it was finished already (a retried activity). */
+  async finish(callId: string, hotelId: string, result: CallResult): Promise<boolean> {
+    const now = new Date();
+    const r = await this.calls.updateOne(
+      { _id: callId, finishedAt: { $exists: false } },
+      {
+        $set: {
+          hotelId,
+          callSid: result.callSid,
+          status: 'ended',
+          disposition: result.disposition,
+          ...(result.answeredBy ? { answeredBy: result.answeredBy } : {}),
+          outcomes: result.outcomes,
+          durationSeconds: result.durationSeconds,
+          ...(result.ivrPath ? { ivrPath: result.ivrPath } : {}),
+          endedAt: now,
+          finishedAt: now,
+          updatedAt: now,
+        },
+      },
+    );
+    return r.modifiedCount > 0;
+  }
+
+  async markRecordingPurged(callId: string, at: Date): Promise<void> {
+    await this.calls.updateOne({ _id: callId }, { $set: { 'recording.purgedAt': at } });
+  }
+
+  /** Finished calls by disposition. */
+  countByDisposition(): Promise<Map<string, number>> {
+    return countBy(this.calls, 'disposition', { disposition: { $type: 'string' } });
+  }
+}

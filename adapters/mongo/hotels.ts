@@ -1,0 +1,91 @@
+// Hotels (collection `hotels`): the configuration operators give, plus what calls and emails teach us
+// (the IVR path, answer rates by hour, addresses that bounced).
+import type { Collection, Db } from 'mongodb';
+import type { Hotel } from '../../domain/model';
+import { decodeCursor, toPage, type Page } from './cursor';
+import { COLLECTIONS, ensureIndexes } from './collections';
+
+type HotelDoc = Hotel & { _id: string; updatedAt?: Date };
+/** A hotel and when its record last changed (null for records written before that was kept). */
+export type StoredHotel = Hotel & { updatedAt: string | null };
+
+function toHotel(doc: HotelDoc): Hotel {
+  const { _id: _ignored, updatedAt: _u, ...hotel } = doc;
+  return hotel;
+}
+const toStored = (doc: HotelDoc): StoredHotel => ({ ...toHotel(doc), updatedAt: doc.updatedAt ? doc.updatedAt.toISOString() : null });
+
+export class HotelRepository {
+  private readonly hotels: Collection<HotelDoc>;
+
+  constructor(db: Db) {
+    this.hotels = db.collection(COLLECTIONS.hotels);
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await ensureIndexes(this.hotels, [{ key: { phone: 1 }, name: 'phone' }]);
+  }
+
+  async get(hotelId: string): Promise<Hotel | null> {
+    const doc = await this.hotels.findOne({ _id: hotelId });
+    return doc && toHotel(doc);
+  }
+
+  async getStored(hotelId: string): Promise<StoredHotel | null> {
+    const doc = await this.hotels.findOne({ _id: hotelId });
+    return doc && toStored(doc);
+  }
+
+  /** The hotel with this phone number (the sandbox's simulated hotels answer by number). */
+  async byPhone(phone: string): Promise<Hotel | null> {
+    const doc = await this.hotels.findOne({ phone });
+    return doc && toHotel(doc);
+  }
+
+  /** Hotels a sandbox profile plays. */
+  async simulated(): Promise<Hotel[]> {
+    return (await this.hotels.find({ sandboxProfile: { $exists: true } }).toArray()).map(toHotel);
+  }
+
+  async list(page: { limit: number; after?: string }): Promise<Page<StoredHotel>> {
+    const after = page.after ? decodeCursor(page.after, ['string'])[0] : undefined;
+    const docs = await this.hotels
+      .find(after ? { _id: { $gt: after } } : {})
+      .sort({ _id: 1 })
+      .limit(page.limit + 1)
+      .toArray();
+    return toPage(docs.map(toStored), page.limit, (last) => [last.hotelId]);
+  }
+
+  /** Creates or updates the given fields; fields not given are kept. */
+  async upsert(hotel: Hotel): Promise<void> {
+    await this.hotels.updateOne({ _id: hotel.hotelId }, { $set: { ...hotel, updatedAt: new Date() } }, { upsert: true });
+  }
+
+  /** A full replacement: a field left out (e.g. ivrPath) is removed, not kept from before. */
+  async replace(hotel: Hotel): Promise<void> {
+    await this.hotels.replaceOne({ _id: hotel.hotelId }, { ...hotel, updatedAt: new Date() });
+  }
+
+  /** A refused or bounced address is not tried again (the hotel keeps the list). */
+  async markAddressBad(hotelId: string, address: string): Promise<void> {
+    await this.hotels.updateOne({ _id: hotelId }, { $addToSet: { badEmails: address.toLowerCase() }, $set: { updatedAt: new Date() } });
+  }
+
+  async badAddresses(hotelId: string): Promise<string[]> {
+    const doc = await this.hotels.findOne({ _id: hotelId }, { projection: { badEmails: 1 } });
+    return doc?.badEmails ?? [];
+  }
+
+  /** The DTMF path that reached a person; false when there is no such hotel. */
+  async learnIvrPath(hotelId: string, path: string): Promise<boolean> {
+    const r = await this.hotels.updateOne({ _id: hotelId }, { $set: { ivrPath: path, 'stats.lastSuccessfulIvrPath': path, updatedAt: new Date() } });
+    return r.matchedCount > 0;
+  }
+
+  /** One more call attempt at this hotel-local hour, and whether a person answered it. */
+  async countCallAttempt(hotelId: string, hour: number, answered: boolean): Promise<void> {
+    const at = `stats.callsByHour.${hour}`;
+    await this.hotels.updateOne({ _id: hotelId }, { $inc: { [`${at}.attempts`]: 1, [`${at}.answered`]: answered ? 1 : 0 }, $set: { updatedAt: new Date() } });
+  }
+}

@@ -1,0 +1,62 @@
+// The unmatched queue (collection `unmatched_messages`): inbound messages no rule could tie to a folio,
+// kept with their stored attachments until an operator assigns them.
+import type { Collection, Db, Filter } from 'mongodb';
+import type { DocumentRef } from '../../domain/model';
+import { decodeCursor, toPage, type Page } from './cursor';
+import { COLLECTIONS, ensureIndexes, insertOnce } from './collections';
+
+export interface UnmatchedMessage {
+  _id: string; // same key as the processed-message ledger
+  messageId?: string;
+  from: string;
+  subject: string;
+  receivedAt: Date;
+  reason: string;
+  /** Folios the message may belong to (e.g. several open threads at the sender's hotel). */
+  candidates: string[];
+  documents: DocumentRef[];
+  rejectedAttachments: { filename?: string; reason: string }[];
+  textExcerpt: string;
+  assigned?: { folioId: string; workflowId: string; by: string; at: Date };
+}
+
+export class UnmatchedRepository {
+  private readonly unmatched: Collection<UnmatchedMessage>;
+
+  constructor(db: Db) {
+    this.unmatched = db.collection(COLLECTIONS.unmatched);
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await ensureIndexes(this.unmatched, [{ key: { receivedAt: -1, _id: 1 }, name: 'received' }]);
+  }
+
+  /** Queues a message once (its key is the ledger's). */
+  async put(doc: UnmatchedMessage): Promise<void> {
+    await insertOnce(this.unmatched, doc);
+  }
+
+  get(id: string): Promise<UnmatchedMessage | null> {
+    return this.unmatched.findOne({ _id: id });
+  }
+
+  /** Newest first; `after` is the cursor of the previous page; assigned ones only when asked for. */
+  async list(page: { limit: number; after?: string; includeAssigned?: boolean }): Promise<Page<UnmatchedMessage>> {
+    const filter: Filter<UnmatchedMessage> = page.includeAssigned ? {} : { assigned: { $exists: false } };
+    if (page.after) {
+      const [ms, id] = decodeCursor(page.after, ['number', 'string']);
+      filter.$or = [{ receivedAt: { $lt: new Date(ms) } }, { receivedAt: new Date(ms), _id: { $gt: id } }];
+    }
+    const docs = await this.unmatched.find(filter).sort({ receivedAt: -1, _id: 1 }).limit(page.limit + 1).toArray();
+    return toPage(docs, page.limit, (last) => [last.receivedAt.getTime(), last._id]);
+  }
+
+  /** Marks it assigned unless it is already (the first assignment stands). */
+  async markAssigned(id: string, assigned: NonNullable<UnmatchedMessage['assigned']>): Promise<void> {
+    await this.unmatched.updateOne({ _id: id, assigned: { $exists: false } }, { $set: { assigned } });
+  }
+
+  countWaiting(): Promise<number> {
+    return this.unmatched.countDocuments({ assigned: { $exists: false } });
+  }
+}

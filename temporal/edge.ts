@@ -1,0 +1,206 @@
+// The one way into a workflow from outside one: start, signal, signal-with-start, update, query. Typed by
+// workflows/definitions.ts; every attempt has a deadline, "Temporal unavailable" is retried within a budget,
+// and a workflow that has ended or never existed answers GONE: a result the caller decides about, not an error.
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  isGrpcDeadlineError,
+  isGrpcServiceError,
+  QueryNotRegisteredError,
+  QueryRejectedError,
+  ServiceError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Client,
+  type WorkflowStartOptions,
+} from '@temporalio/client';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type QueryDefinition, type SignalDefinition, type UpdateDefinition } from '@temporalio/common';
+import type { Config } from '../config';
+import { logger as rootLogger, type Logger } from '../config/logger';
+import type { WorkflowType } from '../workflows/definitions';
+
+/** The workflow has ended (or never existed): there is nobody left to tell. */
+export const GONE: unique symbol = Symbol('workflow gone');
+export type Gone = typeof GONE;
+
+/** How long to keep trying while Temporal is unreachable: give up after `maxMs`; the first pause `firstDelayMs`, doubled up to 15 s. */
+export interface RetryBudget {
+  maxMs: number;
+  firstDelayMs: number;
+}
+/** One attempt: the caller answers now (an API request) or retries later itself (an activity, the inbox). */
+export const NO_RETRY: RetryBudget = Object.freeze({ maxMs: 0, firstDelayMs: 0 });
+/** Webhooks: the vendor got its 200 and will not send the callback again, so keep trying for a while. */
+export const BACKGROUND_RETRY: RetryBudget = Object.freeze({ maxMs: 5 * 60_000, firstDelayMs: 500 });
+const DEFAULT_ATTEMPT_MS = 10_000;
+
+/** Temporal could not be reached (or did not answer a signal or start) within the budget. */
+export class TemporalUnavailableError extends Error {
+  override name = 'TemporalUnavailableError';
+}
+/** Temporal took the query or update, but the workflow did not answer in time (no worker, or a stuck one). */
+export class WorkflowNotAnsweringError extends Error {
+  override name = 'WorkflowNotAnsweringError';
+}
+/** The workflow refused an update or query: `failureType` is the ApplicationFailure type it threw, if any. */
+export class WorkflowRejectedError extends Error {
+  override name = 'WorkflowRejectedError';
+  constructor(
+    message: string,
+    readonly failureType?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface EdgeOptions {
+  /** Where started workflows run (the worker's task queue). */
+  taskQueue: string;
+  logger?: Logger;
+  /** Deadline of one attempt. */
+  attemptMs?: number;
+  retry?: RetryBudget;
+}
+
+type Operation = 'start' | 'signal' | 'update' | 'query';
+type StartExtras = Partial<Pick<WorkflowStartOptions, 'memo' | 'typedSearchAttributes' | 'workflowIdConflictPolicy' | 'workflowIdReusePolicy' | 'workflowExecutionTimeout' | 'taskQueue'>>;
+
+export class TemporalEdge {
+  private readonly log: Logger;
+
+  constructor(
+    private readonly client: Client,
+    private readonly opts: EdgeOptions,
+  ) {
+    this.log = (opts.logger ?? rootLogger).child({ component: 'temporal-edge' });
+  }
+
+  /** The same edge with another retry budget. */
+  retrying(retry: RetryBudget): TemporalEdge {
+    return new TemporalEdge(this.client, { ...this.opts, retry });
+  }
+
+  get taskQueue(): string {
+    return this.opts.taskQueue;
+  }
+
+  /** Starts a workflow once: a second start with the same id answers 'already-started'. */
+  async start<A extends unknown[]>(type: WorkflowType<A>, workflowId: string, args: A, extras: StartExtras = {}): Promise<'started' | 'already-started'> {
+    const r = await this.attempt('start', type.name, workflowId, async () => {
+      try {
+        await this.client.workflow.start(type.name, { taskQueue: this.opts.taskQueue, ...extras, workflowId, args });
+        return 'started' as const;
+      } catch (e) {
+        if (e instanceof WorkflowExecutionAlreadyStartedError) return 'already-started' as const;
+        throw e;
+      }
+    });
+    if (r === GONE) throw new TemporalUnavailableError(`start ${type.name} ${workflowId}: Temporal answered "not found"`);
+    return r;
+  }
+
+  /** Signal-with-start: sends the signal, starting the workflow first with `args` when it is not running. */
+  async sendOrStart<A extends unknown[], S extends unknown[]>(type: WorkflowType<A>, workflowId: string, args: A, signal: SignalDefinition<S>, ...signalArgs: S): Promise<void> {
+    // typed above by the definitions; the client's own option type cannot follow generic signal arguments
+    const options = { taskQueue: this.opts.taskQueue, workflowId, args, signal, signalArgs } as unknown as Parameters<Client['workflow']['signalWithStart']>[1];
+    const r = await this.attempt('start', signal.name, workflowId, () => this.client.workflow.signalWithStart(type.name, options));
+    if (r === GONE) throw new TemporalUnavailableError(`signal-with-start ${type.name} ${workflowId}: Temporal answered "not found"`);
+  }
+
+  async send<A extends unknown[]>(workflowId: string, def: SignalDefinition<A>, ...args: A): Promise<'sent' | Gone> {
+    return this.attempt('signal', def.name, workflowId, async () => {
+      await this.client.workflow.getHandle(workflowId).signal(def, ...args);
+      return 'sent' as const;
+    });
+  }
+
+  /**
+   * Sends a signal without waiting for it, with the background budget (webhooks answer their vendor at once).
+   * A workflow that is gone is normal there (late or repeated callbacks); giving up loses the signal and is logged as an error.
+   */
+  sendInBackground<A extends unknown[]>(workflowId: string, def: SignalDefinition<A>, ...args: A): void {
+    const edge = this.opts.retry && this.opts.retry.maxMs > 0 ? this : this.retrying(BACKGROUND_RETRY);
+    edge.send(workflowId, def, ...args).then(
+      (r) => {
+        if (r === GONE) this.log.info({ workflowId, signal: def.name }, 'signal for an unknown or finished workflow ignored');
+      },
+      (err: unknown) => this.log.error({ workflowId, signal: def.name, err: String(err) }, 'could not signal the workflow; the signal is lost'),
+    );
+  }
+
+  /** Runs an update and returns its result; the same update id on every attempt, so a retry never runs it twice. */
+  async update<R, A extends [unknown, ...unknown[]]>(workflowId: string, def: UpdateDefinition<R, A>, ...args: A): Promise<R | Gone> {
+    const updateId = randomUUID();
+    return this.attempt('update', def.name, workflowId, () => this.client.workflow.getHandle(workflowId).executeUpdate(def, { args, updateId }));
+  }
+
+  async query<R, A extends unknown[]>(workflowId: string, def: QueryDefinition<R, A>, ...args: A): Promise<R | Gone> {
+    return this.attempt('query', def.name, workflowId, () => this.client.workflow.getHandle(workflowId).query(def, ...args));
+  }
+
+  /** Whether Temporal answers at all (readiness checks). */
+  async ping(timeoutMs: number): Promise<void> {
+    await this.client.withDeadline(Date.now() + timeoutMs, () => this.client.workflowService.getSystemInfo({}));
+  }
+
+  private async attempt<T>(op: Operation, what: string, workflowId: string, fn: () => Promise<T>): Promise<T | Gone> {
+    const budget = this.opts.retry ?? NO_RETRY;
+    const attemptMs = this.opts.attemptMs ?? DEFAULT_ATTEMPT_MS;
+    const giveUpAt = Date.now() + budget.maxMs;
+    let delay = budget.firstDelayMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // each attempt bounded: the client's own retries would otherwise hold one attempt far past the budget
+        const ms = budget.maxMs > 0 ? Math.min(attemptMs, Math.max(1000, giveUpAt - Date.now())) : attemptMs;
+        const r = await this.client.withDeadline(Date.now() + ms, fn);
+        if (attempt > 1) this.log.info({ workflowId, what, attempt }, 'reached the workflow after retrying');
+        return r;
+      } catch (e) {
+        const failure = classify(e, op, `${what} ${workflowId}`);
+        if (failure === GONE) return GONE;
+        if (!failure.retry || Date.now() + delay > giveUpAt) throw failure.error;
+        if (attempt === 1) this.log.warn({ workflowId, what, err: failure.error.message }, 'Temporal unavailable; retrying');
+        await sleep(delay);
+        delay = Math.min(delay * 2, 15_000);
+      }
+    }
+  }
+}
+
+/** The edge of this process: its client, on the configured task queue. */
+export function edgeFor(client: Client, config: Pick<Config, 'TEMPORAL_TASK_QUEUE'>, logger?: Logger): TemporalEdge {
+  return new TemporalEdge(client, { taskQueue: config.TEMPORAL_TASK_QUEUE, logger });
+}
+
+/** What needs only to tell workflows things (the inbox monitor, the unmatched queue): the edge, or a recorder in tests. */
+export type Signaler = Pick<TemporalEdge, 'send'>;
+
+const GRPC_NOT_FOUND = 5;
+const GRPC_INVALID_ARGUMENT = 3;
+
+function grpcCode(e: unknown): number | undefined {
+  if (isGrpcServiceError(e)) return e.code;
+  if (e instanceof ServiceError && isGrpcServiceError(e.cause)) return e.cause.code;
+  return undefined;
+}
+
+/** What a failed attempt means: the workflow is gone, or an error to throw (and whether to try again first). */
+function classify(e: unknown, op: Operation, what: string): Gone | { error: Error; retry: boolean } {
+  const code = grpcCode(e);
+  if (e instanceof WorkflowNotFoundError || code === GRPC_NOT_FOUND) return GONE;
+  const message = e instanceof Error ? e.message : String(e);
+  if (e instanceof WorkflowUpdateFailedError) {
+    const cause = e.cause;
+    return { error: new WorkflowRejectedError(cause instanceof Error ? cause.message : message, cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined), retry: false };
+  }
+  if (e instanceof QueryRejectedError || e instanceof QueryNotRegisteredError || code === GRPC_INVALID_ARGUMENT) return { error: new WorkflowRejectedError(message), retry: false };
+  // Temporal answers a signal or a start without running the workflow: running out of time there means Temporal itself.
+  const workflowSide = op === 'update' || op === 'query';
+  if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (workflowSide && isGrpcDeadlineError(e))) {
+    return { error: new WorkflowNotAnsweringError(`${what}: the workflow did not answer in time`, { cause: e }), retry: true };
+  }
+  if (isGrpcDeadlineError(e) || e instanceof ServiceError || isGrpcServiceError(e)) {
+    return { error: new TemporalUnavailableError(`${what}: Temporal is not reachable (${message.split('\n')[0]})`, { cause: e }), retry: true };
+  }
+  return { error: e instanceof Error ? e : new Error(message), retry: false };
+}
