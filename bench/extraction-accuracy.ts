@@ -1,7 +1,8 @@
 // Extraction accuracy per field and the share of folios that validate automatically, separately for
 // the sandbox's own corpus, the independent corpus (another generator, ten house styles), and scans of
 // independent folios read by OCR; multi-guest PDFs split per guest; and wrong folios accepted (each
-// folio checked against other guests' and other stays' requests: must be 0).
+// folio checked against other guests' and other stays' requests: must be 0; another booking of the
+// same guest on the same dates is reported apart).
 //   npx tsx bench/extraction-accuracy.ts [--own 200] [--independent 200] [--scans 30] [--batches 10] [--seed 42] [--documentai]
 // Writes bench/results/extraction.json.
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -43,16 +44,22 @@ export function fieldScores(t: Truth, got: FolioData): Record<Field, boolean> {
   };
 }
 
-/** Requests a folio must never pass: another guest, another stay, day and month swapped, another booking. */
-export function wrongRequests(t: Truth, other: Truth): FolioCheck[] {
+export type WrongKind = 'another guest' | 'another stay' | 'day and month swapped' | 'another booking, same guest and dates';
+
+/**
+ * Requests a folio must never pass: another guest, another stay (a week later), the stay with day and
+ * month swapped — and, reported apart, another booking of the same guest on the same dates, which only
+ * a printed (and read) booking number can tell apart.
+ */
+export function wrongRequests(t: Truth, other: Truth): { kind: WrongKind; request: FolioCheck }[] {
   const right = requestFor(t);
-  const wrong: FolioCheck[] = [];
-  if (!t.guests.some((g) => namesMatch(other.guests[0]!, `${g.firstName} ${g.lastName}`))) wrong.push({ ...right, guest: other.guests[0]! });
-  wrong.push({ ...right, checkIn: addDays(t.arrival, 7), checkOut: addDays(t.departure, 7) });
+  const wrong: { kind: WrongKind; request: FolioCheck }[] = [];
+  if (!t.guests.some((g) => namesMatch(other.guests[0]!, `${g.firstName} ${g.lastName}`))) wrong.push({ kind: 'another guest', request: { ...right, guest: other.guests[0]! } });
+  wrong.push({ kind: 'another stay', request: { ...right, checkIn: addDays(t.arrival, 7), checkOut: addDays(t.departure, 7) } });
   const swap = (iso: string) => `${iso.slice(0, 4)}-${iso.slice(8, 10)}-${iso.slice(5, 7)}`;
   const swapped = { checkIn: swap(t.arrival), checkOut: swap(t.departure) };
-  if (swapped.checkIn !== t.arrival && !Number.isNaN(Date.parse(swapped.checkIn)) && !Number.isNaN(Date.parse(swapped.checkOut))) wrong.push({ ...right, ...swapped });
-  if (t.confirmationNumber) wrong.push({ ...right, confirmationNumber: `${t.confirmationNumber}9` });
+  if (swapped.checkIn !== t.arrival && !Number.isNaN(Date.parse(swapped.checkIn)) && !Number.isNaN(Date.parse(swapped.checkOut))) wrong.push({ kind: 'day and month swapped', request: { ...right, ...swapped } });
+  if (t.confirmationNumber) wrong.push({ kind: 'another booking, same guest and dates', request: { ...right, confirmationNumber: `${t.confirmationNumber}9` } });
   return wrong;
 }
 
@@ -64,6 +71,10 @@ export interface CorpusReport {
   validatedPct: number;
   wrongChecks: number;
   wrongAccepted: number;
+  wrongAcceptedCases: { index: number; style: string; kind: WrongKind; request: string }[];
+  /** Same guest and dates, another booking number: accepted when the folio's booking number was not read. */
+  otherBookingChecks: number;
+  otherBookingAccepted: number;
   seconds: number;
   misses: { index: number; style: string; fields: Field[]; reasons: string[] }[];
 }
@@ -75,7 +86,9 @@ export async function measure(extractor: Extractor, cases: Case[], corpus: strin
   const misses: CorpusReport['misses'] = [];
   let validated = 0;
   let wrongChecks = 0;
-  let wrongAccepted = 0;
+  const wrongAcceptedCases: CorpusReport['wrongAcceptedCases'] = [];
+  let otherBookingChecks = 0;
+  let otherBookingAccepted = 0;
   const started = process.hrtime.bigint();
   for (let i = 0; i < cases.length; i++) {
     const c = cases[i]!;
@@ -86,9 +99,15 @@ export async function measure(extractor: Extractor, cases: Case[], corpus: strin
     const verdict = validateFolio(got, requestFor(c.truth));
     if (verdict.ok) validated++;
     if (wrong.length || !verdict.ok) misses.push({ index: i, style: c.style, fields: wrong, reasons: verdict.reasons });
-    for (const request of wrongRequests(c.truth, cases[(i + 1) % cases.length]!.truth)) {
+    for (const { kind, request } of wrongRequests(c.truth, cases[(i + 1) % cases.length]!.truth)) {
+      const accepted = validateFolio(got, request).ok;
+      if (kind === 'another booking, same guest and dates') {
+        otherBookingChecks++;
+        if (accepted) otherBookingAccepted++;
+        continue;
+      }
       wrongChecks++;
-      if (validateFolio(got, request).ok) wrongAccepted++;
+      if (accepted) wrongAcceptedCases.push({ index: i, style: c.style, kind, request: JSON.stringify(request) });
     }
   }
   return {
@@ -98,7 +117,10 @@ export async function measure(extractor: Extractor, cases: Case[], corpus: strin
     perField: Object.fromEntries(FIELDS.map((f) => [f, pct(right[f], cases.length)])) as Record<Field, number>,
     validatedPct: pct(validated, cases.length),
     wrongChecks,
-    wrongAccepted,
+    wrongAccepted: wrongAcceptedCases.length,
+    wrongAcceptedCases,
+    otherBookingChecks,
+    otherBookingAccepted,
     seconds: Math.round(Number(process.hrtime.bigint() - started) / 1e7) / 100,
     misses,
   };
@@ -109,6 +131,7 @@ async function measureBatches(extractor: LocalPdfExtractor, seed: number, n: num
   let folios = 0;
   let splitRight = 0;
   let validated = 0;
+  let wrongAccepted = 0;
   for (const b of await batchCases(seed, n)) {
     const parts = await splitFolioPdf(b.bytes, await extractor.extractAll(b.bytes, 'application/pdf'));
     b.truths.forEach((t, i) => {
@@ -116,16 +139,21 @@ async function measureBatches(extractor: LocalPdfExtractor, seed: number, n: num
       const part = parts[i];
       if (part && parts.length === b.truths.length && part.pageCount === b.pageCounts[i]) splitRight++;
       if (part && validateFolio(part.folio, requestFor(t)).ok) validated++;
+      // Each guest's part fails the other guests' requests.
+      b.truths.forEach((other, j) => {
+        if (j !== i && part && validateFolio(part.folio, requestFor(other)).ok) wrongAccepted++;
+      });
     });
   }
-  return { folios, splitRightPct: pct(splitRight, folios), validatedPct: pct(validated, folios) };
+  return { folios, splitRightPct: pct(splitRight, folios), validatedPct: pct(validated, folios), wrongAccepted };
 }
 
 function print(r: CorpusReport): void {
-  console.log(`\n${r.corpus} (${r.extractor}): ${r.folios} folios in ${r.seconds} s — validated automatically: ${r.validatedPct} %, wrong folios accepted: ${r.wrongAccepted} of ${r.wrongChecks}`);
+  console.log(`\n${r.corpus} (${r.extractor}): ${r.folios} folios in ${r.seconds} s — validated automatically: ${r.validatedPct} %, wrong folios accepted: ${r.wrongAccepted} of ${r.wrongChecks}; another booking of the same guest and dates accepted: ${r.otherBookingAccepted} of ${r.otherBookingChecks}`);
   console.log('| field | accuracy |\n| --- | --- |');
   for (const f of FIELDS) console.log(`| ${f} | ${r.perField[f]} % |`);
   if (r.misses.length) console.log(`misses (first 8): ${JSON.stringify(r.misses.slice(0, 8))}`);
+  if (r.wrongAccepted) console.log(`WRONG FOLIOS ACCEPTED: ${JSON.stringify(r.wrongAcceptedCases)}`);
 }
 
 function arg(name: string, fallback: number): number {
@@ -147,7 +175,7 @@ async function main(): Promise<void> {
   const reports = [await measure(local, own, 'own'), await measure(local, independent, 'independent'), await measure(local, scans, 'scans')];
   reports.forEach(print);
   const batches = await measureBatches(local, seed, arg('batches', 10));
-  console.log(`\nmulti-guest PDFs: ${batches.folios} folios, split right ${batches.splitRightPct} %, validated ${batches.validatedPct} %`);
+  console.log(`\nmulti-guest PDFs: ${batches.folios} folios, split right ${batches.splitRightPct} %, validated ${batches.validatedPct} %, another guest's part accepted ${batches.wrongAccepted} times`);
   const documentai: CorpusReport[] = [];
   if (process.argv.includes('--documentai')) {
     const fake = await startDocumentAiFake();
@@ -165,8 +193,9 @@ async function main(): Promise<void> {
     ownValidatedPct: o.validatedPct,
     independentValidatedPct: ind.validatedPct,
     scansValidatedPct: sc.validatedPct,
-    wrongFoliosAccepted: reports.reduce((s, r) => s + r.wrongAccepted, 0) + documentai.reduce((s, r) => s + r.wrongAccepted, 0),
+    wrongFoliosAccepted: reports.reduce((s, r) => s + r.wrongAccepted, 0) + documentai.reduce((s, r) => s + r.wrongAccepted, 0) + batches.wrongAccepted,
     wrongFolioChecks: reports.reduce((s, r) => s + r.wrongChecks, 0) + documentai.reduce((s, r) => s + r.wrongChecks, 0),
+    otherBookingSameGuestAndDatesAccepted: Object.fromEntries([...reports, ...documentai.map((r) => ({ ...r, corpus: `${r.corpus} (documentai)` }))].map((r) => [r.corpus, `${r.otherBookingAccepted} of ${r.otherBookingChecks}`])),
     perField: { own: o.perField, independent: ind.perField, scans: sc.perField },
     folios: { own: o.folios, independent: ind.folios, scans: sc.folios },
     seconds: { own: o.seconds, independent: ind.seconds, scans: sc.seconds },

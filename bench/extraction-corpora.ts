@@ -76,7 +76,8 @@ export async function scanCases(seed: number, n: number, dpi = 200): Promise<Cas
   const rng = xorshift(seed + 17);
   const cases: Case[] = [];
   for (const [i, e] of independentCorpus(seed + 1000, n).entries()) {
-    const format: ScanOptions['format'] = i % 6 === 4 ? 'png' : i % 6 === 5 ? 'jpeg' : 'pdf';
+    // A photo shows one page: folios of more pages are scanned to PDF.
+    const format: ScanOptions['format'] = e.folio.style === 'swiss-two-page' ? 'pdf' : i % 6 === 4 ? 'png' : i % 6 === 5 ? 'jpeg' : 'pdf';
     const o: ScanOptions = { rotate: Math.round((rng() * 3 - 1.5) * 10) / 10, noise: 6 + Math.round(rng() * 10), dpi, format, seed: seed * 1000 + i };
     const file = path.join(CACHE, `scan-${seed}-${i}-${dpi}-${o.rotate}-${o.noise}.${format === 'jpeg' ? 'jpg' : format}`);
     let bytes: Buffer | undefined = await readFile(file).catch(() => undefined);

@@ -63,8 +63,8 @@ function tsvWords(tsv: string): Word[] {
     // Specks read as "|", "'" or "~" carry no letter, digit or currency sign.
     if (c.length < 12 || c[0] !== '5' || !/[\p{L}\p{N}€£$¥]/u.test(c[11]!)) continue;
     const [left, top, width, height, conf] = [c[6], c[7], c[8], c[9], c[10]].map(Number) as [number, number, number, number, number];
-    // A speck before a number reads as a quote or a dot (".102.00", "„17,50").
-    const text = c[11]!.trim().replace(/^[.,'‘’"“”„`~]+(?=[\d€£$¥])/, '');
+    // A speck before a number reads as a quote or a dot (".102.00", "„17,50"); a yen sign as # or +.
+    const text = c[11]!.trim().replace(/^[.,'‘’"“”„`~#+]+(?=[\d€£$¥])/, '');
     words.push({ x0: left, x1: left + width, top, bottom: top + height, conf, text });
   }
   return words;
@@ -96,8 +96,16 @@ export function linesFromWords(words: Word[], width: number, height: number): Te
   const heights = words.map((w) => w.bottom - w.top).sort((a, b) => a - b);
   const h = heights[Math.floor(heights.length / 2)] ?? 20;
   const slope = skewOf(words, h);
-  // Word centres, not bottoms: a speck under a word stretches its box downwards.
-  const placed = words.map((w) => ({ ...w, y: (w.top + w.bottom) / 2 - slope * ((w.x0 + w.x1) / 2) }));
+  const straight = (w: Word, y: number) => y - slope * ((w.x0 + w.x1) / 2);
+  const tall = (w: Word) => w.bottom - w.top > 1.5 * h;
+  // A speck above or below a word stretches its box: such a word joins the row of ordinary words its box spans.
+  const rowsAt = words.filter((w) => !tall(w)).map((w) => straight(w, (w.top + w.bottom) / 2));
+  const snap = (w: Word) => {
+    const [lo, hi] = [straight(w, w.top + 0.3 * h), straight(w, w.bottom - 0.3 * h)];
+    const mid = (lo + hi) / 2;
+    return rowsAt.filter((y) => y >= lo && y <= hi).sort((a, b) => Math.abs(a - mid) - Math.abs(b - mid))[0] ?? mid;
+  };
+  const placed = words.map((w) => ({ ...w, y: tall(w) ? snap(w) : straight(w, (w.top + w.bottom) / 2) }));
   return linesFromPlaced(placed, {
     sameRow: (_first, last, next) => Math.abs(last.y - next.y) < 0.55 * h,
     join: (cell, next) => (next.x0 - cell.x1 < 1.1 * h ? ' ' : undefined),

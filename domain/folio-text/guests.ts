@@ -82,7 +82,7 @@ export function addresseeName(lines: TextLine[], hotelName: string | undefined):
         candidate = { name: titleFree(text), how: 'title' };
       } else if (/^[\p{Lu}][\p{Lu}'’ -]+,\s*[\p{L}][\p{L}'’ .-]+$/u.test(text) && plausibleName(text.replace(',', ' '))) {
         candidate = { name: reservationName(text), how: 'reservation' };
-      } else if (/^[\p{Lu}][\p{L}'’-]+(?: [\p{Lu}][\p{L}'’-]+){1,3}$/u.test(text) && plausibleName(text)) {
+      } else if (/^[\p{Lu}][\p{L}'’-]+(?: [\p{Lu}][\p{L}'’.-]*){1,3}$/u.test(text) && plausibleName(text)) {
         candidate = { name: text, how: 'bare' };
       }
       if (!candidate) continue;

@@ -16,8 +16,9 @@ export interface Bill {
   balance?: number;
 }
 
-/** A summary amount: the one under the charges column, else the first (totals print charges, then credits). */
+/** A summary amount: alone, itself; else the one under the charges column, else the first (totals print charges, then credits). */
 function chargesAmount(amounts: Money[], columns: Columns | undefined): Money | undefined {
+  if (amounts.length === 1) return amounts[0];
   const notCredit = amounts.filter((m) => !inCreditColumn(m, columns));
   return notCredit[0] ?? (columns?.credit !== undefined ? undefined : amounts[0]);
 }
