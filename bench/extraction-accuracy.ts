@@ -152,7 +152,9 @@ function print(r: CorpusReport): void {
   console.log(`\n${r.corpus} (${r.extractor}): ${r.folios} folios in ${r.seconds} s — validated automatically: ${r.validatedPct} %, wrong folios accepted: ${r.wrongAccepted} of ${r.wrongChecks}; another booking of the same guest and dates accepted: ${r.otherBookingAccepted} of ${r.otherBookingChecks}`);
   console.log('| field | accuracy |\n| --- | --- |');
   for (const f of FIELDS) console.log(`| ${f} | ${r.perField[f]} % |`);
-  if (r.misses.length) console.log(`misses (first 8): ${JSON.stringify(r.misses.slice(0, 8))}`);
+  const failed = r.misses.filter((m) => m.reasons.length);
+  if (failed.length) console.log(`not validated: ${JSON.stringify(failed)}`);
+  if (r.misses.length > failed.length) console.log(`validated with a field misread (first 8): ${JSON.stringify(r.misses.filter((m) => !m.reasons.length).slice(0, 8))}`);
   if (r.wrongAccepted) console.log(`WRONG FOLIOS ACCEPTED: ${JSON.stringify(r.wrongAcceptedCases)}`);
 }
 
