@@ -15,6 +15,37 @@ export interface ApiMetrics {
   registry: Registry;
   httpMiddleware: RequestHandler;
   handler: RequestHandler;
+  /** Figures the alert rules need that other parts of the system set (see createOperatorMetrics). */
+  operator: OperatorMetrics;
+}
+
+export interface OperatorMetrics {
+  deadLetters: Gauge<'kind'>;
+  inboxLagSeconds: Gauge;
+  projectionLagSeconds: Histogram;
+}
+
+/**
+ * Metrics the alert rules (deploy/prometheus/alerts.yml) act on whose figures are produced elsewhere: one
+ * name for the rules, the dashboards and the code that feeds them. Until a feeder sets them they export no
+ * samples (dead letters by kind, the projection lag histogram) or zero (inbox lag), and their alerts stay quiet.
+ */
+export function createOperatorMetrics(registry: Registry): OperatorMetrics {
+  return {
+    deadLetters: new Gauge({
+      name: 'folio_dead_letters',
+      help: 'Events given up on after their retries and kept for an operator to replay or discard (undelivered vendor callbacks, poison mail), by kind',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    inboxLagSeconds: new Gauge({ name: 'folio_inbox_lag_seconds', help: 'Age of the oldest message in the folio mailbox not yet handled by the inbox monitor (0 when caught up)', registers: [registry] }),
+    projectionLagSeconds: new Histogram({
+      name: 'folio_projection_lag_seconds',
+      help: 'Seconds from a folio state change in its workflow to the write of its projection',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900],
+      registers: [registry],
+    }),
+  };
 }
 
 export function createMetrics(store: Store): ApiMetrics {
@@ -26,6 +57,7 @@ export function createMetrics(store: Store): ApiMetrics {
 
   const folios = new Gauge({ name: 'folio_folios', help: 'Folios by status (from the projections)', labelNames: ['status'], registers: [registry] });
   const calls = new Gauge({ name: 'folio_calls', help: 'Calls by disposition (from the call projections)', labelNames: ['disposition'], registers: [registry] });
+  const callSeconds = new Gauge({ name: 'folio_call_seconds', help: 'Seconds on the phone, by disposition (summed over the call projections; the cost rules price them)', labelNames: ['disposition'], registers: [registry] });
   const answerRate = new Gauge({ name: 'folio_call_answer_ratio', help: 'Share of finished calls a person answered (disposition conversation)', registers: [registry] });
   const inbox = new Gauge({ name: 'folio_inbox_messages', help: 'Inbound email messages by how they were handled (signalled = matched to a folio, unmatched, auto-reply, bounce, …)', labelNames: ['outcome'], registers: [registry] });
   const unmatchedWaiting = new Gauge({ name: 'folio_inbox_unmatched_waiting', help: 'Unmatched inbound messages not yet assigned by an operator', registers: [registry] });
@@ -42,12 +74,14 @@ export function createMetrics(store: Store): ApiMetrics {
     for (const s of Object.values(FolioStatus)) folios.set({ status: s }, 0);
     for (const r of byStatus) folios.set({ status: String(r._id) }, r.n);
 
-    const byDisposition = await store.calls.aggregate<{ _id: string | null; n: number }>([{ $match: { disposition: { $type: 'string' } } }, { $group: { _id: '$disposition', n: { $sum: 1 } } }]).toArray();
+    const byDisposition = await store.calls.aggregate<{ _id: string | null; n: number; seconds: number }>([{ $match: { disposition: { $type: 'string' } } }, { $group: { _id: '$disposition', n: { $sum: 1 }, seconds: { $sum: '$durationSeconds' } } }]).toArray();
     calls.reset();
+    callSeconds.reset();
     let total = 0;
     let answered = 0;
     for (const r of byDisposition) {
       calls.set({ disposition: String(r._id) }, r.n);
+      callSeconds.set({ disposition: String(r._id) }, Number(r.seconds) || 0);
       total += r.n;
       if (r._id === 'conversation') answered += r.n;
     }
@@ -101,7 +135,7 @@ export function createMetrics(store: Store): ApiMetrics {
     res.send(await registry.metrics());
   };
 
-  return { registry, httpMiddleware, handler };
+  return { registry, httpMiddleware, handler, operator: createOperatorMetrics(registry) };
 }
 
 /** Runtime telemetry for a worker process: the Temporal SDK's metrics on a Prometheus endpoint (METRICS_PORT). */
