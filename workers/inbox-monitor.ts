@@ -4,6 +4,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { loadConfig } from '../config';
 import { logger } from '../config/logger';
 import { connectClient } from '../temporal/client';
+import { startTracing } from '../observability/tracing';
 import { Store } from '../adapters/mongo/store';
 import { EmailStore } from '../adapters/mongo/email-store';
 import { GridFsDocumentStore } from '../adapters/mongo/documents';
@@ -25,6 +26,7 @@ export function temporalSignaler(client: Client): Signaler {
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const tracing = startTracing(config, process.env.OTEL_SERVICE_NAME ?? 'folio-inbox-monitor');
   const store = await Store.connect(config.MONGODB_URI, config.MONGODB_DB);
   await new EmailStore(store).ensureIndexes();
   const temporal = await connectClient(config);
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
   await monitor.stop();
   await temporal.connection.close();
   await store.close();
+  await tracing?.shutdown();
   logger.info({ counters: monitor.counters }, 'inbox monitor stopped');
 }
 
