@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { NativeConnection, Worker, DefaultLogger, Runtime } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../../config';
+import { temporalConnectionOptions } from '../../temporal/client';
 import { Store } from '../../adapters/mongo/store';
 import { GridFsDocumentStore } from '../../adapters/mongo/documents';
 import { LocalPdfExtractor } from '../../adapters/extraction/local-pdf';
@@ -21,7 +22,8 @@ async function main() {
   const store = await Store.connect(config.MONGODB_URI, config.MONGODB_DB);
   const placed = store.db.collection<{ _id: string; callId: string; callSid: string; hotelId: string; folioIds: string[]; at: Date }>('drill_calls');
   const emails = store.db.collection<{ _id: string; hotelId: string; at: Date }>('drill_emails');
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  // the connection settings of every process (TLS on the cluster drills), without the payload codec: drills start plain workflows
+  const connection = await Connection.connect(temporalConnectionOptions(config));
   const client = new Client({ connection });
   let seq = Date.now();
   const status = (callId: string, callSid: string, s: string, answeredBy?: string) =>
@@ -55,7 +57,7 @@ async function main() {
     },
   };
   const worker = await Worker.create({
-    connection: await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }),
+    connection: await NativeConnection.connect(temporalConnectionOptions(config)),
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowBundle: { codePath: process.env.DRILL_BUNDLE! },
     activities,
