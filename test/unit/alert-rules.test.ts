@@ -4,7 +4,7 @@
 // section that exists, and the dashboards in deploy/ are what scripts/cluster-dashboards.ts generates.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -60,6 +60,8 @@ function promtool(args: string[], cwd = PROMETHEUS_DIR) {
 describe('alert rules, cost rules and dashboards', () => {
   const tmp = mkdtempSync(path.join(tmpdir(), 'folio-rules-'));
   let exported: Set<string>;
+
+  after(() => rmSync(tmp, { recursive: true, force: true }));
 
   before(async () => {
     const client = new MongoClient('mongodb://127.0.0.1:1/'); // never connected: only the metric names are read

@@ -1,7 +1,7 @@
 // Temporal connection security from the environment: what each combination of variables turns into, and the
 // combinations refused at start-up with the variable named.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../config';
@@ -16,6 +16,8 @@ const file = (name: string, text: string) => {
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 
 describe('Temporal connection options from the environment', () => {
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
   it('is plain text to the address by default, as the dev server wants', () => {
     const o = temporalConnectionOptions(loadConfig({}));
     assert.deepEqual(o, { address: '127.0.0.1:7233' });
