@@ -7,6 +7,7 @@ import type { DocumentStore } from '../domain/ports';
 import { codecFromConfig } from '../temporal/codec';
 import { createCodecRouter } from './routes/codec';
 import { createMetrics, type ApiMetrics } from '../observability/metrics';
+import { continueCallTraces } from '../observability/tracing';
 import type { ApiDeps } from './deps';
 import { ApiKeys, authenticate, requireOperator } from './auth';
 import { errorHandler, unknownRoute } from './errors';
@@ -59,6 +60,7 @@ export function createApp(deps: ApiDeps & AppOptions): express.Express {
   app.use('/', createDocsRouter());
 
   // Vendors sign their requests: no API key, and they parse their own bodies (signatures need them raw).
+  app.use('/v1/webhooks', continueCallTraces(deps.temporal));
   app.use('/v1/webhooks/twilio', createTwilioWebhookRouter(deps));
   app.use('/v1/webhooks/elevenlabs', createElevenLabsWebhookRouter(deps));
 

@@ -3,12 +3,14 @@
 import { loadConfig } from '../config';
 import { logger } from '../config/logger';
 import { connectClient } from '../temporal/client';
+import { startTracing } from '../observability/tracing';
 import { Store } from '../adapters/mongo/store';
 import { InboxMonitor } from '../adapters/email/inbox-monitor';
 import { edgeFor } from '../temporal/edge';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const tracing = startTracing(config, process.env.OTEL_SERVICE_NAME ?? 'folio-inbox-monitor');
   const store = await Store.forConfig(config);
   await store.ensureIndexes();
   const client = await connectClient(config);
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
   await monitor.stop();
   await client.connection.close();
   await store.close();
+  await tracing?.shutdown();
   logger.info({ counters: monitor.counters }, 'inbox monitor stopped');
 }
 

@@ -3,7 +3,7 @@
 import type { Collection, Db } from 'mongodb';
 import type { BatchGuest, CallResult, HotelSnapshot } from '../../domain/model';
 import type { Language } from '../../domain/schemas';
-import { COLLECTIONS, countBy, ensureIndexes } from './collections';
+import { COLLECTIONS, ensureIndexes } from './collections';
 
 /** What the webhooks and the media bridge need to answer for a call, stored when it is placed. */
 export interface CallContext {
@@ -129,8 +129,14 @@ export class CallRepository {
     await this.calls.updateOne({ _id: callId }, { $set: { 'recording.purgedAt': at } });
   }
 
-  /** Finished calls by disposition. */
-  countByDisposition(): Promise<Map<string, number>> {
-    return countBy(this.calls, 'disposition', { disposition: { $type: 'string' } });
+  /** Finished calls by disposition: how many, and the seconds on the phone they add up to. */
+  async statsByDisposition(): Promise<Map<string, { calls: number; seconds: number }>> {
+    const rows = await this.calls
+      .aggregate<{ _id: unknown; n: number; seconds: number }>([
+        { $match: { disposition: { $type: 'string' } } },
+        { $group: { _id: '$disposition', n: { $sum: 1 }, seconds: { $sum: '$durationSeconds' } } },
+      ])
+      .toArray();
+    return new Map(rows.map((r) => [String(r._id), { calls: r.n, seconds: Number(r.seconds) || 0 }]));
   }
 }

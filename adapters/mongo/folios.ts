@@ -192,6 +192,12 @@ export class FolioRepository {
     return docs.map((d) => new Date(d.updatedAt).getTime() - new Date(d.createdAt).getTime());
   }
 
+  /** The status of each of these folios, by folio id (drills and benchmarks follow a run). */
+  async statuses(folioIds: readonly string[]): Promise<Map<string, FolioStatus>> {
+    const docs = await this.folios.find({ _id: { $in: [...folioIds] } }, { projection: { status: 1 } }).toArray();
+    return new Map(docs.map((d) => [String(d._id), d.status]));
+  }
+
   /** Every folio (benchmarks and drills read a whole run back). */
   async all(): Promise<FolioProjection[]> {
     return (await this.folios.find({}).toArray()).map(toProjection);
