@@ -4,6 +4,7 @@
 // workflow start, the folio workflow and its activities, the hotel's dispatcher started from an activity,
 // the call workflow and its activities, and the Twilio callbacks about that call, continued in its trace.
 import assert from 'node:assert/strict';
+import { temporal as temporalProto } from '@temporalio/proto';
 import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -95,6 +96,14 @@ describe('tracing: one trace from the API request through the workflows, activit
       },
       () => seen,
     );
+    // the projection says Completed before the workflow delivers and ends: its run span is written when it ends
+    const { workflowId } = (await store.folios.get(folioId))!;
+    const ended = async () => {
+      // the raw service call: the memo is encrypted with the stack's key, which this test's client does not hold
+      const d = await temporal.client.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId } });
+      return d.workflowExecutionInfo?.status === temporalProto.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED;
+    };
+    await until('the folio workflow to end', ended);
     for (const p of [...processes, sandbox]) await stop(p);
 
     assert.ok(existsSync(spansFile), 'no span was written to the file exporter');
