@@ -60,7 +60,7 @@ export function createElevenLabsWebhookRouter(deps: ApiDeps): express.Router {
     try {
       signed = JSON.parse(raw);
     } catch {
-      return problem(res, 400, 'invalid_request', 'the signed body is not JSON');
+      return problem(res, 403, 'forbidden', 'ElevenLabs-Signature rejected: the signed body is not JSON');
     }
     const parsed = PostCallPayload.safeParse(signed);
     if (!parsed.success) return problem(res, 400, 'invalid_request', `not a webhook body ElevenLabs sends: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}`);
