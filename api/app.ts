@@ -19,6 +19,7 @@ import { createDocsRouter } from './routes/docs';
 import { createTwilioWebhookRouter } from './webhooks/twilio';
 import { createElevenLabsWebhookRouter } from './webhooks/elevenlabs';
 import { createUnmatchedRouter } from './routes/unmatched';
+import { createClientsRouter } from './routes/clients';
 
 export const JSON_BODY_LIMIT = '256kb';
 
@@ -72,6 +73,7 @@ export function createApp(deps: ApiDeps & AppOptions): express.Express {
   v1.use(express.json({ limit: JSON_BODY_LIMIT }));
   v1.use('/folios', createFoliosRouter({ ...deps, documents: deps.documents ?? deps.store.documents }));
   v1.use('/hotels', createHotelsRouter(deps));
+  v1.use('/clients', createClientsRouter(deps));
   v1.use('/unmatched', requireOperator, createUnmatchedRouter(deps));
   app.use('/v1', v1);
 

@@ -5,6 +5,16 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const port = z.coerce.number().int().min(0).max(65535);
+const countryList = (defaults: string) =>
+  z
+    .string()
+    .regex(/^([A-Z]{2}(,[A-Z]{2})*)?$/, 'must be a comma list of ISO country codes like DE,FR')
+    .default(defaults)
+    .transform((v) => (v ? v.split(',') : []));
+
+/** The EEA, the UK, Switzerland and the other countries business travel in the sandbox population goes to. */
+const DEFAULT_DIAL_COUNTRIES =
+  'AT,BE,BG,HR,CY,CZ,DK,EE,FI,FR,DE,GR,HU,IE,IT,LV,LT,LU,MT,NL,PL,PT,RO,SK,SI,ES,SE,IS,LI,NO,GB,CH,US,CA,MX,BR,AR,AE,SG,JP,AU,NZ';
 
 export const ConfigSchema = z
   .object({
@@ -52,11 +62,15 @@ export const ConfigSchema = z
     IVR_MAX_STEPS: z.coerce.number().int().min(1).max(10).default(4),
     RECORDING_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
     /** Countries (ISO alpha-2) where the call opens with a recording-consent announcement. */
-    RECORDING_CONSENT_COUNTRIES: z
-      .string()
-      .regex(/^([A-Z]{2}(,[A-Z]{2})*)?$/, 'must be a comma list of ISO country codes like DE,FR')
-      .default('DE,AT,CH,FR,IT,ES,PT,NL,BE')
-      .transform((v) => (v ? v.split(',') : [])),
+    RECORDING_CONSENT_COUNTRIES: countryList('DE,AT,CH,FR,IT,ES,PT,NL,BE'),
+
+    /** Countries (ISO alpha-2) whose numbers we call; a hotel elsewhere is refused (API) and never dialled. */
+    DIAL_ALLOWED_COUNTRIES: countryList(DEFAULT_DIAL_COUNTRIES),
+    /** Per client, unless its settings say otherwise: calls placed for its folios at once, and in any 24 hours. */
+    CLIENT_MAX_CONCURRENT_CALLS: z.coerce.number().int().min(1).default(10),
+    CLIENT_MAX_CALLS_PER_DAY: z.coerce.number().int().min(1).default(1000),
+    /** Largest recording fetched from the telephony vendor. */
+    RECORDING_MAX_MB: z.coerce.number().min(1).max(500).default(32),
 
     // Telephony
     TWILIO_ACCOUNT_SID: z.string().optional(),
@@ -106,7 +120,8 @@ export const ConfigSchema = z
     PAYLOAD_ACTIVE_KEY_ID: z.string().optional(),
     /** Comma list of Web UI origins allowed to call the codec endpoint. */
     CODEC_CORS_ORIGIN: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
-    DELIVERY_SIGNING_SECRET: z.string().default('sandbox-delivery-secret'),
+    /** Hours a replaced delivery signing secret keeps signing beside the new one (a rotation's overlap), unless the rotation says otherwise. */
+    DELIVERY_SECRET_OVERLAP_HOURS: z.coerce.number().min(0).max(720).default(24),
 
     // Tracing (OpenTelemetry): OTLP/HTTP when an endpoint is set; otherwise spans go to a file in the sandbox.
     /** otlp | file | none; unset: otlp when an OTLP endpoint is set, file in the sandbox, none in live mode. */
@@ -136,7 +151,6 @@ export const ConfigSchema = z
       'PAYLOAD_KEYS',
     ] as const;
     if (c.MAIL_TOKEN_SECRET.startsWith('sandbox-')) ctx.addIssue({ code: 'custom', path: ['MAIL_TOKEN_SECRET'], message: 'must be set to a secret of your own when MODE=live' });
-    if (c.DELIVERY_SIGNING_SECRET.startsWith('sandbox-')) ctx.addIssue({ code: 'custom', path: ['DELIVERY_SIGNING_SECRET'], message: 'must be set to a secret of your own when MODE=live' });
     for (const key of required) {
       if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when MODE=live' });
     }

@@ -19,12 +19,22 @@ export enum FolioStatus {
 
 export const TERMINAL_STATUSES: readonly FolioStatus[] = [FolioStatus.Completed, FolioStatus.Unobtainable, FolioStatus.Cancelled];
 
+/** What a client decided for all its requests (its settings, `PATCH /v1/clients/{clientId}`), copied into each request at its start. */
+export interface ClientPolicy {
+  /** A folio whose departure date differs from the request's check-out may still complete (default false: it goes to review). */
+  acceptDepartureMismatch: boolean;
+}
+
+export const DEFAULT_CLIENT_POLICY: ClientPolicy = { acceptDepartureMismatch: false };
+
 /** A validated request with what the API adds: who asked, the folio id, and the resolved hotel. */
 export interface FolioRequest extends Omit<FolioRequestInput, 'hotel'> {
   folioId: string;
   clientId: string;
   hotelId: string;
   receivedAt: string;
+  /** The client's policy when the request was accepted (absent on requests accepted before clients had one: the defaults apply). */
+  clientPolicy?: ClientPolicy;
 }
 
 export type Hotel = HotelConfig;

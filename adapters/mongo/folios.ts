@@ -170,6 +170,12 @@ export class FolioRepository {
     return docs.map(({ _id: _ignored, ...event }) => event);
   }
 
+  /** The clients these folios belong to (folios without a projection are left out). */
+  async clientIdsOf(folioIds: readonly string[]): Promise<string[]> {
+    const docs = await this.folios.find({ _id: { $in: [...folioIds] } }, { projection: { clientId: 1 } }).toArray();
+    return [...new Set(docs.map((d) => d.clientId))];
+  }
+
   /** Workflow ids of the folios still being chased at a hotel. */
   async *openAtHotel(hotelId: string): AsyncGenerator<string> {
     for await (const f of this.folios.find({ hotelId, status: { $nin: [...TERMINAL_STATUSES] } }, { projection: { workflowId: 1 } })) yield f.workflowId;

@@ -10,6 +10,7 @@ import { EmailRepository } from './emails';
 import { InboxLedger } from './inbox-ledger';
 import { UnmatchedRepository } from './unmatched';
 import { ApiKeyRepository } from './api-keys';
+import { ClientRepository } from './clients';
 import { ReplayGuard } from './replay-guard';
 import { GridFsDocumentStore } from './documents';
 
@@ -30,6 +31,8 @@ export class Store {
   readonly inbox: InboxLedger;
   readonly unmatched: UnmatchedRepository;
   readonly apiKeys: ApiKeyRepository;
+  /** Per-client settings: policy, call quotas, allowed countries, delivery signing secrets. */
+  readonly clients: ClientRepository;
   readonly replayGuard: ReplayGuard;
   /** Folio documents (GridFS). */
   readonly documents: GridFsDocumentStore;
@@ -47,6 +50,7 @@ export class Store {
     this.inbox = new InboxLedger(db);
     this.unmatched = new UnmatchedRepository(db);
     this.apiKeys = new ApiKeyRepository(db);
+    this.clients = new ClientRepository(db);
     this.replayGuard = new ReplayGuard(db);
     this.documents = new GridFsDocumentStore(db, { maxBytes: opts.maxDocumentBytes });
   }

@@ -70,7 +70,7 @@ export function createTwilioWebhookRouter(deps: ApiDeps, opts: TwilioWebhookOpti
       return sendTwiml(res, hangupTwiml());
     }
     const urls: CallUrls = { base: publicBase(deps, req), callId };
-    sendTwiml(res, answerTwiml(urls, { language: ctx.language, ivrPath: ctx.ivrPath, announceRecording: !!ctx.country && consent.has(ctx.country) }));
+    sendTwiml(res, answerTwiml(urls, { language: ctx.language, ivrPath: ctx.ivrPath, announceRecording: ctx.announceRecording ?? (!!ctx.country && consent.has(ctx.country)) }));
   });
 
   router.post('/status', signed, (req, res) => {

@@ -326,6 +326,33 @@ describe('API contract (OpenAPI routes and statuses)', function () {
     assert.equal((await go('POST', path, { key: api.keys.operator, body: { folioId: folioId } })).status, 409);
   });
 
+  it('client settings and delivery secrets: own only, operators for quotas', async () => {
+    const own = await go('GET', '/v1/clients/client-a', { key: api.keys.a });
+    assert.equal(own.status, 200);
+    assert.deepEqual(own.body.policy, { acceptDepartureMismatch: false });
+    assert.equal((await go('GET', '/v1/clients/client-a')).status, 401);
+    assert.equal((await go('GET', '/v1/clients/client-b', { key: api.keys.a })).status, 404);
+    const patched = await go('PATCH', '/v1/clients/client-a', { key: api.keys.a, body: { policy: { acceptDepartureMismatch: true } } });
+    assert.equal(patched.status, 200);
+    assert.equal(patched.body.policy.acceptDepartureMismatch, true);
+    assert.equal((await go('PATCH', '/v1/clients/client-a', { key: api.keys.a, body: { quotas: { concurrentCalls: 99 } } })).status, 403);
+    assert.equal((await go('PATCH', '/v1/clients/client-a', { key: api.keys.operator, body: { quotas: { concurrentCalls: 0 } } })).status, 400);
+    assert.equal((await go('PATCH', '/v1/clients/client-b', { key: api.keys.a, body: {} })).status, 404);
+    const first = await go('POST', '/v1/clients/client-a/delivery-secrets', { key: api.keys.a, body: {} });
+    assert.equal(first.status, 201);
+    assert.match(first.body.secret, /^whsec_/);
+    assert.equal((await go('POST', '/v1/clients/client-a/delivery-secrets', { key: api.keys.a, body: { overlapHours: -1 } })).status, 400);
+    assert.equal((await go('POST', '/v1/clients/client-b/delivery-secrets', { key: api.keys.a, body: {} })).status, 404);
+    assert.equal((await go('DELETE', `/v1/clients/client-a/delivery-secrets/${first.body.secretId}`, { key: api.keys.a })).status, 409);
+    const second = await go('POST', '/v1/clients/client-a/delivery-secrets', { key: api.keys.operator, body: { overlapHours: 2 } });
+    assert.equal(second.body.previousExpireAt !== null, true);
+    assert.equal((await go('DELETE', `/v1/clients/client-a/delivery-secrets/${first.body.secretId}`, { key: api.keys.a })).status, 204);
+    assert.equal((await go('DELETE', `/v1/clients/client-a/delivery-secrets/${first.body.secretId}`, { key: api.keys.a })).status, 404);
+    // The policy travels with each request the client makes from now on.
+    const created = await go('POST', '/v1/folios', { key: api.keys.a, body: folioInput() });
+    assert.deepEqual(created.body.request.clientPolicy, { acceptDepartureMismatch: true });
+  });
+
   it('codec-only keys open /codec and nothing else', async () => {
     const { key } = await new ApiKeys(api.store.apiKeys).create({ clientId: 'webui', role: 'codec' });
     assert.equal((await go('GET', '/v1/folios', { key })).status, 403);

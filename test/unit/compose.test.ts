@@ -99,12 +99,12 @@ describe('docker-compose.yml', () => {
       // …and every variable the app reads is there (set, defaulted or passed through), so nothing is lost in containers.
       for (const k of Object.keys(ConfigSchema.shape)) if (!NOT_IN_CONTAINERS.includes(k)) assert.ok(k in env, `${app} does not pass ${k}`);
       // Secrets pass through from the environment; none is written into the file.
-      for (const secret of ['TWILIO_AUTH_TOKEN', 'ELEVENLABS_API_KEY', 'ELEVENLABS_WEBHOOK_SECRET', 'SMTP_PASS', 'IMAP_PASS', 'PAYLOAD_KEYS', 'DELIVERY_SIGNING_SECRET', 'MAIL_TOKEN_SECRET', 'MAIL_DKIM_PRIVATE_KEY']) {
+      for (const secret of ['TWILIO_AUTH_TOKEN', 'ELEVENLABS_API_KEY', 'ELEVENLABS_WEBHOOK_SECRET', 'SMTP_PASS', 'IMAP_PASS', 'PAYLOAD_KEYS', 'MAIL_TOKEN_SECRET', 'MAIL_DKIM_PRIVATE_KEY']) {
         assert.ok(secret in env && env[secret] === null, `${app}: ${secret} must be a pass-through`);
       }
       const resolved: Record<string, string> = {};
       for (const [k, v] of Object.entries(env)) if (v !== null) resolved[k] = interpolate(String(v));
-      const secrets = { TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 't', TWILIO_FROM_NUMBER: '+15550100', ELEVENLABS_API_KEY: 'k', ELEVENLABS_AGENT_ID: 'a', ELEVENLABS_WEBHOOK_SECRET: 's', PUBLIC_BASE_URL: 'https://folio.example', PAYLOAD_KEYS: `k1:${Buffer.alloc(32).toString('base64')}`, DOCUMENTAI_PROCESSOR: 'projects/p/locations/eu/processors/x', DELIVERY_SIGNING_SECRET: 'delivery-secret', MAIL_TOKEN_SECRET: 'mail-token-secret' };
+      const secrets = { TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 't', TWILIO_FROM_NUMBER: '+15550100', ELEVENLABS_API_KEY: 'k', ELEVENLABS_AGENT_ID: 'a', ELEVENLABS_WEBHOOK_SECRET: 's', PUBLIC_BASE_URL: 'https://folio.example', PAYLOAD_KEYS: `k1:${Buffer.alloc(32).toString('base64')}`, DOCUMENTAI_PROCESSOR: 'projects/p/locations/eu/processors/x', MAIL_TOKEN_SECRET: 'mail-token-secret' };
       const config = loadConfig({ ...resolved, ...secrets });
       assert.equal(config.MODE, 'live');
       assert.equal(config.TEMPORAL_ADDRESS, 'temporal-frontend:7233');
