@@ -1,6 +1,7 @@
 // Signals, updates and queries of every workflow: the one place outside events map onto.
 // Imported by the API, the webhooks, the inbox monitor and the activities as well as by workflows.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { DispatchItem, DispatchKind } from '../domain/batching';
 import type { CallDisposition, DocumentRef, EmailRequestResult, FolioStatus, GuestOutcome, HotelSnapshot, BatchGuest, CallResult, FolioData } from '../domain/model';
 
 // ---- folio workflow --------------------------------------------------------------------------
@@ -68,15 +69,7 @@ export const batchStartedSignal = defineSignal<[BatchStartedMessage]>('batchStar
 export const folioStateQuery = defineQuery<FolioState>('state');
 
 // ---- hotel dispatch workflow ------------------------------------------------------------------
-export type DispatchKind = 'call' | 'email' | 'reminder';
-export interface DispatchItem {
-  kind: DispatchKind;
-  guest: BatchGuest;
-  /** Reminders thread onto the folio's earlier request. */
-  threadMessageId?: string;
-  /** Earliest time to act (ms since epoch), e.g. a retry's backoff. */
-  notBefore?: number;
-}
+export type { DispatchItem, DispatchKind };
 export interface DispatchState {
   hotelId: string;
   pending: DispatchItem[];
