@@ -1,7 +1,8 @@
 // "Call back tomorrow after 10": turns what the hotel said, or an explicit time, into a moment in the hotel's time
 // zone inside its business hours. The phrase reader is a table of small rules per language, tried word by word.
 import { DateTime } from 'luxon';
-import { addDays, formatLocalDate, HOUR_MS, isoWeekday, localParts, localToMs, MINUTE_MS, nextOpenAt, parseLocalDate, type LocalDate, type Schedule } from './business-hours';
+import { addDays, formatLocalDate, isoWeekday, localParts, localToMs, nextOpenAt, parseLocalDate, type LocalDate, type Schedule } from './business-hours';
+import { HOUR_MS, MINUTE_MS } from './calendar';
 import type { Language } from './schemas';
 
 export type CallbackResolution = { ok: true; atMs: number; clamped: boolean; interpretation: string } | { ok: false; error: string };

@@ -3,6 +3,7 @@
 // Date rule: arrival must match check-in exactly; departure may differ by one day (late check-out
 // billed as an extra night, or an early departure) and still be the same stay. Anything further is
 // a different stay and goes to review.
+import { isoDaysBetween } from './calendar';
 import type { FolioData, ValidationResult } from './model';
 import { namesMatch } from './names';
 
@@ -19,10 +20,6 @@ export const DEPARTURE_TOLERANCE_DAYS = 1;
 /** Sum of lines may differ from the printed total by rounding: max(0.02, 0.5 %). */
 export function totalTolerance(total: number): number {
   return Math.max(0.02, Math.abs(total) * 0.005);
-}
-
-function dayDiff(a: string, b: string): number {
-  return Math.round((Date.parse(`${a}T00:00:00Z`) - Date.parse(`${b}T00:00:00Z`)) / 86_400_000);
 }
 
 /** Confirmation numbers are printed with spaces, dashes and leading zeros in any combination. */
@@ -53,7 +50,8 @@ export function validateFolio(data: FolioData, check: FolioCheck): ValidationRes
   if (!data.arrival) reasons.push('arrival date not found on the folio');
   else if (data.arrival !== check.checkIn) reasons.push(`arrival ${data.arrival} differs from the requested check-in ${check.checkIn}`);
   if (!data.departure) reasons.push('departure date not found on the folio');
-  else if (Math.abs(dayDiff(data.departure, check.checkOut)) > DEPARTURE_TOLERANCE_DAYS) {
+  else if (!(Math.abs(isoDaysBetween(data.departure, check.checkOut)) <= DEPARTURE_TOLERANCE_DAYS)) {
+    // an unreadable date (2026-02-30) is no match either
     reasons.push(`departure ${data.departure} differs from the requested check-out ${check.checkOut} by more than ${DEPARTURE_TOLERANCE_DAYS} day`);
   }
 
