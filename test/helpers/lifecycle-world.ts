@@ -67,8 +67,9 @@ export class LifecycleWorld {
     return this.env.client;
   }
 
-  static async create(opts: { config?: Partial<Record<string, string>> } = {}): Promise<LifecycleWorld> {
-    const env = await startTimeSkipping();
+  /** On the time-skipping server unless another environment (the dev server, say) is given. */
+  static async create(opts: { config?: Partial<Record<string, string>>; env?: TestWorkflowEnvironment } = {}): Promise<LifecycleWorld> {
+    const env = opts.env ?? (await startTimeSkipping());
     const mongo = await startMongo();
     const store = new Store(mongo.db());
     await store.ensureIndexes();
