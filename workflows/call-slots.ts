@@ -2,6 +2,7 @@
 // dispatchers ask for a slot by signal and are granted one by signal; leases expire so a dispatcher
 // that vanished cannot hold a slot forever.
 import { condition, continueAsNew, getExternalWorkflowHandle, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { MINUTE_MS } from '../domain/calendar';
 import { acquireCallSlotSignal, callSlotGrantedSignal, callSlotsStateQuery, releaseCallSlotSignal } from './definitions';
 
 interface Lease {
@@ -20,7 +21,7 @@ export interface CallSlotsInput {
 }
 
 /** Longer than any call can last (the overflow limit plus wrap-up), so only a lost holder's lease expires. */
-export const LEASE_MS = 30 * 60_000;
+export const LEASE_MS = 30 * MINUTE_MS;
 
 export async function callSlotsWorkflow(input: CallSlotsInput): Promise<void> {
   let held: Lease[] = input.held ?? [];
