@@ -1,5 +1,4 @@
-// One workflow's contract on the time-skipping server: a worker with the real workflow bundle on a task
-// queue of its own, the activities a test file passes (the vendor edge), and readers for what a workflow
+// One workflow's contract on a time-skipping server of its own: a worker with the real workflow bundle, the activities a test file passes (the vendor edge), and readers for what a workflow
 // told others (the signals it sent, from its own history).
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
@@ -7,7 +6,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { startTimeSkipping, workflowBundle } from './stack';
+import { createTimeSkipping, workflowBundle } from './stack';
 
 export interface Harness {
   env: TestWorkflowEnvironment;
@@ -16,8 +15,9 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
+/** A time-skipping server of the test file's own, so what it leaves running cannot stall another file's clock. */
 export async function startHarness(name: string, activities: object): Promise<Harness> {
-  const env = await startTimeSkipping();
+  const env = await createTimeSkipping();
   const taskQueue = `${name}-${randomUUID()}`;
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
   const running = worker.run();
@@ -28,6 +28,7 @@ export async function startHarness(name: string, activities: object): Promise<Ha
     async stop() {
       worker.shutdown();
       await running;
+      await env.teardown();
     },
   };
 }

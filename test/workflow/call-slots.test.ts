@@ -12,7 +12,8 @@ describe('call slots workflow (time-skipping server)', function () {
   this.timeout(60_000);
   let h: Harness;
 
-  before(async () => {
+  before(async function () {
+    this.timeout(180_000); // the first file bundles the workflows; a server starts
     h = await startHarness('call-slots', {});
   });
   after(async () => h?.stop());

@@ -57,7 +57,8 @@ describe('call workflow (time-skipping server)', function () {
     finishCall: async ({ callId, result }) => void stored.finished.set(callId, result),
   };
 
-  before(async () => {
+  before(async function () {
+    this.timeout(180_000); // the first file bundles the workflows; a server starts
     h = await startHarness('call', telephony);
   });
   after(async () => h?.stop());

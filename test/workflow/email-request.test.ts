@@ -27,7 +27,8 @@ describe('email request workflow (time-skipping server, sandbox mail system)', f
   let store: Store;
   const atHotels: HotelMail[] = [];
 
-  before(async () => {
+  before(async function () {
+    this.timeout(180_000); // the first file bundles the workflows; a server starts
     const [mongo, m] = await Promise.all([startMongo(), startMail()]);
     mail = m;
     const config = loadConfig({ ...mailEnv(mail, USER), LOG_LEVEL: 'warn' });

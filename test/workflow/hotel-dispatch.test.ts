@@ -7,7 +7,8 @@ import type { DispatchItem } from '../../domain/batching';
 import { hotelDispatchWorkflowId, hotelSnapshot, type BatchGuest } from '../../domain/model';
 import { callStateQuery, dispatchStateQuery, enqueueSignal, hotelUpdatedSignal, withdrawSignal, type BatchStartedMessage, type CallOutcomeMessage, type EmailSentMessage } from '../../workflows/definitions';
 import { agrees, LifecycleWorld } from '../helpers/lifecycle-world';
-import { startTemporal } from '../helpers/stack';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createDevServer } from '../helpers/stack';
 import { runsOf, signalsSentBy, until } from '../helpers/workflow-harness';
 
 const WINDOW_MS = 60_000;
@@ -17,9 +18,10 @@ describe('hotel dispatch workflow (time-skipping server)', function () {
   this.timeout(120_000);
   let world: LifecycleWorld;
 
-  before(async () => {
+  before(async function () {
+    this.timeout(180_000); // the first file bundles the workflows; a server starts
     // one call at a time across all hotels, so one hotel's call makes another wait for its slot
-    world = await LifecycleWorld.create({ config: { MAX_CONCURRENT_CALLS: '1', CALL_OVERFLOW_SECONDS: '60' } });
+    world = await LifecycleWorld.create({ ownServer: true, config: { MAX_CONCURRENT_CALLS: '1', CALL_OVERFLOW_SECONDS: '60' } });
   });
   after(async () => world?.stop());
 
@@ -177,15 +179,22 @@ describe('hotel dispatch workflow (time-skipping server)', function () {
   });
 });
 
-// The Java time-skipping server reports no history length to the worker, so continue-as-new is tried on the dev server.
+// The Java time-skipping server reports no history length to the worker and never suggests continue-as-new, so this
+// runs on a dev server of its own that suggests it after a few hundred events (as a real one does after thousands).
 describe('hotel dispatch workflow: continue-as-new (dev server)', function () {
-  this.timeout(300_000);
+  this.timeout(120_000);
   let world: LifecycleWorld;
+  let env: TestWorkflowEnvironment;
 
-  before(async () => {
-    world = await LifecycleWorld.create({ env: await startTemporal(), config: { CALL_OVERFLOW_SECONDS: '60' } });
+  before(async function () {
+    this.timeout(180_000); // the first file bundles the workflows; a server starts
+    env = await createDevServer({ 'limit.historyCount.suggestContinueAsNew': 300 });
+    world = await LifecycleWorld.create({ env, config: { CALL_OVERFLOW_SECONDS: '60' } });
   });
-  after(async () => world?.stop());
+  after(async () => {
+    await world?.stop();
+    await env?.teardown();
+  });
 
   it('continues as new before its history grows large, carrying the pending work and the batch count', async () => {
     const hotelId = `long-${randomUUID().slice(0, 6)}`;
@@ -203,9 +212,9 @@ describe('hotel dispatch workflow: continue-as-new (dev server)', function () {
     });
     const firstRun = (await handle.describe()).runId;
     // every enqueue of the same folio replaces it (keeping its place and first-seen time) and wakes the loop
-    for (let sent = 0; (await handle.describe()).runId === firstRun; sent += 100) {
-      assert.ok(sent < 12_000, `the dispatcher continued as new by now (history ${(await handle.describe()).historyLength} events)`);
-      for (let i = 0; i < 100; i++) await handle.signal(enqueueSignal, { kind: 'call', guest: g, notBefore: later });
+    for (let sent = 0; (await handle.describe()).runId === firstRun; sent += 20) {
+      assert.ok(sent < 1_000, `the dispatcher continued as new by now (history ${(await handle.describe()).historyLength} events)`);
+      for (let i = 0; i < 20; i++) await handle.signal(enqueueSignal, { kind: 'call', guest: g, notBefore: later });
     }
     const carried = await until(() => handle.query(dispatchStateQuery), (s) => s.pending.length > 0, 'the new run answering');
     assert.deepEqual(carried.pending.map((p) => [p.guest.folioId, p.notBefore]), [[folioId, later]]);
