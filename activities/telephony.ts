@@ -8,7 +8,7 @@ import { logger as defaultLogger, type Logger } from '../config/logger';
 import type { Store } from '../adapters/mongo/store';
 import type { CallContext } from '../adapters/mongo/calls';
 import { RECORDINGS_BUCKET } from '../adapters/mongo/recordings';
-import { DAY_MS } from '../domain/business-hours';
+import { DAY_MS } from '../domain/calendar';
 import { RecordingRefusedError, TelephonyConfigError, type TwilioTelephony } from '../adapters/telephony/twilio';
 import { announceRecording, numberCountry } from '../domain/dialling';
 import { createCallAdmission } from './call-admission';

@@ -1,21 +1,25 @@
 // The folio domain's core types, shared by workflows, activities and the API (types only: no I/O).
 import type { FolioRequestInput, HotelConfig, Language } from './schemas';
 
-export enum FolioStatus {
-  WaitingForCheckout = 'WaitingForCheckout',
-  Queued = 'Queued',
-  Calling = 'Calling',
-  CallbackScheduled = 'CallbackScheduled',
-  RetryScheduled = 'RetryScheduled',
-  EmailRequested = 'EmailRequested',
-  AwaitingEmail = 'AwaitingEmail',
-  Extracting = 'Extracting',
-  NeedsReview = 'NeedsReview',
-  NeedsAttention = 'NeedsAttention',
-  Completed = 'Completed',
-  Unobtainable = 'Unobtainable',
-  Cancelled = 'Cancelled',
-}
+/** Where a folio stands; the value is also its name (projections, search attributes, the API). */
+const FOLIO_STATUSES = [
+  'WaitingForCheckout',
+  'Queued',
+  'Calling',
+  'CallbackScheduled',
+  'RetryScheduled',
+  'EmailRequested',
+  'AwaitingEmail',
+  'Extracting',
+  'NeedsReview',
+  'NeedsAttention',
+  'Completed',
+  'Unobtainable',
+  'Cancelled',
+] as const;
+export type FolioStatus = (typeof FOLIO_STATUSES)[number];
+/** `FolioStatus.Completed` etc., each named once in the list above. */
+export const FolioStatus = Object.freeze(Object.fromEntries(FOLIO_STATUSES.map((s) => [s, s]))) as { readonly [S in FolioStatus]: FolioStatus };
 
 export const TERMINAL_STATUSES: readonly FolioStatus[] = [FolioStatus.Completed, FolioStatus.Unobtainable, FolioStatus.Cancelled];
 

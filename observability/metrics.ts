@@ -6,7 +6,7 @@ import client, { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Request, RequestHandler } from 'express';
 import type { Store } from '../adapters/mongo/store';
 import { FolioStatus } from '../domain/model';
-import { HOUR_MS } from '../domain/business-hours';
+import { HOUR_MS } from '../domain/calendar';
 
 const CACHE_MS = 10_000;
 const SAMPLE = 500;

@@ -17,7 +17,7 @@ import { ApiKeys } from '../../api/auth';
 import { renderFolioPdf } from '../../sandbox/folio-pdf';
 import { edgeFor } from '../../temporal/edge';
 import { daysFromNow } from '../helpers/dates';
-import { DAY_MS } from '../../domain/business-hours';
+import { DAY_MS } from '../../domain/calendar';
 
 const nextWeekday10am = () => {
   const d = new Date(Date.now() + 3 * DAY_MS);
