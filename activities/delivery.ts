@@ -12,6 +12,7 @@ import { codecFromConfig } from '../temporal/codec';
 import { DeliverySecrets } from '../adapters/http/delivery-secrets';
 import { postWebhook, WebhookRefusedError, type Resolve } from '../adapters/http/safe-webhook';
 import { signBody, verifyBody } from '../adapters/http/signing';
+import { writeProjection } from './projection-writer';
 
 export const DELIVERY_TIMEOUT_MS = 10_000;
 
@@ -32,7 +33,8 @@ export function createDeliveryActivities(deps: DeliveryDeps): DeliveryActivities
   const base = (deps.config.PUBLIC_BASE_URL ?? `http://${deps.config.API_HOST}:${deps.config.API_PORT}`).replace(/\/+$/, '');
   let secrets: DeliverySecrets | undefined; // opened with the payload key ring at the first delivery
   return {
-    async deliverResult({ folioId }) {
+    async deliverResult({ folioId, projection }) {
+      if (projection) await writeProjection(deps.store, projection);
       const folio = await deps.store.folios.get(folioId);
       if (!folio) throw ApplicationFailure.nonRetryable(`folio ${folioId} has no projection`, 'UnknownFolio');
       const webhookUrl = folio.request?.delivery?.webhookUrl;

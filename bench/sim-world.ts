@@ -10,6 +10,7 @@ import type { Db } from 'mongodb';
 import { loadConfig, type Config } from '../config';
 import { Store } from '../adapters/mongo/store';
 import { createLifecycleActivities } from '../activities/lifecycle';
+import { ProjectionWriter, projectionSinks, writeProjection } from '../activities/projection-writer';
 import { createExtractionActivities } from '../activities/extraction';
 import { LocalPdfExtractor } from '../adapters/extraction/local-pdf';
 import type { DocumentStore } from '../domain/ports';
@@ -79,6 +80,9 @@ export class SimWorld {
   readonly dialled = new Map<string, number>();
   private makeWorkers?: () => Promise<Worker[]>;
   private readonly background = new Set<Promise<unknown>>();
+  /** The worker's projection writer (passing states arrive through its sink); its histogram is the projection lag. */
+  readonly projections: ProjectionWriter;
+  readonly lagSeconds: number[] = [];
 
   private constructor(
     readonly env: TestWorkflowEnvironment,
@@ -88,6 +92,7 @@ export class SimWorld {
   ) {
     for (const h of opts.hotels) this.hotels.set(h.config.hotelId, h);
     this.replyQueue = `${config.TEMPORAL_TASK_QUEUE}-hotels`;
+    this.projections = new ProjectionWriter(store, { lag: { observe: (s: number) => void this.lagSeconds.push(s) } });
   }
 
   get client(): Client {
@@ -101,11 +106,14 @@ export class SimWorld {
     const world = new SimWorld(opts.env, store, config, opts);
     for (const h of opts.hotels) await store.hotels.upsert(h.config);
     const activities: AllActivities = {
-      ...createLifecycleActivities({ config, store, temporal: edgeFor(world.trackingClient(), config) }),
+      ...createLifecycleActivities({ config, store, temporal: edgeFor(world.trackingClient(), config), projections: world.projections }),
       ...createExtractionActivities({ extractor: new LocalPdfExtractor(), documents: world.documents }),
       ...world.telephony(),
       ...world.mail(),
-      deliverResult: async () => ({ delivered: false }),
+      deliverResult: async ({ projection }) => {
+        if (projection) await writeProjection(store, projection);
+        return { delivered: false };
+      },
     };
     const bundle = opts.workflowBundle ?? (await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quiet }));
     const hotelBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./sim-workflows'), logger: quiet });
@@ -115,6 +123,7 @@ export class SimWorld {
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         workflowBundle: bundle,
         activities,
+        sinks: projectionSinks(world.projections),
         maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivities ?? 50,
         maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTasks ?? 40,
         ...(opts.maxCachedWorkflows !== undefined && { maxCachedWorkflows: opts.maxCachedWorkflows }),
@@ -143,6 +152,7 @@ export class SimWorld {
     await Promise.allSettled([...this.background]);
     for (const w of this.workers) if (w.getState() === 'RUNNING') w.shutdown();
     await Promise.allSettled(this.running);
+    await this.projections.close();
   }
 
   async start(req: FolioRequest, options: FolioOptions) {

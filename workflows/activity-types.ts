@@ -25,7 +25,8 @@ export interface ExtractionActivities {
 }
 
 export interface DeliveryActivities {
-  deliverResult(input: { folioId: string }): Promise<{ delivered: boolean; status?: number }>;
+  /** With `projection`, writes that (completed) state first, so the client reads what it is told. */
+  deliverResult(input: { folioId: string; projection?: FolioProjectionUpdate }): Promise<{ delivered: boolean; status?: number }>;
 }
 
 export interface LifecycleActivities {

@@ -13,6 +13,7 @@ import { ApiKeyRepository } from './api-keys';
 import { ClientRepository } from './clients';
 import { ReplayGuard } from './replay-guard';
 import { GridFsDocumentStore } from './documents';
+import { GuardedWrites } from './guarded-writes';
 
 export interface StoreOptions {
   /** The connection this store owns (closed by close()). */
@@ -42,7 +43,7 @@ export class Store {
   constructor(db: Db, opts: StoreOptions = {}) {
     this.db = db;
     this.client = opts.client;
-    this.folios = new FolioRepository(db);
+    this.folios = new FolioRepository(db, new GuardedWrites(db));
     this.hotels = new HotelRepository(db);
     this.calls = new CallRepository(db);
     this.recordings = new RecordingRepository(db);
