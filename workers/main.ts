@@ -57,6 +57,8 @@ async function main() {
     sinks: projectionSinks(projections),
     dataConverter: dataConverter(config),
     shutdownGraceTime: '20s',
+    // bounded memory: what does not fit is replayed from its history when it wakes
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     ...tracingWorkerOptions(tracing),
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS, metrics: config.METRICS_PORT }, 'worker started');
