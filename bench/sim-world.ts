@@ -180,7 +180,9 @@ export class SimWorld {
         return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
       },
     });
-    return { workflow: tracked } as unknown as Client;
+    // the edge bounds each attempt with the client's deadline
+    const client = this.client;
+    return { workflow: tracked, withDeadline: client.withDeadline.bind(client) } as unknown as Client;
   }
 
   private behaviourOf(hotelId: string): HotelBehaviour {
