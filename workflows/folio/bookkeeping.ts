@@ -5,7 +5,8 @@
 // its coarse value does (domain/projection.ts `searchStatus`). Histories from before this (no patch marker)
 // keep the earlier bookkeeping: an upsert and a projection activity at every status change.
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { log, patched, proxyActivities, proxySinks, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { log, patched, proxyActivities, proxySinks, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { folioDetails } from '../../domain/operator-view';
 import type { TimelineEvent } from '../../domain/call-events';
 import type { FolioEvent, FolioEventType } from '../../domain/events';
 import { FolioStatus } from '../../domain/model';
@@ -85,6 +86,7 @@ export class Bookkeeping {
       this.shownStatus = shown;
       upsertSearchAttributes(this.attributes(shown));
     }
+    this.showDetails();
     if (shown === OPEN) return this.toSink();
     if (f.status === FolioStatus.Completed) {
       // the client is told by the delivery, which writes this state durably before it tells (deliverWith)
@@ -113,6 +115,12 @@ export class Bookkeeping {
     if (!this.lean) return this.flushBefore();
     if (this.owed) return this.writeDurably();
     this.toSink();
+  }
+
+  /** The workflow page in the Web UI (no command: replays of older histories are unaffected). */
+  private showDetails(): void {
+    const f = this.folio;
+    setCurrentDetails(folioDetails({ status: f.status, nextAction: f.nextAction, nextActionAt: iso(f.nextActionAt), lastOutcome: f.lastOutcome, attention: f.attention }));
   }
 
   private attributes(shown: string): SearchAttributeUpdatePair[] {
@@ -167,6 +175,7 @@ export class Bookkeeping {
 
   private async statusChangedBefore(): Promise<void> {
     upsertSearchAttributes(this.attributes(this.folio.status));
+    this.showDetails();
     await this.flushBefore();
   }
 
