@@ -13,7 +13,7 @@ import { LocalPdfExtractor } from '../../adapters/extraction/local-pdf';
 import type { DocumentStore } from '../../domain/ports';
 import { FolioStatus, folioWorkflowId, hotelDispatchWorkflowId, type BatchGuest, type DocumentRef, type FolioRequest, type GuestOutcome, type Hotel } from '../../domain/model';
 import { HotelConfig } from '../../domain/schemas';
-import type { AllActivities, EmailActivities, TelephonyActivities } from '../../workflows/activity-types';
+import type { AllActivities, ClientNotification, EmailActivities, TelephonyActivities } from '../../workflows/activity-types';
 import {
   folioWorkflowType,
   agentToolSignal,
@@ -56,6 +56,8 @@ export class LifecycleWorld {
   readonly scripts = new Map<string, CallScript[]>();
   readonly emailScripts = new Map<string, 'accept' | 'reject'>();
   readonly documents = new MemoryDocuments();
+  /** What the folios told their clients while chasing (the signed webhook's kinds and messages). */
+  readonly notifications: ClientNotification[] = [];
   /** Optional hotel behaviour for calls not scripted in `scripts` (benchmarks draw it from a population). */
   behaviour?: (input: CallInput, callNumber: number) => CallScript;
   /** Called after each email is "sent" (benchmarks schedule the hotel's reply from here). */
@@ -92,6 +94,10 @@ export class LifecycleWorld {
       ...world.telephony(),
       ...world.mail(),
       deliverResult: async () => ({ delivered: false }),
+      notifyClient: async (n) => {
+        world.notifications.push(n);
+        return { delivered: true, status: 204 };
+      },
     };
     world.worker = await Worker.create({
       connection: env.nativeConnection,
@@ -262,7 +268,10 @@ export class LifecycleWorld {
         world.emails.push(input);
         world.onEmail?.(input);
         if (world.emailScripts.get(input.hotel.hotelId) === 'reject') return { emailId: input.emailId, rejected: '550 mailbox unavailable' };
-        return { emailId: input.emailId, messageId: `<${input.emailId}@folio.test>`, to: input.hotel.emails[0] };
+        // as the real activity: the address the hotel gave for a guest first, then the hotel's
+        const to = input.guests.find((g) => g.writeTo)?.writeTo ?? input.hotel.emails[0];
+        if (!to) return { emailId: input.emailId, rejected: 'no email address on file' };
+        return { emailId: input.emailId, messageId: `<${input.emailId}@folio.test>`, to };
       },
     };
   }
