@@ -111,6 +111,8 @@ export interface ChaseState {
   firstEmailAt?: number;
   /** Our last email: where it went and when (a silence call asks whether it arrived). */
   lastEmail?: { to: string; at: number };
+  /** The guest's signed form went to the hotel (a second request for it is for a person). */
+  formSent?: boolean;
   /** Check-out + grace: with `email-early`, the first call waits for it. */
   dueAt?: number;
 }
@@ -238,6 +240,7 @@ function afterOutcome(s: ChaseState, outcome: GuestOutcome, p: ChasePolicy, ctx:
       return canEmail(s) ? { action: 'email', reason: 'the phone number is wrong' } : { action: 'needs_attention', reason: 'the phone number is wrong and no email address is known', next: NEXT_STEP.wrongNumber };
     case 'authorization_required':
       if (!p.closedLoop) return { action: 'needs_attention', reason: 'the hotel asks for a form signed by the guest', next: NEXT_STEP.authorization };
+      if (s.formSent) return { action: 'needs_attention', reason: 'the hotel still asks for a signed form after we sent it', next: NEXT_STEP.authorizationAgain };
       return {
         action: 'await_client',
         untilMs: addBusinessDays(ctx.schedule, nowMs, p.authorizationWaitBusinessDays),

@@ -12,6 +12,7 @@ export const NEXT_STEP = {
   callbacks: "call the hotel at a time it names, or get an email address for it, then retry the folio",
   gaveUp: "call the hotel's front desk or accounting yourself; upload the folio when it arrives (POST /v1/folios/{id}/document)",
   authorization: "ask the traveller for the hotel's form signed by the guest and upload it (POST /v1/folios/{id}/authorization)",
+  authorizationAgain: 'ask the hotel what is wrong with the signed form we sent (AuthorizationSentToHotel on the timeline); upload a corrected one, or the folio when it arrives',
   authorizationNoAddress: 'send the signed form (AuthorizationReceived on the timeline) to the hotel, then retry the folio',
   review: 'compare the document with the request (guest, stay dates, confirmation number): approve it, or reject it to ask the hotel again',
 } as const;

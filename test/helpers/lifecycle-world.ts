@@ -156,6 +156,14 @@ export class LifecycleWorld {
     });
   }
 
+  /** A hotel with these details and call scripts, and a folio started for it. */
+  async begin(hotel: Partial<Hotel> & { hotelId: string }, scripts: CallScript[], request: Partial<FolioRequest> = {}, options?: FolioOptions) {
+    await this.addHotel(hotel);
+    this.scripts.set(hotel.hotelId, scripts);
+    const req = this.request(hotel.hotelId, request);
+    return { req, handle: await this.start(req, options) };
+  }
+
   /** Advances server time in steps until the folio reaches one of the statuses (time-skipping). */
   /** A workflow's event history (replay fixtures are recorded from these). */
   history(workflowId: string) {
@@ -183,12 +191,12 @@ export class LifecycleWorld {
   }
 
   /** The hotel emails the folio: a real PDF, stored, and signalled as the inbox monitor does. */
-  async hotelSendsFolio(req: FolioRequest, opts: { guestName?: { firstName: string; lastName: string } } = {}): Promise<DocumentRef> {
+  async hotelSendsFolio(req: FolioRequest, opts: { guestName?: { firstName: string; lastName: string }; departure?: string } = {}): Promise<DocumentRef> {
     const pdf = await renderFolioPdf({
       hotelName: `Hotel ${req.hotelId}`,
       guests: [opts.guestName ?? { firstName: req.guest.firstName, lastName: req.guest.lastName }],
       arrival: req.checkIn,
-      departure: req.checkOut,
+      departure: opts.departure ?? req.checkOut,
       folioNumber: `F-${req.confirmationNumber}`,
       confirmationNumber: req.confirmationNumber,
       currency: 'EUR',
@@ -199,6 +207,11 @@ export class LifecycleWorld {
     const ref = await this.documents.save(pdf, { source: 'email', filename: 'folio.pdf', messageId: `<reply-${randomUUID()}@hotel>` });
     await this.client.workflow.getHandle(folioWorkflowId(req.clientId, req.clientReference)).signal(documentReceivedSignal, ref);
     return ref;
+  }
+
+  /** A stored PDF that is not a folio (the guest's signed form a client uploads). */
+  hotelDocument(filename = 'form.pdf'): Promise<DocumentRef> {
+    return this.documents.save(Buffer.from(`%PDF-1.4\n% ${filename} ${randomUUID()}\n%%EOF\n`), { source: 'upload', filename });
   }
 
   callsTo(hotelId: string): PlacedCall[] {

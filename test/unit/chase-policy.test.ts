@@ -332,6 +332,11 @@ describe('chase policy', () => {
       assert.deepEqual(d.action === 'reminder' && d.ask, { kind: 'authorization', document: form, form: 'credit card authorisation form' });
       assert.equal(afterAuthorizationReceived(base({ hasEmail: false }), form, undefined).action, 'needs_attention');
     });
+    it('asked for the form again after we sent it: a person, not another wait for the client', () => {
+      const d = afterCall(base({ calls: 2, emails: 1, formSent: true }), 'conversation', { kind: 'authorization_required' }, P, C);
+      assert.equal(d.action, 'needs_attention');
+      assert.match(d.action === 'needs_attention' ? d.next : '', /what is wrong with the signed form/);
+    });
     it('no form in time: a person, told what to do', () => {
       const d = afterAuthorizationTimeout(P);
       assert.equal(d.action, 'needs_attention');

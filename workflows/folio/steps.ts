@@ -111,7 +111,10 @@ export async function emailHotel(f: Folio, kind: 'email' | 'reminder', reason = 
   book.emit(kind === 'reminder' ? 'EmailReminderSent' : 'EmailRequestSent', { emailId: sent.emailId, messageId: sent.messageId });
   if (f.closedLoop) {
     if (from === 'phone' && s.calls > 0) book.emit('ChannelSwitched', { from, to: 'email', reason });
-    if (guest.ask?.kind === 'authorization') book.emit('AuthorizationSentToHotel', { emailId: sent.emailId, documentId: guest.ask.document.documentId });
+    if (guest.ask?.kind === 'authorization') {
+      s.formSent = true;
+      book.emit('AuthorizationSentToHotel', { emailId: sent.emailId, documentId: guest.ask.document.documentId });
+    }
     f.pendingAsk = undefined;
   }
   return chase.afterEmailSent(s, f.policy, f.ctx());
