@@ -43,6 +43,8 @@ export interface FailedCheck {
   remedy?: Remedy;
   /** The stay dates it shows (named when they are the problem). */
   found?: { arrival?: string; departure?: string };
+  /** A person uploaded it: that person judges it, the hotel is not asked again. */
+  uploaded?: boolean;
 }
 
 const WRONG_FOLIO = ['guest-mismatch', 'arrival-mismatch', 'departure-mismatch', 'confirmation-mismatch'];

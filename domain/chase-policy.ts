@@ -350,6 +350,7 @@ export function afterEmailRejected(s: ChaseState, p: ChasePolicy, ctx: ChaseCont
 export function afterFailedCheck(s: ChaseState, failed: FailedCheck, p: ChasePolicy, ctx: ChaseContext): ChaseDecision | ReviewDecision {
   const review = (reason: string): ReviewDecision => ({ action: 'review', reason, next: NEXT_STEP.review });
   if (!p.closedLoop) return review('the folio did not pass the checks');
+  if (failed.uploaded) return review(`the uploaded folio did not pass the checks (${failed.codes.join(', ')})`);
   const need = reaskNeed(failed);
   if (!need) return review(`the folio did not pass the checks (${failed.codes.join(', ')}) and needs a person's judgement`);
   if (s.reasks >= p.maxReasks) return review(`asked the hotel again ${s.reasks} time${s.reasks === 1 ? '' : 's'}; the folio still does not pass (${failed.codes.join(', ')})`);

@@ -107,6 +107,9 @@ describe('chase policy', () => {
     it('sends a failed document to review', () => {
       assert.equal(afterFailedCheck(base({ emails: 1 }), { codes: ['guest-mismatch'], remedy: 'review' }, EARLIER, C).action, 'review');
     });
+    it('a document a person uploaded goes to review: that person judges it, the hotel is not asked again', () => {
+      assert.equal(afterFailedCheck(base({ emails: 1 }), { codes: ['guest-mismatch'], remedy: 'review', uploaded: true }, P, C).action, 'review');
+    });
     it('never accepts a departure mismatch', () => {
       const found = { confirmationNumber: 'ABC1', arrival: '2026-11-01' };
       assert.equal(acceptsDepartureMismatch(['departure-mismatch'], found, { confirmationNumber: 'ABC1', checkIn: '2026-11-01' }, { acceptDepartureMismatch: true }, EARLIER), false);

@@ -71,13 +71,14 @@ export async function takeDocuments(f: Folio): Promise<FolioResult | chase.Chase
 const acceptsDeparture = (f: Folio, data: FolioData, verdict: FolioVerdict) =>
   chase.acceptsDepartureMismatch(verdict.codes, resolveStayAgainstRequest(data, f.req), f.req, f.clientPolicy, f.policy);
 
-/** What the checks said, for the chase policy: an extraction that failed outright is for a person (our extractor may be at fault). */
+/** What the checks said, for the chase policy: an extraction that failed outright, or a document a person uploaded, is for a person. */
 function failedCheck(f: Folio, failed: Failed): chase.FailedCheck {
-  if (!failed.verdict || !failed.data) return { codes: ['unreadable'], remedy: 'review' };
+  const uploaded = failed.doc.source === 'upload';
+  if (!failed.verdict || !failed.data) return { codes: ['unreadable'], remedy: 'review', uploaded };
   const { codes, remedy } = failed.verdict;
   const stay = resolveStayAgainstRequest(failed.data, f.req);
   const datesWrong = codes.includes('arrival-mismatch') || codes.includes('departure-mismatch');
-  return { codes, remedy, ...(datesWrong && { found: { arrival: stay.arrival, departure: stay.departure } }) };
+  return { codes, remedy, uploaded, ...(datesWrong && { found: { arrival: stay.arrival, departure: stay.departure } }) };
 }
 
 /** None passed: a person decides. Undefined when the hotel is to be asked again. */
