@@ -114,6 +114,7 @@ export class SimWorld {
         if (projection) await writeProjection(store, projection);
         return { delivered: false };
       },
+      notifyClient: async () => ({ delivered: false }),
     };
     const bundle = opts.workflowBundle ?? (await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quiet }));
     const hotelBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./sim-workflows'), logger: quiet });

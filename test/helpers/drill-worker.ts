@@ -62,6 +62,9 @@ async function main() {
       if (projection) await writeProjection(store, projection);
       return { delivered: false };
     },
+    async notifyClient() {
+      return { delivered: false };
+    },
   };
   const worker = await Worker.create({
     connection: await NativeConnection.connect(temporalConnectionOptions(config)),

@@ -129,6 +129,7 @@ export function floodActivities(config: Config, store: Store, db: Db, temporal: 
       if (projection) await writeProjection(store, projection);
       return { delivered: false };
     },
+    notifyClient: async () => ({ delivered: false }),
   };
 }
 
