@@ -1,6 +1,6 @@
 // What an effectiveness run measured, as plain numbers that add up across runs (shards), the report printed
 // from one run or from many, and the figures written to bench/results/effectiveness.json. The headline is
-// the honest one — validated (passed the checks, no person involved) within 1/3/5 business days of check-out,
+// the honest one — validated (the right folio, passed the checks, no person involved) within 1/3/5 business days of check-out,
 // over the folios the population says are obtainable — printed beside the figures the benchmark used to
 // lead with (first document in hand, over every folio), for comparison.
 import { PRICE_PER_MILLION_ACTIONS_USD } from './actions';
@@ -27,8 +27,10 @@ export interface ShardResult {
   truth: Tally;
   /** Obtainable folios validated within 1, 3 and 5 business days of check-out. */
   validatedWithin: Within;
-  /** Every folio validated (passed the checks automatically), and the hours from check-out to it. */
+  /** Every folio validated (the right folio passed the checks automatically), and the hours from check-out to it. */
   validated: number;
+  /** Completed by the checks with a document that was not the right folio (another guest's, other dates, a scan): a person's work. */
+  completedWrong: number;
   hoursToValidated: number[];
   /** Not completed automatically at the horizon (open ones included), by reason. */
   needPerson: number;
@@ -106,6 +108,7 @@ export function summarise(shards: ShardResult[], meta: { command: string; date: 
     folios: n,
     obtainableFolios: obtainable,
     validatedFolios: validated,
+    completedWithWrongDocument: sum((s) => s.completedWrong),
     foliosByTruth: shards.reduce((t, s) => add(t, s.truth), {} as Tally),
     startWeekday: weekdays.length === 1 ? weekdays[0] : weekdays.join('/'),
     startDate: [...new Set(shards.map((s) => s.startDate))].join('/'),
@@ -193,7 +196,8 @@ ${reasons(shards.reduce((t, s) => add(t, s.needPersonWhy), {} as Tally))}
   by what the population says of them:
 ${reasons(shards.reduce((t, s) => add(t, s.needPersonByTruth), {} as Tally))}
 final status:                 ${list(shards.reduce((t, s) => add(t, s.status), {} as Tally))}
-retrieved (a document in hand, secondary): ${retrieved} (${pct(retrieved)})
+completed with a document that is not the right folio (counted as needing a person): ${sum((s) => s.completedWrong)}
+a document in hand (any document, right or not; secondary): ${retrieved} (${pct(retrieved)})
 
 -- beside it, as this benchmark used to report (same run) --
 retrieved within 1 / 3 / 5 business days of check-out (of all folios): ${within((s) => s.old.retrievedWithin)}

@@ -5,7 +5,8 @@
 // folio that still needs a person at the horizon, by reason. Prints the report and writes the figures.
 //   npx tsx bench/effectiveness.ts [--start YYYY-MM-DD] [--folios 400] [--hotels 150] [--seed 1] [--spread-days 7]
 //        [--days N (default: until every folio's 5th business day)] [--max-wall-minutes 40] [--count-minutes 8]
-//        [--mail inbox|direct] [--postgres] [--out shard.json] [--results bench/results/effectiveness.json]
+//        [--grace-hours N (default: the workflow's own, as the API starts folios)] [--mail inbox|direct] [--postgres]
+//        [--out shard.json] [--results bench/results/effectiveness.json]
 // Several runs on servers of their own, reported together: bench/effectiveness-shards.ts.
 import './effectiveness-env';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ import { startMongo, startMongoOnPostgres, startTimeSkipping, stopStack } from '
 import { countActions, type ActionCount } from './actions';
 import { report, summarise, type ShardResult, type Tally } from './effectiveness-report';
 import { arg, inPool, planRequests, runBench, textArg } from './requests';
+import { isRightFolio } from './sim-folio';
 import { SimWorld } from './sim-world';
 import { StallGuard } from './stall-guard';
 
@@ -36,11 +38,14 @@ async function main() {
     seed: arg('seed', 1),
     spreadDays: arg('spread-days', 7),
     stepMinutes: arg('step-minutes', 30),
-    graceHours: arg('grace-hours', 24),
     zipf: arg('zipf', 0.8),
     maxWallMinutes: arg('max-wall-minutes', 40),
     countMinutes: arg('count-minutes', 8),
   };
+  // the folios start as the API starts them (the workflow's own grace after check-out) unless --grace-hours is given
+  const graceArg = textArg('grace-hours');
+  const startOptions = graceArg !== undefined ? { checkoutGraceHours: Number(graceArg) } : undefined;
+  if (startOptions && !(startOptions.checkoutGraceHours >= 0)) throw new Error(`--grace-hours needs a number of hours, got "${graceArg}"`);
   const startArg = textArg('start');
   const daysArg = textArg('days');
   const mail = textArg('mail') ?? 'inbox';
@@ -67,7 +72,8 @@ async function main() {
     hotels,
     seed: params.seed,
     mail,
-    config: { BATCH_WINDOW_SECONDS: '120', CALL_OVERFLOW_SECONDS: '540', MAX_CONCURRENT_CALLS: '20', LOG_LEVEL: 'warn' },
+    // the service's own configuration defaults: the run measures the policy the code has
+    config: { LOG_LEVEL: 'warn' },
     maxConcurrentActivities: 20,
     maxConcurrentWorkflowTasks: 8,
   });
@@ -84,7 +90,7 @@ async function main() {
     const tz = new Map(hotels.map((h) => [h.config.hotelId, h.config.timeZone]));
     const end5 = (r: FolioRequest) => businessDayEnd(r.checkOut, tz.get(r.hotelId)!, 5);
     const horizon = daysArg !== undefined ? t0 + Number(daysArg) * DAY_MS : Math.max(...requests.map(end5)) + HOUR_MS;
-    await inPool(requests, 16, (r) => world.start(r, { checkoutGraceHours: params.graceHours }));
+    await inPool(requests, 16, (r) => world.start(r, startOptions));
     const folioIds = requests.map((r) => `folio:${r.clientId}:${r.clientReference}`);
     const guard = new StallGuard(env, () => [[callSlotsWorkflowId(world.config.TEMPORAL_TASK_QUEUE), ...hotels.map((h) => `hotel:${h.config.hotelId}`)], [...world.calls.keys(), ...world.emails.keys()], folioIds]);
     console.log(`${requests.length} folio lifecycles started over ${hotels.length} hotels in ${((Date.now() - wallStart) / 1000).toFixed(0)} s; horizon ${new Date(horizon).toISOString()} (${((horizon - t0) / DAY_MS).toFixed(1)} days)`);
@@ -123,6 +129,9 @@ async function main() {
       const m = e.type === 'DocumentStored' ? firstDoc : completedAt;
       if (!m.has(e.folioId) || m.get(e.folioId)! > at) m.set(e.folioId, at);
     }
+    // strict: validated only when the folio passed the checks with the right guest's folio (the hotels' ground truth)
+    const completedRight = new Set(projections.filter((p) => p.status === FolioStatus.Completed && isRightFolio(p.document?.sha256, byId.get(p.folioId)!.confirmationNumber)).map((p) => p.folioId));
+    const validatedAt = new Map([...completedAt].filter(([id]) => completedRight.has(id)));
     const reqOf = (id: string) => byId.get(id);
     const truthOf = (id: string) => world.truths.get(id)!;
     const within = (m: Map<string, number>, only: (id: string) => boolean = () => true): [number, number, number] =>
@@ -137,9 +146,9 @@ async function main() {
     for (const r of requests) truth[world.truths.get(r.folioId)!.category] = (truth[world.truths.get(r.folioId)!.category] ?? 0) + 1;
     for (const p of projections) {
       status[p.status] = (status[p.status] ?? 0) + 1;
-      if (p.status === FolioStatus.Completed) continue;
+      if (completedRight.has(p.folioId)) continue;
       needPerson++;
-      const reason = reasonOf(p);
+      const reason = p.status === FolioStatus.Completed ? 'completed with a document that is not the right folio' : reasonOf(p);
       needPersonWhy[reason] = (needPersonWhy[reason] ?? 0) + 1;
       const t = truthOf(p.folioId).category;
       needPersonByTruth[t] = (needPersonByTruth[t] ?? 0) + 1;
@@ -176,9 +185,10 @@ async function main() {
       status,
       obtainable,
       truth,
-      validatedWithin: within(completedAt, isObtainable),
-      validated: completedAt.size,
-      hoursToValidated: hoursFromCheckout(completedAt),
+      validatedWithin: within(validatedAt, isObtainable),
+      validated: validatedAt.size,
+      completedWrong: projections.filter((p) => p.status === FolioStatus.Completed).length - completedRight.size,
+      hoursToValidated: hoursFromCheckout(validatedAt),
       needPerson,
       needPersonWhy,
       needPersonByTruth,

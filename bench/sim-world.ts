@@ -190,7 +190,7 @@ export class SimWorld {
   }
 
   /** Starts a folio's lifecycle; the hotel learns the booking first (unless it has none). */
-  async start(req: FolioRequest, options: FolioStartOptions) {
+  async start(req: FolioRequest, options?: FolioStartOptions) {
     const workflowId = folioWorkflowId(req.clientId, req.clientReference);
     const h = this.hotels.get(req.hotelId);
     if (h) {
@@ -203,7 +203,7 @@ export class SimWorld {
         this.bookings.set(req.hotelId, at);
       }
     }
-    await this.edge.start(folioWorkflowType, workflowId, [req, options]);
+    await this.edge.start(folioWorkflowType, workflowId, options ? [req, options] : [req]);
     return this.client.workflow.getHandle(workflowId); // for reading its result
   }
 
@@ -220,20 +220,13 @@ export class SimWorld {
   private trackingClient(): Client {
     const wf = this.client.workflow;
     const runs = this.signalWithStartRuns;
-    const tracked = new Proxy(wf, {
-      get(target, prop) {
-        if (prop === 'signalWithStart') {
-          return async (...args: Parameters<typeof wf.signalWithStart>) => {
-            const h = await target.signalWithStart(...args);
-            runs.add(`${h.workflowId}\n${h.signaledRunId}`);
-            return h;
-          };
-        }
-        const v = Reflect.get(target, prop, target) as unknown;
-        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-      },
+    const tracked = withOverride(wf, 'signalWithStart', async (...args: Parameters<typeof wf.signalWithStart>) => {
+      const h = await wf.signalWithStart(...args);
+      runs.add(`${h.workflowId}\n${h.signaledRunId}`);
+      return h;
     });
-    return { workflow: tracked } as unknown as Client;
+    // the rest of the client as it is (the edge also uses its deadlines and raw service)
+    return withOverride(this.client, 'workflow', tracked);
   }
 
   private behaviourOf(hotelId: string): HotelBehaviour {
@@ -486,6 +479,17 @@ function guestOutcome(answer: PhoneAnswer): GuestOutcome {
     case 'no_such_booking':
       return { kind: 'no_such_booking' };
   }
+}
+
+/** The object with one property replaced, every other read from the object itself (methods bound to it). */
+function withOverride<T extends object, K extends keyof T>(target: T, key: K, value: T[K]): T {
+  return new Proxy(target, {
+    get(t, prop) {
+      if (prop === key) return value;
+      const v = Reflect.get(t, prop, t) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+    },
+  });
 }
 
 /** Documents kept in memory (the GridFS store has its own tests; here bytes only need to round-trip). */
