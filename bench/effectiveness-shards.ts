@@ -10,7 +10,7 @@
 //   npx tsx bench/effectiveness-shards.ts --combine 1.json 2.json …   (shards written by effectiveness.ts --out)
 import './effectiveness-env';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { report, summarise, type ShardResult } from './effectiveness-report';
@@ -49,7 +49,9 @@ async function main() {
   const seeds = Array.from({ length: p.shards }, (_, i) => p.firstSeed + i);
   const failed: number[] = [];
   try {
-    await inPool(seeds, p.parallel, async (seed) => {
+    await inPool(seeds, p.parallel, async (seed, i) => {
+      // shards started together would start their servers at once: stagger the first ones
+      if (i > 0 && i < p.parallel) await new Promise((r) => setTimeout(r, i * 45_000));
       const file = path.join(dir, `${seed}.json`);
       const args = [
         '--import',
@@ -62,20 +64,30 @@ async function main() {
       ];
       const code = await new Promise<number | null>((resolve) => {
         // one node process per shard (no npx in between), so the budget below stops it and it stops its servers
-        const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: path.join(__dirname, '..') });
+        // in a process group of its own: whatever servers it started are stopped with the group when it ends, however it ends
+        const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: path.join(__dirname, '..'), detached: true });
+        groups.add(child.pid!);
+        // each shard's whole output is kept beside its figures (an error shows there, whatever the filter below lets through)
+        const log = createWriteStream(path.join(dir, `${seed}.log`));
         const relay = (b: Buffer) => {
+          log.write(b);
           // progress, stall and counting lines only: the shard's full report is printed with the others at the end
-          for (const line of b.toString().split('\n')) if (/^\s*(sim \+|start |\[stall-guard\]|\[sim|\[effectiveness\]|\d+ folio lifecycles|counted|actions not counted|\s*wall-clock|Error)/.test(line)) console.log(`[seed ${seed}] ${line.trim()}`);
+          for (const line of b.toString().split('\n')) if (/^\s*(sim \+|start |\[stall-guard\]|\[sim|\[effectiveness\]|\d+ folio lifecycles|counted|actions not counted|\s*wall-clock|the test server|Error)/.test(line)) console.log(`[seed ${seed}] ${line.trim()}`);
         };
         child.stdout.on('data', relay);
         child.stderr.on('data', relay);
         const budget = setTimeout(() => {
           console.log(`[seed ${seed}] over its budget: stopping it`);
-          child.kill('SIGTERM');
-          setTimeout(() => child.kill('SIGKILL'), 60_000).unref();
+          signalGroup(child.pid!, 'SIGTERM');
+          setTimeout(() => signalGroup(child.pid!, 'SIGKILL'), 60_000).unref();
         }, (p.maxWallMinutes + p.countMinutes + 15) * 60_000);
         child.once('exit', (c) => {
           clearTimeout(budget);
+          // servers the shard could not stop itself (a teardown that hung, a shard stopped from outside)
+          signalGroup(child.pid!, 'SIGKILL');
+          groups.delete(child.pid!);
+          log.end();
+          if (c !== 0) console.log(`[seed ${seed}] exited with ${c}: its output is in ${path.join(dir, `${seed}.log`)}`);
           resolve(c);
         });
       });
@@ -85,10 +97,30 @@ async function main() {
     if (failed.length) console.log(`shards that failed (left out of the figures): seeds ${failed.join(', ')}`);
     if (shards.length) finish(shards, command, results);
   } finally {
-    if (!keep) rmSync(dir, { recursive: true, force: true });
+    if (!keep && !failed.length) rmSync(dir, { recursive: true, force: true });
+    else console.log(`shards' figures and output: ${dir}`);
   }
   process.exit(failed.length ? 1 : 0);
 }
+
+/** Process groups of the shards running now; stopped with this process if it is stopped. */
+const groups = new Set<number>();
+function signalGroup(pid: number, signal: NodeJS.Signals) {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // the group has already ended
+  }
+}
+for (const sig of ['SIGINT', 'SIGTERM'] as const)
+  process.once(sig, () => {
+    console.log(`${sig} received: stopping the shards`);
+    for (const g of groups) signalGroup(g, 'SIGTERM');
+    setTimeout(() => {
+      for (const g of groups) signalGroup(g, 'SIGKILL');
+      process.exit(2);
+    }, 45_000);
+  });
 
 function finish(shards: ShardResult[], command: string, results: string) {
   console.log(report(shards));

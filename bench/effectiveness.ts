@@ -18,7 +18,7 @@ import { DAY_MS, HOUR_MS } from '../domain/calendar';
 import { FolioStatus, type FolioRequest } from '../domain/model';
 import { callSlotsWorkflowId } from '../workflows/definitions';
 import { generatePopulation } from '../sandbox/population';
-import { startMongo, startMongoOnPostgres, startTimeSkipping, stopStack } from '../test/helpers/stack';
+import { createTimeSkipping, startMongo, startMongoOnPostgres, stopStack } from '../test/helpers/stack';
 import { countActions, type ActionCount } from './actions';
 import { report, summarise, type ShardResult, type Tally } from './effectiveness-report';
 import { arg, inPool, planRequests, runBench, textArg } from './requests';
@@ -63,7 +63,7 @@ async function main() {
   watchdog.unref();
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void hardStop(`${sig} received`));
 
-  const env = await startTimeSkipping();
+  const env = await startServer();
   const mongo = postgres ? await startMongoOnPostgres() : await startMongo();
   const hotels = generatePopulation(params.seed, params.hotels);
   const world = await SimWorld.create({
@@ -233,6 +233,22 @@ function reasonOf(p: { status: string; reviewReasons?: string[] | null; attentio
   if (p.status === FolioStatus.NeedsReview) return `review: ${(p.reviewReasons?.[0] ?? 'unknown').replace(/\d{4}-\d{2}-\d{2}/g, 'DATE').replace(/\d+/g, 'N')}`;
   if (p.status === FolioStatus.NeedsAttention || p.status === FolioStatus.Unobtainable) return `${p.status}: ${(p.attention ?? 'unknown').replace(/\d+/g, 'N')}`;
   return `still open at the horizon (${p.status})`;
+}
+
+/**
+ * The Java test server, started again when it does not answer within the SDK's fixed 5 s (it does not on a
+ * busy machine, or when several runs start at once).
+ */
+async function startServer(attempts = 4): Promise<TestWorkflowEnvironment> {
+  for (let i = 1; ; i++) {
+    try {
+      return await createTimeSkipping();
+    } catch (e) {
+      if (i >= attempts) throw e;
+      console.log(`  the test server did not start (${e instanceof Error ? e.message.slice(0, 120) : String(e)}…): trying again`);
+      await new Promise((r) => setTimeout(r, 5_000 * i));
+    }
+  }
 }
 
 /**
