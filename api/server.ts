@@ -5,7 +5,7 @@ import { logger } from '../config/logger';
 import { Store } from '../adapters/mongo/store';
 import { connectClient } from '../temporal/client';
 import { edgeFor } from '../temporal/edge';
-import { startTracing } from '../observability/tracing';
+import { startTracing, tracingClientInterceptors } from '../observability/tracing';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const { attachMediaBridge } = require('./media-bridge') as typeof import('./media-bridge');
   const store = await Store.forConfig(config);
   await store.ensureIndexes();
-  const client = await connectClient(config);
+  const client = await connectClient(config, { interceptors: tracingClientInterceptors() });
   const temporal = edgeFor(client, config, logger);
   const app = createApp({ config, store, temporal, logger });
 

@@ -145,6 +145,7 @@ export class SimWorld {
       ...world.telephony(),
       ...(mail ? mail.emailActivities({ config, store, record: (input, rejected) => world!.recordEmail(input, rejected) }) : world.mail()),
       deliverResult: async () => ({ delivered: false }),
+      notifyClient: async () => ({ delivered: false }),
     };
     mail?.startInbox({ config, store, documents: world.documents, signaler: world.edge });
     const bundle = opts.workflowBundle ?? (await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quiet }));
