@@ -63,7 +63,7 @@ async function main() {
   watchdog.unref();
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void hardStop(`${sig} received`));
 
-  const env = await startServer();
+  const env = await createTimeSkipping();
   const mongo = postgres ? await startMongoOnPostgres() : await startMongo();
   const hotels = generatePopulation(params.seed, params.hotels);
   const world = await SimWorld.create({
@@ -233,22 +233,6 @@ function reasonOf(p: { status: string; reviewReasons?: string[] | null; attentio
   if (p.status === FolioStatus.NeedsReview) return `review: ${(p.reviewReasons?.[0] ?? 'unknown').replace(/\d{4}-\d{2}-\d{2}/g, 'DATE').replace(/\d+/g, 'N')}`;
   if (p.status === FolioStatus.NeedsAttention || p.status === FolioStatus.Unobtainable) return `${p.status}: ${(p.attention ?? 'unknown').replace(/\d+/g, 'N')}`;
   return `still open at the horizon (${p.status})`;
-}
-
-/**
- * The Java test server, started again when it does not answer within the SDK's fixed 5 s (it does not on a
- * busy machine, or when several runs start at once).
- */
-async function startServer(attempts = 4): Promise<TestWorkflowEnvironment> {
-  for (let i = 1; ; i++) {
-    try {
-      return await createTimeSkipping();
-    } catch (e) {
-      if (i >= attempts) throw e;
-      console.log(`  the test server did not start (${e instanceof Error ? e.message.slice(0, 120) : String(e)}…): trying again`);
-      await new Promise((r) => setTimeout(r, 5_000 * i));
-    }
-  }
 }
 
 /**
