@@ -310,8 +310,8 @@ async function main() {
       let down = 0;
       const note = await disrupted('frontend-restart', async () => {
         down = await bounce('frontend', 'SIGTERM', async () => {
-          // the API (through the balancer) answers, naming Temporal as what is down
-          readiness = await fetch(`http://127.0.0.1:${ports.api}/health/ready`, { signal: AbortSignal.timeout(20_000) }).then((x) => x.status, () => 0);
+          // an API process's operations port answers, naming Temporal as what is down
+          readiness = await fetch(`http://127.0.0.1:${ports.apiOps[0]}/health/ready`, { signal: AbortSignal.timeout(20_000) }).then((x) => x.status, () => 0);
         });
       });
       if (readiness !== 503) throw new Error(`the API answered ${readiness} for readiness while the frontend was down, not 503`);
