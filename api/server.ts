@@ -6,7 +6,7 @@ import { logger } from '../config/logger';
 import { Store } from '../adapters/mongo/store';
 import { connectClient } from '../temporal/client';
 import { edgeFor } from '../temporal/edge';
-import { startTracing } from '../observability/tracing';
+import { startTracing, tracingClientInterceptors } from '../observability/tracing';
 
 function listen(app: import('express').Express, port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const { createMetrics } = require('../observability/metrics') as typeof import('../observability/metrics');
   const store = await Store.forConfig(config);
   await store.ensureIndexes();
-  const client = await connectClient(config);
+  const client = await connectClient(config, { interceptors: tracingClientInterceptors() });
   const temporal = edgeFor(client, config, logger);
   const metrics = createMetrics(store);
   const app = createApp({ config, store, temporal, logger, metrics });

@@ -63,7 +63,7 @@ export interface EdgeOptions {
 }
 
 type Operation = 'start' | 'signal' | 'update' | 'query';
-type StartExtras = Partial<Pick<WorkflowStartOptions, 'memo' | 'typedSearchAttributes' | 'workflowIdConflictPolicy' | 'workflowIdReusePolicy' | 'workflowExecutionTimeout' | 'taskQueue'>>;
+type StartExtras = Partial<Pick<WorkflowStartOptions, 'memo' | 'staticSummary' | 'staticDetails' | 'typedSearchAttributes' | 'workflowIdConflictPolicy' | 'workflowIdReusePolicy' | 'workflowExecutionTimeout' | 'taskQueue'>>;
 
 export class TemporalEdge {
   private readonly log: Logger;
