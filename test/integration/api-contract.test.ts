@@ -235,7 +235,7 @@ describe('API contract (OpenAPI routes and statuses)', function () {
 
     assert.equal((await go('POST', '/v1/folios/01NOSUCH/cancel', { key: api.keys.a, body: {} })).status, 404);
     assert.equal((await go('POST', `/v1/folios/${folioId}/cancel`, { key: api.keys.a, body: { note: 'guest paid directly' } })).status, 202);
-    await api.temporal.workflow.getHandle(`folio:client-a:${input.clientReference}`).result();
+    await api.temporal.workflow.getHandle((await go('GET', `/v1/folios/${folioId}`, { key: api.keys.a })).body.workflowId).result();
     const late = await go('POST', `/v1/folios/${folioId}/cancel`, { key: api.keys.a, body: {} });
     assert.equal(late.status, 409);
     assert.equal((await go('PUT', `/v1/folios/${folioId}/callback`, { key: api.keys.operator, body: { at: nextWeekday10am() } })).status, 409);

@@ -74,7 +74,7 @@ describe('security: logs, operations port and the container default mode', funct
       const ready = await call(api.opsUrl, 'GET', '/health/ready');
       assert.equal(ready.status, 200);
       assert.equal(ready.body.mongodb.ok, true);
-      assert.equal((await call(api.opsUrl, 'GET', '/v1/folios')).status, 404, 'the operations port serves the API');
+      assert.equal((await fetch(`${api.opsUrl}/v1/folios`)).status, 404, 'the operations port serves the API');
     });
 
     it('the operations port is a setting of its own, by default another port than the API on loopback', () => {
