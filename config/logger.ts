@@ -9,6 +9,8 @@ export function createLogger(destination?: DestinationStream, level = process.en
     level,
     base: { service: process.env.SERVICE_NAME ?? 'folio' },
     // pino's own `redact` paths reach fixed depths only; these formatters see every log object and child binding whole.
+    // errors are already serialized (and redacted) by the log formatter; pino's own would retype them "Object"
+    serializers: { err: (e: unknown) => e },
     formatters: {
       log: (obj) => redactDeep(obj) as Record<string, unknown>,
       bindings: (bindings) => redactDeep(bindings) as pino.Bindings,

@@ -54,6 +54,8 @@ describe('security: logs, operations port and the container default mode', funct
       assert.equal((lines[3]!.context as { inner: { inner: { inner: { inner: { inner: { folioId: string; guestName: string } } } } } }).inner.inner.inner.inner.inner.folioId, 'f-1');
       assert.ok(out.includes('wf-1') && out.includes('f-2') && out.includes('store write failed') && out.includes('lookup failed'));
       assert.match(String((lines[8]!.err as { stack: string }).stack), /store write failed/);
+      assert.equal((lines[8]!.err as { type: string }).type, 'Error');
+      assert.match((lines[9]!.err as { message: string }).message, /^store write failed/);
       assert.equal((lines[8]!.err as { keyValue: { folio: { guestName: string } } }).keyValue.folio.guestName, '[redacted]');
     });
   });
