@@ -14,7 +14,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 FROM node:20.20-bookworm-slim AS runtime
-ENV NODE_ENV=production
+# Live unless told otherwise: without its credentials and PAYLOAD_KEYS the image refuses to start.
+ENV NODE_ENV=production MODE=live
 WORKDIR /app
 # OCR for scanned folios: Tesseract with the seven language packs, poppler's pdftoppm to rasterise PDFs.
 RUN apt-get update \
@@ -35,5 +36,6 @@ COPY --from=build /app/observability observability
 COPY --from=build /app/scripts scripts
 COPY --from=build /app/sandbox sandbox
 USER node
-EXPOSE 8080 9464
+# 8080 the public API; 9465 the API's operations port (metrics, readiness); 9464 the worker's metrics.
+EXPOSE 8080 9465 9464
 CMD ["node", "--import", "tsx", "api/server.ts"]

@@ -1,4 +1,4 @@
-// The HTTP surface: health, metrics, docs, vendor webhooks (signature-checked, own body parsing), the Web UI
+// The public HTTP surface: liveness, docs, vendor webhooks (signature-checked, own body parsing), the Web UI
 // codec endpoint (operator key) and the keyed /v1 API. Built from its dependencies so tests run the real app.
 import express from 'express';
 import { randomUUID } from 'node:crypto';
@@ -14,7 +14,7 @@ import { errorHandler, unknownRoute } from './errors';
 import { perKeyRateLimit } from './rate-limit';
 import { createFoliosRouter } from './routes/folios';
 import { createHotelsRouter } from './routes/hotels';
-import { createHealthRouter } from './routes/health';
+import { createLivenessRouter } from './routes/health';
 import { createDocsRouter } from './routes/docs';
 import { createTwilioWebhookRouter } from './webhooks/twilio';
 import { createElevenLabsWebhookRouter } from './webhooks/elevenlabs';
@@ -54,10 +54,10 @@ export function createApp(deps: ApiDeps & AppOptions): express.Express {
   app.use(metrics.httpMiddleware);
 
   app.get('/', (_req, res) => {
-    res.json({ service: 'folio-retrieval', docs: '/docs', openapi: '/openapi.json', health: { live: '/health/live', ready: '/health/ready' }, metrics: '/metrics', api: '/v1' });
+    res.json({ service: 'folio-retrieval', docs: '/docs', openapi: '/openapi.json', health: { live: '/health/live' }, api: '/v1' });
   });
-  app.get('/metrics', metrics.handler);
-  app.use('/health', createHealthRouter(deps));
+  // Metrics and readiness are served on the operations port only (api/ops.ts).
+  app.use('/health', createLivenessRouter());
   app.use('/', createDocsRouter());
 
   // Vendors sign their requests: no API key, and they parse their own bodies (signatures need them raw).

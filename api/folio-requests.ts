@@ -5,7 +5,8 @@
 // reads it, and it never changes a hotel operators configured.
 import { createHash, randomBytes } from 'node:crypto';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
-import { DEFAULT_CLIENT_POLICY, FolioStatus, folioWorkflowId, type FolioRequest } from '../domain/model';
+import { DEFAULT_CLIENT_POLICY, FolioStatus, type FolioRequest } from '../domain/model';
+import { opaqueFolioWorkflowId } from '../temporal/workflow-ids';
 import { diallingProblem } from '../domain/dialling';
 import { hotelVisibleTo } from '../domain/client-view';
 import { checkWebhookUrl } from '../adapters/http/safe-webhook';
@@ -95,7 +96,7 @@ export interface Created {
 export async function createFolioRequest(deps: ApiDeps, principal: Principal, body: unknown, requestId?: string): Promise<Created> {
   const input = parse(FolioRequestInput, body);
   const hash = requestHash(input);
-  const workflowId = folioWorkflowId(principal.clientId, input.clientReference);
+  const workflowId = opaqueFolioWorkflowId(deps.config, principal.clientId, input.clientReference);
 
   const existing = await deps.store.folios.byReference(principal.clientId, input.clientReference);
   if (existing) return repeat(deps, principal, existing, hash);

@@ -154,10 +154,6 @@ export const ROUTES: RouteDoc[] = [
     responses: { 200: json('the process answers', c.Liveness) },
   },
   {
-    method: 'get', path: '/health/ready', summary: 'Readiness: Temporal and MongoDB, reported separately', tag: 'health', security: 'none',
-    responses: { 200: json('both reachable', c.Readiness), 503: json('at least one is not reachable', c.Readiness) },
-  },
-  {
     method: 'post', path: '/codec/decode', summary: 'Temporal Web UI codec: decrypt payloads (operator key)', tag: 'codec', security: 'operator',
     body: { schema: c.CodecPayloads },
     responses: { 200: json('decoded payloads', c.CodecPayloads), 400: E400, 401: E401, 403: err('not an operator key, or an origin other than the Web UI') },

@@ -1,4 +1,5 @@
-// The API process: config, MongoDB (indexes), Temporal client, the app, metrics, graceful shutdown.
+// The API process: config, MongoDB (indexes), Temporal client, the public app, the operations port (metrics,
+// readiness), graceful shutdown.
 import type { Server } from 'node:http';
 import { loadConfig } from '../config';
 import { logger } from '../config/logger';
@@ -7,28 +8,36 @@ import { connectClient } from '../temporal/client';
 import { edgeFor } from '../temporal/edge';
 import { startTracing, tracingClientInterceptors } from '../observability/tracing';
 
+function listen(app: import('express').Express, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const s = app.listen(port, host, () => resolve(s));
+    s.once('error', reject);
+  });
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const tracing = startTracing(config, process.env.OTEL_SERVICE_NAME ?? 'folio-api');
   // loaded after tracing starts, so the HTTP and Express instrumentation see express load
   const { createApp } = require('./app') as typeof import('./app');
   const { attachMediaBridge } = require('./media-bridge') as typeof import('./media-bridge');
+  const { createOpsApp } = require('./ops') as typeof import('./ops');
+  const { createMetrics } = require('../observability/metrics') as typeof import('../observability/metrics');
   const store = await Store.forConfig(config);
   await store.ensureIndexes();
   const client = await connectClient(config, { interceptors: tracingClientInterceptors() });
   const temporal = edgeFor(client, config, logger);
-  const app = createApp({ config, store, temporal, logger });
+  const metrics = createMetrics(store);
+  const app = createApp({ config, store, temporal, logger, metrics });
+  const ops = await listen(createOpsApp({ store, temporal, metrics }), config.API_OPS_PORT, config.API_OPS_HOST);
 
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.API_PORT, config.API_HOST, () => resolve(s));
-    s.once('error', reject);
-  });
+  const server = await listen(app, config.API_PORT, config.API_HOST);
   // Slow clients must not hold a connection forever; vendors' webhooks are short.
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
   // Twilio Media Streams ↔ the voice agent, as a WebSocket upgrade on the same port.
   const bridge = attachMediaBridge(server, { config, store, temporal, logger });
-  logger.info({ url: `http://${config.API_HOST}:${config.API_PORT}`, docs: '/docs', codec: '/codec', mode: config.MODE }, 'API listening');
+  logger.info({ url: `http://${config.API_HOST}:${config.API_PORT}`, docs: '/docs', codec: '/codec', ops: `http://${config.API_OPS_HOST}:${config.API_OPS_PORT}`, mode: config.MODE }, 'API listening');
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -38,6 +47,8 @@ async function main(): Promise<void> {
     const force = setTimeout(() => server.closeAllConnections(), 10_000);
     await bridge.close().catch(() => undefined);
     await new Promise((r) => server.close(r));
+    ops.closeAllConnections();
+    await new Promise((r) => ops.close(r));
     clearTimeout(force);
     await client.connection.close().catch(() => undefined);
     await store.close().catch(() => undefined);

@@ -48,6 +48,7 @@ export const ConfigSchema = z
     API_PORT: port.default(8080),
     /** The URL vendors reach us at (behind a TLS proxy this is the public https URL). Webhook signatures are checked against it. */
     PUBLIC_BASE_URL: z.string().url().optional(),
+    /** The worker's Prometheus endpoint (the Temporal SDK's metrics). */
     METRICS_HOST: z.string().default('127.0.0.1'),
     METRICS_PORT: port.default(9464),
     /**
@@ -56,6 +57,9 @@ export const ConfigSchema = z
      * ~400 MB by the earlier figure of ~150 KB per open folio (1.8 GB at 10,000, a process shared with the API).
      */
     WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
+    /** The API process's operations port: GET /metrics, /health/live and /health/ready, never on API_PORT. */
+    API_OPS_HOST: z.string().default('127.0.0.1'),
+    API_OPS_PORT: port.default(9465),
     /** Requests per API key per minute. */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
 
@@ -190,9 +194,18 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/**
+ * A production process (NODE_ENV=production, as in the container image) without MODE runs live: it then refuses
+ * to start without its credentials and keys rather than fall back to the sandbox's published development key.
+ * Local commands (npm start, npm test) are sandbox by default and say so (scripts/start.sh, scripts/test.sh).
+ */
+export function withDefaultMode(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return env.MODE === undefined && env.NODE_ENV === 'production' ? { ...env, MODE: 'live' } : env;
+}
+
 /** Parses the environment; throws a ConfigError whose message names each bad variable on one line. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = ConfigSchema.safeParse(env);
+  const parsed = ConfigSchema.safeParse(withDefaultMode(env));
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'} ${i.message}`).join('; ');
   throw new ConfigError(`invalid configuration: ${problems}`);

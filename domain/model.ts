@@ -220,6 +220,7 @@ export function hotelSnapshot(h: Hotel): HotelSnapshot {
   };
 }
 
+/** A readable id for tests and drills that start folio workflows themselves; the API gives every folio an opaque one (temporal/workflow-ids.ts). */
 export function folioWorkflowId(clientId: string, clientReference: string): string {
   return `folio:${clientId}:${clientReference}`;
 }

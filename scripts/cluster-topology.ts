@@ -88,6 +88,8 @@ export interface ClusterPorts {
   api: number;
   /** Each API process's own port. */
   apiProcesses: number[];
+  /** Each API process's operations port (metrics, readiness). */
+  apiOps: number[];
   /** Each worker process's SDK metrics port. */
   workerMetrics: number[];
   prometheus: number;
@@ -117,6 +119,7 @@ export function clusterPorts(offset = 0, counts = { apis: 2, workers: 3 }): Clus
     mongo: p(27017),
     api: p(8080),
     apiProcesses: Array.from({ length: counts.apis }, (_, i) => p(8081 + i)),
+    apiOps: Array.from({ length: counts.apis }, (_, i) => p(9474 + i)),
     workerMetrics: Array.from({ length: counts.workers }, (_, i) => p(9464 + i)),
     prometheus: p(9090),
     sandboxTwilio: p(8931),

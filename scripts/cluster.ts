@@ -53,7 +53,7 @@ export function workerSpec(i: number, ports: ClusterPorts, env: NodeJS.ProcessEn
 /** An API process on its own port, behind the balancer. */
 export function apiSpec(i: number, ports: ClusterPorts, env: NodeJS.ProcessEnv): ProcessSpec {
   const port = ports.apiProcesses[i]!;
-  return nodeProcess(`api-${i + 1}`, 'api/server.ts', { ...env, API_PORT: String(port) }, () => httpOk(`http://127.0.0.1:${port}/health/live`));
+  return nodeProcess(`api-${i + 1}`, 'api/server.ts', { ...env, API_PORT: String(port), API_OPS_PORT: String(ports.apiOps[i]!) }, () => httpOk(`http://127.0.0.1:${port}/health/live`));
 }
 
 /** Prometheus's configuration for the cluster: our APIs and workers, each Temporal service, and the alert rules. */
@@ -64,7 +64,7 @@ export function prometheusConfig(ports: ClusterPorts, workers: number): string {
     'global:\n  scrape_interval: 15s\n  evaluation_interval: 15s',
     `rule_files:\n${RULE_FILES.map((f) => `  - ${path.join(PROMETHEUS_DIR, f)}`).join('\n')}`,
     'scrape_configs:',
-    job('folio-api', ports.apiProcesses) + job('folio-worker', ports.workerMetrics.slice(0, workers)) + job('temporal', TEMPORAL_SERVICES.map((s) => ports.services[s].metrics)),
+    job('folio-api', ports.apiOps) + job('folio-worker', ports.workerMetrics.slice(0, workers)) + job('temporal', TEMPORAL_SERVICES.map((s) => ports.services[s].metrics)),
   ].join('\n');
 }
 

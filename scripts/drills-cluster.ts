@@ -14,6 +14,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { FAILURE_CONVERTER_PATH } from '../temporal/data-converter';
 import { loadConfig } from '../config';
 import { logger } from '../config/logger';
 import { Store } from '../adapters/mongo/store';
@@ -262,7 +263,7 @@ async function main() {
     await store.ensureIndexes();
     const connection = await Connection.connect(temporalConnectionOptions(loadConfig(cluster.env)));
     const bundlePath = path.join(dir, 'workflows.js');
-    writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } })).code);
+    writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } })).code);
     const client = new Client({ connection });
     world = { cluster, ports, client, edge: edgeFor(client, { TEMPORAL_TASK_QUEUE: 'drills' }, quiet), store, db, bundlePath, mongoUri };
     const w = world;
@@ -310,8 +311,8 @@ async function main() {
       let down = 0;
       const note = await disrupted('frontend-restart', async () => {
         down = await bounce('frontend', 'SIGTERM', async () => {
-          // the API (through the balancer) answers, naming Temporal as what is down
-          readiness = await fetch(`http://127.0.0.1:${ports.api}/health/ready`, { signal: AbortSignal.timeout(20_000) }).then((x) => x.status, () => 0);
+          // an API process's operations port answers, naming Temporal as what is down
+          readiness = await fetch(`http://127.0.0.1:${ports.apiOps[0]}/health/ready`, { signal: AbortSignal.timeout(20_000) }).then((x) => x.status, () => 0);
         });
       });
       if (readiness !== 503) throw new Error(`the API answered ${readiness} for readiness while the frontend was down, not 503`);

@@ -2,6 +2,8 @@
 # The test command: provisions tools (cached), type-checks, lints, then runs every mocha suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Local runs use the sandbox unless MODE says otherwise (the container image defaults to live).
+export MODE="${MODE:-sandbox}"
 bash scripts/provision.sh
 echo "[test] type-check"; npx tsc -p tsconfig.json --noEmit
 echo "[test] lint"; npx eslint . --max-warnings=0

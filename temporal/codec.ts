@@ -1,6 +1,6 @@
 // Payload encryption: AES-256-GCM over the whole serialized payload, key id in the payload metadata.
 // Several keys may be configured; new payloads use the active key, old ones decrypt with theirs (rotation).
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { ValueError, type Payload, type PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { Config } from '../config';
@@ -33,10 +33,17 @@ export function parsePayloadKeys(spec: string): KeyRing {
   return ring;
 }
 
+/** A payload that bypassed the codec, met where only encrypted ones are accepted (live mode). */
+export class UnencryptedPayloadError extends ValueError {
+  override name = 'UnencryptedPayloadError';
+}
+
 export class EncryptionCodec implements PayloadCodec {
   constructor(
     private readonly keys: KeyRing,
     readonly activeKeyId: string,
+    /** Live mode: a payload without our encryption is refused, never read (someone wrote it around the codec). */
+    readonly requireEncrypted = false,
   ) {
     if (!keys.has(activeKeyId)) throw new ValueError(`PAYLOAD_ACTIVE_KEY_ID "${activeKeyId}" is not one of PAYLOAD_KEYS (${[...keys.keys()].join(', ')})`);
   }
@@ -57,8 +64,12 @@ export class EncryptionCodec implements PayloadCodec {
 
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((p) => {
-      // Payloads written before encryption was switched on stay readable.
-      if (Buffer.from(p.metadata?.encoding ?? []).toString() !== ENCRYPTED_ENCODING) return p;
+      const encoding = Buffer.from(p.metadata?.encoding ?? []).toString();
+      if (encoding !== ENCRYPTED_ENCODING) {
+        if (this.requireEncrypted) throw new UnencryptedPayloadError(`refused a payload that is not encrypted (encoding "${encoding.slice(0, 40)}"): in live mode every payload must be encoded ${ENCRYPTED_ENCODING}`);
+        // Sandbox: payloads written before encryption was switched on stay readable.
+        return p;
+      }
       const keyId = Buffer.from(p.metadata?.[KEY_ID_METADATA] ?? []).toString();
       const key = this.keys.get(keyId);
       if (!key) throw new ValueError(`payload was encrypted with key "${keyId}", which is not in PAYLOAD_KEYS`);
@@ -72,14 +83,31 @@ export class EncryptionCodec implements PayloadCodec {
   }
 }
 
-/** The codec for this process: configured keys, or in sandbox mode (only) the documented development key. */
-export function codecFromConfig(config: Pick<Config, 'MODE' | 'PAYLOAD_KEYS' | 'PAYLOAD_ACTIVE_KEY_ID'>): EncryptionCodec {
+type KeyConfig = Pick<Config, 'MODE' | 'PAYLOAD_KEYS' | 'PAYLOAD_ACTIVE_KEY_ID'>;
+
+/** The configured key ring and its active key id, or in sandbox mode (only) the documented development key. */
+function keyRingFromConfig(config: KeyConfig): { ring: KeyRing; activeKeyId: string } {
   if (config.PAYLOAD_KEYS) {
     const ring = parsePayloadKeys(config.PAYLOAD_KEYS);
     // Without an explicit active key the last listed one is the newest.
-    return new EncryptionCodec(ring, config.PAYLOAD_ACTIVE_KEY_ID ?? [...ring.keys()].at(-1)!);
+    return { ring, activeKeyId: config.PAYLOAD_ACTIVE_KEY_ID ?? [...ring.keys()].at(-1)! };
   }
   if (config.MODE === 'live') throw new ValueError('PAYLOAD_KEYS is required when MODE=live');
-  const key = createHash('sha256').update(SANDBOX_KEY_SEED).digest();
-  return new EncryptionCodec(new Map([[SANDBOX_KEY_ID, key]]), SANDBOX_KEY_ID);
+  return { ring: new Map([[SANDBOX_KEY_ID, createHash('sha256').update(SANDBOX_KEY_SEED).digest()]]), activeKeyId: SANDBOX_KEY_ID };
+}
+
+/** The codec for this process; in live mode it refuses payloads that are not encrypted. */
+export function codecFromConfig(config: KeyConfig): EncryptionCodec {
+  const { ring, activeKeyId } = keyRingFromConfig(config);
+  return new EncryptionCodec(ring, activeKeyId, config.MODE === 'live');
+}
+
+/**
+ * A key for another purpose, derived (HKDF-SHA256) from the active payload key, so it needs no setting of its
+ * own and never equals the encryption key. `purpose` names the use (e.g. "folio-workflow-id-v1").
+ */
+export function derivedKey(config: KeyConfig, purpose: string): Buffer {
+  const { ring, activeKeyId } = keyRingFromConfig(config);
+  if (!ring.has(activeKeyId)) throw new ValueError(`PAYLOAD_ACTIVE_KEY_ID "${activeKeyId}" is not one of PAYLOAD_KEYS (${[...ring.keys()].join(', ')})`);
+  return Buffer.from(hkdfSync('sha256', ring.get(activeKeyId)!, Buffer.alloc(0), purpose, 32));
 }

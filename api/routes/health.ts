@@ -1,4 +1,4 @@
-// Liveness (the process answers) and readiness (Temporal and MongoDB reachable, reported separately).
+// Liveness (the process answers) and readiness (Temporal and MongoDB reachable, reported separately; operations port only).
 import express, { type Router } from 'express';
 import type { ApiDeps } from '../deps';
 
@@ -17,11 +17,18 @@ async function check(fn: () => Promise<unknown>): Promise<{ ok: boolean; latency
   }
 }
 
-export function createHealthRouter(deps: ApiDeps): Router {
+/** Liveness alone: what the public port answers (a load balancer's probe); it tells nothing about dependencies. */
+export function createLivenessRouter(): Router {
   const router = express.Router();
   router.get('/live', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  return router;
+}
+
+/** Liveness and readiness, for the operations port (api/ops.ts): readiness names which dependency is down. */
+export function createHealthRouter(deps: Pick<ApiDeps, 'temporal' | 'store'>): Router {
+  const router = createLivenessRouter();
   router.get('/ready', async (_req, res) => {
     const [temporal, mongodb] = await Promise.all([
       check(() => deps.temporal.ping(CHECK_TIMEOUT_MS)),

@@ -8,7 +8,10 @@ import { loadConfig, type Config } from '../../config';
 import { logger } from '../../config/logger';
 import { Store } from '../../adapters/mongo/store';
 import { dataConverter } from '../../temporal/data-converter';
+import type { Express } from 'express';
 import { createApp, type AppOptions } from '../../api/app';
+import { createOpsApp } from '../../api/ops';
+import { createMetrics } from '../../observability/metrics';
 import { ApiKeys } from '../../api/auth';
 import { createLifecycleActivities } from '../../activities/lifecycle';
 import { ProjectionWriter, projectionSinks } from '../../activities/projection-writer';
@@ -16,12 +19,14 @@ import { createDeliveryActivities } from '../../activities/delivery';
 import { createExtractionActivities } from '../../activities/extraction';
 import { createExtractor } from '../../adapters/extraction';
 import { ROUTES, type RouteDoc } from '../../api/openapi';
-import { freePort, startMongo, startTemporal, workflowBundle } from './stack';
+import { startMongo, startTemporal, workflowBundle } from './stack';
 import { daysFromNow } from './dates';
 import { edgeFor } from '../../temporal/edge';
 
 export interface ApiHandle {
   url: string;
+  /** The operations port: /metrics and /health/*. */
+  opsUrl: string;
   config: Config;
   store: Store;
   /** The API's database, for tests that look at what is stored beneath the repositories. */
@@ -53,11 +58,9 @@ export async function startApi(opts: StartApiOptions = {}): Promise<ApiHandle> {
     keys.create({ clientId: 'ops', role: 'operator' }),
   ]);
   const edge = edgeFor(temporal, config);
-  const app = createApp({ config, store, temporal: edge, logger: logger.child({}, { level: 'silent' }), keys, ...opts });
-  const port = await freePort();
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(port, '127.0.0.1', () => resolve(s));
-  });
+  const metrics = opts.metrics ?? createMetrics(store);
+  const app = createApp({ config, store, temporal: edge, logger: logger.child({}, { level: 'silent' }), keys, metrics, ...opts });
+  const [server, ops] = await Promise.all([listenLoopback(app), listenLoopback(createOpsApp({ store, temporal: edge, metrics }))]);
 
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
@@ -80,7 +83,8 @@ export async function startApi(opts: StartApiOptions = {}): Promise<ApiHandle> {
   }
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${portOf(server)}`,
+    opsUrl: `http://127.0.0.1:${portOf(ops)}`,
     config,
     store,
     db,
@@ -89,11 +93,21 @@ export async function startApi(opts: StartApiOptions = {}): Promise<ApiHandle> {
     async close() {
       if (worker && worker.getState() === 'RUNNING') worker.shutdown();
       await running?.catch(() => undefined);
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
+      for (const s of [server, ops]) s.closeAllConnections();
+      await Promise.all([server, ops].map((s) => new Promise((r) => s.close(r))));
     },
   };
 }
+
+/** An app on an ephemeral loopback port. */
+export function listenLoopback(app: Express): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    s.once('error', reject);
+  });
+}
+
+export const portOf = (server: Server): number => (server.address() as { port: number }).port;
 
 export interface Reply {
   status: number;

@@ -9,6 +9,7 @@ import { MongoClient, type Db } from 'mongodb';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { FAILURE_CONVERTER_PATH } from '../../temporal/data-converter';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
@@ -285,7 +286,7 @@ async function waitForListener(address: string, child: ChildProcess, ms: number)
 
 /** Workflow code bundled once per run and shared by every test worker. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  return lazy('bundle', () => bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger }));
+  return lazy('bundle', () => bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietLogger }));
 }
 
 const quietLogger = {

@@ -4,13 +4,14 @@
 import assert from 'node:assert/strict';
 import { MongoClient } from 'mongodb';
 import { DefaultPayloadConverter } from '@temporalio/common';
-import { logger } from '../../config/logger';
 import { Store } from '../../adapters/mongo/store';
 import { ROUTES, buildOpenApi } from '../../api/openapi';
 import { codecFromConfig } from '../../temporal/codec';
-import { call, folioInput, HOTEL, seen, startApi, undocumented, type ApiHandle } from '../helpers/api';
+import { call, folioInput, HOTEL, listenLoopback, portOf, seen, startApi, undocumented, type ApiHandle } from '../helpers/api';
+import { createOpsApp } from '../../api/ops';
+import { Readiness } from '../../api/contract';
+import { createMetrics } from '../../observability/metrics';
 import { startTemporal } from '../helpers/stack';
-import { createApp } from '../../api/app';
 import { Client } from '@temporalio/client';
 import { dataConverter } from '../../temporal/data-converter';
 import { ApiKeys } from '../../api/auth';
@@ -52,25 +53,27 @@ describe('API contract (OpenAPI routes and statuses)', function () {
     assert.match(page.body.toString(), /swagger/i);
   });
 
-  it('health: liveness, readiness, and unready when MongoDB is unreachable', async () => {
+  it('health: liveness on the public port; readiness on the operations port, unready when MongoDB is unreachable', async () => {
     assert.equal((await go('GET', '/health/live')).status, 200);
-    const ready = await go('GET', '/health/ready');
+    assert.equal((await go('GET', '/health/ready')).status, 404);
+    assert.equal((await go('GET', '/metrics')).status, 404);
+    const ready = await call(api.opsUrl, 'GET', '/health/ready');
     assert.equal(ready.status, 200);
     assert.equal(ready.body.temporal.ok, true);
     assert.equal(ready.body.mongodb.ok, true);
-    // A second app whose MongoDB is a closed port: readiness names which part is down.
+    assert.ok(Readiness.safeParse(ready.body).success, JSON.stringify(ready.body));
+    // Operations for a store whose MongoDB is a closed port: readiness names which part is down.
     const dead = new MongoClient('mongodb://127.0.0.1:1/', { serverSelectionTimeoutMS: 300 });
     const env = await startTemporal();
-    const app = createApp({ config: api.config, store: new Store(dead.db('x')), temporal: edgeFor(new Client({ connection: env.connection, dataConverter: dataConverter(api.config) }), api.config), logger: logger.child({}, { level: 'silent' }) });
-    const server = app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
+    const store = new Store(dead.db('x'));
+    const ops = await listenLoopback(createOpsApp({ store, metrics: createMetrics(store), temporal: edgeFor(new Client({ connection: env.connection, dataConverter: dataConverter(api.config) }), api.config) }));
     try {
-      const r = await call(`http://127.0.0.1:${(server.address() as { port: number }).port}`, 'GET', '/health/ready');
+      const r = await call(`http://127.0.0.1:${portOf(ops)}`, 'GET', '/health/ready');
       assert.equal(r.status, 503);
       assert.equal(r.body.mongodb.ok, false);
       assert.equal(r.body.temporal.ok, true);
     } finally {
-      server.close();
+      ops.close();
       await dead.close();
     }
   });
@@ -241,7 +244,7 @@ describe('API contract (OpenAPI routes and statuses)', function () {
 
     assert.equal((await go('POST', '/v1/folios/01NOSUCH/cancel', { key: api.keys.a, body: {} })).status, 404);
     assert.equal((await go('POST', `/v1/folios/${folioId}/cancel`, { key: api.keys.a, body: { note: 'guest paid directly' } })).status, 202);
-    await api.temporal.workflow.getHandle(`folio:client-a:${input.clientReference}`).result();
+    await api.temporal.workflow.getHandle((await go('GET', `/v1/folios/${folioId}`, { key: api.keys.a })).body.workflowId).result();
     const late = await go('POST', `/v1/folios/${folioId}/cancel`, { key: api.keys.a, body: {} });
     assert.equal(late.status, 409);
     assert.equal((await go('PUT', `/v1/folios/${folioId}/callback`, { key: api.keys.operator, body: { at: nextWeekday10am() } })).status, 409);

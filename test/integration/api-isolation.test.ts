@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { ApiKeys } from '../../api/auth';
 import { call, folioInput, HOTEL, startApi, type ApiHandle } from '../helpers/api';
+import { opaqueFolioWorkflowId } from '../../temporal/workflow-ids';
 
 describe('API isolation across clients', function () {
   this.timeout(60_000);
@@ -42,7 +43,8 @@ describe('API isolation across clients', function () {
     const r = await call(api.url, 'POST', '/v1/folios', { key: api.keys.b, body: folioInput({ clientReference: ref, confirmationNumber: 'B-999' }) });
     assert.equal(r.status, 202);
     assert.notEqual(r.body.folioId, folioA);
-    assert.equal(r.body.workflowId, `folio:client-b:${ref}`);
+    assert.equal(r.body.workflowId, opaqueFolioWorkflowId(api.config, 'client-b', ref));
+    assert.notEqual(r.body.workflowId, opaqueFolioWorkflowId(api.config, 'client-a', ref));
     assert.equal((await call(api.url, 'GET', `/v1/folios/${r.body.folioId}`, { key: api.keys.a })).status, 404);
   });
 

@@ -9,11 +9,13 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
-import type { Server } from 'node:http';
 import { MongoClient } from 'mongodb';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/common';
 import { createApp } from '../../api/app';
+import { createOpsApp } from '../../api/ops';
+import { createMetrics } from '../../observability/metrics';
+import { listenLoopback, portOf } from '../helpers/api';
 import { ApiKeys } from '../../api/auth';
 import { loadConfig } from '../../config';
 import { edgeFor } from '../../temporal/edge';
@@ -370,14 +372,15 @@ async function startDrillApi(store: Store, temporal: Client, taskQueue: string) 
   const keys = new ApiKeys(store.apiKeys);
   const { key } = await keys.create({ clientId: 'drill-ops', role: 'operator' });
   const config = loadConfig({ LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: taskQueue });
-  const app = createApp({ config, store, temporal: edgeFor(temporal, config, quiet), logger: quiet, keys });
-  const port = await freePort();
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(port, '127.0.0.1', () => resolve(s));
-  });
+  const edge = edgeFor(temporal, config, quiet);
+  const metrics = createMetrics(store);
+  const server = await listenLoopback(createApp({ config, store, temporal: edge, logger: quiet, keys, metrics }));
+  // readiness is asked on the operations port, everything else on the public one
+  const ops = await listenLoopback(createOpsApp({ store, temporal: edge, metrics }));
   return {
     async request(method: 'GET' | 'POST', p: string): Promise<ApiAnswer> {
       try {
+        const port = portOf(p.startsWith('/health/') ? ops : server);
         const res = await fetch(`http://127.0.0.1:${port}${p}`, { method, headers: { authorization: `Bearer ${key}` }, signal: AbortSignal.timeout(30_000) });
         const body = (await res.json().catch(() => undefined)) as { error?: { code?: string } } | undefined;
         return { status: res.status, code: body?.error?.code };
@@ -386,8 +389,8 @@ async function startDrillApi(store: Store, temporal: Client, taskQueue: string) 
       }
     },
     async close() {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
+      for (const s of [server, ops]) s.closeAllConnections();
+      await Promise.all([server, ops].map((s) => new Promise((r) => s.close(r))));
     },
   };
 }

@@ -41,7 +41,7 @@ describe('tracing: one trace from the API request through the workflows, activit
     const dataDir = tempDir('tracing');
     chmodSync(dataDir, 0o711); // Dovecot's own user reads the mail system's files below it
     const spansFile = path.join(dataDir, 'spans.jsonl');
-    const [apiPort, twilioPort, elevenPort, smtpPort, imapPort, metricsPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const [apiPort, twilioPort, elevenPort, smtpPort, imapPort, metricsPort, opsPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
     const env: Record<string, string> = {
       ...SANDBOX_ENV,
       TEMPORAL_ADDRESS: temporal.address,
@@ -55,6 +55,7 @@ describe('tracing: one trace from the API request through the workflows, activit
       API_PORT: String(apiPort),
       PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
       METRICS_PORT: String(metricsPort),
+      API_OPS_PORT: String(opsPort),
       TWILIO_API_BASE_URL: `http://127.0.0.1:${twilioPort}`,
       ELEVENLABS_BASE_URL: `http://127.0.0.1:${elevenPort}`,
       SANDBOX_TWILIO_PORT: String(twilioPort),
@@ -77,7 +78,7 @@ describe('tracing: one trace from the API request through the workflows, activit
     await until('the sandbox', () => portOpen(imapPort));
     const processes = [node('folio-worker', 'workers/main.ts'), node('folio-inbox-monitor', 'workers/inbox-monitor.ts'), node('folio-api', 'api/server.ts')];
     const base = `http://127.0.0.1:${apiPort}`;
-    await until('the API', async () => (await fetch(`${base}/health/ready`)).ok);
+    await until('the API', async () => (await fetch(`http://127.0.0.1:${opsPort}/health/ready`)).ok);
 
     const created = await fetch(`${base}/v1/folios`, {
       method: 'POST',

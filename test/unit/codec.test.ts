@@ -49,7 +49,15 @@ describe('payload codec', () => {
     await assert.rejects(codec.decode([{ ...enc, data: data.subarray(0, 10) }]), /truncated/);
   });
 
-  it('passes through payloads written before encryption was on', async () => {
+  it('refuses a payload without our encryption in live mode, naming why', async () => {
+    const codec = codecFromConfig({ MODE: 'live', PAYLOAD_KEYS: `k1:${key()}` });
+    await assert.rejects(codec.decode([converter.toPayload({ a: 1 })]), /not encrypted \(encoding "json\/plain"\)/);
+    await assert.rejects(codec.decode([{ metadata: {}, data: Buffer.from('{}') }]), /not encrypted/);
+    const [enc] = await codec.encode([converter.toPayload({ a: 1 })]);
+    assert.deepEqual(converter.fromPayload((await codec.decode([enc]))[0]), { a: 1 });
+  });
+
+  it('passes through payloads written before encryption was on (sandbox only)', async () => {
     const codec = codecFromConfig({ MODE: 'sandbox' });
     const p = converter.toPayload({ a: 1 });
     assert.deepEqual(await codec.decode([p]), [p]);

@@ -136,7 +136,8 @@ describe('docker-compose.yml', () => {
     const prom = parse(readFileSync(path.join(ROOT, 'deploy/prometheus/prometheus.yml'), 'utf8')) as { rule_files: string[]; scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[] };
     const targets = prom.scrape_configs.flatMap((j) => j.static_configs.flatMap((c) => c.targets));
     for (const t of targets) assert.ok(services[t.split(':')[0]], `prometheus scrapes unknown ${t}`);
-    assert.ok(targets.includes(`api:${services.api.environment?.API_PORT}`));
+    assert.ok(targets.includes(`api:${services.api.environment?.API_OPS_PORT}`));
+    assert.ok(!services.api.ports?.some((p) => String(p).includes(String(services.api.environment?.API_OPS_PORT))), 'the operations port is published');
     assert.ok(targets.includes(`worker:${services.worker.environment?.METRICS_PORT}`));
     for (const s of TEMPORAL_SERVICES) {
       const env = { ...services[`temporal-${s}`].environment };
