@@ -19,6 +19,8 @@ export interface ShardResult {
   /** YYYY-MM-DD (UTC) the run started on, and its weekday. */
   startDate: string;
   startWeekday: string;
+  /** The chase policy's first contact the folios started with. */
+  firstContact: string;
   simDays: number;
   wallSeconds: number;
   status: Tally;
@@ -111,6 +113,7 @@ export function summarise(shards: ShardResult[], meta: { command: string; date: 
     completedWithWrongDocument: sum((s) => s.completedWrong),
     foliosByTruth: shards.reduce((t, s) => add(t, s.truth), {} as Tally),
     startWeekday: weekdays.length === 1 ? weekdays[0] : weekdays.join('/'),
+    firstContact: [...new Set(shards.map((s) => s.firstContact))].join('/'),
     startDate: [...new Set(shards.map((s) => s.startDate))].join('/'),
     seeds: shards.map((s) => s.seed),
     simulatedDays: r1(Math.max(...shards.map((s) => s.simDays))),

@@ -39,7 +39,7 @@ async function main() {
     maxWallMinutes: arg('max-wall-minutes', 30),
     countMinutes: arg('count-minutes', 8),
   };
-  const passOn = ['start', 'days', 'spread-days', 'grace-hours', 'mail'].flatMap((k) => (textArg(k) !== undefined ? [`--${k}`, textArg(k)!] : []));
+  const passOn = ['start', 'days', 'spread-days', 'grace-hours', 'first-contact', 'mail'].flatMap((k) => (textArg(k) !== undefined ? [`--${k}`, textArg(k)!] : []));
   const postgres = process.argv.includes('--postgres');
   const keep = textArg('keep-shards');
   console.log(command);

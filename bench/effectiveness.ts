@@ -16,6 +16,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { addDays, checkoutDueAt, isoWeekday, localToMs, parseLocalDate } from '../domain/business-hours';
 import { DAY_MS, HOUR_MS } from '../domain/calendar';
 import { FolioStatus, type FolioRequest } from '../domain/model';
+import { DEFAULT_CHASE_POLICY, FIRST_CONTACTS, type FirstContact } from '../domain/chase-policy';
 import { callSlotsWorkflowId } from '../workflows/definitions';
 import { generatePopulation } from '../sandbox/population';
 import { createTimeSkipping, startMongo, startMongoOnPostgres, stopStack } from '../test/helpers/stack';
@@ -44,8 +45,14 @@ async function main() {
   };
   // the folios start as the API starts them (the workflow's own grace after check-out) unless --grace-hours is given
   const graceArg = textArg('grace-hours');
-  const startOptions = graceArg !== undefined ? { checkoutGraceHours: Number(graceArg) } : undefined;
-  if (startOptions && !(startOptions.checkoutGraceHours >= 0)) throw new Error(`--grace-hours needs a number of hours, got "${graceArg}"`);
+  // and with the policy's default first contact unless --first-contact names the other order (to compare them)
+  const firstContact = textArg('first-contact');
+  if (firstContact !== undefined && !(FIRST_CONTACTS as readonly string[]).includes(firstContact)) throw new Error(`--first-contact is one of ${FIRST_CONTACTS.join(', ')}, got "${firstContact}"`);
+  const startOptions =
+    graceArg !== undefined || firstContact !== undefined
+      ? { ...(graceArg !== undefined && { checkoutGraceHours: Number(graceArg) }), ...(firstContact !== undefined && { chasePolicy: { firstContact: firstContact as FirstContact } }) }
+      : undefined;
+  if (graceArg !== undefined && !(Number(graceArg) >= 0)) throw new Error(`--grace-hours needs a number of hours, got "${graceArg}"`);
   const startArg = textArg('start');
   const daysArg = textArg('days');
   const mail = textArg('mail') ?? 'inbox';
@@ -180,6 +187,7 @@ async function main() {
       hotels: hotels.length,
       startDate,
       startWeekday,
+      firstContact: (firstContact as FirstContact | undefined) ?? DEFAULT_CHASE_POLICY.firstContact,
       simDays: (simEnd - t0) / DAY_MS,
       wallSeconds,
       status,

@@ -20,7 +20,8 @@ export { NEXT_STEP } from './next-steps';
 export { reaskNeed, type FailedCheck } from './asks';
 
 /** The order of the first contacts: call at check-out + grace (today's order), or write a few hours after check-out and call at the grace end only if nothing usable came. */
-export type FirstContact = 'call-after-grace' | 'email-early';
+export const FIRST_CONTACTS = ['call-after-grace', 'email-early'] as const;
+export type FirstContact = (typeof FIRST_CONTACTS)[number];
 
 export interface ChasePolicy {
   /** Calls placed for one folio before the phone is given up. */
