@@ -75,6 +75,12 @@ export const ConfigSchema = z
     MAIL_DKIM_SELECTOR: z.string().optional(),
     MAIL_DKIM_PRIVATE_KEY: z.string().optional(),
     MAX_DOCUMENT_MB: z.coerce.number().min(1).max(100).default(20),
+    /** DNS server (`host:port`) the sender checks (DKIM, SPF, DMARC) ask; default: the system's (sandbox: the sandbox mail system's). */
+    MAIL_AUTH_DNS: z.string().regex(/^[\w.:-]+:\d+$/, 'must be host:port').optional(),
+    /** Host name our receiving MTA writes in its Received lines; only such a line is trusted for SPF (default mx.<MAIL_REPLY_DOMAIN>). */
+    MAIL_RECEIVED_BY: z.string().optional(),
+    /** A message whose handling fails this often is recorded as failed (a dead letter) and the inbox moves on. */
+    INBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
 
     // Extraction
     EXTRACTOR: z.enum(['local', 'documentai']).default('local'),

@@ -17,6 +17,7 @@ import { correlate, guestsMentioned, normalizeMessageId, type IncomingFacts, typ
 import { GONE, type Signaler } from '../../temporal/edge';
 import { documentReceivedSignal, emailBouncedSignal, hotelRepliedSignal } from '../../workflows/definitions';
 import { classify } from './classify';
+import { SenderAuthenticator, type SenderAuth } from './sender-auth';
 
 export type MessageCounters = Record<'messages' | 'duplicates' | 'signalled' | 'unmatched' | 'autoReplies' | 'bounces' | 'noSuchBooking' | 'rejectedAttachments', number>;
 
@@ -34,7 +35,9 @@ export interface MailboxMessage extends MailboxPosition {
 }
 
 export interface MessageHandlerOptions {
-  config: Pick<Config, 'MAIL_REPLY_DOMAIN'>;
+  config: Pick<Config, 'MAIL_REPLY_DOMAIN' | 'MODE' | 'MAIL_AUTH_DNS' | 'MAIL_RECEIVED_BY'>;
+  /** Who sent a message (DKIM, SPF, DMARC); default: built from the config. */
+  senderAuth?: SenderAuthenticator;
   store: Store;
   /** Where attachments go (default: the store's documents). */
   documents?: DocumentStore;
@@ -77,9 +80,11 @@ export class MessageHandler {
   private readonly documents: DocumentStore;
   private readonly log: Logger;
   private readonly counters: MessageCounters;
+  private readonly senderAuth: SenderAuthenticator;
 
   constructor(private readonly opts: MessageHandlerOptions) {
     this.store = opts.store;
+    this.senderAuth = opts.senderAuth ?? SenderAuthenticator.forConfig(opts.config);
     this.documents = opts.documents ?? opts.store.documents;
     this.log = opts.logger;
     this.counters = opts.counters;
@@ -111,7 +116,8 @@ export class MessageHandler {
     if (await this.seen(key)) return;
 
     const threads = await this.store.emails.recentThreads(this.opts.correlationWindowDays ?? 30);
-    const facts = factsOf(parsed);
+    const sender = await this.checkSender(source, log);
+    const facts = factsOf(parsed, sender);
     const messageId = parsed.messageId ?? key;
     const kind = classify(parsed);
     const record = async (outcome: MessageOutcome, folioIds: string[], documentIds: string[], detail?: string) => {
@@ -123,14 +129,15 @@ export class MessageHandler {
       this.counters.autoReplies++;
       return record('auto-reply', [], [], kind.reason);
     }
-    if (kind.kind === 'bounce') return this.bounce(key, at, parsed, kind.failedRecipients, kind.originalMessageId, threads, record);
+    if (kind.kind === 'bounce') return this.bounce(key, at, parsed, facts, kind.failedRecipients, kind.originalMessageId, threads, record);
 
     const atts = await this.storeAttachments(parsed, messageId, kind.kind === 'inline-folio', log);
     facts.attachmentTexts = atts.map((a) => `${a.filename ?? ''}\n${a.text}`);
-    const corr = correlate(facts, threads, { replyDomain: this.opts.config.MAIL_REPLY_DOMAIN });
+    const learnedSenders = await this.store.senders.forHotels(threads.map((t) => t.hotelId));
+    const corr = correlate(facts, threads, { replyDomain: this.opts.config.MAIL_REPLY_DOMAIN, learnedSenders });
     const usable = atts.filter((a) => a.ref && !a.rejected);
     const rejected = atts.filter((a) => a.rejected);
-    const base = { from: facts.from, subject: facts.subject };
+    const base = { from: facts.from, subject: facts.subject, sender: senderOf(facts) };
 
     if (!corr.matched) {
       return this.unmatched(key, { ...base, reason: corr.reason, candidates: corr.candidates.map((f) => f.folioId) }, at, parsed, atts);
@@ -158,6 +165,16 @@ export class MessageHandler {
     this.counters.signalled++;
     const detail = [`rule ${corr.rule}`, rejected.length ? `${rejected.length} attachment(s) refused` : '', gone ? `${gone} folio workflow(s) already closed` : ''].filter(Boolean).join('; ');
     return record('signalled', [...signalled], usable.map((a) => a.ref!.documentId), detail);
+  }
+
+  /** The sender check; a check that cannot run authenticates nobody (the message waits for an operator). */
+  private async checkSender(source: Buffer, log: Logger): Promise<SenderAuth> {
+    try {
+      return await this.senderAuth.check(source);
+    } catch (e) {
+      log.warn({ err: (e as Error).message }, 'sender check failed');
+      return { address: '', authenticated: false, summary: `sender check failed: ${(e as Error).message}` };
+    }
   }
 
   private async seen(key: string): Promise<boolean> {
@@ -201,43 +218,58 @@ export class MessageHandler {
     return gone;
   }
 
+  /**
+   * A delivery report counts only for a message we sent: it must name one of our Message-IDs (in the returned
+   * headers, In-Reply-To or References) and, as failed, the address that message went to. Anyone can write
+   * a report naming a hotel's address; only the real one carries what we sent.
+   */
   private async bounce(
     key: string,
     at: MailboxPosition,
     parsed: ParsedMail,
+    facts: IncomingFacts,
     failed: string[],
     originalMessageId: string | undefined,
     threads: SentThread[],
     record: (o: MessageOutcome, f: string[], d: string[], detail?: string) => Promise<void>,
   ): Promise<void> {
     this.counters.bounces++;
-    const byId = originalMessageId ? threads.filter((t) => normalizeMessageId(t.messageId) === normalizeMessageId(originalMessageId)) : [];
-    const hit = byId.length ? byId : threads.filter((t) => t.open && failed.includes(t.to.toLowerCase()));
-    if (!hit.length || !failed.length) {
-      return this.unmatched(key, { from: parsed.from?.text ?? '', subject: parsed.subject ?? '', reason: `bounce for ${failed.join(', ') || 'an unknown recipient'} that matches no request we sent`, candidates: [] }, at, parsed, []);
+    const ours = new Set([originalMessageId, facts.inReplyTo, ...facts.references].filter((x): x is string => !!x).map(normalizeMessageId));
+    const hit = threads.filter((t) => ours.has(normalizeMessageId(t.messageId)) && failed.includes(t.to.toLowerCase()));
+    if (!hit.length) {
+      const named = failed.length ? `${failed.slice(0, 5).join(', ')}${failed.length > 5 ? ` and ${failed.length - 5} more` : ''}` : 'an unknown recipient';
+      const why = ours.size ? 'that matches no request we sent to that address' : 'that names none of our Message-IDs';
+      return this.unmatched(key, { from: facts.from, subject: facts.subject, sender: senderOf(facts), reason: `delivery report for ${named} ${why}`, candidates: [] }, at, parsed, []);
     }
     const folios: MatchedFolio[] = [];
     for (const t of hit) {
-      const address = failed.find((a) => a === t.to.toLowerCase()) ?? failed[0]!;
-      await this.store.hotels.markAddressBad(t.hotelId, address);
+      await this.store.hotels.markAddressBad(t.hotelId, t.to.toLowerCase());
       for (const g of t.guests) if (!folios.some((f) => f.folioId === g.folioId)) folios.push({ ...g, emailId: t.emailId, hotelId: t.hotelId });
     }
     // each folio learns its address is bad and goes back to the phone (emailBouncedSignal)
     for (const t of hit) {
-      const address = failed.find((a) => a === t.to.toLowerCase()) ?? failed[0]!;
+      const address = t.to.toLowerCase();
       const mine = folios.filter((f) => f.emailId === t.emailId);
       await this.signalAll(mine, emailBouncedSignal, { emailId: t.emailId, messageId: parsed.messageId ?? key, address, reason: `bounce: ${address}` });
     }
     await this.store.emails.markAnswered(hit.map((t) => t.emailId));
-    return record('bounce', folios.map((f) => f.folioId), [], failed.join(', '));
+    return record('bounce', folios.map((f) => f.folioId), [], hit.map((t) => t.to.toLowerCase()).join(', '));
   }
 
-  private async unmatched(key: string, m: { from: string; subject: string; reason: string; candidates: string[] }, at: MailboxPosition, parsed?: ParsedMail, atts: Attachment[] = []): Promise<void> {
+  private async unmatched(
+    key: string,
+    m: { from: string; subject: string; reason: string; candidates: string[]; sender?: UnmatchedMessage['sender'] },
+    at: MailboxPosition,
+    parsed?: ParsedMail,
+    atts: Attachment[] = [],
+  ): Promise<void> {
     this.counters.unmatched++;
+    const sender = m.sender;
     const doc: UnmatchedMessage = {
       _id: key,
       messageId: parsed?.messageId,
       from: m.from,
+      ...(sender && { sender }),
       subject: m.subject,
       receivedAt: parsed?.date ?? new Date(),
       reason: m.reason,
@@ -252,6 +284,10 @@ export class MessageHandler {
   }
 }
 
+function senderOf(facts: IncomingFacts): UnmatchedMessage['sender'] {
+  return { authenticated: facts.senderAuthenticated, check: facts.senderCheck ?? '' };
+}
+
 function narrow(folios: MatchedFolio[], text: string): MatchedFolio[] {
   if (folios.length < 2) return folios;
   const named = guestsMentioned(folios, text);
@@ -263,7 +299,7 @@ function addresses(a: AddressObject | AddressObject[] | undefined): string[] {
   return (Array.isArray(a) ? a : [a]).flatMap((x) => x.value.map((v) => v.address ?? '')).filter(Boolean);
 }
 
-export function factsOf(parsed: ParsedMail): IncomingFacts {
+export function factsOf(parsed: ParsedMail, sender: SenderAuth): IncomingFacts {
   const refs = parsed.references ? (Array.isArray(parsed.references) ? parsed.references : parsed.references.split(/\s+/)) : [];
   const delivered = parsed.headers.get('delivered-to');
   return {
@@ -273,6 +309,8 @@ export function factsOf(parsed: ParsedMail): IncomingFacts {
     recipients: [...addresses(parsed.to), ...addresses(parsed.cc), ...(typeof delivered === 'string' ? [delivered] : [])],
     subject: parsed.subject ?? '',
     from: parsed.from?.value?.[0]?.address ?? '',
+    senderAuthenticated: sender.authenticated,
+    senderCheck: sender.summary,
     text: parsed.text ?? '',
   };
 }

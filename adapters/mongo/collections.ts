@@ -13,6 +13,7 @@ export const COLLECTIONS = {
   processedMessages: 'processed_messages',
   apiKeys: 'api_keys',
   webhookReplays: 'webhook_replays',
+  learnedSenders: 'learned_senders',
   /** GridFS buckets. */
   documents: 'documents',
   recordings: 'recordings',

@@ -12,6 +12,7 @@ import { UnmatchedRepository } from './unmatched';
 import { ApiKeyRepository } from './api-keys';
 import { ReplayGuard } from './replay-guard';
 import { GridFsDocumentStore } from './documents';
+import { LearnedSenderRepository } from './senders';
 
 export interface StoreOptions {
   /** The connection this store owns (closed by close()). */
@@ -31,6 +32,8 @@ export class Store {
   readonly unmatched: UnmatchedRepository;
   readonly apiKeys: ApiKeyRepository;
   readonly replayGuard: ReplayGuard;
+  /** Sender addresses learned per hotel. */
+  readonly senders: LearnedSenderRepository;
   /** Folio documents (GridFS). */
   readonly documents: GridFsDocumentStore;
   private readonly db: Db;
@@ -48,6 +51,7 @@ export class Store {
     this.unmatched = new UnmatchedRepository(db);
     this.apiKeys = new ApiKeyRepository(db);
     this.replayGuard = new ReplayGuard(db);
+    this.senders = new LearnedSenderRepository(db);
     this.documents = new GridFsDocumentStore(db, { maxBytes: opts.maxDocumentBytes });
   }
 
@@ -73,6 +77,6 @@ export class Store {
 
   /** The indexes every repository's queries need; safe to call at every start. */
   async ensureIndexes(): Promise<void> {
-    for (const repo of [this.folios, this.hotels, this.calls, this.recordings, this.emails, this.inbox, this.unmatched, this.replayGuard]) await repo.ensureIndexes();
+    for (const repo of [this.folios, this.hotels, this.calls, this.recordings, this.emails, this.inbox, this.unmatched, this.replayGuard, this.senders]) await repo.ensureIndexes();
   }
 }

@@ -9,6 +9,8 @@ export interface UnmatchedMessage {
   _id: string; // same key as the processed-message ledger
   messageId?: string;
   from: string;
+  /** What the sender check said (absent on messages stored before it existed). */
+  sender?: { authenticated: boolean; check: string };
   subject: string;
   receivedAt: Date;
   reason: string;

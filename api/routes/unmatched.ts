@@ -19,6 +19,8 @@ export const UnmatchedView = z.object({
   unmatchedId: z.string(),
   messageId: z.string().nullable(),
   from: z.string(),
+  /** Whether the From domain vouched for the message (DKIM/SPF/DMARC), and what the checks said; null when not checked. */
+  sender: z.object({ authenticated: z.boolean(), check: z.string() }).nullable(),
   subject: z.string(),
   receivedAt: z.string(),
   reason: z.string(),
@@ -35,6 +37,7 @@ const view = (m: UnmatchedMessage): z.infer<typeof UnmatchedView> => ({
   unmatchedId: m._id,
   messageId: m.messageId ?? null,
   from: m.from,
+  sender: m.sender ?? null,
   subject: m.subject,
   receivedAt: new Date(m.receivedAt).toISOString(),
   reason: m.reason,
@@ -61,7 +64,7 @@ export function createUnmatchedRouter(deps: ApiDeps): Router {
     if (!folio) throw new ApiError(404, 'not_found', `folio ${folioId} not found`, [{ field: 'body.folioId', problem: 'unknown folio' }]);
     const p = principalOf(res);
     try {
-      const r = await viaEdge('assign unmatched message', () => assignUnmatched({ store: deps.store, signaler: deps.temporal }, { unmatchedId: id, folioId, workflowId: folio.workflowId, by: `${p.role}:${p.clientId}:${p.keyId}` }));
+      const r = await viaEdge('assign unmatched message', () => assignUnmatched({ store: deps.store, signaler: deps.temporal }, { unmatchedId: id, folioId, workflowId: folio.workflowId, hotelId: folio.hotelId, by: `${p.role}:${p.clientId}:${p.keyId}` }));
       deps.logger.info({ unmatchedId: id, folioId, workflowId: folio.workflowId }, 'unmatched message assigned');
       res.json(r);
     } catch (e) {

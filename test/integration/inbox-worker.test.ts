@@ -5,7 +5,6 @@ import { folioWorkflowType } from '../../workflows/definitions';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import nodemailer from 'nodemailer';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadConfig } from '../../config';
 import { Store } from '../../adapters/mongo/store';
@@ -38,7 +37,7 @@ describe('inbox monitor process → Temporal', function () {
   }
   async function reply(k: number, firstName: string, lastName: string, conf: string): Promise<void> {
     const pdf = await renderFolioPdf({ hotelName: 'Pier', guests: [{ firstName, lastName }], arrival: '2026-08-01', departure: '2026-08-03', folioNumber: `P-${k}`, confirmationNumber: conf, currency: 'EUR', nightlyRate: 90 + k, taxRate: 0.1, layout: 'classic' });
-    const t = nodemailer.createTransport({ host: '127.0.0.1', port: mail.smtpPort, secure: false, ignoreTLS: true });
+    const t = mail.senders.transport('frontdesk@pier.example'); // the hotel's own mail system: its address, its DKIM key
     await t.sendMail({ from: 'frontdesk@pier.example', to: replyTo, subject: 'Re: folio', inReplyTo: requestId, references: [requestId], messageId: `<pier-${k}@pier.example>`, text: 'attached', attachments: [{ filename: `folio-${k}.pdf`, content: pdf }] });
     t.close();
   }
