@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { FolioRequestInput } from '../domain/schemas';
 import * as c from './contract';
 import { AssignBody, AssignResult, ListUnmatchedQuery, UnmatchedIdParams, UnmatchedList } from './routes/unmatched';
+import { DeadLetterList, ListDeadLettersQuery } from './routes/dead-letters';
 
 extendZodWithOpenApi(z);
 
@@ -123,6 +124,10 @@ export const ROUTES: RouteDoc[] = [
     method: 'post', path: '/v1/unmatched/{id}/assign', summary: 'Assign an unmatched message to a folio (its documents go to the workflow)', tag: 'unmatched', security: 'operator',
     params: UnmatchedIdParams, body: { schema: AssignBody },
     responses: { 200: json('assigned (a repeat of the same assignment is a no-op)', AssignResult), 403: E403, 404: err('no such message or folio'), 409: err('already assigned elsewhere, or nothing to assign') },
+  },
+  {
+    method: 'get', path: '/v1/dead-letters', summary: 'What could not be acted on after every retry (inbox messages, callbacks), with the reason (newest first)', tag: 'dead letters', security: 'operator', query: ListDeadLettersQuery,
+    responses: { 200: json('a page of dead letters', DeadLetterList), 400: E400, 403: E403 },
   },
   {
     method: 'get', path: '/health/live', summary: 'Liveness', tag: 'health', security: 'none',

@@ -7,6 +7,7 @@ import type { Request, RequestHandler } from 'express';
 import type { Store } from '../adapters/mongo/store';
 import { FolioStatus } from '../domain/model';
 import { HOUR_MS } from '../domain/business-hours';
+import { DEAD_LETTER_KINDS } from '../adapters/mongo/dead-letters';
 
 const CACHE_MS = 10_000;
 const SAMPLE = 500;
@@ -28,6 +29,7 @@ export function createMetrics(store: Store): ApiMetrics {
   const calls = new Gauge({ name: 'folio_calls', help: 'Calls by disposition (from the call projections)', labelNames: ['disposition'], registers: [registry] });
   const answerRate = new Gauge({ name: 'folio_call_answer_ratio', help: 'Share of finished calls a person answered (disposition conversation)', registers: [registry] });
   const inbox = new Gauge({ name: 'folio_inbox_messages', help: 'Inbound email messages by how they were handled (signalled = matched to a folio, unmatched, auto-reply, bounce, …)', labelNames: ['outcome'], registers: [registry] });
+  const deadLetters = new Gauge({ name: 'folio_dead_letters', help: 'Dead letters waiting for an operator: inbox messages given up on, callbacks no workflow could be told', labelNames: ['kind'], registers: [registry] });
   const unmatchedWaiting = new Gauge({ name: 'folio_inbox_unmatched_waiting', help: 'Unmatched inbound messages not yet assigned by an operator', registers: [registry] });
   const confidence = new Histogram({ name: 'folio_extraction_confidence', help: `Lowest field confidence per extracted folio (latest ${SAMPLE})`, buckets: [0.1, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1], registers: [registry] });
   const timeToFolio = new Histogram({ name: 'folio_time_to_folio_hours', help: `Hours from request to completed folio (latest ${SAMPLE})`, buckets: [1, 4, 12, 24, 48, 72, 120, 168, 336], registers: [registry] });
@@ -54,6 +56,9 @@ export function createMetrics(store: Store): ApiMetrics {
     inbox.reset();
     for (const [outcome, n] of await store.inbox.countByOutcome()) inbox.set({ outcome }, n);
     unmatchedWaiting.set(await store.unmatched.countWaiting());
+    deadLetters.reset();
+    for (const kind of DEAD_LETTER_KINDS) deadLetters.set({ kind }, 0);
+    for (const [kind, n] of await store.deadLetters.countWaiting()) deadLetters.set({ kind }, n);
 
     confidence.reset();
     for (const c of await store.folios.recentConfidences(SAMPLE)) {

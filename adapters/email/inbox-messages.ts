@@ -18,6 +18,7 @@ import { GONE, type Signaler } from '../../temporal/edge';
 import { documentReceivedSignal, emailBouncedSignal, hotelRepliedSignal } from '../../workflows/definitions';
 import { classify } from './classify';
 import { SenderAuthenticator, type SenderAuth } from './sender-auth';
+import { PDF_LIMITS, readPdfPages, type PdfPagesLimits } from './pdf-pages';
 
 export type MessageCounters = Record<'messages' | 'duplicates' | 'signalled' | 'unmatched' | 'autoReplies' | 'bounces' | 'noSuchBooking' | 'rejectedAttachments', number>;
 
@@ -32,6 +33,9 @@ export interface MailboxMessage extends MailboxPosition {
   /** The raw message; absent when it was over the size limit and not downloaded. */
   source?: Buffer;
   envelopeMessageId?: string;
+  /** From the IMAP envelope: what a person needs to find a message that could not be handled. */
+  envelopeFrom?: string;
+  envelopeSubject?: string;
 }
 
 export interface MessageHandlerOptions {
@@ -46,30 +50,40 @@ export interface MessageHandlerOptions {
   /** Counted into (shared with the connection loop's counters). */
   counters: MessageCounters;
   correlationWindowDays?: number;
-  /** Text of an attachment, to tell which guest it is for; the default reads PDF text layers and text parts. */
-  attachmentText?: (bytes: Buffer, contentType: string) => Promise<string>;
+  /** Bounds on reading a PDF attachment (pages, time, memory). */
+  pdfLimits?: PdfPagesLimits;
 }
 
 interface Attachment {
   ref?: DocumentRef;
   filename?: string;
   text: string;
+  /** A PDF's text per page (its first pages). */
+  pages?: string[];
   rejected?: string;
 }
 
-export async function defaultAttachmentText(bytes: Buffer, contentType: string): Promise<string> {
-  if (contentType.startsWith('text/')) return bytes.toString('utf8').replace(/<[^>]+>/g, ' ');
-  if (contentType !== 'application/pdf') return '';
-  const { PDFParse } = await import('pdf-parse');
-  const parser = new PDFParse({ data: new Uint8Array(bytes), verbosity: 0 });
-  try {
-    return (await parser.getText()).text;
-  } catch {
-    return ''; // unreadable here is fine: extraction reports it properly later
-  } finally {
-    await parser.destroy().catch(() => undefined);
-  }
+/** Text of an attachment, to tell which guest it is for: a PDF's first pages (read in a worker thread, bounded), an HTML or text part. */
+export async function attachmentText(bytes: Buffer, contentType: string, limits: PdfPagesLimits = PDF_LIMITS): Promise<{ text: string; pages?: string[]; refused?: string }> {
+  if (contentType.startsWith('text/')) return { text: bytes.subarray(0, 2_000_000).toString('utf8').replace(/<[^>]+>/g, ' ') };
+  if (contentType !== 'application/pdf') return { text: '' };
+  const r = await readPdfPages(bytes, limits);
+  // unreadable here is fine (extraction reports it properly later); too long or too slow is not a folio
+  if (!r.ok) return r.total !== undefined || /within/.test(r.reason) ? { text: '', refused: r.reason } : { text: '' };
+  return { text: r.pages.join('\n'), pages: r.pages };
 }
+
+/** The ledger key of a message: its Message-ID (hashed when absurdly long), else the hash of its bytes. */
+export function messageKey(messageId: string | undefined, source?: Buffer): string {
+  if (messageId) {
+    const id = normalizeMessageId(messageId);
+    return id.length <= 160 ? `mid:${id}` : `mid-sha:${createHash('sha256').update(id).digest('hex')}`;
+  }
+  return `sha:${createHash('sha256').update(source ?? Buffer.alloc(0)).digest('hex')}`;
+}
+
+/** Attachments read per message; a message with more is not a folio reply (the rest are refused, listed). */
+export const MAX_ATTACHMENTS = 20;
 
 export function isEncryptedPdf(bytes: Buffer): boolean {
   return bytes.subarray(0, 1024).includes('%PDF-') && bytes.includes('/Encrypt');
@@ -97,7 +111,7 @@ export class MessageHandler {
     this.counters.messages++;
     const log = this.log.child({ uid });
     if (!source) {
-      const key = envelopeMessageId ? `mid:${normalizeMessageId(envelopeMessageId)}` : `uid:${msg.uidValidity}:${uid}`;
+      const key = envelopeMessageId ? messageKey(envelopeMessageId) : `uid:${msg.uidValidity}:${uid}`;
       if (await this.seen(key)) return;
       await this.unmatched(key, { from: '', subject: '', reason: `message of ${(size / 1048576).toFixed(1)} MB is over the size limit and was not downloaded`, candidates: [] }, at);
       log.warn({ size }, 'message over the size limit');
@@ -107,12 +121,12 @@ export class MessageHandler {
     try {
       parsed = await simpleParser(source, { skipImageLinks: true, maxHtmlLengthToParse: 2_000_000 });
     } catch (e) {
-      const key = `sha:${createHash('sha256').update(source).digest('hex')}`;
+      const key = messageKey(undefined, source);
       if (await this.seen(key)) return;
       await this.unmatched(key, { from: '', subject: '', reason: `unreadable MIME: ${(e as Error).message}`, candidates: [] }, at);
       return;
     }
-    const key = parsed.messageId ? `mid:${normalizeMessageId(parsed.messageId)}` : `sha:${createHash('sha256').update(source).digest('hex')}`;
+    const key = messageKey(parsed.messageId, source);
     if (await this.seen(key)) return;
 
     const threads = await this.store.emails.recentThreads(this.opts.correlationWindowDays ?? 30);
@@ -167,6 +181,24 @@ export class MessageHandler {
     return record('signalled', [...signalled], usable.map((a) => a.ref!.documentId), detail);
   }
 
+  /**
+   * Gives up on a message whose handling failed `attempts` times: records it as failed in the ledger (so it is
+   * never acted on later) and as a dead letter an operator sees with the reason.
+   */
+  async fail(msg: MailboxMessage, reason: string, attempts: number): Promise<void> {
+    const key = msg.envelopeMessageId ? messageKey(msg.envelopeMessageId) : `uid:${msg.uidValidity}:${msg.uid}`;
+    const detail = `after ${attempts} attempts: ${reason}`;
+    await this.store.deadLetters.add({
+      kind: 'inbox-message',
+      key,
+      subject: `message ${msg.envelopeMessageId ?? '(no Message-ID)'} from ${msg.envelopeFrom || '(unknown)'}, subject "${msg.envelopeSubject ?? ''}" (UID ${msg.uid}, UIDVALIDITY ${msg.uidValidity})`,
+      reason,
+      attempts,
+    });
+    await this.store.inbox.markProcessed({ _id: key, uid: msg.uid, uidValidity: msg.uidValidity, outcome: 'failed', detail, folioIds: [], documentIds: [], processedAt: new Date() });
+    this.log.error({ uid: msg.uid, attempts, reason }, 'message could not be handled: recorded as a dead letter');
+  }
+
   /** The sender check; a check that cannot run authenticates nobody (the message waits for an operator). */
   private async checkSender(source: Buffer, log: Logger): Promise<SenderAuth> {
     try {
@@ -189,17 +221,23 @@ export class MessageHandler {
     const out: Attachment[] = [];
     const parts = parsed.attachments.filter((a) => !(a.contentDisposition === 'inline' && a.contentType.startsWith('image/') && a.size < 100_000)); // logos, signatures
     if (inlineFolio && typeof parsed.html === 'string') parts.push({ content: Buffer.from(parsed.html, 'utf8'), filename: 'folio.html', contentType: 'text/html' } as never);
-    for (const part of parts) {
+    for (const [i, part] of parts.entries()) {
       const filename = part.filename;
+      if (i >= MAX_ATTACHMENTS) {
+        this.counters.rejectedAttachments++;
+        out.push({ filename, text: '', rejected: `more than ${MAX_ATTACHMENTS} attachments: not read` });
+        continue;
+      }
       try {
         const ref = await this.documents.save(part.content, { filename, source: 'email', messageId });
         let rejected: string | undefined;
         if (ref.contentType === 'application/zip') rejected = 'a zip archive: not opened; ask the hotel for the PDF itself';
         else if (ref.contentType === 'application/pdf' && isEncryptedPdf(part.content)) rejected = 'the PDF is password-protected; ask the hotel for an unprotected copy';
         else if (!/^(application\/pdf|image\/|text\/html)/.test(ref.contentType)) rejected = `not a folio document (${ref.contentType})`;
-        const text = rejected ? '' : await (this.opts.attachmentText ?? defaultAttachmentText)(part.content, ref.contentType);
+        const read = rejected ? { text: '' } : await attachmentText(part.content, ref.contentType, this.opts.pdfLimits);
+        rejected ??= read.refused;
         if (rejected) this.counters.rejectedAttachments++;
-        out.push({ ref, filename, text, rejected });
+        out.push({ ref, filename, text: read.text, pages: read.pages, rejected });
       } catch (e) {
         if (!(e instanceof DocumentTooLargeError) && !(e instanceof Error && /empty/.test(e.message))) throw e;
         this.counters.rejectedAttachments++;

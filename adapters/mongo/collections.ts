@@ -14,6 +14,8 @@ export const COLLECTIONS = {
   apiKeys: 'api_keys',
   webhookReplays: 'webhook_replays',
   learnedSenders: 'learned_senders',
+  inboxFailures: 'inbox_failures',
+  deadLetters: 'dead_letters',
   /** GridFS buckets. */
   documents: 'documents',
   recordings: 'recordings',

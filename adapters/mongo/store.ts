@@ -13,6 +13,7 @@ import { ApiKeyRepository } from './api-keys';
 import { ReplayGuard } from './replay-guard';
 import { GridFsDocumentStore } from './documents';
 import { LearnedSenderRepository } from './senders';
+import { DeadLetterRepository } from './dead-letters';
 
 export interface StoreOptions {
   /** The connection this store owns (closed by close()). */
@@ -34,6 +35,8 @@ export class Store {
   readonly replayGuard: ReplayGuard;
   /** Sender addresses learned per hotel. */
   readonly senders: LearnedSenderRepository;
+  /** What could not be acted on after every retry, for operators. */
+  readonly deadLetters: DeadLetterRepository;
   /** Folio documents (GridFS). */
   readonly documents: GridFsDocumentStore;
   private readonly db: Db;
@@ -52,6 +55,7 @@ export class Store {
     this.apiKeys = new ApiKeyRepository(db);
     this.replayGuard = new ReplayGuard(db);
     this.senders = new LearnedSenderRepository(db);
+    this.deadLetters = new DeadLetterRepository(db);
     this.documents = new GridFsDocumentStore(db, { maxBytes: opts.maxDocumentBytes });
   }
 
@@ -77,6 +81,6 @@ export class Store {
 
   /** The indexes every repository's queries need; safe to call at every start. */
   async ensureIndexes(): Promise<void> {
-    for (const repo of [this.folios, this.hotels, this.calls, this.recordings, this.emails, this.inbox, this.unmatched, this.replayGuard, this.senders]) await repo.ensureIndexes();
+    for (const repo of [this.folios, this.hotels, this.calls, this.recordings, this.emails, this.inbox, this.unmatched, this.replayGuard, this.senders, this.deadLetters]) await repo.ensureIndexes();
   }
 }

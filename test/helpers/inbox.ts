@@ -49,7 +49,7 @@ export async function waitUntil(pred: () => Promise<boolean> | boolean, ms = 15_
   }
 }
 
-export async function startTestInbox(user: string, opts: { env?: Record<string, string>; monitor?: Partial<InboxMonitorOptions> } = {}): Promise<TestInbox> {
+export async function startTestInbox(user: string, opts: { env?: Record<string, string>; monitor?: (store: Store) => Partial<InboxMonitorOptions> } = {}): Promise<TestInbox> {
   const [mongo, mail] = await Promise.all([startMongo(), startMail()]);
   const db = mongo.db();
   const store = new Store(db, { maxDocumentBytes: 20 * 1024 * 1024 });
@@ -58,7 +58,7 @@ export async function startTestInbox(user: string, opts: { env?: Record<string, 
   const mailer = new Mailer(config);
   const send = createEmailActivities({ config, store, mailer }).sendEmailRequest;
   const signaler = new RecordingSignaler();
-  const monitor = new InboxMonitor({ config, store, signaler, pollIntervalMs: 500, logger: logger.child({}, { level: 'silent' }), ...opts.monitor });
+  const monitor = new InboxMonitor({ config, store, signaler, pollIntervalMs: 500, logger: logger.child({}, { level: 'silent' }), ...opts.monitor?.(store) });
   monitor.start();
   return {
     mail,

@@ -326,6 +326,15 @@ describe('API contract (OpenAPI routes and statuses)', function () {
     assert.equal((await go('POST', path, { key: api.keys.operator, body: { folioId: folioId } })).status, 409);
   });
 
+  it('dead letters: listed for operators only', async () => {
+    await api.store.deadLetters.add({ kind: 'inbox-message', key: 'mid:stuck@hotel.example', subject: 'message <stuck@hotel.example>', reason: 'object store refused the write', attempts: 3 });
+    const list = await go('GET', '/v1/dead-letters?kind=inbox-message', { key: api.keys.operator });
+    assert.equal(list.status, 200);
+    assert.equal(list.body.items[0].deadLetterId, 'inbox-message:mid:stuck@hotel.example');
+    assert.equal((await go('GET', '/v1/dead-letters?kind=nonsense', { key: api.keys.operator })).status, 400);
+    assert.equal((await go('GET', '/v1/dead-letters', { key: api.keys.a })).status, 403);
+  });
+
   it('codec-only keys open /codec and nothing else', async () => {
     const { key } = await new ApiKeys(api.store.apiKeys).create({ clientId: 'webui', role: 'codec' });
     assert.equal((await go('GET', '/v1/folios', { key })).status, 403);

@@ -15,6 +15,7 @@ import type { MailSystem } from '../../sandbox/mail';
 import type { DocumentRef } from '../../domain/model';
 import { startMongo } from '../helpers/stack';
 import { startMail, mailEnv, RecordingSignaler } from '../helpers/mail';
+import { TemporalUnavailableError } from '../../temporal/edge';
 
 describe('inbox monitor: restarts, crashes and UIDVALIDITY', function () {
   this.timeout(30_000);
@@ -87,7 +88,7 @@ describe('inbox monitor: restarts, crashes and UIDVALIDITY', function () {
 
   it('a message whose signal failed (Temporal unreachable) is processed again later; done ones are not', async () => {
     const before = docs().length;
-    signaler.failing = new Error('14 UNAVAILABLE: temporal is down');
+    signaler.failing = new TemporalUnavailableError('signal documentReceived: Temporal is not reachable (14 UNAVAILABLE)');
     const m = monitor();
     const id = await reply();
     await waitUntil(() => m.counters.errors > 0);

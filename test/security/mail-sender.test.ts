@@ -6,6 +6,7 @@ import nodemailer from 'nodemailer';
 import { assignUnmatched } from '../../adapters/email/unmatched';
 import { renderFolioPdf } from '../../sandbox/folio-pdf';
 import { startTestInbox, testGuest, testHotel, type TestInbox } from '../helpers/inbox';
+import { deliveryReport } from '../helpers/hostile-mail';
 
 const HOTEL = 'frontdesk@sec-grand.example';
 const DSN_HOTEL = 'frontdesk@sec-dsn.example';
@@ -66,31 +67,7 @@ describe('security: sender authentication of hotel replies (item 7)', function (
   it('a forged delivery report naming the hotel address, without any Message-ID of ours, marks nothing bad', async () => {
     // a request of its own, still open: the report names its address
     await inbox.request('em-sec-dsn', testHotel('secdsn', DSN_HOTEL), [testGuest('s2', 'Bruno Keller', 'SD-200')]);
-    const boundary = 'forged-dsn';
-    const raw = [
-      'From: Mail Delivery System <MAILER-DAEMON@sec-evil.example>',
-      'To: sender@folio.test',
-      'Subject: Undelivered Mail Returned to Sender',
-      'Message-ID: <forged-dsn@sec-evil.example>',
-      'MIME-Version: 1.0',
-      `Content-Type: multipart/report; report-type=delivery-status; boundary="${boundary}"`,
-      '',
-      `--${boundary}`,
-      'Content-Type: text/plain',
-      '',
-      `Your message could not be delivered to <${DSN_HOTEL}>.`,
-      `--${boundary}`,
-      'Content-Type: message/delivery-status',
-      '',
-      'Reporting-MTA: dns; mx.sec-evil.example',
-      '',
-      `Final-Recipient: rfc822; ${DSN_HOTEL}`,
-      'Action: failed',
-      'Status: 5.1.1',
-      '',
-      `--${boundary}--`,
-      '',
-    ].join('\r\n');
+    const raw = deliveryReport({ to: 'sender@folio.test', messageId: '<forged-dsn@sec-evil.example>', reportingDomain: 'sec-evil.example', failed: [DSN_HOTEL] });
     const t = anyone();
     await t.sendMail({ envelope: { from: '', to: 'sender@folio.test' }, raw });
     t.close();
