@@ -6,4 +6,4 @@ bash scripts/provision.sh
 echo "[test] type-check"; npx tsc -p tsconfig.json --noEmit
 echo "[test] lint"; npx eslint . --max-warnings=0
 echo "[test] mocha"
-npx mocha 'test/unit/**/*.test.ts' 'test/workflow/**/*.test.ts' 'test/integration/**/*.test.ts' 'test/replay/**/*.test.ts' "$@"
+npx mocha 'test/unit/**/*.test.ts' 'test/workflow/**/*.test.ts' 'test/integration/**/*.test.ts' 'test/security/**/*.test.ts' 'test/replay/**/*.test.ts' "$@"
