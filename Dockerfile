@@ -16,6 +16,11 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 FROM node:20.20-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
+# OCR for scanned folios: Tesseract with the seven language packs, poppler's pdftoppm to rasterise PDFs.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu tesseract-ocr-fra \
+      tesseract-ocr-spa tesseract-ocr-ita tesseract-ocr-por tesseract-ocr-nld poppler-utils \
+ && rm -rf /var/lib/apt/lists/*
 COPY --from=deps /app/node_modules node_modules
 COPY package.json tsconfig.json ./
 COPY --from=build /app/domain domain

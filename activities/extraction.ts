@@ -6,6 +6,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { DocumentRef, FolioData } from '../domain/model';
 import type { DocumentStore, Extractor } from '../domain/ports';
 import { namesMatch } from '../domain/names';
+import { resolveStayAgainstRequest } from '../domain/validation';
 
 /** An extractor that can also return every folio of a multi-guest document. */
 interface MultiFolioExtractor extends Extractor {
@@ -18,6 +19,8 @@ export interface ExtractFolioInput {
   document: DocumentRef;
   /** With several folios in one PDF, the one naming this guest is returned (else the first). */
   guest?: { firstName: string; lastName: string; additionalNames?: string[] };
+  /** The requested stay: ambiguous day/month dates are read in the order that matches it (and the confidence says so). */
+  stay?: { checkIn: string; checkOut: string };
 }
 
 export function isPermanent(e: unknown): boolean {
@@ -47,8 +50,8 @@ export function createExtractionActivities(deps: { extractor: Extractor; documen
         throw ApplicationFailure.nonRetryable(`document ${documentId} does not match its reference (sha256 differs)`, 'DocumentCorrupted');
       }
       try {
-        if (canExtractAll(deps.extractor)) return pickFolio(await deps.extractor.extractAll(stored.bytes, stored.ref.contentType), input.guest);
-        return await deps.extractor.extract(stored.bytes, stored.ref.contentType);
+        const folio = canExtractAll(deps.extractor) ? pickFolio(await deps.extractor.extractAll(stored.bytes, stored.ref.contentType), input.guest) : await deps.extractor.extract(stored.bytes, stored.ref.contentType);
+        return input.stay ? resolveStayAgainstRequest(folio, input.stay) : folio;
       } catch (e) {
         if (isPermanent(e)) throw ApplicationFailure.nonRetryable((e as Error).message, 'ExtractorMisconfigured', e);
         throw e;

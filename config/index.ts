@@ -86,6 +86,12 @@ export const ConfigSchema = z
     EXTRACTOR: z.enum(['local', 'documentai']).default('local'),
     DOCUMENTAI_PROCESSOR: z.string().optional(),
     DOCUMENTAI_ENDPOINT: z.string().optional(),
+    /** OCR of scans and photos by the local extractor: auto (when Tesseract is installed), on (required), off. */
+    OCR: z.enum(['auto', 'on', 'off']).default('auto'),
+    /** Tesseract language packs, joined by "+". */
+    OCR_LANGUAGES: z.string().regex(/^[a-z_]{3,8}(\+[a-z_]{3,8})*$/, 'language codes joined by "+", e.g. eng+deu').default('eng+deu+fra+spa+ita+por+nld'),
+    OCR_DPI: z.coerce.number().int().min(150).max(400).default(200),
+    OCR_TIMEOUT_MS: z.coerce.number().int().min(5_000).max(600_000).default(120_000),
 
     // Security
     PAYLOAD_KEYS: z.string().optional(),

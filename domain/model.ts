@@ -115,7 +115,20 @@ export interface FolioData {
   extractor: 'local' | 'documentai';
   /** Set when nothing could be read (e.g. an image-only scan and no OCR configured). */
   unreadableReason?: string;
+  /** The same, for machines: what kind of document it was, so the chase knows what to ask the hotel for. */
+  unreadableCode?: UnreadableCode;
+  /** How each field was found (e.g. `label`, `addressee block (title)`, `charges settled to the balance`); its confidence follows from it. */
+  fieldSources?: Record<string, string>;
+  /** Numeric dates that read as a stay both day-first and month-first: the other reading (checked against the requested stay). */
+  alternativeStay?: { arrival: string; departure: string; dateOrder: 'dmy' | 'mdy' };
+  /** The text came from OCR of an image (a scan or a photo), not from a PDF's text layer. */
+  ocr?: boolean;
+  /** Pages of the source document (1-based, inclusive) this folio was read from, when one PDF held several folios. */
+  pages?: { from: number; to: number };
 }
+
+/** Why a document could not be read: `image-no-ocr` and `ocr-no-text` are scans; the rest are not bills at all. */
+export type UnreadableCode = 'image-no-ocr' | 'ocr-no-text' | 'encrypted' | 'damaged' | 'not-pdf' | 'archive';
 
 export interface ValidationResult {
   ok: boolean;

@@ -86,12 +86,24 @@ function entitiesOf(folio: FolioData, page: number): Obj[] {
   return e;
 }
 
+/** Text, pages with text anchors, and a token per cell with its normalised box, as the service lays out a page. */
 function documentOf(pages: TextLine[][], mimeType: string): Obj {
   let text = '';
   const pageObjs = pages.map((lines, i) => {
     const start = text.length;
-    text += lines.map((l) => l.text).join('\n') + '\n';
-    return { pageNumber: i + 1, layout: { textAnchor: { textSegments: [{ startIndex: String(start), endIndex: String(text.length) }] } } };
+    const tokens: Obj[] = [];
+    for (const line of lines) {
+      line.cells.forEach((cell, c) => {
+        const box = line.boxes?.[c];
+        const at = text.length;
+        text += cell + (c === line.cells.length - 1 ? '\n' : ' ');
+        if (!box || line.top === undefined) return;
+        const [top, bottom] = [line.top - 0.006, line.top + 0.004];
+        const normalizedVertices = [{ x: box.x0, y: top }, { x: box.x1, y: top }, { x: box.x1, y: bottom }, { x: box.x0, y: bottom }];
+        tokens.push({ layout: { textAnchor: { textSegments: [{ startIndex: String(at), endIndex: String(at + cell.length) }] }, boundingPoly: { normalizedVertices }, confidence: 0.98 } });
+      });
+    }
+    return { pageNumber: i + 1, dimension: { width: 595, height: 842, unit: 'points' }, layout: { textAnchor: { textSegments: [{ startIndex: String(start), endIndex: String(text.length) }] } }, tokens };
   });
   const entities = folioPageGroups(pages).flatMap((group) => entitiesOf(parseFolioLines(group.flatMap((i) => pages[i]!), 'documentai'), group[0]!));
   return { mimeType, text, pages: pageObjs, entities };

@@ -64,6 +64,24 @@ if [ ! -x /usr/sbin/dovecot ] && ! need_cmd dovecot; then
     || fail "apt-get install dovecot-imapd"
 fi
 
+# --- OCR for scanned folios: Tesseract with seven language packs, poppler's pdftoppm ----------
+OCR_LANGS="eng deu fra spa ita por nld"
+ocr_missing() {
+  need_cmd pdftoppm || return 0
+  need_cmd tesseract || return 0
+  local have; have=$(tesseract --list-langs 2>/dev/null | tail -n +2)
+  for l in $OCR_LANGS; do grep -qx "$l" <<<"$have" || return 0; done
+  return 1
+}
+if ocr_missing; then
+  need_cmd apt-get || fail "OCR is missing: install tesseract-ocr with the $OCR_LANGS language packs and poppler-utils"
+  say "installing tesseract-ocr, its language packs and poppler-utils with apt-get"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq >&2 || true
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends tesseract-ocr $(printf 'tesseract-ocr-%s ' $OCR_LANGS) poppler-utils >&2 \
+    || fail "apt-get install tesseract-ocr poppler-utils"
+fi
+
 # --- Java time-skipping test server -------------------------------------------
 TS_DIR="$TOOLS/temporal-test-server"
 if [ ! -x "$TOOLS/bin/temporal-test-server" ]; then
@@ -87,4 +105,4 @@ WRAP
   chmod +x "$TOOLS/bin/temporal-test-server"
 fi
 
-say "tools ready: $(temporal --version 2>/dev/null | head -1); ferretdb $FERRETDB_VERSION; dovecot $(/usr/sbin/dovecot --version 2>/dev/null || dovecot --version); test server $TEST_SERVER_VERSION"
+say "tools ready: $(temporal --version 2>/dev/null | head -1); ferretdb $FERRETDB_VERSION; dovecot $(/usr/sbin/dovecot --version 2>/dev/null || dovecot --version); test server $TEST_SERVER_VERSION; $(tesseract --version 2>/dev/null | head -1)"

@@ -1,12 +1,15 @@
 // The extractor named by the configuration, and only that one: a misconfigured Document AI never
-// silently falls back to the local extractor.
+// silently falls back to the local extractor. The local extractor gets Tesseract OCR unless OCR=off.
 import type { Config } from '../../config';
 import type { Extractor } from '../../domain/ports';
 import { DocumentAiExtractor, ExtractorConfigError } from './documentai';
 import { LocalPdfExtractor } from './local-pdf';
+import { TesseractOcr } from './ocr';
 
 export { DocumentAiExtractor, ExtractorConfigError } from './documentai';
 export { LocalPdfExtractor, NO_TEXT_LAYER } from './local-pdf';
+export { TesseractOcr, OcrUnavailableError } from './ocr';
+export { splitFolioPdf, type FolioPart } from './split-pdf';
 export { sniffContentType } from './sniff';
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
@@ -22,8 +25,11 @@ export function parseEndpoint(endpoint: string): { host: string; port?: number }
 
 export function createExtractor(config: Config): Extractor {
   switch (config.EXTRACTOR) {
-    case 'local':
-      return new LocalPdfExtractor();
+    case 'local': {
+      // OCR=auto reads scans when Tesseract is installed and reports them as unreadable otherwise; OCR=on requires it.
+      const ocr = config.OCR === 'off' ? undefined : new TesseractOcr({ languages: config.OCR_LANGUAGES, dpi: config.OCR_DPI, timeoutMs: config.OCR_TIMEOUT_MS });
+      return new LocalPdfExtractor({ ocr, ocrRequired: config.OCR === 'on' });
+    }
     case 'documentai': {
       if (!config.DOCUMENTAI_PROCESSOR) throw new ExtractorConfigError('EXTRACTOR=documentai needs DOCUMENTAI_PROCESSOR (projects/P/locations/L/processors/ID)');
       const endpoint = config.DOCUMENTAI_ENDPOINT ? parseEndpoint(config.DOCUMENTAI_ENDPOINT) : undefined;

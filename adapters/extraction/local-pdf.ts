@@ -1,21 +1,18 @@
-// The default extractor: reads the text layer of a digital PDF (pdf-parse 2.x, which bundles its own
-// pdfjs) and hands its lines to the folio-text parser (domain/folio-text). No cloud account needed.
-// Scans without a text layer are reported, not guessed at.
-import { PDFParse } from 'pdf-parse';
-import type { FolioData } from '../../domain/model';
+// The default extractor: reads a digital PDF's text layer (adapters/extraction/pdf-text.ts) — or, with
+// an OCR reader, image-only pages and JPEG/PNG photos — and hands the lines to the folio-text parser
+// (domain/folio-text). No cloud account needed. Without OCR, scans are reported, not guessed at.
+import type { FolioData, UnreadableCode } from '../../domain/model';
 import type { Extractor } from '../../domain/ports';
-import { splitFolios, parseFolioLines, type TextLine } from '../../domain/folio-text';
+import { folioPageGroups, parseFolioLines, type TextLine } from '../../domain/folio-text';
+import { OcrUnavailableError, type OcrPage, type OcrReader } from './ocr';
+import { NO_TEXT_LAYER, readPdfText } from './pdf-text';
 import { sniffContentType } from './sniff';
 
-export const NO_TEXT_LAYER = 'no text layer (image-only scan) and no OCR configured';
-/** Hotels send one bill, or a batch of a few; anything longer is not a folio. */
-const MAX_PAGES = 30;
-const MIN_TEXT_CHARACTERS = 40;
-// pdfjs emits one item per text run; a separator no folio contains keeps the runs apart as cells.
-const CELL = '\u001f';
+export { NO_TEXT_LAYER, pdfErrorReason, readPdfText } from './pdf-text';
+export const OCR_FOUND_NOTHING = 'OCR found no text in the scan';
 
-export function unreadable(reason: string, extractor: FolioData['extractor'] = 'local'): FolioData {
-  return { guestNames: [], lineItems: [], confidence: {}, extractor, unreadableReason: reason };
+export function unreadable(reason: string, extractor: FolioData['extractor'] = 'local', code?: UnreadableCode): FolioData {
+  return { guestNames: [], lineItems: [], confidence: {}, extractor, unreadableReason: reason, ...(code ? { unreadableCode: code } : {}) };
 }
 
 /** Why bytes that are not a readable PDF cannot be extracted, in words an operator understands. */
@@ -25,43 +22,43 @@ export function notPdfReason(sniffed: string): string {
   return `the document is not a PDF (its bytes look like ${sniffed})`;
 }
 
-export function pdfErrorReason(e: unknown): string {
-  const name = (e as { name?: string })?.name ?? '';
-  const message = (e as { message?: string })?.message ?? String(e);
-  if (name === 'PasswordException') return 'the PDF is password-protected (encrypted); ask the hotel for an unprotected copy';
-  if (name === 'InvalidPDFException' || name === 'FormatError') return `the PDF is damaged or invalid (${message})`;
-  return `the PDF could not be read (${message})`;
+export function notPdfCode(sniffed: string): UnreadableCode {
+  return sniffed.startsWith('image/') ? 'image-no-ocr' : sniffed === 'application/zip' ? 'archive' : 'not-pdf';
 }
 
-type PageText = { ok: true; pages: TextLine[][] } | { ok: false; reason: string };
-
-export async function readPdfText(bytes: Buffer): Promise<PageText> {
-  const parser = new PDFParse({ data: new Uint8Array(bytes), verbosity: 0 });
-  try {
-    const result = await parser.getText({ itemJoiner: CELL, pageJoiner: '', first: MAX_PAGES });
-    const pages = result.pages.map((p) => toLines(p.text));
-    // Scanners often stamp a page number or their name on an image: that is not a text layer.
-    const characters = pages.flat().reduce((n, l) => n + l.text.replace(/\s/g, '').length, 0);
-    if (characters < MIN_TEXT_CHARACTERS) return { ok: false, reason: NO_TEXT_LAYER };
-    return { ok: true, pages };
-  } catch (e) {
-    return { ok: false, reason: pdfErrorReason(e) };
-  } finally {
-    await parser.destroy().catch(() => undefined);
-  }
+function pdfReasonCode(reason: string): UnreadableCode {
+  return reason === NO_TEXT_LAYER ? 'image-no-ocr' : /password/.test(reason) ? 'encrypted' : 'damaged';
 }
 
-function toLines(pageText: string): TextLine[] {
-  return pageText
-    .replace(/[\u00a0\u202f\u2009]/g, ' ')
-    .split('\n')
-    .map((raw) => raw.split(CELL).map((c) => c.trim()).filter((c) => c.length > 0))
-    .filter((cells) => cells.length > 0)
-    .map((cells) => ({ cells, text: cells.join(' ') }));
+const OCR_IMAGES = new Set(['image/png', 'image/jpeg', 'image/tiff']);
+
+/** OCR'd text is only as sure as the OCR: every field's confidence is scaled by the words' mean confidence. */
+function markOcr(folio: FolioData, ocrConfidence: number): FolioData {
+  const scale = Math.min(1, Math.max(0, ocrConfidence));
+  const confidence = Object.fromEntries(Object.entries(folio.confidence).map(([k, v]) => [k, Math.round(v * scale * 100) / 100]));
+  return { ...folio, ocr: true, confidence: { ...confidence, ocr: Math.round(scale * 100) / 100 } };
 }
 
 export class LocalPdfExtractor implements Extractor {
   readonly name = 'local' as const;
+
+  private ocrReady?: Promise<OcrReader | undefined>;
+
+  /** `ocr`: read scans and photos with it when it is installed; `ocrRequired`: a missing OCR is a misconfiguration. */
+  constructor(private readonly opts: { ocr?: OcrReader; ocrRequired?: boolean } = {}) {}
+
+  private usableOcr(): Promise<OcrReader | undefined> {
+    const ocr = this.opts.ocr;
+    this.ocrReady ??= ocr
+      ? ocr.available().then((ok) => {
+          if (!ok && this.opts.ocrRequired) throw new OcrUnavailableError('OCR=on but Tesseract, its language packs or pdftoppm are not installed (scripts/provision.sh installs them)');
+          return ok ? ocr : undefined;
+        })
+      : Promise.resolve(undefined);
+    // A failed check is not cached: the next document checks again.
+    this.ocrReady.catch(() => (this.ocrReady = undefined));
+    return this.ocrReady;
+  }
 
   async extract(bytes: Buffer, contentType: string): Promise<FolioData> {
     return (await this.extractAll(bytes, contentType))[0]!;
@@ -71,9 +68,41 @@ export class LocalPdfExtractor implements Extractor {
   async extractAll(bytes: Buffer, _contentType: string): Promise<FolioData[]> {
     // The declared type is the sender's claim; the bytes decide.
     const sniffed = sniffContentType(bytes);
-    if (sniffed !== 'application/pdf') return [unreadable(notPdfReason(sniffed))];
+    const ocr = sniffed === 'application/pdf' || OCR_IMAGES.has(sniffed) ? await this.usableOcr() : undefined;
+    if (OCR_IMAGES.has(sniffed) && ocr) {
+      let page: OcrPage;
+      try {
+        page = await ocr.readImage(bytes);
+      } catch (e) {
+        // A timeout or a missing engine may pass on a retry; an image the engine rejects will not.
+        if (/not installed|timed out|ETIMEDOUT|SIGTERM/i.test(String((e as Error).message))) throw e;
+        return [unreadable(`the image could not be read (${(e as Error).message.split('\n')[0]})`, 'local', 'damaged')];
+      }
+      return [this.folioOfOcr([page.lines], page.confidence)];
+    }
+    if (sniffed !== 'application/pdf') return [unreadable(notPdfReason(sniffed), 'local', notPdfCode(sniffed))];
     const text = await readPdfText(bytes);
-    if (!text.ok) return [unreadable(text.reason)];
-    return splitFolios(text.pages).map((lines) => parseFolioLines(lines, 'local'));
+    const imagePages = text.imagePages ?? [];
+    if (!text.ok && !(text.reason === NO_TEXT_LAYER && ocr)) return [unreadable(text.reason, 'local', pdfReasonCode(text.reason))];
+    const pages: TextLine[][] = text.ok ? text.pages : [];
+    const ocrd = new Map<number, OcrPage>();
+    if (ocr && imagePages.length) {
+      const read = await ocr.readPdfPages(bytes, imagePages);
+      imagePages.forEach((p, i) => ocrd.set(p, read[i]!));
+      for (const [p, page] of ocrd) pages[p] = page.lines;
+    }
+    if (!text.ok && pages.every((p) => !p || p.length === 0)) return [unreadable(OCR_FOUND_NOTHING, 'local', 'ocr-no-text')];
+    const filled = Array.from({ length: pages.length }, (_, i) => pages[i] ?? []);
+    return folioPageGroups(filled).map((group) => {
+      const folio = { ...parseFolioLines(group.flatMap((i) => filled[i]!), 'local'), pages: { from: group[0]! + 1, to: group[group.length - 1]! + 1 } };
+      const scanned = group.filter((i) => ocrd.has(i));
+      if (scanned.length === 0) return folio;
+      return markOcr(folio, Math.min(...scanned.map((i) => ocrd.get(i)!.confidence)));
+    });
+  }
+
+  private folioOfOcr(pages: TextLine[][], confidence: number): FolioData {
+    if (pages.every((p) => p.length === 0)) return unreadable(OCR_FOUND_NOTHING, 'local', 'ocr-no-text');
+    return markOcr(parseFolioLines(pages.flat(), 'local'), confidence);
   }
 }

@@ -9,6 +9,7 @@ import { createExtractionActivities, type ExtractFolioInput } from '../../activi
 import { LocalPdfExtractor, NO_TEXT_LAYER } from '../../adapters/extraction/local-pdf';
 import { sniffContentType } from '../../adapters/extraction/sniff';
 import { multiGuestFolio, renderFolioPdf, type FolioSpec } from '../../sandbox/folio-pdf';
+import { Sheet } from '../../sandbox/independent-folios/sheet';
 
 /** The document store is the network edge of this activity; this one keeps bytes in memory. */
 class MemoryDocumentStore implements DocumentStore {
@@ -82,10 +83,23 @@ describe('extractFolio activity', () => {
     assert.equal(first.folioNumber, '1001-26');
   });
 
+  it('reads ambiguous day/month dates in the order of the requested stay when given it', async () => {
+    // 03/04/2026 – 04/04/2026 with nothing to tell the order: 3–4 April or 4 March – 4 April.
+    const sheet = await Sheet.create();
+    ['Hotel Lumen', 'Guest: Ann Lee', 'Arrival: 03/04/2026', 'Departure: 04/04/2026', 'Folio No.: 88121', 'Total 100.00 EUR'].forEach((t, i) => sheet.text(50, 60 + i * 14, t));
+    const ref = await documents.save(await sheet.bytes(), { source: 'email' });
+    const plain = await run({ document: ref });
+    assert.deepEqual([plain.arrival, plain.alternativeStay?.arrival, plain.confidence.arrival], ['2026-04-03', '2026-03-04', 0.6]);
+    const resolved = await run({ document: ref, stay: { checkIn: '2026-03-04', checkOut: '2026-04-04' } });
+    assert.deepEqual([resolved.arrival, resolved.departure, resolved.confidence.arrival], ['2026-03-04', '2026-04-04', 0.7]);
+    assert.match(resolved.fieldSources!.arrival!, /as the requested stay shows/);
+  });
+
   it('returns an unreadable folio (not an error) for an image-only scan', async () => {
     const ref = await documents.save(await renderFolioPdf(spec({ imageOnly: true })), { source: 'email' });
     const data = await run({ document: ref });
     assert.equal(data.unreadableReason, NO_TEXT_LAYER);
+    assert.equal(data.unreadableCode, 'image-no-ocr');
   });
 
   it('fails without retry when the document is missing', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { FolioData } from '../../domain/model';
-import { validateFolio, type FolioCheck } from '../../domain/validation';
+import { namesAnotherGuestOrStay, resolveStayAgainstRequest, validateFolio, type FolioCheck } from '../../domain/validation';
 
 const request: FolioCheck = {
   guest: { firstName: 'Hélène', lastName: 'Dubois', additionalNames: ['Marc Dubois'] },
@@ -35,7 +35,7 @@ function folio(over: Partial<FolioData> = {}): FolioData {
 
 describe('validateFolio', () => {
   it('passes a folio that matches the request', () => {
-    assert.deepEqual(validateFolio(folio(), request), { ok: true, reasons: [] });
+    assert.deepEqual(validateFolio(folio(), request), { ok: true, reasons: [], codes: [] });
   });
   it('accepts the folio in the name of an additional guest', () => {
     assert.equal(validateFolio(folio({ guestNames: ['Mr Marc Dubois'] }), request).ok, true);
@@ -90,10 +90,51 @@ describe('validateFolio', () => {
   });
   it('fails an unreadable document with its reason and nothing else', () => {
     const r = validateFolio(folio({ unreadableReason: 'no text layer (image-only scan) and no OCR configured', guestNames: [] }), request);
-    assert.deepEqual(r, { ok: false, reasons: ['the document could not be read: no text layer (image-only scan) and no OCR configured'] });
+    assert.deepEqual(r, { ok: false, reasons: ['the document could not be read: no text layer (image-only scan) and no OCR configured'], codes: ['unreadable'], remedy: 'ask-hotel-for-system-pdf' });
   });
   it('lists every problem at once', () => {
     const r = validateFolio(folio({ guestNames: ['Pierre Martin'], arrival: '2026-04-01', total: undefined }), request);
     assert.equal(r.reasons.length, 3);
+  });
+
+  describe('machine-readable verdicts and wrong folios', () => {
+    it('codes every failure and sends a readable mismatch to review', () => {
+      const r = validateFolio(folio({ guestNames: ['Pierre Martin'], arrival: '2026-03-01', total: undefined }), request);
+      assert.deepEqual(r.codes, ['guest-mismatch', 'arrival-mismatch', 'total-missing']);
+      assert.equal(r.remedy, 'review');
+      assert.equal(namesAnotherGuestOrStay(r), true);
+    });
+    it('asks the hotel for the system PDF when an OCR-read scan cannot be validated', () => {
+      const r = validateFolio(folio({ ocr: true, confidence: { ocr: 0.9 }, total: 401 }), request);
+      assert.deepEqual([r.ok, r.codes, r.remedy], [false, ['total-inconsistent'], 'ask-hotel-for-system-pdf']);
+      assert.equal(namesAnotherGuestOrStay(r), false);
+    });
+    it('passes an OCR-read scan only when every check passes and the OCR was confident', () => {
+      assert.equal(validateFolio(folio({ ocr: true, confidence: { ocr: 0.88 } }), request).ok, true);
+      const unsure = validateFolio(folio({ ocr: true, confidence: { ocr: 0.3 } }), request);
+      assert.deepEqual([unsure.ok, unsure.codes, unsure.remedy], [false, ['ocr-low-confidence'], 'ask-hotel-for-system-pdf']);
+    });
+    it('asks for a readable PDF when the document is encrypted or not a PDF', () => {
+      const r = validateFolio(folio({ unreadableReason: 'the PDF is password-protected (encrypted)', unreadableCode: 'encrypted' }), request);
+      assert.equal(r.remedy, 'ask-hotel-for-readable-pdf');
+    });
+    it('resolves ambiguous day/month dates against the requested stay and says so', () => {
+      // Printed 03/02/2026 – 03/05/2026 with nothing to tell the order: read day first, the other reading kept.
+      const ambiguous = folio({ arrival: '2026-02-03', departure: '2026-05-03', alternativeStay: { arrival: '2026-03-02', departure: '2026-03-05', dateOrder: 'mdy' }, confidence: { arrival: 0.6, departure: 0.6 } });
+      const r = validateFolio(ambiguous, request);
+      assert.deepEqual([r.ok, r.dateOrderResolvedByStay], [true, true]);
+      const resolved = resolveStayAgainstRequest(ambiguous, request);
+      assert.deepEqual([resolved.arrival, resolved.departure, resolved.confidence.arrival], ['2026-03-02', '2026-03-05', 0.7]);
+      assert.match(resolved.fieldSources!.arrival!, /month first as the requested stay shows/);
+    });
+    it('never accepts another stay, even with an alternative reading on the folio', () => {
+      const ambiguous = folio({ arrival: '2026-02-03', departure: '2026-05-03', alternativeStay: { arrival: '2026-03-02', departure: '2026-03-05', dateOrder: 'mdy' } });
+      for (const stay of [{ checkIn: '2026-03-09', checkOut: '2026-03-12' }, { checkIn: '2026-02-03', checkOut: '2026-02-06' }]) {
+        const r = validateFolio(ambiguous, { ...request, ...stay });
+        assert.equal(r.ok, false, JSON.stringify(stay));
+        assert.ok(r.codes.includes('arrival-mismatch') || r.codes.includes('departure-mismatch'), r.codes.join());
+      }
+      assert.equal(validateFolio(folio(), { ...request, guest: { firstName: 'Pierre', lastName: 'Dubois' } }).ok, false);
+    });
   });
 });
