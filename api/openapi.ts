@@ -71,8 +71,8 @@ export const ROUTES: RouteDoc[] = [
     responses: { 200: json('events in order', c.Timeline), 404: E404 },
   },
   {
-    method: 'get', path: '/v1/folios/{id}/document', summary: 'Download the folio document', tag: 'folios', security: 'apiKey', params: c.FolioIdParams,
-    responses: { 200: { description: 'the document bytes', contentType: 'application/pdf' }, 404: err('no such folio, or no document yet') },
+    method: 'get', path: '/v1/folios/{id}/document', summary: 'Download the folio document (clients: once it passed the checks; operators: any, and ?original=true the document it was cut from)', tag: 'folios', security: 'apiKey', params: c.FolioIdParams, query: c.DocumentQuery,
+    responses: { 200: { description: 'the document bytes (operators: header Folio-Document-Pages "<from>-<to> of <original documentId>" on a part)', contentType: 'application/pdf' }, 403: err('original=true from a client key'), 404: err('no such folio, or no document that passed the checks yet') },
   },
   {
     method: 'post', path: '/v1/folios/{id}/cancel', summary: 'Cancel (the owning client or an operator)', tag: 'actions', security: 'apiKey',

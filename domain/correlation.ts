@@ -1,6 +1,9 @@
 // Which folio request(s) an incoming email answers. Pure: the inbox monitor passes the parsed message
 // (with the result of its sender check) and the threads we sent in the last days; the rules are tried
 // strongest first, and every rule also needs the sender to be, provably, the hotel the request went to.
+import { namesMatch } from './names';
+import { normaliseReference } from './validation';
+
 export interface ThreadGuest {
   folioId: string;
   workflowId: string;
@@ -111,6 +114,21 @@ export function guestsMentioned<T extends ThreadGuest>(guests: T[], text: string
   const t = fold(text);
   const named = guests.filter((g) => containsWord(t, g.confirmationNumber) || (containsWord(t, firstNameOf(g.guestName)) && containsWord(t, surnameOf(g.guestName))));
   return named.length ? named : guests.filter((g) => containsWord(t, surnameOf(g.guestName)));
+}
+
+/**
+ * The guests a folio found in a document is for: its confirmation number, else a printed guest name that is
+ * the guest's (every guest a shared bill names). Names are compared as validation compares them.
+ */
+export function guestsOfFolio<T extends ThreadGuest>(found: { guestNames: readonly string[]; confirmationNumber?: string }, guests: T[]): T[] {
+  const conf = found.confirmationNumber ? normaliseReference(found.confirmationNumber) : '';
+  const byNumber = conf ? guests.filter((g) => normaliseReference(g.confirmationNumber) === conf) : [];
+  if (byNumber.length) return byNumber;
+  return guests.filter((g) => {
+    const parts = g.guestName.trim().split(/\s+/);
+    const expected = { firstName: parts.length > 1 ? parts.slice(0, -1).join(' ') : '', lastName: parts[parts.length - 1] ?? '' };
+    return found.guestNames.some((n) => namesMatch(expected, n));
+  });
 }
 
 /** Last resort: both the surname and the confirmation number appear. */

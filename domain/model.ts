@@ -95,6 +95,8 @@ export interface DocumentRef {
   filename?: string;
   source: 'email' | 'upload';
   messageId?: string;
+  /** A part cut from a document that answered several guests: the original and its pages here (operators only). */
+  derivedFrom?: { documentId: string; pages: { from: number; to: number } };
 }
 
 export type LineCategory = 'room' | 'tax' | 'food_beverage' | 'parking' | 'other';

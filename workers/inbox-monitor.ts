@@ -6,16 +6,21 @@ import { connectClient } from '../temporal/client';
 import { Store } from '../adapters/mongo/store';
 import { InboxMonitor } from '../adapters/email/inbox-monitor';
 import { edgeFor } from '../temporal/edge';
+import { createExtractor } from '../adapters/extraction';
+import { splitByGuestWith, type MultiFolioReader } from '../adapters/email/guest-split';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const store = await Store.forConfig(config);
   await store.ensureIndexes();
   const client = await connectClient(config);
+  // the configured extractor finds each guest's folio (and its pages) in a PDF answering several guests
+  const extractor = createExtractor(config);
   const monitor = new InboxMonitor({
     config,
     store,
     signaler: edgeFor(client, config, logger),
+    splitByGuest: 'extractAll' in extractor ? splitByGuestWith(extractor as MultiFolioReader) : undefined,
     pollIntervalMs: config.INBOX_POLL_SECONDS * 1000,
   });
   monitor.start();

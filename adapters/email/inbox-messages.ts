@@ -19,6 +19,8 @@ import { documentReceivedSignal, emailBouncedSignal, hotelRepliedSignal } from '
 import { classify } from './classify';
 import { SenderAuthenticator, type SenderAuth } from './sender-auth';
 import { PDF_LIMITS, readPdfPages, type PdfPagesLimits } from './pdf-pages';
+import { splitByGuestWith, type GuestPart, type SplitByGuest } from './guest-split';
+import { LocalPdfExtractor } from '../extraction/local-pdf';
 
 export type MessageCounters = Record<'messages' | 'duplicates' | 'signalled' | 'unmatched' | 'autoReplies' | 'bounces' | 'noSuchBooking' | 'rejectedAttachments', number>;
 
@@ -52,11 +54,14 @@ export interface MessageHandlerOptions {
   correlationWindowDays?: number;
   /** Bounds on reading a PDF attachment (pages, time, memory). */
   pdfLimits?: PdfPagesLimits;
+  /** Divides a PDF answering several guests into each guest's pages (default: the local extractor's folios, cut by splitFolioPdf). */
+  splitByGuest?: SplitByGuest;
 }
 
 interface Attachment {
   ref?: DocumentRef;
   filename?: string;
+  bytes?: Buffer;
   text: string;
   /** A PDF's text per page (its first pages). */
   pages?: string[];
@@ -95,9 +100,11 @@ export class MessageHandler {
   private readonly log: Logger;
   private readonly counters: MessageCounters;
   private readonly senderAuth: SenderAuthenticator;
+  private readonly splitByGuest: SplitByGuest;
 
   constructor(private readonly opts: MessageHandlerOptions) {
     this.store = opts.store;
+    this.splitByGuest = opts.splitByGuest ?? splitByGuestWith(new LocalPdfExtractor());
     this.senderAuth = opts.senderAuth ?? SenderAuthenticator.forConfig(opts.config);
     this.documents = opts.documents ?? opts.store.documents;
     this.log = opts.logger;
@@ -168,17 +175,56 @@ export class MessageHandler {
       return this.unmatched(key, { ...base, reason, candidates: corr.folios.map((f) => f.folioId) }, at, parsed, atts);
     }
     const signalled = new Set<string>();
+    const delivered: string[] = [];
+    const unattributed: Attachment[] = [];
     let gone = 0;
     for (const a of usable) {
-      // Each attachment goes to the guests it names; one naming nobody goes to the whole matched batch.
-      const targets = narrow(corr.folios, `${a.filename ?? ''}\n${a.text}`);
-      gone += await this.signalAll(targets, documentReceivedSignal, a.ref!);
-      targets.forEach((t) => signalled.add(t.folioId));
+      // Each folio gets only what is its own guest's: never another guest's pages.
+      const given = await this.attribute(a, corr.folios, messageId, log);
+      if (!given.length) unattributed.push(a);
+      for (const { folio, ref } of given) {
+        gone += await this.signalAll([folio], documentReceivedSignal, ref);
+        signalled.add(folio.folioId);
+        delivered.push(ref.documentId);
+      }
     }
+    const candidates = corr.folios.map((f) => f.folioId);
+    const named = unattributed.map((a) => a.filename ?? 'unnamed').join(', ');
+    const notOne = `names none of the ${corr.folios.length} guests of the request on pages of their own (an operator assigns it)`;
+    if (!signalled.size) return this.unmatched(key, { ...base, reason: `attachment ${named} ${notOne}`, candidates }, at, parsed, atts);
     await this.store.emails.markAnswered(corr.emailIds);
     this.counters.signalled++;
-    const detail = [`rule ${corr.rule}`, rejected.length ? `${rejected.length} attachment(s) refused` : '', gone ? `${gone} folio workflow(s) already closed` : ''].filter(Boolean).join('; ');
-    return record('signalled', [...signalled], usable.map((a) => a.ref!.documentId), detail);
+    if (unattributed.length) await this.queueForOperator(key, { ...base, reason: `attachment ${named} ${notOne}`, candidates }, parsed, unattributed);
+    const detail = [`rule ${corr.rule}`, rejected.length ? `${rejected.length} attachment(s) refused` : '', unattributed.length ? `${unattributed.length} attachment(s) left to an operator` : '', gone ? `${gone} folio workflow(s) already closed` : ''].filter(Boolean).join('; ');
+    return record('signalled', [...signalled], delivered, detail);
+  }
+
+  /**
+   * Which matched folios an attachment is for, and with what: all of it to the only guest of a request; a PDF
+   * for several guests cut into each guest's own pages (kept as documents of their own, with their page range
+   * in the original); another document only to the guests it names.
+   */
+  private async attribute(a: Attachment, folios: MatchedFolio[], messageId: string, log: Logger): Promise<{ folio: MatchedFolio; ref: DocumentRef }[]> {
+    const ref = a.ref!;
+    if (folios.length === 1) return [{ folio: folios[0]!, ref }];
+    if (ref.contentType !== 'application/pdf') return guestsMentioned(folios, `${a.filename ?? ''}\n${a.text}`).map((folio) => ({ folio, ref }));
+    let parts: GuestPart[];
+    try {
+      parts = await this.splitByGuest(a.bytes!, folios);
+    } catch (e) {
+      log.warn({ filename: a.filename, err: (e as Error).message }, 'could not divide a PDF by guest');
+      return [];
+    }
+    const out: { folio: MatchedFolio; ref: DocumentRef }[] = [];
+    for (const part of parts) {
+      const folio = folios.find((f) => f.folioId === part.folioId)!;
+      const [from, to] = part.pages;
+      const own = part.bytes.equals(a.bytes!)
+        ? ref
+        : await this.documents.save(part.bytes, { filename: `${(a.filename ?? 'folio.pdf').replace(/\.pdf$/i, '')}-p${from}-${to}.pdf`, source: 'email', messageId, derivedFrom: { documentId: ref.documentId, pages: { from, to } } });
+      out.push({ folio, ref: own });
+    }
+    return out;
   }
 
   /**
@@ -237,7 +283,7 @@ export class MessageHandler {
         const read = rejected ? { text: '' } : await attachmentText(part.content, ref.contentType, this.opts.pdfLimits);
         rejected ??= read.refused;
         if (rejected) this.counters.rejectedAttachments++;
-        out.push({ ref, filename, text: read.text, pages: read.pages, rejected });
+        out.push({ ref, filename, bytes: part.content, text: read.text, pages: read.pages, rejected });
       } catch (e) {
         if (!(e instanceof DocumentTooLargeError) && !(e instanceof Error && /empty/.test(e.message))) throw e;
         this.counters.rejectedAttachments++;
@@ -294,20 +340,20 @@ export class MessageHandler {
     return record('bounce', folios.map((f) => f.folioId), [], hit.map((t) => t.to.toLowerCase()).join(', '));
   }
 
-  private async unmatched(
-    key: string,
-    m: { from: string; subject: string; reason: string; candidates: string[]; sender?: UnmatchedMessage['sender'] },
-    at: MailboxPosition,
-    parsed?: ParsedMail,
-    atts: Attachment[] = [],
-  ): Promise<void> {
+  private async unmatched(key: string, m: OperatorQueueEntry, at: MailboxPosition, parsed?: ParsedMail, atts: Attachment[] = []): Promise<void> {
     this.counters.unmatched++;
-    const sender = m.sender;
+    const doc = await this.queueForOperator(key, m, parsed, atts);
+    await this.store.inbox.markProcessed({ _id: key, ...at, outcome: 'unmatched', detail: m.reason, folioIds: [], documentIds: doc.documents.map((d) => d.documentId), processedAt: new Date() });
+    this.log.info({ uid: at.uid, reason: m.reason, candidates: m.candidates.length }, 'message unmatched');
+  }
+
+  /** Puts a message (with the attachments named) in the queue an operator assigns from. */
+  private async queueForOperator(key: string, m: OperatorQueueEntry, parsed?: ParsedMail, atts: Attachment[] = []): Promise<UnmatchedMessage> {
     const doc: UnmatchedMessage = {
       _id: key,
       messageId: parsed?.messageId,
       from: m.from,
-      ...(sender && { sender }),
+      ...(m.sender && { sender: m.sender }),
       subject: m.subject,
       receivedAt: parsed?.date ?? new Date(),
       reason: m.reason,
@@ -317,9 +363,16 @@ export class MessageHandler {
       textExcerpt: (parsed?.text ?? '').slice(0, 2000),
     };
     await this.store.unmatched.put(doc);
-    await this.store.inbox.markProcessed({ _id: key, ...at, outcome: 'unmatched', detail: m.reason, folioIds: [], documentIds: doc.documents.map((d) => d.documentId), processedAt: new Date() });
-    this.log.info({ uid: at.uid, reason: m.reason, candidates: m.candidates.length }, 'message unmatched');
+    return doc;
   }
+}
+
+interface OperatorQueueEntry {
+  from: string;
+  subject: string;
+  reason: string;
+  candidates: string[];
+  sender?: UnmatchedMessage['sender'];
 }
 
 function senderOf(facts: IncomingFacts): UnmatchedMessage['sender'] {

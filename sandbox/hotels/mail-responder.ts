@@ -4,7 +4,7 @@
 import type { Attachment } from 'nodemailer/lib/mailer';
 import type Mail from 'nodemailer/lib/mailer';
 import type { Logger } from '../../config/logger';
-import { renderFolioPdf, type FolioSpec } from '../folio-pdf';
+import { multiGuestFolio, renderFolioPdf, type FolioSpec } from '../folio-pdf';
 import { parseGuestLines, type TemplateGuest } from '../../adapters/email/templates';
 import { emailProfile, type EmailProfile } from '../profiles/email';
 import type { HotelMail, MailSystem } from '../mail';
@@ -165,8 +165,9 @@ export function startMailResponder(opts: {
         return later(delay, async () => void (await transport.sendMail({ from, ...thread, text: 'Scan attached.', attachments: await pdfPerGuest(true) })));
       case 'replies-one-pdf-all-guests':
         return later(delay, async () => {
-          const content = await renderFolioPdf(specFor(hotel, p, guests));
-          await transport.sendMail({ from, ...thread, text: 'Anbei die Rechnung für alle Gäste.', attachments: [{ filename: 'Rechnung.pdf', content, contentType: 'application/pdf' }] });
+          // one attachment for the whole batch: each guest's folio on its own page
+          const content = await multiGuestFolio(guests.map((g) => specFor(hotel, p, [g])));
+          await transport.sendMail({ from, ...thread, text: 'Anbei die Rechnungen für alle Gäste.', attachments: [{ filename: 'Rechnungen.pdf', content, contentType: 'application/pdf' }] });
         });
       case 'replies-inline-html':
         return later(delay, async () => void (await transport.sendMail({ from, ...thread, text: 'Folio below.', html: inlineFolioHtml(hotel, p, guests[0]!) })));

@@ -294,15 +294,25 @@ describe('API contract (OpenAPI routes and statuses)', function () {
       assert.ok(Date.now() < until, 'the projection never showed the document');
       await new Promise((r) => setTimeout(r, 100));
     }
-    const doc = await go('GET', `/v1/folios/${id}/document`, { key: api.keys.a });
+    // In review: the operator reads it, the client does not (it has not passed the checks).
+    const doc = await go('GET', `/v1/folios/${id}/document`, { key: api.keys.operator });
     assert.equal(doc.status, 200);
     assert.equal(doc.headers.get('content-type'), 'application/pdf');
     assert.ok(Buffer.compare(doc.body as Buffer, pdf) === 0, 'downloaded bytes differ from the upload');
+    assert.equal((await go('GET', `/v1/folios/${id}/document`, { key: api.keys.a })).status, 404);
+    assert.equal((await go('GET', `/v1/folios/${id}/document?original=true`, { key: api.keys.a })).status, 403);
     const needs = await go('GET', '/v1/folios?needsAttention=true', { key: api.keys.a });
     assert.ok(needs.body.items.some((f: { folioId: string }) => f.folioId === id));
     const approved = await go('POST', `/v1/folios/${id}/review`, { key: api.keys.operator, body: { approve: true, note: 'guest travelled as Babbage' } });
     assert.equal(approved.status, 200, JSON.stringify(approved.body));
     assert.equal(approved.body.status, 'Completed');
+    while ((await go('GET', `/v1/folios/${id}`, { key: api.keys.a })).body.status !== 'Completed') {
+      assert.ok(Date.now() < until + 15_000, 'the projection never showed the folio completed');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const approvedDoc = await go('GET', `/v1/folios/${id}/document`, { key: api.keys.a });
+    assert.equal(approvedDoc.status, 200, 'approved by a person: the client reads it');
+    assert.ok(Buffer.compare(approvedDoc.body as Buffer, pdf) === 0);
   });
 
   it('unmatched messages: list and assign to a folio (operators only)', async () => {

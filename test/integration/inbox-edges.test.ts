@@ -207,10 +207,13 @@ describe('inbox monitor: awkward mail', function () {
     assert.match(rec!.detail!, /rule sender-domain/);
   });
 
-  it('one PDF covering the whole batch goes to every guest of it', async () => {
+  it("one PDF holding the whole batch's folios is cut per guest: each gets its own page, with the original's range kept", async () => {
     await send({ emailId: 'em-one', kind: 'request', hotel: hotel('onepdf', 'frontdesk@onepdf.example', 'de'), guests: [guest('op1', 'Karl Huber', 'ZH-1'), guest('op2', 'Maria Huber', 'ZH-2')] });
     await signaler.waitFor(() => signaler.to('folio:c1:op1', 'documentReceived').length === 1 && signaler.to('folio:c1:op2', 'documentReceived').length === 1);
-    assert.equal((signaler.to('folio:c1:op1')[0]!.arg as DocumentRef).documentId, (signaler.to('folio:c1:op2')[0]!.arg as DocumentRef).documentId);
+    const [one, two] = ['op1', 'op2'].map((f) => signaler.to(`folio:c1:${f}`)[0]!.arg as DocumentRef);
+    assert.notEqual(one!.documentId, two!.documentId);
+    assert.deepEqual([one!.derivedFrom?.pages, two!.derivedFrom?.pages], [{ from: 1, to: 1 }, { from: 2, to: 2 }]);
+    assert.equal(one!.derivedFrom?.documentId, two!.derivedFrom?.documentId, 'both cut from the one PDF the hotel sent');
   });
 
   it("an image-only scan and a wrong guest's folio still reach the folio (extraction and validation judge them)", async () => {
