@@ -1,5 +1,6 @@
 // Twilio Media Streams ↔ ElevenLabs Conversational AI. Audio is µ-law 8 kHz both ways, so frames pass
-// through untouched; barge-in clears Twilio's buffer; each client tool call becomes a workflow signal.
+// through untouched; barge-in clears Twilio's buffer; each client tool call becomes a workflow signal,
+// written down (callback relay) before the agent hears 'recorded'.
 import type { Server, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer, type RawData } from 'ws';
@@ -8,6 +9,7 @@ import type { ApiDeps } from './deps';
 import { agentToolSignal, conversationEndedSignal } from '../workflows/definitions';
 import { conversationUrl, elevenLabsClient } from '../adapters/telephony/elevenlabs';
 import { dynamicVariables, parseFolioOutcome, RECORD_FOLIO_OUTCOME, ToolCallError } from '../adapters/telephony/agent-tools';
+import { relayOf } from '../temporal/relay';
 
 export const MEDIA_STREAM_PATH = '/v1/media-stream';
 
@@ -98,7 +100,12 @@ function bridge(twilioWs: WebSocket, deps: ApiDeps, agentUrl: () => Promise<stri
     if (ended) return;
     ended = true;
     clearTimeout(wrapUp);
-    if (callId) deps.temporal.sendInBackground(callId, conversationEndedSignal, { conversationId, reason });
+    if (callId) {
+      const id = callId;
+      relayOf(deps)
+        .accept('media-stream', id, conversationEndedSignal, { conversationId, reason })
+        .catch((err: unknown) => log.error({ callId: id, err: String(err) }, 'could not record the end of the conversation'));
+    }
     log.info({ callId, conversationId, reason }, 'conversation ended');
     if (agent && agent.readyState <= WebSocket.OPEN) agent.close(1000);
     // Closing our side lets Twilio run past <Connect>; nothing follows it, so the call hangs up.
@@ -170,15 +177,24 @@ function bridge(twilioWs: WebSocket, deps: ApiDeps, agentUrl: () => Promise<stri
     if (!id) return;
     const reply = (result: string, isError: boolean) => toAgent({ type: 'client_tool_result', tool_call_id: id, result, is_error: isError });
     if (call.tool_name !== RECORD_FOLIO_OUTCOME) return reply(`unknown tool ${String(call.tool_name)}`, true);
+    let parsed: ReturnType<typeof parseFolioOutcome>;
     try {
-      const parsed = parseFolioOutcome(call.parameters);
-      deps.temporal.sendInBackground(callId!, agentToolSignal, { toolCallId: id, ...parsed });
-      reply('recorded', false);
+      parsed = parseFolioOutcome(call.parameters);
     } catch (e) {
       // Tell the agent what was wrong so it can call again with fixed parameters.
       if (e instanceof ToolCallError) return reply(`invalid parameters: ${e.message}`, true);
       throw e;
     }
+    // 'recorded' only once it is written down; otherwise the agent is told to try again
+    relayOf(deps)
+      .accept('media-stream', callId!, agentToolSignal, { toolCallId: id, ...parsed })
+      .then(
+        () => reply('recorded', false),
+        (err: unknown) => {
+          log.error({ callId, err: String(err) }, 'could not record a tool call');
+          reply('not recorded (a storage problem on our side): please call the tool again', true);
+        },
+      );
   }
 
   twilioWs.on('message', (data) => {

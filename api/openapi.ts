@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { FolioRequestInput } from '../domain/schemas';
 import * as c from './contract';
 import { AssignBody, AssignResult, ListUnmatchedQuery, UnmatchedIdParams, UnmatchedList } from './routes/unmatched';
-import { DeadLetterList, ListDeadLettersQuery } from './routes/dead-letters';
+import { DeadLetterIdParams, DeadLetterList, ListDeadLettersQuery, ReplayResult } from './routes/dead-letters';
 
 extendZodWithOpenApi(z);
 
@@ -128,6 +128,10 @@ export const ROUTES: RouteDoc[] = [
   {
     method: 'get', path: '/v1/dead-letters', summary: 'What could not be acted on after every retry (inbox messages, callbacks), with the reason (newest first)', tag: 'dead letters', security: 'operator', query: ListDeadLettersQuery,
     responses: { 200: json('a page of dead letters', DeadLetterList), 400: E400, 403: E403 },
+  },
+  {
+    method: 'post', path: '/v1/dead-letters/{id}/replay', summary: 'Send a dead callback to its workflow again (applied once)', tag: 'dead letters', security: 'operator', params: DeadLetterIdParams,
+    responses: { 200: json('back in the relay’s line', ReplayResult), 403: E403, 404: err('no such dead letter'), 409: err('replayed already, or an inbox message (not replayable)') },
   },
   {
     method: 'get', path: '/health/live', summary: 'Liveness', tag: 'health', security: 'none',

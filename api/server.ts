@@ -7,6 +7,7 @@ import { connectClient } from '../temporal/client';
 import { edgeFor } from '../temporal/edge';
 import { createApp } from './app';
 import { attachMediaBridge } from './media-bridge';
+import { CallbackRelay } from '../temporal/relay';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -14,7 +15,9 @@ async function main(): Promise<void> {
   await store.ensureIndexes();
   const client = await connectClient(config);
   const temporal = edgeFor(client, config, logger);
-  const app = createApp({ config, store, temporal, logger });
+  // Accepted callbacks are relayed from the callback inbox, including any a previous process left behind.
+  const relay = CallbackRelay.forConfig(config, { store, edge: temporal, logger }).start();
+  const app = createApp({ config, store, temporal, logger, relay });
 
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.API_PORT, config.API_HOST, () => resolve(s));
@@ -24,7 +27,7 @@ async function main(): Promise<void> {
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
   // Twilio Media Streams ↔ the voice agent, as a WebSocket upgrade on the same port.
-  const bridge = attachMediaBridge(server, { config, store, temporal, logger });
+  const bridge = attachMediaBridge(server, { config, store, temporal, logger, relay });
   logger.info({ url: `http://${config.API_HOST}:${config.API_PORT}`, docs: '/docs', codec: '/codec', mode: config.MODE }, 'API listening');
 
   let stopping = false;
@@ -36,6 +39,7 @@ async function main(): Promise<void> {
     await bridge.close().catch(() => undefined);
     await new Promise((r) => server.close(r));
     clearTimeout(force);
+    await relay.stop().catch(() => undefined);
     await client.connection.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     logger.info('API stopped');

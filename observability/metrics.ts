@@ -30,6 +30,7 @@ export function createMetrics(store: Store): ApiMetrics {
   const answerRate = new Gauge({ name: 'folio_call_answer_ratio', help: 'Share of finished calls a person answered (disposition conversation)', registers: [registry] });
   const inbox = new Gauge({ name: 'folio_inbox_messages', help: 'Inbound email messages by how they were handled (signalled = matched to a folio, unmatched, auto-reply, bounce, …)', labelNames: ['outcome'], registers: [registry] });
   const deadLetters = new Gauge({ name: 'folio_dead_letters', help: 'Dead letters waiting for an operator: inbox messages given up on, callbacks no workflow could be told', labelNames: ['kind'], registers: [registry] });
+  const callbacks = new Gauge({ name: 'folio_callbacks', help: 'Accepted callbacks in the callback inbox by state (pending = not yet told to their workflow)', labelNames: ['state'], registers: [registry] });
   const unmatchedWaiting = new Gauge({ name: 'folio_inbox_unmatched_waiting', help: 'Unmatched inbound messages not yet assigned by an operator', registers: [registry] });
   const confidence = new Histogram({ name: 'folio_extraction_confidence', help: `Lowest field confidence per extracted folio (latest ${SAMPLE})`, buckets: [0.1, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1], registers: [registry] });
   const timeToFolio = new Histogram({ name: 'folio_time_to_folio_hours', help: `Hours from request to completed folio (latest ${SAMPLE})`, buckets: [1, 4, 12, 24, 48, 72, 120, 168, 336], registers: [registry] });
@@ -59,6 +60,9 @@ export function createMetrics(store: Store): ApiMetrics {
     deadLetters.reset();
     for (const kind of DEAD_LETTER_KINDS) deadLetters.set({ kind }, 0);
     for (const [kind, n] of await store.deadLetters.countWaiting()) deadLetters.set({ kind }, n);
+    callbacks.reset();
+    for (const state of ['pending', 'delivered', 'dead']) callbacks.set({ state }, 0);
+    for (const [state, n] of await store.callbacks.countByState()) callbacks.set({ state }, n);
 
     confidence.reset();
     for (const c of await store.folios.recentConfidences(SAMPLE)) {

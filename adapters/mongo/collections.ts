@@ -16,6 +16,7 @@ export const COLLECTIONS = {
   learnedSenders: 'learned_senders',
   inboxFailures: 'inbox_failures',
   deadLetters: 'dead_letters',
+  callbackInbox: 'callback_inbox',
   /** GridFS buckets. */
   documents: 'documents',
   recordings: 'recordings',

@@ -14,6 +14,7 @@ import { ReplayGuard } from './replay-guard';
 import { GridFsDocumentStore } from './documents';
 import { LearnedSenderRepository } from './senders';
 import { DeadLetterRepository } from './dead-letters';
+import { CallbackInboxRepository } from './callback-inbox';
 
 export interface StoreOptions {
   /** The connection this store owns (closed by close()). */
@@ -37,6 +38,8 @@ export class Store {
   readonly senders: LearnedSenderRepository;
   /** What could not be acted on after every retry, for operators. */
   readonly deadLetters: DeadLetterRepository;
+  /** Accepted callbacks until their workflow has been told (the relay's work list). */
+  readonly callbacks: CallbackInboxRepository;
   /** Folio documents (GridFS). */
   readonly documents: GridFsDocumentStore;
   private readonly db: Db;
@@ -56,6 +59,7 @@ export class Store {
     this.replayGuard = new ReplayGuard(db);
     this.senders = new LearnedSenderRepository(db);
     this.deadLetters = new DeadLetterRepository(db);
+    this.callbacks = new CallbackInboxRepository(db);
     this.documents = new GridFsDocumentStore(db, { maxBytes: opts.maxDocumentBytes });
   }
 
@@ -81,6 +85,6 @@ export class Store {
 
   /** The indexes every repository's queries need; safe to call at every start. */
   async ensureIndexes(): Promise<void> {
-    for (const repo of [this.folios, this.hotels, this.calls, this.recordings, this.emails, this.inbox, this.unmatched, this.replayGuard, this.senders, this.deadLetters]) await repo.ensureIndexes();
+    for (const repo of [this.folios, this.hotels, this.calls, this.recordings, this.emails, this.inbox, this.unmatched, this.replayGuard, this.senders, this.deadLetters, this.callbacks]) await repo.ensureIndexes();
   }
 }

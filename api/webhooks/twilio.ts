@@ -1,5 +1,6 @@
-// Twilio's webhooks → call-workflow signals, answered at once with the TwiML the call needs next.
-// Signatures are checked against PUBLIC_BASE_URL + path + query, so this works behind a TLS proxy.
+// Twilio's webhooks → call-workflow signals, answered at once with the TwiML the call needs next, once the
+// callback is written down (the callback relay tells the workflow). Signatures are checked against
+// PUBLIC_BASE_URL + path + query, so this works behind a TLS proxy.
 import express, { type Request, type Response, type NextFunction } from 'express';
 import twilio from 'twilio';
 import type { ApiDeps } from '../deps';
@@ -7,6 +8,7 @@ import { nextIvrAction, DEFAULT_IVR_MAX_STEPS } from '../../domain/ivr';
 import { ivrStepSignal, recordingReadySignal, twilioStatusSignal } from '../../workflows/definitions';
 import { answerTwiml, connectTwiml, hangupTwiml, ivrStepTwiml, type CallUrls } from '../../adapters/telephony/twiml';
 import { DEFAULT_CONSENT_COUNTRIES } from '../../adapters/telephony/messages';
+import { relayOf } from '../../temporal/relay';
 
 /** AMD results carry no SequenceNumber; one fixed number above any status sequence makes a retried AMD callback a repeat. */
 export const AMD_SEQUENCE = 1_000_000;
@@ -73,7 +75,7 @@ export function createTwilioWebhookRouter(deps: ApiDeps, opts: TwilioWebhookOpti
     sendTwiml(res, answerTwiml(urls, { language: ctx.language, ivrPath: ctx.ivrPath, announceRecording: !!ctx.country && consent.has(ctx.country) }));
   });
 
-  router.post('/status', signed, (req, res) => {
+  router.post('/status', signed, async (req, res) => {
     const callId = callIdOf(req, res);
     if (!callId) return;
     const b = req.body as Record<string, string | undefined>;
@@ -82,7 +84,7 @@ export function createTwilioWebhookRouter(deps: ApiDeps, opts: TwilioWebhookOpti
     const sequence = b.SequenceNumber !== undefined ? Number(b.SequenceNumber) : Date.parse(b.Timestamp ?? '');
     if (!Number.isFinite(sequence)) return problem(res, 400, 'invalid_request', 'SequenceNumber or Timestamp is required');
     const duration = b.CallDuration ?? b.Duration;
-    deps.temporal.sendInBackground(callId, twilioStatusSignal, {
+    await relayOf(deps).accept('twilio', callId, twilioStatusSignal, {
       callSid: b.CallSid,
       status: b.CallStatus,
       answeredBy: b.AnsweredBy || undefined,
@@ -92,12 +94,12 @@ export function createTwilioWebhookRouter(deps: ApiDeps, opts: TwilioWebhookOpti
     res.status(204).end();
   });
 
-  router.post('/amd', signed, (req, res) => {
+  router.post('/amd', signed, async (req, res) => {
     const callId = callIdOf(req, res);
     if (!callId) return;
     const b = req.body as Record<string, string | undefined>;
     if (!b.CallSid || !b.AnsweredBy) return problem(res, 400, 'invalid_request', 'CallSid and AnsweredBy are required');
-    deps.temporal.sendInBackground(callId, twilioStatusSignal, { callSid: b.CallSid, status: 'in-progress', answeredBy: b.AnsweredBy, sequence: AMD_SEQUENCE });
+    await relayOf(deps).accept('twilio', callId, twilioStatusSignal, { callSid: b.CallSid, status: 'in-progress', answeredBy: b.AnsweredBy, sequence: AMD_SEQUENCE });
     res.status(204).end();
   });
 
@@ -115,24 +117,25 @@ export function createTwilioWebhookRouter(deps: ApiDeps, opts: TwilioWebhookOpti
     const heard = (b.SpeechResult ?? '').slice(0, 2000);
     const urls: CallUrls = { base: publicBase(deps, req), callId };
     const action = nextIvrAction({ step, heard, language: ctx.language, path, maxSteps: maxSteps });
+    const tell = (more: { digits?: string; reachedPerson?: boolean; gaveUp?: boolean }) => relayOf(deps).accept('twilio', callId, ivrStepSignal, { step, heard, ...more });
     switch (action.kind) {
       case 'press':
-        deps.temporal.sendInBackground(callId, ivrStepSignal, { step, digits: action.digit, heard });
+        await tell({ digits: action.digit });
         return sendTwiml(res, ivrStepTwiml(urls, { language: ctx.language, press: action.digit, step: step + 1, path: action.path }));
       case 'connect':
-        deps.temporal.sendInBackground(callId, ivrStepSignal, { step, heard, reachedPerson: true });
+        await tell({ reachedPerson: true });
         return sendTwiml(res, connectTwiml(urls));
       case 'listen':
-        deps.temporal.sendInBackground(callId, ivrStepSignal, { step, heard });
+        await tell({});
         return sendTwiml(res, ivrStepTwiml(urls, { language: ctx.language, step: step + 1, path }));
       case 'give_up':
-        deps.temporal.sendInBackground(callId, ivrStepSignal, { step, heard, gaveUp: true });
+        await tell({ gaveUp: true });
         // The workflow ends the call (ivr_dead_end); hold the line meanwhile so a hang-up of ours can't race it.
         return sendTwiml(res, holdThenHangup());
     }
   });
 
-  router.post('/recording', signed, (req, res) => {
+  router.post('/recording', signed, async (req, res) => {
     const callId = callIdOf(req, res);
     if (!callId) return;
     const b = req.body as Record<string, string | undefined>;
@@ -141,7 +144,7 @@ export function createTwilioWebhookRouter(deps: ApiDeps, opts: TwilioWebhookOpti
       deps.logger.warn({ callId, recordingSid: b.RecordingSid, status: b.RecordingStatus }, 'recording not completed');
       return res.status(204).end();
     }
-    deps.temporal.sendInBackground(callId, recordingReadySignal, {
+    await relayOf(deps).accept('twilio', callId, recordingReadySignal, {
       recordingSid: b.RecordingSid,
       recordingUrl: b.RecordingUrl,
       durationSeconds: Number(b.RecordingDuration ?? 0) || 0,

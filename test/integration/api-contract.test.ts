@@ -343,6 +343,18 @@ describe('API contract (OpenAPI routes and statuses)', function () {
     assert.equal(list.body.items[0].deadLetterId, 'inbox-message:mid:stuck@hotel.example');
     assert.equal((await go('GET', '/v1/dead-letters?kind=nonsense', { key: api.keys.operator })).status, 400);
     assert.equal((await go('GET', '/v1/dead-letters', { key: api.keys.a })).status, 403);
+    // a callback given up on goes back to the relay's line once
+    const edge = edgeFor(api.temporal, api.config);
+    await api.store.callbacks.accept({ _id: 'cb-contract', source: 'twilio', workflowId: 'call-contract-none', signal: 'twilioStatus', payloads: await edge.encode([{ callSid: 'CA1', status: 'ringing', sequence: 1 }]) });
+    const [claimed] = await api.store.callbacks.claim('contract', 1, 60_000);
+    await api.store.callbacks.dead(claimed!._id, 'contract', 'Temporal is not reachable');
+    await api.store.deadLetters.add({ kind: 'callback', key: 'cb-contract', subject: 'twilioStatus for call-contract-none (from twilio)', reason: 'Temporal is not reachable', attempts: 9 });
+    const replay = (id: string, key: string) => go('POST', `/v1/dead-letters/${encodeURIComponent(id)}/replay`, { key });
+    assert.equal((await replay('callback:cb-contract', api.keys.a)).status, 403);
+    assert.equal((await replay('callback:nope', api.keys.operator)).status, 404);
+    assert.equal((await replay('callback:cb-contract', api.keys.operator)).status, 200);
+    assert.equal((await replay('callback:cb-contract', api.keys.operator)).status, 409);
+    assert.equal((await api.store.callbacks.get('cb-contract'))?.state !== 'dead', true);
   });
 
   it('codec-only keys open /codec and nothing else', async () => {
