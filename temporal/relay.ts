@@ -1,8 +1,10 @@
 // The callback relay: what a webhook, the media stream or the inbox accepted is written to the callback inbox
 // (store.callbacks) before it is answered, and this relay tells the workflow, with a bounded number in
-// flight. Any number of processes may relay: a callback is leased while sent, and one whose relay died is
-// taken over when the lease ends. Each is sent under its own key as Temporal's request id, so sending it
-// twice applies it once. Undeliverable for too long, or refused too often, it becomes a dead letter.
+// flight: at once as it arrives (leased to this relay as it is written; the send does not wait for the write,
+// the answer to the vendor does), else from the work list in arrival order. Any number of processes may
+// relay: a callback is leased while sent, and one whose relay died is taken over when the lease ends. Each
+// is sent under its own key as Temporal's request id, so sending it twice applies it once. Undeliverable for
+// too long, or refused too often, it becomes a dead letter.
 import { createHash, randomUUID } from 'node:crypto';
 import type { SignalDefinition } from '@temporalio/common';
 import type { Config } from '../config';
@@ -37,6 +39,7 @@ export class CallbackRelay {
   private readonly log: Logger;
   private inFlight = 0;
   private readonly sending = new Set<Promise<void>>();
+  private kicked = false;
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
@@ -54,9 +57,21 @@ export class CallbackRelay {
   /** Writes a callback down (encoded and encrypted) and wakes the relay; resolves once it is stored. */
   async accept<A extends unknown[]>(source: CallbackSource, workflowId: string, def: SignalDefinition<A>, ...args: A): Promise<'accepted' | 'duplicate'> {
     const payloads = await this.edge.encode(args);
-    const r = await this.opts.store.callbacks.accept({ _id: callbackKey(workflowId, def.name, args), source, workflowId, signal: def.name, payloads });
-    this.kick();
-    return r;
+    // With room in flight, this relay leases it as it writes it and sends it at once (no round trip through
+    // the work list); if this process dies first, the lease runs out and any relay sends it.
+    const now = new Date();
+    const lease = this.running && this.inFlight < this.opts.maxInFlight ? { owner: this.owner, until: new Date(now.getTime() + this.opts.leaseMs) } : undefined;
+    const entry = { _id: callbackKey(workflowId, def.name, args), source, workflowId, signal: def.name, payloads };
+    const written = this.opts.store.callbacks.accept(entry, now, lease);
+    if (!lease) {
+      const r = await written;
+      this.kick();
+      return r;
+    }
+    // Sent while it is written (a repeat, or a send that was not recorded, is applied once by its request id);
+    // recorded as delivered only once it is written and was ours.
+    this.dispatch({ ...entry, state: 'pending', attempts: 0, receivedAt: now, order: 0, nextAttemptAt: now, lease }, written);
+    return written;
   }
 
   /** A Signaler whose signals go through this relay (the inbox monitor's): 'sent' means written down. */
@@ -88,11 +103,13 @@ export class CallbackRelay {
   }
 
   kick(): void {
+    this.kicked = true;
     this.wake?.();
   }
 
   private async run(): Promise<void> {
     while (this.running) {
+      this.kicked = false;
       const free = this.opts.maxInFlight - this.inFlight;
       let claimed: InboxCallback[] = [];
       if (free > 0) {
@@ -103,16 +120,9 @@ export class CallbackRelay {
           this.log.warn({ err: String(e) }, 'could not read the callback inbox; trying again');
         }
       }
-      for (const c of claimed) {
-        this.inFlight++;
-        const p = this.deliver(c).finally(() => {
-          this.inFlight--;
-          this.sending.delete(p);
-          this.kick();
-        });
-        this.sending.add(p);
-      }
-      if (!claimed.length || this.inFlight >= this.opts.maxInFlight) await this.pause(POLL_MS);
+      for (const c of claimed) this.dispatch(c);
+      // a kick while claiming (a callback accepted meanwhile) means: look again at once
+      if (!this.kicked && (!claimed.length || this.inFlight >= this.opts.maxInFlight)) await this.pause(POLL_MS);
     }
   }
 
@@ -128,29 +138,49 @@ export class CallbackRelay {
     });
   }
 
-  private async deliver(c: InboxCallback): Promise<void> {
-    const callbacks = this.opts.store.callbacks;
+  /** Sends a leased callback and records the outcome (for one just accepted: once it is written, and only if it was new). */
+  private dispatch(c: InboxCallback, written: Promise<'accepted' | 'duplicate'> = Promise.resolve('accepted')): void {
+    this.inFlight++;
+    const p: Promise<void> = Promise.all([this.send(c), written.catch(() => 'unwritten' as const)])
+      .then(([r, w]) => (w === 'accepted' ? this.record(c, r) : undefined))
+      .finally(() => {
+        this.inFlight--;
+        this.sending.delete(p);
+        this.kick();
+      });
+    this.sending.add(p);
+  }
+
+  private async send(c: InboxCallback): Promise<'sent' | typeof GONE | { error: unknown }> {
     try {
-      const r = await this.edge.sendEncoded(c.workflowId, c.signal, c.payloads, c._id);
-      await callbacks.delivered(c._id, this.owner, r === GONE ? 'gone' : 'sent');
+      return await this.edge.sendEncoded(c.workflowId, c.signal, c.payloads, c._id);
+    } catch (error) {
+      return { error };
+    }
+  }
+
+  private async record(c: InboxCallback, r: 'sent' | typeof GONE | { error: unknown }): Promise<void> {
+    const callbacks = this.opts.store.callbacks;
+    if (typeof r !== 'object') {
+      await callbacks.delivered(c._id, this.owner, r === GONE ? 'gone' : 'sent').catch((e: unknown) => this.log.warn({ err: String(e) }, 'could not record a delivery (it is sent again, and applied once)'));
       if (r === GONE) this.log.info({ workflowId: c.workflowId, signal: c.signal }, 'callback for an unknown or finished workflow ignored');
-    } catch (e) {
-      const reason = e instanceof Error ? e.message : String(e);
-      const outage = e instanceof TemporalUnavailableError || e instanceof WorkflowNotAnsweringError;
-      const attempts = c.attempts + 1;
-      const expired = Date.now() - new Date(c.receivedAt).getTime() >= this.opts.giveUpMs;
-      try {
-        if (expired || (!outage && attempts >= MAX_REFUSALS)) {
-          await callbacks.dead(c._id, this.owner, reason);
-          await this.opts.store.deadLetters.add({ kind: 'callback', key: c._id, subject: `${c.signal} for ${c.workflowId} (from ${c.source})`, reason, attempts });
-          this.log.error({ workflowId: c.workflowId, signal: c.signal, attempts, err: reason }, 'callback could not be delivered: kept as a dead letter');
-        } else {
-          await callbacks.retryLater(c._id, this.owner, reason, new Date(Date.now() + Math.min(500 * 2 ** (attempts - 1), 30_000)));
-        }
-      } catch (store) {
-        // the lease runs out and another attempt (here or elsewhere) picks it up
-        this.log.warn({ err: String(store) }, 'could not record a failed delivery');
+      return;
+    }
+    const reason = r.error instanceof Error ? r.error.message : String(r.error);
+    const outage = r.error instanceof TemporalUnavailableError || r.error instanceof WorkflowNotAnsweringError;
+    const attempts = c.attempts + 1;
+    const expired = Date.now() - new Date(c.receivedAt).getTime() >= this.opts.giveUpMs;
+    try {
+      if (expired || (!outage && attempts >= MAX_REFUSALS)) {
+        await callbacks.dead(c._id, this.owner, reason);
+        await this.opts.store.deadLetters.add({ kind: 'callback', key: c._id, subject: `${c.signal} for ${c.workflowId} (from ${c.source})`, reason, attempts });
+        this.log.error({ workflowId: c.workflowId, signal: c.signal, attempts, err: reason }, 'callback could not be delivered: kept as a dead letter');
+      } else {
+        await callbacks.retryLater(c._id, this.owner, reason, new Date(Date.now() + Math.min(500 * 2 ** (attempts - 1), 30_000)));
       }
+    } catch (store) {
+      // the lease runs out and another attempt (here or elsewhere) picks it up
+      this.log.warn({ err: String(store) }, 'could not record a failed delivery');
     }
   }
 

@@ -19,6 +19,8 @@ export interface InboxCallback {
   state: 'pending' | 'delivered' | 'dead';
   attempts: number;
   receivedAt: Date;
+  /** Arrival order (µs-ish: milliseconds × 1000 + a counter), so one workflow's callbacks are sent in the order they came. */
+  order: number;
   nextAttemptAt: Date;
   lease?: { owner: string; until: Date };
   deliveredAt?: Date;
@@ -29,6 +31,7 @@ export interface InboxCallback {
 
 export class CallbackInboxRepository {
   private readonly callbacks: Collection<InboxCallback>;
+  private arrivals = 0;
 
   constructor(db: Db) {
     this.callbacks = db.collection(COLLECTIONS.callbackInbox);
@@ -36,25 +39,26 @@ export class CallbackInboxRepository {
 
   async ensureIndexes(): Promise<void> {
     await ensureIndexes(this.callbacks, [
-      { key: { state: 1, nextAttemptAt: 1 }, name: 'due' },
+      { key: { state: 1, order: 1 }, name: 'due' },
       { key: { deliveredAt: 1 }, name: 'delivered', sparse: true },
       { key: { workflowId: 1 }, name: 'workflow' },
     ]);
   }
 
-  /** Writes a callback down once: 'duplicate' when one with its key is already here. */
-  async accept(c: Pick<InboxCallback, '_id' | 'source' | 'workflowId' | 'signal' | 'payloads'>, now = new Date()): Promise<'accepted' | 'duplicate'> {
-    return (await insertOnce(this.callbacks, { ...c, state: 'pending', attempts: 0, receivedAt: now, nextAttemptAt: now })) ? 'accepted' : 'duplicate';
+  /** Writes a callback down once ('duplicate' when one with its key is already here), leased already when the writer sends it itself. */
+  async accept(c: Pick<InboxCallback, '_id' | 'source' | 'workflowId' | 'signal' | 'payloads'>, now = new Date(), lease?: InboxCallback['lease']): Promise<'accepted' | 'duplicate'> {
+    const order = now.getTime() * 1000 + (this.arrivals++ % 1000);
+    return (await insertOnce(this.callbacks, { ...c, state: 'pending', attempts: 0, receivedAt: now, order, nextAttemptAt: now, ...(lease && { lease }) })) ? 'accepted' : 'duplicate';
   }
 
-  /** Claims up to `limit` due callbacks for `owner` (oldest due first) until the lease ends. */
+  /** Claims up to `limit` due callbacks for `owner` (in arrival order) until the lease ends. */
   async claim(owner: string, limit: number, leaseMs: number, now = new Date()): Promise<InboxCallback[]> {
     const out: InboxCallback[] = [];
     while (out.length < limit) {
       const c = await this.callbacks.findOneAndUpdate(
         { state: 'pending', nextAttemptAt: { $lte: now }, $or: [{ lease: { $exists: false } }, { 'lease.until': { $lt: now } }] },
         { $set: { lease: { owner, until: new Date(now.getTime() + leaseMs) } } },
-        { sort: { nextAttemptAt: 1 }, returnDocument: 'after' },
+        { sort: { order: 1 }, returnDocument: 'after' },
       );
       if (!c) break;
       out.push(c);
