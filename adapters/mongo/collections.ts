@@ -17,6 +17,7 @@ export const COLLECTIONS = {
   inboxFailures: 'inbox_failures',
   deadLetters: 'dead_letters',
   callbackInbox: 'callback_inbox',
+  callStreams: 'call_streams',
   /** GridFS buckets. */
   documents: 'documents',
   recordings: 'recordings',

@@ -15,6 +15,7 @@ import { GridFsDocumentStore } from './documents';
 import { LearnedSenderRepository } from './senders';
 import { DeadLetterRepository } from './dead-letters';
 import { CallbackInboxRepository } from './callback-inbox';
+import { CallStreamRepository } from './call-streams';
 
 export interface StoreOptions {
   /** The connection this store owns (closed by close()). */
@@ -40,6 +41,8 @@ export class Store {
   readonly deadLetters: DeadLetterRepository;
   /** Accepted callbacks until their workflow has been told (the relay's work list). */
   readonly callbacks: CallbackInboxRepository;
+  /** Each call's stream nonce, its one stream, and whether Twilio said it is over. */
+  readonly callStreams: CallStreamRepository;
   /** Folio documents (GridFS). */
   readonly documents: GridFsDocumentStore;
   private readonly db: Db;
@@ -60,6 +63,7 @@ export class Store {
     this.senders = new LearnedSenderRepository(db);
     this.deadLetters = new DeadLetterRepository(db);
     this.callbacks = new CallbackInboxRepository(db);
+    this.callStreams = new CallStreamRepository(db);
     this.documents = new GridFsDocumentStore(db, { maxBytes: opts.maxDocumentBytes });
   }
 

@@ -13,6 +13,9 @@ import { relayOf } from '../../temporal/relay';
 /** AMD results carry no SequenceNumber; one fixed number above any status sequence makes a retried AMD callback a repeat. */
 export const AMD_SEQUENCE = 1_000_000;
 
+/** Twilio's final call statuses. */
+const LINE_ENDED = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
+
 export interface TwilioWebhookOptions {
   /** ISO countries whose hotels hear a recording announcement first. */
   consentCountries?: readonly string[];
@@ -71,7 +74,8 @@ export function createTwilioWebhookRouter(deps: ApiDeps, opts: TwilioWebhookOpti
       deps.logger.warn({ callId }, 'voice webhook for an unknown call: hanging up');
       return sendTwiml(res, hangupTwiml());
     }
-    const urls: CallUrls = { base: publicBase(deps, req), callId };
+    // answered: the call's stream nonce is issued now (its one stream must present it)
+    const urls: CallUrls = { base: publicBase(deps, req), callId, streamNonce: await deps.store.callStreams.issueNonce(callId) };
     sendTwiml(res, answerTwiml(urls, { language: ctx.language, ivrPath: ctx.ivrPath, announceRecording: !!ctx.country && consent.has(ctx.country) }));
   });
 
@@ -84,13 +88,16 @@ export function createTwilioWebhookRouter(deps: ApiDeps, opts: TwilioWebhookOpti
     const sequence = b.SequenceNumber !== undefined ? Number(b.SequenceNumber) : Date.parse(b.Timestamp ?? '');
     if (!Number.isFinite(sequence)) return problem(res, 400, 'invalid_request', 'SequenceNumber or Timestamp is required');
     const duration = b.CallDuration ?? b.Duration;
-    await relayOf(deps).accept('twilio', callId, twilioStatusSignal, {
-      callSid: b.CallSid,
-      status: b.CallStatus,
-      answeredBy: b.AnsweredBy || undefined,
-      durationSeconds: duration !== undefined && duration !== '' ? Number(duration) : undefined,
-      sequence,
-    });
+    await Promise.all([
+      relayOf(deps).accept('twilio', callId, twilioStatusSignal, {
+        callSid: b.CallSid,
+        status: b.CallStatus,
+        answeredBy: b.AnsweredBy || undefined,
+        durationSeconds: duration !== undefined && duration !== '' ? Number(duration) : undefined,
+        sequence,
+      }),
+      LINE_ENDED.has(b.CallStatus) ? deps.store.callStreams.markEnded(callId) : undefined, // no stream is taken after this
+    ]);
     res.status(204).end();
   });
 
@@ -115,7 +122,7 @@ export function createTwilioWebhookRouter(deps: ApiDeps, opts: TwilioWebhookOpti
     if (!ctx) return sendTwiml(res, hangupTwiml());
     const b = req.body as Record<string, string | undefined>;
     const heard = (b.SpeechResult ?? '').slice(0, 2000);
-    const urls: CallUrls = { base: publicBase(deps, req), callId };
+    const urls: CallUrls = { base: publicBase(deps, req), callId, streamNonce: await deps.store.callStreams.issueNonce(callId) };
     const action = nextIvrAction({ step, heard, language: ctx.language, path, maxSteps: maxSteps });
     const tell = (more: { digits?: string; reachedPerson?: boolean; gaveUp?: boolean }) => relayOf(deps).accept('twilio', callId, ivrStepSignal, { step, heard, ...more });
     switch (action.kind) {
