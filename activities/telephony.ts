@@ -1,5 +1,6 @@
-// Telephony activities of the call workflow: place and steer the Twilio call, keep its recording and
-// analysis, and learn from it (IVR path, answer rates by hour). Every one is safe to retry.
+// Telephony activities of the call workflow: place and steer the Twilio call (after activities/call-admission.ts
+// has said it may be placed), keep its recording and analysis, and learn from it (IVR path, answer rates by
+// hour). Every one is safe to retry.
 import { fromUser, replyToken } from './email';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Config } from '../config';
@@ -7,8 +8,10 @@ import { logger as defaultLogger, type Logger } from '../config/logger';
 import type { Store } from '../adapters/mongo/store';
 import type { CallContext } from '../adapters/mongo/calls';
 import { RECORDINGS_BUCKET } from '../adapters/mongo/recordings';
-import { DAY_MS } from '../domain/business-hours';
-import { TelephonyConfigError, type TwilioTelephony } from '../adapters/telephony/twilio';
+import { DAY_MS } from '../domain/calendar';
+import { RecordingRefusedError, TelephonyConfigError, type TwilioTelephony } from '../adapters/telephony/twilio';
+import { announceRecording, numberCountry } from '../domain/dialling';
+import { createCallAdmission } from './call-admission';
 import type { TelephonyActivities } from '../workflows/activity-types';
 import type { CallDisposition } from '../domain/model';
 import { overflowTwiml, voicemailTwiml, webhookUrl } from '../adapters/telephony/twiml';
@@ -30,6 +33,7 @@ export function createTelephonyActivities(deps: TelephonyActivityDeps): Telephon
   const { config, store, telephony } = deps;
   const log = deps.logger ?? defaultLogger;
   const retentionDays = deps.recordingRetentionDays ?? config.RECORDING_RETENTION_DAYS;
+  const admission = createCallAdmission({ config, store });
 
   async function context(callId: string): Promise<CallContext> {
     const ctx = await store.calls.context(callId);
@@ -53,7 +57,9 @@ export function createTelephonyActivities(deps: TelephonyActivityDeps): Telephon
       if (existing?.status === 'placing' && existing.startedAt) {
         // An earlier attempt got as far as Twilio and may have lost the answer: adopt that call. One
         // hotel is called by one call at a time, so a fresh call to its number from ours is this one.
-        const [earlier] = await telephony.recentCallsTo(input.hotel.phone, existing.startedAt);
+        const calls = await telephony.recentCallsTo(input.hotel.phone, existing.startedAt);
+        // Not one another of our calls (another hotel record with this number) placed and recorded.
+        const earlier = (await Promise.all(calls.map(async (c) => ((await store.calls.callIdOfSid(c.callSid)) ? undefined : c)))).find(Boolean);
         if (earlier) {
           await store.calls.update(input.callId, { callSid: earlier.callSid, status: earlier.status });
           log.warn({ callId: input.callId, callSid: earlier.callSid }, 'adopted a call an earlier attempt placed');
@@ -62,7 +68,11 @@ export function createTelephonyActivities(deps: TelephonyActivityDeps): Telephon
       }
       const base = config.PUBLIC_BASE_URL?.replace(/\/+$/, '');
       if (!base) throw ApplicationFailure.nonRetryable('PUBLIC_BASE_URL is required to place calls (Twilio must reach our webhooks)', 'ConfigError');
-      const hotel = await store.hotels.get(input.hotel.hotelId);
+      const { refusal, clientIds } = await admission.refusal({ callId: input.callId, phone: input.hotel.phone, hotelId: input.hotel.hotelId, folioIds: input.guests.map((g) => g.folioId) });
+      if (refusal) {
+        log.warn({ callId: input.callId, hotelId: input.hotel.hotelId, refusal: refusal.type }, refusal.message);
+        throw ApplicationFailure.nonRetryable(refusal.message, refusal.type);
+      }
       // the agent asks the hotel to email the folios to a reply-token address registered as a thread
       const token = input.replyTo ? (/\+([^@]+)@/.exec(input.replyTo)?.[1] ?? replyToken(input.callId, config.MAIL_TOKEN_SECRET)) : replyToken(input.callId, config.MAIL_TOKEN_SECRET);
       const replyTo = input.replyTo ?? `${fromUser(config.MAIL_FROM)}+${token}@${config.MAIL_REPLY_DOMAIN}`;
@@ -79,11 +89,13 @@ export function createTelephonyActivities(deps: TelephonyActivityDeps): Telephon
         guests: input.guests,
         replyTo,
         language: input.hotel.language,
-        country: hotel?.country,
+        // From the number dialled, not from what the hotel record declares.
+        country: numberCountry(input.hotel.phone),
+        announceRecording: announceRecording(input.hotel.phone, config.RECORDING_CONSENT_COUNTRIES),
         ivrPath: input.hotel.ivrPath,
         overflowSeconds: input.overflowSeconds,
       };
-      await store.calls.beginPlacing(input.callId, { hotelId: input.hotel.hotelId, folioIds: input.guests.map((g) => g.folioId), context: ctx });
+      await store.calls.beginPlacing(input.callId, { hotelId: input.hotel.hotelId, folioIds: input.guests.map((g) => g.folioId), clientIds, to: input.hotel.phone, context: ctx });
       const u = { base, callId: input.callId };
       const { callSid, status } = await placeOrFail({
         to: input.hotel.phone,
@@ -121,7 +133,16 @@ export function createTelephonyActivities(deps: TelephonyActivityDeps): Telephon
     async storeRecording({ callId, recordingSid, recordingUrl, durationSeconds }) {
       let stored = await store.recordings.bySid(recordingSid);
       if (!stored) {
-        const { bytes, contentType } = await telephony.downloadRecording(recordingUrl);
+        let downloaded;
+        try {
+          downloaded = await telephony.downloadRecording(recordingUrl, config.RECORDING_MAX_MB * 1024 * 1024);
+        } catch (e) {
+          if (!(e instanceof RecordingRefusedError)) throw e;
+          // Not the vendor's, or too large: nothing is fetched or kept, and the call's outcome stands.
+          log.warn({ callId, recordingSid, reason: e.message }, 'recording refused');
+          return;
+        }
+        const { bytes, contentType } = downloaded;
         stored = await store.recordings.save(bytes, { callId, recordingSid, durationSeconds, contentType, expiresAt: new Date(Date.now() + retentionDays * DAY_MS) });
       }
       await store.calls.update(callId, { recording: { fileId: stored.fileId, bucket: RECORDINGS_BUCKET, recordingSid, durationSeconds, size: stored.size, expiresAt: stored.expiresAt } });

@@ -7,6 +7,7 @@ import type { DocumentStore } from '../domain/ports';
 import { codecFromConfig } from '../temporal/codec';
 import { createCodecRouter } from './routes/codec';
 import { createMetrics, type ApiMetrics } from '../observability/metrics';
+import { continueCallTraces } from '../observability/tracing';
 import type { ApiDeps } from './deps';
 import { ApiKeys, authenticate, requireOperator } from './auth';
 import { errorHandler, unknownRoute } from './errors';
@@ -19,6 +20,7 @@ import { createTwilioWebhookRouter } from './webhooks/twilio';
 import { createElevenLabsWebhookRouter } from './webhooks/elevenlabs';
 import { createUnmatchedRouter } from './routes/unmatched';
 import { createDeadLettersRouter } from './routes/dead-letters';
+import { createClientsRouter } from './routes/clients';
 
 export const JSON_BODY_LIMIT = '256kb';
 
@@ -60,6 +62,7 @@ export function createApp(deps: ApiDeps & AppOptions): express.Express {
   app.use('/', createDocsRouter());
 
   // Vendors sign their requests: no API key, and they parse their own bodies (signatures need them raw).
+  app.use('/v1/webhooks', continueCallTraces(deps.temporal));
   app.use('/v1/webhooks/twilio', createTwilioWebhookRouter(deps));
   app.use('/v1/webhooks/elevenlabs', createElevenLabsWebhookRouter(deps));
 
@@ -71,6 +74,7 @@ export function createApp(deps: ApiDeps & AppOptions): express.Express {
   v1.use(express.json({ limit: JSON_BODY_LIMIT }));
   v1.use('/folios', createFoliosRouter({ ...deps, documents: deps.documents ?? deps.store.documents }));
   v1.use('/hotels', createHotelsRouter(deps));
+  v1.use('/clients', createClientsRouter(deps));
   v1.use('/unmatched', requireOperator, createUnmatchedRouter(deps));
   v1.use('/dead-letters', requireOperator, createDeadLettersRouter(deps));
   app.use('/v1', v1);

@@ -2,7 +2,7 @@
 // generate the OpenAPI document (api/openapi.ts) and check responses in the contract tests.
 import { z } from 'zod';
 import { FolioStatus } from '../domain/model';
-import { HotelConfig, IsoDate } from '../domain/schemas';
+import { CountryCode, HotelConfig, IsoDate } from '../domain/schemas';
 import { FOLIO_EVENT_TYPES } from '../domain/events';
 
 export const ErrorResponse = z.object({
@@ -87,12 +87,58 @@ export const CallbackSet = z.object({ folioId: z.string(), callbackAt: z.string(
 export const ActionResult = z.object({ folioId: z.string(), status: z.enum(FolioStatus) });
 export const UploadResult = ActionResult.extend({ document: DocumentView });
 
-// Hotels: learned statistics are the system's, never written through the API.
-export const HotelCreate = HotelConfig.omit({ stats: true });
-export const HotelReplace = HotelConfig.omit({ stats: true, hotelId: true });
+// Hotels: learned statistics are the system's, never written through the API; whose inline hotel it is neither.
+export const HotelCreate = HotelConfig.omit({ stats: true, ownerClientId: true });
+export const HotelReplace = HotelConfig.omit({ stats: true, hotelId: true, ownerClientId: true });
 export const HotelView = HotelConfig.extend({ updatedAt: z.string().nullable() });
-export const HotelList = z.object({ items: z.array(HotelView), nextCursor: z.string().nullable() });
+/** What a client key sees of a hotel: enough to name it; contact data only of its own inline hotels. */
+export const HotelClientView = z
+  .object({
+    hotelId: z.string(),
+    name: z.string(),
+    country: z.string(),
+    timeZone: z.string(),
+    language: z.string(),
+    own: z.boolean().describe('a hotel this client gave inline (only its requests use it)'),
+    phone: z.string().optional(),
+    emails: z.array(z.string()).optional(),
+  })
+  .strict();
+export type HotelClientView = z.infer<typeof HotelClientView>;
+export const HotelAnyView = z.union([HotelView, HotelClientView]).describe('operators get the full configuration, client keys the client view');
+export const HotelList = z.object({ items: z.array(HotelAnyView), nextCursor: z.string().nullable() });
 export const ListHotelsQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(200).optional() }).strict();
+
+// Clients: their settings and delivery signing secrets.
+export const ClientIdParams = z.object({ clientId: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be a client id') });
+export const SecretIdParams = ClientIdParams.extend({ secretId: z.string().regex(/^[0-9a-f]{12}$/, 'must be a secret id') });
+export const ClientPolicyView = z.object({
+  acceptDepartureMismatch: z.boolean().describe('a folio whose departure differs from the requested check-out may complete (default false: review)'),
+});
+export const ClientQuotasView = z.object({
+  concurrentCalls: z.number().int().describe('calls placed for this client’s folios at once'),
+  callsPerDay: z.number().int().describe('calls placed for this client’s folios in any 24 hours'),
+});
+export const ClientSettingsPatch = z
+  .object({
+    policy: ClientPolicyView.partial().strict().optional(),
+    quotas: ClientQuotasView.extend({ concurrentCalls: z.number().int().min(1).max(1000), callsPerDay: z.number().int().min(1).max(100_000) }).partial().strict().optional().describe('operators only'),
+    allowedCountries: z.array(CountryCode).max(250).nullable().optional().describe('operators only: the countries this client’s inline hotels may be in (null: the deployment’s list)'),
+  })
+  .strict();
+export const DeliverySecretView = z.object({ secretId: z.string(), createdAt: z.string(), expiresAt: z.string().nullable().describe('null for the current secret; the end of the overlap for a replaced one') });
+export const ClientSettings = z.object({
+  clientId: z.string(),
+  policy: ClientPolicyView,
+  quotas: ClientQuotasView,
+  allowedCountries: z.array(z.string()).describe('the countries this client’s inline hotels may be in'),
+  deliverySecrets: z.array(DeliverySecretView).describe('the secrets that sign deliveries now (values are shown only when made)'),
+});
+export const RotateSecretBody = z.object({ overlapHours: z.number().min(0).max(720).optional().describe('how long the replaced secrets keep signing (default DELIVERY_SECRET_OVERLAP_HOURS)') }).strict();
+export const RotatedSecret = DeliverySecretView.extend({
+  secret: z.string().describe('shown this once'),
+  previousExpireAt: z.string().nullable().describe('when the replaced secrets stop signing (null: there were none)'),
+});
 
 export const Liveness = z.object({ status: z.literal('ok') });
 const Check = z.object({ ok: z.boolean(), latencyMs: z.number(), error: z.string().optional() });

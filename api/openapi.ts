@@ -15,7 +15,7 @@ export interface ResponseDoc {
   contentType?: string;
 }
 export interface RouteDoc {
-  method: 'get' | 'post' | 'put';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   summary: string;
   tag: string;
@@ -47,7 +47,7 @@ export const ROUTES: RouteDoc[] = [
       400: E400, 401: E401,
       409: err('clientReference already used by a different request'),
       413: err('body too large'),
-      422: err('the hotel named by hotelId is not configured'),
+      422: err('the hotel named by hotelId is not configured (or is another client’s), or a webhookUrl is given and the client has no delivery signing secret'),
       429: err('rate limit for this key exceeded; Retry-After says when to come back'),
     },
   },
@@ -100,7 +100,7 @@ export const ROUTES: RouteDoc[] = [
     responses: { 200: json('stored and handed to the workflow', c.UploadResult), 403: E403, 404: E404, 413: err('larger than MAX_DOCUMENT_MB'), 415: err('the body is not a PDF or an image') },
   },
   {
-    method: 'get', path: '/v1/hotels', summary: 'List hotels', tag: 'hotels', security: 'apiKey', query: c.ListHotelsQuery,
+    method: 'get', path: '/v1/hotels', summary: 'List hotels (a client key: the shared hotels and its own inline ones, in the client view)', tag: 'hotels', security: 'apiKey', query: c.ListHotelsQuery,
     responses: { 200: json('a page of hotels', c.HotelList), 401: E401 },
   },
   {
@@ -108,13 +108,33 @@ export const ROUTES: RouteDoc[] = [
     responses: { 201: json('created', c.HotelView), 400: E400, 403: E403, 409: err('a hotel with this id exists') },
   },
   {
-    method: 'get', path: '/v1/hotels/{hotelId}', summary: 'Get a hotel', tag: 'hotels', security: 'apiKey', params: c.HotelIdParams,
-    responses: { 200: json('the hotel', c.HotelView), 404: err('no such hotel') },
+    method: 'get', path: '/v1/hotels/{hotelId}', summary: 'Get a hotel (a client key: the client view)', tag: 'hotels', security: 'apiKey', params: c.HotelIdParams,
+    responses: { 200: json('the hotel', c.HotelAnyView), 404: err('no such hotel (another client’s inline hotel is 404 too)') },
   },
   {
     method: 'put', path: '/v1/hotels/{hotelId}', summary: 'Replace a hotel’s configuration (reaches its running dispatcher)', tag: 'hotels', security: 'operator',
     params: c.HotelIdParams, body: { schema: c.HotelReplace },
     responses: { 200: json('the stored hotel', c.HotelView), 400: E400, 404: err('no such hotel') },
+  },
+  {
+    method: 'get', path: '/v1/clients/{clientId}', summary: 'A client’s settings: policy, call quotas, allowed countries, the delivery secrets that sign now', tag: 'clients', security: 'apiKey',
+    params: c.ClientIdParams,
+    responses: { 200: json('the settings (defaults where none are set)', c.ClientSettings), 401: E401, 404: err('another client (a client key reaches only its own)') },
+  },
+  {
+    method: 'patch', path: '/v1/clients/{clientId}', summary: 'Change a client’s settings (a client its policy; operators also quotas and allowed countries)', tag: 'clients', security: 'apiKey',
+    params: c.ClientIdParams, body: { schema: c.ClientSettingsPatch },
+    responses: { 200: json('the settings after the change', c.ClientSettings), 400: E400, 403: err('quotas and allowed countries are set by operators'), 404: err('another client') },
+  },
+  {
+    method: 'post', path: '/v1/clients/{clientId}/delivery-secrets', summary: 'Make a new delivery signing secret (shown once); the replaced ones keep signing through the overlap', tag: 'clients', security: 'apiKey',
+    params: c.ClientIdParams, body: { schema: c.RotateSecretBody },
+    responses: { 201: json('the new secret', c.RotatedSecret), 400: E400, 404: err('another client') },
+  },
+  {
+    method: 'delete', path: '/v1/clients/{clientId}/delivery-secrets/{secretId}', summary: 'Stop a delivery signing secret now (e.g. the replaced one, before its overlap ends)', tag: 'clients', security: 'apiKey',
+    params: c.SecretIdParams,
+    responses: { 204: { description: 'it no longer signs' }, 404: err('no such secret that signs now, or another client'), 409: err('the only secret that signs: rotate first') },
   },
   {
     method: 'get', path: '/v1/unmatched', summary: 'Inbound messages no rule could tie to a folio (newest first)', tag: 'unmatched', security: 'operator', query: ListUnmatchedQuery,

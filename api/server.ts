@@ -5,12 +5,15 @@ import { logger } from '../config/logger';
 import { Store } from '../adapters/mongo/store';
 import { connectClient } from '../temporal/client';
 import { edgeFor } from '../temporal/edge';
-import { createApp } from './app';
-import { attachMediaBridge } from './media-bridge';
 import { CallbackRelay } from '../temporal/relay';
+import { startTracing } from '../observability/tracing';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const tracing = startTracing(config, process.env.OTEL_SERVICE_NAME ?? 'folio-api');
+  // loaded after tracing starts, so the HTTP and Express instrumentation see express load
+  const { createApp } = require('./app') as typeof import('./app');
+  const { attachMediaBridge } = require('./media-bridge') as typeof import('./media-bridge');
   const store = await Store.forConfig(config);
   await store.ensureIndexes();
   const client = await connectClient(config);
@@ -42,6 +45,7 @@ async function main(): Promise<void> {
     await relay.stop().catch(() => undefined);
     await client.connection.close().catch(() => undefined);
     await store.close().catch(() => undefined);
+    await tracing?.shutdown().catch(() => undefined);
     logger.info('API stopped');
     process.exit(0);
   };

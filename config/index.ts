@@ -5,6 +5,16 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const port = z.coerce.number().int().min(0).max(65535);
+const countryList = (defaults: string) =>
+  z
+    .string()
+    .regex(/^([A-Z]{2}(,[A-Z]{2})*)?$/, 'must be a comma list of ISO country codes like DE,FR')
+    .default(defaults)
+    .transform((v) => (v ? v.split(',') : []));
+
+/** The EEA, the UK, Switzerland and the other countries business travel in the sandbox population goes to. */
+const DEFAULT_DIAL_COUNTRIES =
+  'AT,BE,BG,HR,CY,CZ,DK,EE,FI,FR,DE,GR,HU,IE,IT,LV,LT,LU,MT,NL,PL,PT,RO,SK,SI,ES,SE,IS,LI,NO,GB,CH,US,CA,MX,BR,AR,AE,SG,JP,AU,NZ';
 
 export const ConfigSchema = z
   .object({
@@ -16,6 +26,20 @@ export const ConfigSchema = z
     TEMPORAL_NAMESPACE: z.string().default('default'),
     TEMPORAL_TASK_QUEUE: z.string().default('folio'),
     TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
+    // Connection security, under the names the Temporal CLI and SDKs read, so one environment serves them all
+    // (Temporal Cloud: its address, namespace, and an API key or a client certificate).
+    TEMPORAL_API_KEY: z.string().min(1).optional(),
+    /** TLS on or off; on by itself when an API key or any TLS option below is set. */
+    TEMPORAL_TLS: bool.optional(),
+    TEMPORAL_TLS_CLIENT_CERT_PATH: z.string().min(1).optional(),
+    TEMPORAL_TLS_CLIENT_CERT_DATA: z.string().min(1).optional(),
+    TEMPORAL_TLS_CLIENT_KEY_PATH: z.string().min(1).optional(),
+    TEMPORAL_TLS_CLIENT_KEY_DATA: z.string().min(1).optional(),
+    /** The CA that signed the server's certificate, when the system's trust store does not know it. */
+    TEMPORAL_TLS_SERVER_CA_CERT_PATH: z.string().min(1).optional(),
+    TEMPORAL_TLS_SERVER_CA_CERT_DATA: z.string().min(1).optional(),
+    /** The name the server's certificate is checked against (SNI), when it differs from the address's host. */
+    TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
 
     MONGODB_URI: z.string().startsWith('mongodb').default('mongodb://127.0.0.1:27017/'),
     MONGODB_DB: z.string().default('folio'),
@@ -44,11 +68,15 @@ export const ConfigSchema = z
     IVR_MAX_STEPS: z.coerce.number().int().min(1).max(10).default(4),
     RECORDING_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
     /** Countries (ISO alpha-2) where the call opens with a recording-consent announcement. */
-    RECORDING_CONSENT_COUNTRIES: z
-      .string()
-      .regex(/^([A-Z]{2}(,[A-Z]{2})*)?$/, 'must be a comma list of ISO country codes like DE,FR')
-      .default('DE,AT,CH,FR,IT,ES,PT,NL,BE')
-      .transform((v) => (v ? v.split(',') : [])),
+    RECORDING_CONSENT_COUNTRIES: countryList('DE,AT,CH,FR,IT,ES,PT,NL,BE'),
+
+    /** Countries (ISO alpha-2) whose numbers we call; a hotel elsewhere is refused (API) and never dialled. */
+    DIAL_ALLOWED_COUNTRIES: countryList(DEFAULT_DIAL_COUNTRIES),
+    /** Per client, unless its settings say otherwise: calls placed for its folios at once, and in any 24 hours. */
+    CLIENT_MAX_CONCURRENT_CALLS: z.coerce.number().int().min(1).default(10),
+    CLIENT_MAX_CALLS_PER_DAY: z.coerce.number().int().min(1).default(1000),
+    /** Largest recording fetched from the telephony vendor. */
+    RECORDING_MAX_MB: z.coerce.number().min(1).max(500).default(32),
 
     // Telephony
     TWILIO_ACCOUNT_SID: z.string().optional(),
@@ -104,9 +132,24 @@ export const ConfigSchema = z
     PAYLOAD_ACTIVE_KEY_ID: z.string().optional(),
     /** Comma list of Web UI origins allowed to call the codec endpoint. */
     CODEC_CORS_ORIGIN: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
-    DELIVERY_SIGNING_SECRET: z.string().default('sandbox-delivery-secret'),
+    /** Hours a replaced delivery signing secret keeps signing beside the new one (a rotation's overlap), unless the rotation says otherwise. */
+    DELIVERY_SECRET_OVERLAP_HOURS: z.coerce.number().min(0).max(720).default(24),
+
+    // Tracing (OpenTelemetry): OTLP/HTTP when an endpoint is set; otherwise spans go to a file in the sandbox.
+    /** otlp | file | none; unset: otlp when an OTLP endpoint is set, file in the sandbox, none in live mode. */
+    TRACING_EXPORTER: z.enum(['otlp', 'file', 'none']).optional(),
+    /** The OTLP/HTTP traces URL, e.g. http://collector:4318/v1/traces (the standard OpenTelemetry variable). */
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().optional(),
+    /** The OTLP/HTTP base URL; /v1/traces is appended (the standard OpenTelemetry variable). */
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+    /** Where the file exporter appends spans, one JSON object a line (default DATA_DIR/traces/spans.jsonl). */
+    TRACING_FILE: z.string().min(1).optional(),
   })
   .superRefine((c, ctx) => {
+    temporalSecurityIssues(c).forEach((issue) => ctx.addIssue({ code: 'custom', ...issue }));
+    if (c.TRACING_EXPORTER === 'otlp' && !c.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT && !c.OTEL_EXPORTER_OTLP_ENDPOINT) {
+      ctx.addIssue({ code: 'custom', path: ['OTEL_EXPORTER_OTLP_ENDPOINT'], message: 'is required when TRACING_EXPORTER=otlp' });
+    }
     if (c.MODE !== 'live') return;
     // Live mode never falls back to the sandbox: every vendor credential must be present.
     const required = [
@@ -120,7 +163,6 @@ export const ConfigSchema = z
       'PAYLOAD_KEYS',
     ] as const;
     if (c.MAIL_TOKEN_SECRET.startsWith('sandbox-')) ctx.addIssue({ code: 'custom', path: ['MAIL_TOKEN_SECRET'], message: 'must be set to a secret of your own when MODE=live' });
-    if (c.DELIVERY_SIGNING_SECRET.startsWith('sandbox-')) ctx.addIssue({ code: 'custom', path: ['DELIVERY_SIGNING_SECRET'], message: 'must be set to a secret of your own when MODE=live' });
     for (const key of required) {
       if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when MODE=live' });
     }
@@ -132,6 +174,23 @@ export const ConfigSchema = z
   });
 
 export type Config = z.infer<typeof ConfigSchema>;
+
+type TemporalSecurity = { [K in 'TEMPORAL_API_KEY' | 'TEMPORAL_TLS' | `TEMPORAL_TLS_${'CLIENT_CERT' | 'CLIENT_KEY' | 'SERVER_CA_CERT'}_${'PATH' | 'DATA'}`]?: string | boolean };
+
+/** A certificate or key is given as a file or inline, not both; a client certificate needs its key; TLS off excludes TLS options. */
+function temporalSecurityIssues(c: TemporalSecurity): { path: string[]; message: string }[] {
+  const issues: { path: string[]; message: string }[] = [];
+  for (const part of ['CLIENT_CERT', 'CLIENT_KEY', 'SERVER_CA_CERT'] as const) {
+    if (c[`TEMPORAL_TLS_${part}_PATH`] && c[`TEMPORAL_TLS_${part}_DATA`]) issues.push({ path: [`TEMPORAL_TLS_${part}_DATA`], message: `cannot be set together with TEMPORAL_TLS_${part}_PATH` });
+  }
+  const cert = !!(c.TEMPORAL_TLS_CLIENT_CERT_PATH || c.TEMPORAL_TLS_CLIENT_CERT_DATA);
+  const key = !!(c.TEMPORAL_TLS_CLIENT_KEY_PATH || c.TEMPORAL_TLS_CLIENT_KEY_DATA);
+  if (cert !== key) issues.push({ path: [cert ? 'TEMPORAL_TLS_CLIENT_KEY_PATH' : 'TEMPORAL_TLS_CLIENT_CERT_PATH'], message: 'a client certificate and its key go together (mTLS)' });
+  if (c.TEMPORAL_TLS === false && (cert || key || c.TEMPORAL_TLS_SERVER_CA_CERT_PATH || c.TEMPORAL_TLS_SERVER_CA_CERT_DATA)) {
+    issues.push({ path: ['TEMPORAL_TLS'], message: 'is false while TLS certificates are configured' });
+  }
+  return issues;
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -1,6 +1,17 @@
 // Batching of one hotel's pending work: folios due at the same hotel are asked for in one call or one email.
 // Pure: the hotel dispatch workflow keeps the pending list in its state and asks these functions what to do.
-import type { DispatchItem, DispatchKind } from '../workflows/definitions';
+import type { BatchGuest } from './model';
+
+/** What a folio asks its hotel's dispatcher for: a call, a written request or a reminder. */
+export type DispatchKind = 'call' | 'email' | 'reminder';
+export interface DispatchItem {
+  kind: DispatchKind;
+  guest: BatchGuest;
+  /** Reminders thread onto the folio's earlier request. */
+  threadMessageId?: string;
+  /** Earliest time to act (ms since epoch), e.g. a retry's backoff. */
+  notBefore?: number;
+}
 
 export interface BatchPolicy {
   /** How long a newly seen item waits for others to join it. */

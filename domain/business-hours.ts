@@ -1,6 +1,7 @@
 // Opening hours in the hotel's own time zone: when a call may be placed, when a folio is due, SLA deadlines.
 // Pure and deterministic because workflows call it: every "now" is an argument, nothing reads the clock.
-import { IANAZone } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from './calendar';
 import type { BusinessHours, Weekday } from './schemas';
 
 export interface Schedule {
@@ -17,13 +18,10 @@ export interface LocalDate {
   day: number;
 }
 
-export const MINUTE_MS = 60_000;
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 86_400_000;
 /** How far nextOpenAt looks: a hotel closed for two weeks is misconfigured, not busy. */
 export const LOOKAHEAD_DAYS = 14;
 const DEFAULT_MIN_REMAINING_MINUTES = 15;
-/** Index = Date#getUTCDay(). */
+/** Index = ISO weekday % 7 (Sunday first). */
 const WEEKDAY_KEYS: readonly Weekday[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
 function zone(timeZone: string): IANAZone {
@@ -36,26 +34,31 @@ function requireInstant(name: string, ms: number): void {
   if (!Number.isFinite(ms)) throw new RangeError(`${name} must be a finite epoch-ms number, got ${ms}`);
 }
 
+function utcDay(d: LocalDate): DateTime {
+  return DateTime.utc(d.year, d.month, d.day);
+}
+
+function dateOf(t: DateTime): LocalDate {
+  return { year: t.year, month: t.month, day: t.day };
+}
+
 export function parseLocalDate(text: string): LocalDate {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  const date = m ? { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) } : undefined;
-  // Date.UTC rolls 2026-02-30 over into March: only a real date survives the round trip unchanged.
-  if (!date || formatLocalDate(addDays(date, 0)) !== text) throw new RangeError(`"${text}" is not a calendar date YYYY-MM-DD`);
-  return date;
+  const t = /^\d{4}-\d{2}-\d{2}$/.test(text) ? DateTime.fromISO(text, { zone: 'utc' }) : undefined;
+  if (!t?.isValid) throw new RangeError(`"${text}" is not a calendar date YYYY-MM-DD`);
+  return dateOf(t);
 }
 
 export function formatLocalDate(d: LocalDate): string {
-  return `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+  return utcDay(d).toISODate()!;
 }
 
 export function addDays(d: LocalDate, days: number): LocalDate {
-  const t = new Date(Date.UTC(d.year, d.month - 1, d.day + days));
-  return { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() };
+  return dateOf(utcDay(d).plus({ days }));
 }
 
 /** ISO weekday: 1 = Monday … 7 = Sunday. */
 export function isoWeekday(d: LocalDate): number {
-  return new Date(Date.UTC(d.year, d.month - 1, d.day)).getUTCDay() || 7;
+  return utcDay(d).weekday;
 }
 
 function weekdayKey(d: LocalDate): Weekday {
@@ -73,10 +76,8 @@ export function parseClock(hhmm: string): number {
 /** The hotel-local calendar date and time of day of an instant. */
 export function localParts(timeZone: string, atMs: number): { date: LocalDate; msOfDay: number } {
   requireInstant('atMs', atMs);
-  const wall = atMs + zone(timeZone).offset(atMs) * MINUTE_MS;
-  const t = new Date(wall);
-  const date = { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() };
-  return { date, msOfDay: wall - Date.UTC(date.year, date.month - 1, date.day) };
+  const t = DateTime.fromMillis(atMs, { zone: zone(timeZone) });
+  return { date: dateOf(t), msOfDay: t.hour * HOUR_MS + t.minute * MINUTE_MS + t.second * 1000 + t.millisecond };
 }
 
 /**
@@ -84,14 +85,9 @@ export function localParts(timeZone: string, atMs: number): { date: LocalDate; m
  * the gap (02:30 in a 02:00→03:00 gap becomes 03:30); one repeated by a fall-back takes its first occurrence.
  */
 export function localToMs(timeZone: string, date: LocalDate, msOfDay: number): number {
-  const z = zone(timeZone);
-  const wall = Date.UTC(date.year, date.month - 1, date.day) + msOfDay;
-  // A zone changes offset at most once within a day, so the offsets a day either side are the only candidates.
-  const before = z.offset(wall - DAY_MS);
-  const after = z.offset(wall + DAY_MS);
-  const fits = [before, after].map((o) => wall - o * MINUTE_MS).filter((t) => wall - z.offset(t) * MINUTE_MS === t);
-  if (fits.length > 0) return Math.min(...fits);
-  return wall - before * MINUTE_MS; // in the gap: read with the old offset, which lands after the jump
+  // the wall time read as UTC (msOfDay may reach 24:00), then the same wall time in the hotel's zone
+  const wall = DateTime.fromMillis(utcDay(date).toMillis() + msOfDay, { zone: 'utc' }).setZone(zone(timeZone), { keepLocalTime: true });
+  return Math.min(...wall.getPossibleOffsets().map((t) => t.toMillis()));
 }
 
 export function localDate(timeZone: string, atMs: number): string {

@@ -1,7 +1,9 @@
 // "Call back tomorrow after 10": turns what the hotel said, or an explicit time, into a moment in the hotel's time
 // zone inside its business hours. The phrase reader is a table of small rules per language, tried word by word.
 import { DateTime } from 'luxon';
-import { addDays, formatLocalDate, HOUR_MS, isoWeekday, localParts, localToMs, MINUTE_MS, nextOpenAt, parseLocalDate, type LocalDate, type Schedule } from './business-hours';
+import { addDays, formatLocalDate, isoWeekday, localParts, localToMs, nextOpenAt, parseLocalDate, type LocalDate, type Schedule } from './business-hours';
+import { HOUR_MS, MINUTE_MS } from './calendar';
+import WORDS from './callback-words.json';
 import type { Language } from './schemas';
 
 export type CallbackResolution = { ok: true; atMs: number; clamped: boolean; interpretation: string } | { ok: false; error: string };
@@ -204,7 +206,10 @@ interface Rule {
   apply(m: RegExpExecArray, r: Reading): Reading | undefined;
 }
 
-/** One language's words, as regex fragments over normalised text (lower case, no accents, no hyphens). */
+/**
+ * One language's words, as regex fragments over normalised text (lower case, no accents, no hyphens). The
+ * words themselves are data (callback-words.json): a language is added there, not in code.
+ */
 interface Words {
   language: Language;
   /** one … twelve; alternatives separated by | ("uno|una|un"). */
@@ -223,7 +228,8 @@ interface Words {
   noon: string;
   /** Monday … Sunday. */
   weekdays: string[];
-  weekday(name: string): string;
+  /** A weekday said with its qualifiers; `{day}` stands for one of `weekdays`. */
+  weekday: string;
   nextWeek: string;
   in: string;
   units: { days: string; weeks: string; hours: string; minutes: string };
@@ -234,169 +240,6 @@ interface Words {
 }
 
 const PARTS: PartOfDay[] = ['morning', 'afternoon', 'evening'];
-
-const ENGLISH: Words = {
-  language: 'en',
-  numbers: ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'],
-  one: 'a|an',
-  today: 'today',
-  tomorrow: 'tomorrow|tmrw',
-  dayAfterTomorrow: '(?:the )?day after tomorrow',
-  later: 'later(?: today| on| in the day)?',
-  thisPart: { morning: 'this morning', afternoon: 'this afternoon', evening: 'this evening|tonight' },
-  part: { morning: '(?:in the |first thing in the )?morning', afternoon: '(?:in the )?afternoon', evening: '(?:in the )?evening|(?:at )?night' },
-  noon: '(?:at )?(?:noon|midday|lunchtime)',
-  weekdays: ['monday|mon', 'tuesday|tues|tue', 'wednesday|wed', 'thursday|thurs|thu', 'friday|fri', 'saturday|sat', 'sunday|sun'],
-  weekday: (name) => `(?:on )?(?:(?:next|this|this coming|coming) )?(?:${name})`,
-  nextWeek: '(?:early )?next week',
-  in: 'in',
-  units: { days: 'days?', weeks: 'weeks?', hours: 'hours?|hrs?|h', minutes: 'minutes?|mins?' },
-  halfHour: 'in (?:half an|a half) hour',
-  clockPrefix: 'at|after|from|around|about|by|at about|at around|any ?time after|some ?time after',
-  clockSuffix: "am|pm|a m|p m|o'? ?clock|h",
-  fillers: 'please|call(?: (?:me|us|them))?(?: back)?|ring(?: (?:me|us))?(?: back)?|back|try again|again|some ?time|any ?time|on',
-};
-
-const GERMAN: Words = {
-  language: 'de',
-  numbers: ['eins|ein|eine|einer|einem', 'zwei', 'drei', 'vier', 'funf', 'sechs', 'sieben', 'acht', 'neun', 'zehn', 'elf', 'zwolf'],
-  one: 'ein|eine|einer|einem',
-  today: 'heute',
-  tomorrow: 'morgen', // "heute Morgen" falls through to the part-of-day rule, since the day is already taken
-  dayAfterTomorrow: 'ubermorgen',
-  later: '(?:heute )?spater(?: am tag| heute)?',
-  thisPart: { morning: 'heute (?:fruh|vormittag)', afternoon: 'heute nachmittag', evening: 'heute abend' },
-  part: { morning: '(?:am )?vormittag|vormittags|(?:am )?morgen|morgens|(?:in der )?fruh', afternoon: '(?:am )?nachmittag|nachmittags', evening: '(?:am )?abend|abends' },
-  noon: '(?:zu |am )?mittag|mittags',
-  weekdays: ['montag', 'dienstag', 'mittwoch', 'donnerstag', 'freitag', 'samstag|sonnabend', 'sonntag'],
-  weekday: (name) => `(?:am )?(?:(?:nachsten|nachster|kommenden|kommender|diesen) )?(?:${name})`,
-  nextWeek: '(?:in der )?(?:nachsten|kommenden) woche|(?:nachste|kommende) woche',
-  in: 'in',
-  units: { days: 'tagen?', weeks: 'wochen?', hours: 'stunden?|std', minutes: 'minuten?|min' },
-  halfHour: 'in einer halben stunde',
-  clockPrefix: 'um|nach|ab|gegen|so gegen|so um|ca',
-  clockSuffix: 'uhr|h',
-  fillers: 'bitte|zuruckrufen|anrufen|nochmal|noch mal|wieder|erneut|irgendwann|dann',
-};
-
-const FRENCH: Words = {
-  language: 'fr',
-  numbers: ['un|une', 'deux', 'trois', 'quatre', 'cinq', 'six', 'sept', 'huit', 'neuf', 'dix', 'onze', 'douze'],
-  one: 'un|une',
-  today: "aujourd'? ?hui",
-  tomorrow: 'demain',
-  dayAfterTomorrow: 'apres demain',
-  later: "plus tard(?: dans la journee| aujourd'? ?hui)?",
-  thisPart: { morning: 'ce matin', afternoon: 'cet apres midi', evening: 'ce soir' },
-  part: {
-    morning: '(?:le |du |dans la |en )?matin(?:ee)?',
-    afternoon: "(?:(?:dans |de |en )?l' ?|en )?apres midi",
-    evening: '(?:le |du |dans la |en )?soir(?:ee)?',
-  },
-  noon: '(?:a )?midi',
-  weekdays: ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'],
-  weekday: (name) => `(?:(?:le|ce) )?(?:${name})(?: prochain)?`,
-  nextWeek: '(?:la )?semaine prochaine',
-  in: "dans|d'? ?ici",
-  units: { days: 'jours?', weeks: 'semaines?', hours: 'heures?|h', minutes: 'minutes?|min' },
-  halfHour: "(?:dans|d'? ?ici) une demi heure",
-  clockPrefix: 'a|apres|vers|a partir de|des|aux alentours de|pour',
-  clockSuffix: 'h|heures?',
-  fillers: "s'? ?il vous plait|svp|rappelez(?: nous| moi)?|rappeler|de nouveau|encore",
-};
-
-const ITALIAN: Words = {
-  language: 'it',
-  numbers: ['uno|una|un', 'due', 'tre', 'quattro', 'cinque', 'sei', 'sette', 'otto', 'nove', 'dieci', 'undici', 'dodici'],
-  one: "un|una|uno|un'",
-  today: 'oggi',
-  tomorrow: 'domani',
-  dayAfterTomorrow: 'dopodomani|dopo domani',
-  later: 'piu tardi(?: oggi)?|oggi piu tardi',
-  thisPart: { morning: 'stamattina|stamani|questa mattina', afternoon: '(?:oggi|questo) pomeriggio', evening: 'stasera|questa sera' },
-  part: { morning: '(?:di |la |in )?mattin[ao]|in mattinata', afternoon: '(?:di |nel |il )?pomeriggio', evening: '(?:di |la )?sera|in serata' },
-  noon: '(?:a )?mezzogiorno',
-  weekdays: ['lunedi', 'martedi', 'mercoledi', 'giovedi', 'venerdi', 'sabato', 'domenica'],
-  weekday: (name) => `(?:(?:il|la|questo|questa) )?(?:(?:prossimo|prossima) )?(?:${name})(?: prossim[oa])?`,
-  nextWeek: '(?:la )?(?:settimana prossima|prossima settimana)',
-  in: 'tra|fra',
-  units: { days: 'giorni|giorno', weeks: 'settimane|settimana', hours: 'ore|ora', minutes: 'minuti|minuto|min' },
-  halfHour: "(?:tra|fra) mezz' ?ora",
-  clockPrefix: "alle|all'|dopo le|dopo l'|verso le|verso l'|dalle|dall'|a partire dalle|per le",
-  clockSuffix: 'h',
-  fillers: 'per favore|richiamare|richiamate|richiami|di nuovo|ancora',
-};
-
-const PORTUGUESE: Words = {
-  language: 'pt',
-  numbers: ['um|uma', 'dois|duas', 'tres', 'quatro', 'cinco', 'seis', 'sete', 'oito', 'nove', 'dez', 'onze', 'doze'],
-  one: 'um|uma',
-  today: 'hoje',
-  tomorrow: 'amanha',
-  dayAfterTomorrow: 'depois de amanha',
-  later: 'mais tarde(?: hoje)?|hoje mais tarde',
-  thisPart: { morning: 'esta manha|hoje de manha', afternoon: 'esta tarde|hoje a tarde', evening: 'esta noite|hoje a noite' },
-  part: { morning: '(?:de|pela|na) manha', afternoon: '(?:a|de|pela|na) tarde', evening: '(?:a|de|pela|na) noite' },
-  noon: '(?:ao )?meio dia',
-  weekdays: ['segunda(?: feira)?', 'terca(?: feira)?', 'quarta(?: feira)?', 'quinta(?: feira)?', 'sexta(?: feira)?', 'sabado', 'domingo'],
-  weekday: (name) => `(?:(?:na|no|nesta|neste|esta|este) )?(?:(?:proxima|proximo) )?(?:${name})(?: que vem)?`,
-  nextWeek: '(?:na )?(?:proxima semana|semana que vem)',
-  in: 'em|daqui a|dentro de',
-  units: { days: 'dias?', weeks: 'semanas?', hours: 'horas?|h', minutes: 'minutos?|min' },
-  halfHour: '(?:em|daqui a|dentro de) meia hora',
-  clockPrefix: 'as|a|depois das|depois da|a partir das|a partir da|por volta das|pelas',
-  clockSuffix: 'h|horas',
-  fillers: 'por favor|ligar|ligue|liguem|de novo|novamente|outra vez',
-};
-
-const DUTCH: Words = {
-  language: 'nl',
-  numbers: ['een', 'twee', 'drie', 'vier', 'vijf', 'zes', 'zeven', 'acht', 'negen', 'tien', 'elf', 'twaalf'],
-  one: 'een',
-  today: 'vandaag',
-  tomorrow: 'morgen', // as in German, "morgen" after a day is the morning
-  dayAfterTomorrow: 'overmorgen',
-  later: 'later(?: vandaag)?|vandaag later|straks',
-  thisPart: { morning: 'vanochtend|vanmorgen', afternoon: 'vanmiddag', evening: 'vanavond' },
-  part: {
-    morning: "(?:in de )?(?:ochtend|morgen)|(?:' s )?(?:ochtends|morgens)",
-    afternoon: "(?:in de )?middag|(?:' s )?middags",
-    evening: "(?:in de )?avond|(?:' s )?avonds",
-  },
-  tomorrowPart: { morning: 'morgenochtend|morgenvroeg', afternoon: 'morgenmiddag', evening: 'morgenavond' },
-  noon: '(?:tussen|rond) de middag',
-  weekdays: ['maandag', 'dinsdag', 'woensdag', 'donderdag', 'vrijdag', 'zaterdag', 'zondag'],
-  weekday: (name) => `(?:(?:op|aanstaande|volgende|komende|deze) )?(?:${name})`,
-  nextWeek: '(?:volgende|komende) week',
-  in: 'over|binnen',
-  units: { days: 'dagen|dag', weeks: 'weken|week', hours: 'uur|uren', minutes: 'minuten|minuut|min' },
-  halfHour: 'over (?:een )?half ?uur',
-  clockPrefix: 'om|na|vanaf|rond|tegen',
-  clockSuffix: 'uur|u|h',
-  fillers: 'alstublieft|alsjeblieft|aub|terugbellen|bellen|nog een keer|opnieuw',
-};
-
-const SPANISH: Words = {
-  language: 'es',
-  numbers: ['uno|una|un', 'dos', 'tres', 'cuatro', 'cinco', 'seis', 'siete', 'ocho', 'nueve', 'diez', 'once', 'doce'],
-  one: 'un|una|uno',
-  today: 'hoy',
-  tomorrow: 'manana',
-  dayAfterTomorrow: 'pasado manana',
-  later: '(?:hoy )?mas tarde(?: hoy)?|luego',
-  thisPart: { morning: 'esta manana', afternoon: 'esta tarde', evening: 'esta noche' },
-  part: { morning: '(?:por|de|en) la manana', afternoon: '(?:por|de|en) la tarde', evening: '(?:por|de|en) la noche' },
-  noon: '(?:al )?mediodia',
-  weekdays: ['lunes', 'martes', 'miercoles', 'jueves', 'viernes', 'sabado', 'domingo'],
-  weekday: (name) => `(?:el )?(?:(?:proximo|este) )?(?:${name})(?: (?:que viene|proximo))?`,
-  nextWeek: '(?:la )?(?:semana que viene|proxima semana|semana proxima)',
-  in: 'en|dentro de',
-  units: { days: 'dias?', weeks: 'semanas?', hours: 'horas?|h', minutes: 'minutos?|min' },
-  halfHour: '(?:en|dentro de) media hora',
-  clockPrefix: 'a las|a la|despues de las|despues de la|a partir de las|a partir de la|sobre las|hacia las|las|la',
-  clockSuffix: 'h|horas|hs',
-  fillers: 'por favor|llamar|llame|llamen|vuelva a llamar|volver a llamar|de nuevo|otra vez',
-};
 
 function rule(pattern: string, apply: Rule['apply']): Rule {
   return { re: new RegExp(`(?:${pattern})(?=\\s|$)`, 'y'), apply };
@@ -437,7 +280,7 @@ function rulesFor(w: Words): Rule[] {
     rule(w.dayAfterTomorrow, (_, r) => set(r, 'day', { kind: 'offset', days: 2 })),
     rule(w.tomorrow, (_, r) => set(r, 'day', { kind: 'offset', days: 1 })),
     rule(w.today, (_, r) => set(r, 'day', { kind: 'offset', days: 0 })),
-    ...w.weekdays.map((name, i) => rule(w.weekday(name), (_, r) => set(r, 'day', { kind: 'weekday', isoWeekday: i + 1 }))),
+    ...w.weekdays.map((name, i) => rule(w.weekday.split('{day}').join(name), (_, r) => set(r, 'day', { kind: 'weekday', isoWeekday: i + 1 }))),
     ...PARTS.map((p) => rule(w.part[p], (_, r) => set(r, 'part', p))),
     rule(w.noon, (_, r) => set(r, 'clock', { hour: 12, minute: 0 })),
     rule(`(?:(${w.clockPrefix}) )?(\\d{1,2}|${hourWords})(?:(?::|\\.|h ?| uhr )(\\d{2}))?(?: ?(${w.clockSuffix}))?`, (m, r) => {
@@ -452,8 +295,11 @@ function rulesFor(w: Words): Rule[] {
   ];
 }
 
-/** Tried in this order, after the hotel's own language. */
-const PHRASE_RULES: readonly { language: Language; rules: readonly Rule[] }[] = [ENGLISH, GERMAN, FRENCH, SPANISH, ITALIAN, PORTUGUESE, DUTCH].map((w) => ({
+/**
+ * Tried in this order, after the hotel's own language. Where "tomorrow" and "morning" share a word (German and
+ * Dutch "morgen"), the day rule comes first; after a day is taken, the word falls through to the part of the day.
+ */
+const PHRASE_RULES: readonly { language: Language; rules: readonly Rule[] }[] = (WORDS as Words[]).map((w) => ({
   language: w.language,
   rules: rulesFor(w),
 }));

@@ -1,5 +1,6 @@
 // How hard and how often we chase one folio: pure decisions from the chase state and what just
 // happened. The folio workflow asks these functions what to do next and does exactly that.
+import { HOUR_MS, MINUTE_MS } from './calendar';
 import type { CallDisposition, GuestOutcome } from './model';
 import type { ChannelPreference } from './schemas';
 
@@ -53,6 +54,11 @@ export interface ChaseState {
   callbacks: number;
 }
 
+/** Where a chase starts: nothing tried yet; the hotel's channel and email come once it is loaded. */
+export function newChaseState(over: Partial<ChaseState> = {}): ChaseState {
+  return { channelPreference: 'phone-first', hasEmail: false, emailBad: false, calls: 0, failedCallsInRow: 0, emails: 0, reminders: 0, callbacks: 0, ...over };
+}
+
 export type ChaseDecision =
   | { action: 'call'; atMs: number; reason: string }
   | { action: 'email'; reason: string }
@@ -61,9 +67,6 @@ export type ChaseDecision =
   | { action: 'callback'; reason: string }
   | { action: 'needs_attention'; reason: string }
   | { action: 'give_up'; reason: string };
-
-const HOUR = 3_600_000;
-const MINUTE = 60_000;
 
 const canEmail = (s: ChaseState) => s.hasEmail && !s.emailBad;
 const canCall = (s: ChaseState, p: ChasePolicy) => s.channelPreference !== 'email-only' && s.calls < p.maxCallAttempts;
@@ -92,7 +95,7 @@ export function afterCall(s: ChaseState, disposition: CallDisposition, outcome: 
 function afterOutcome(s: ChaseState, outcome: GuestOutcome, p: ChasePolicy, nowMs: number): ChaseDecision {
   switch (outcome.kind) {
     case 'agreed':
-      return { action: 'await_document', untilMs: nowMs + p.awaitAfterAgreedHours * HOUR, reason: 'the hotel agreed to email the folio' };
+      return { action: 'await_document', untilMs: nowMs + p.awaitAfterAgreedHours * HOUR_MS, reason: 'the hotel agreed to email the folio' };
     case 'callback':
       if (s.callbacks >= p.maxCallbacks) {
         return canEmail(s) ? { action: 'email', reason: 'too many callbacks; asking in writing' } : { action: 'needs_attention', reason: 'the hotel keeps asking for callbacks' };
@@ -122,11 +125,11 @@ function retryCall(s: ChaseState, kind: keyof ChasePolicy['retryMinutes'], p: Ch
   }
   const steps = p.retryMinutes[kind];
   const minutes = steps[Math.min(Math.max(failedInRow - 1, 0), steps.length - 1)];
-  return { action: 'call', atMs: nowMs + minutes * MINUTE, reason: `retry after ${kind.replace('_', ' ')}` };
+  return { action: 'call', atMs: nowMs + minutes * MINUTE_MS, reason: `retry after ${kind.replace('_', ' ')}` };
 }
 
 function reminderDelay(s: ChaseState, p: ChasePolicy): number {
-  return p.reminderHours[Math.min(s.reminders, p.reminderHours.length - 1)] * HOUR;
+  return p.reminderHours[Math.min(s.reminders, p.reminderHours.length - 1)] * HOUR_MS;
 }
 
 /** After an email (request or reminder) went out. */

@@ -1,23 +1,35 @@
 // The folio domain's core types, shared by workflows, activities and the API (types only: no I/O).
 import type { FolioRequestInput, HotelConfig, Language } from './schemas';
 
-export enum FolioStatus {
-  WaitingForCheckout = 'WaitingForCheckout',
-  Queued = 'Queued',
-  Calling = 'Calling',
-  CallbackScheduled = 'CallbackScheduled',
-  RetryScheduled = 'RetryScheduled',
-  EmailRequested = 'EmailRequested',
-  AwaitingEmail = 'AwaitingEmail',
-  Extracting = 'Extracting',
-  NeedsReview = 'NeedsReview',
-  NeedsAttention = 'NeedsAttention',
-  Completed = 'Completed',
-  Unobtainable = 'Unobtainable',
-  Cancelled = 'Cancelled',
-}
+/** Where a folio stands; the value is also its name (projections, search attributes, the API). */
+const FOLIO_STATUSES = [
+  'WaitingForCheckout',
+  'Queued',
+  'Calling',
+  'CallbackScheduled',
+  'RetryScheduled',
+  'EmailRequested',
+  'AwaitingEmail',
+  'Extracting',
+  'NeedsReview',
+  'NeedsAttention',
+  'Completed',
+  'Unobtainable',
+  'Cancelled',
+] as const;
+export type FolioStatus = (typeof FOLIO_STATUSES)[number];
+/** `FolioStatus.Completed` etc., each named once in the list above. */
+export const FolioStatus = Object.freeze(Object.fromEntries(FOLIO_STATUSES.map((s) => [s, s]))) as { readonly [S in FolioStatus]: FolioStatus };
 
 export const TERMINAL_STATUSES: readonly FolioStatus[] = [FolioStatus.Completed, FolioStatus.Unobtainable, FolioStatus.Cancelled];
+
+/** What a client decided for all its requests (its settings, `PATCH /v1/clients/{clientId}`), copied into each request at its start. */
+export interface ClientPolicy {
+  /** A folio whose departure date differs from the request's check-out may still complete (default false: it goes to review). */
+  acceptDepartureMismatch: boolean;
+}
+
+export const DEFAULT_CLIENT_POLICY: ClientPolicy = { acceptDepartureMismatch: false };
 
 /** A validated request with what the API adds: who asked, the folio id, and the resolved hotel. */
 export interface FolioRequest extends Omit<FolioRequestInput, 'hotel'> {
@@ -25,6 +37,8 @@ export interface FolioRequest extends Omit<FolioRequestInput, 'hotel'> {
   clientId: string;
   hotelId: string;
   receivedAt: string;
+  /** The client's policy when the request was accepted (absent on requests accepted before clients had one: the defaults apply). */
+  clientPolicy?: ClientPolicy;
 }
 
 export type Hotel = HotelConfig;

@@ -33,6 +33,8 @@ export const DEFAULT_BUSINESS_HOURS: z.infer<typeof BusinessHours> = {
   sun: [{ open: '09:00', close: '17:00' }],
 };
 
+export const CountryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 country code');
+
 /** What a client may tell us about a hotel inline, when it is not configured yet. */
 export const HotelContact = z
   .object({
@@ -40,7 +42,7 @@ export const HotelContact = z
     phone: E164,
     email: z.email().optional(),
     timeZone: TimeZone,
-    country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 country code'),
+    country: CountryCode,
     language: Language.default('en'),
   })
   .strict();
@@ -67,6 +69,11 @@ export const HotelConfig = HotelContact.extend({
   stats: HotelStats.default({ callsByHour: {}, foliosRetrieved: 0 }),
   /** Sandbox only: which simulated behaviour this hotel plays. Ignored in live mode. */
   sandboxProfile: z.string().optional(),
+  /**
+   * Set on a hotel a client gave inline: only that client's requests use it and only that client (and
+   * operators) see it. Absent on hotels operators configure, which every client may name.
+   */
+  ownerClientId: z.string().optional(),
 })
   .omit({ email: true })
   .strict();

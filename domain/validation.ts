@@ -5,6 +5,7 @@
 // a different stay. A folio naming another guest or another stay never passes. Numeric dates that read
 // as a stay both day-first and month-first are resolved against the requested stay, and the verdict
 // says so. Each failure has a machine-readable code, and the verdict says what should happen next.
+import { isoDaysBetween } from './calendar';
 import type { FolioData, ValidationResult } from './model';
 import { namesMatch } from './names';
 
@@ -55,10 +56,6 @@ export function totalTolerance(total: number): number {
   return Math.max(0.02, Math.abs(total) * 0.005);
 }
 
-function dayDiff(a: string, b: string): number {
-  return Math.round((Date.parse(`${a}T00:00:00Z`) - Date.parse(`${b}T00:00:00Z`)) / 86_400_000);
-}
-
 /** Confirmation numbers are printed with spaces, dashes and leading zeros in any combination. */
 export function normaliseReference(s: string): string {
   return s.toUpperCase().replace(/[^A-Z0-9]/g, '').replace(/(^|[A-Z])0+(?=\d)/g, '$1');
@@ -76,7 +73,7 @@ function guestOnFolio(data: FolioData, check: FolioCheck): boolean {
 }
 
 const stayMatches = (arrival: string | undefined, departure: string | undefined, check: FolioCheck) =>
-  arrival === check.checkIn && !!departure && Math.abs(dayDiff(departure, check.checkOut)) <= DEPARTURE_TOLERANCE_DAYS;
+  arrival === check.checkIn && !!departure && Math.abs(isoDaysBetween(departure, check.checkOut)) <= DEPARTURE_TOLERANCE_DAYS;
 
 /**
  * The folio with its stay dates read in the order that matches the request, when its numeric dates are
@@ -126,7 +123,8 @@ export function validateFolio(extracted: FolioData, check: FolioCheck): FolioVer
   if (!data.arrival) fail('arrival-missing', 'arrival date not found on the folio');
   else if (data.arrival !== check.checkIn) fail('arrival-mismatch', `arrival ${data.arrival} differs from the requested check-in ${check.checkIn}`);
   if (!data.departure) fail('departure-missing', 'departure date not found on the folio');
-  else if (Math.abs(dayDiff(data.departure, check.checkOut)) > DEPARTURE_TOLERANCE_DAYS) {
+  else if (!(Math.abs(isoDaysBetween(data.departure, check.checkOut)) <= DEPARTURE_TOLERANCE_DAYS)) {
+    // an unreadable date (2026-02-30) is no match either
     fail('departure-mismatch', `departure ${data.departure} differs from the requested check-out ${check.checkOut} by more than ${DEPARTURE_TOLERANCE_DAYS} day`);
   }
 

@@ -6,7 +6,7 @@ import client, { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Request, RequestHandler } from 'express';
 import type { Store } from '../adapters/mongo/store';
 import { FolioStatus } from '../domain/model';
-import { HOUR_MS } from '../domain/business-hours';
+import { HOUR_MS } from '../domain/calendar';
 import { DEAD_LETTER_KINDS } from '../adapters/mongo/dead-letters';
 
 const CACHE_MS = 10_000;
@@ -16,6 +16,37 @@ export interface ApiMetrics {
   registry: Registry;
   httpMiddleware: RequestHandler;
   handler: RequestHandler;
+  /** Figures the alert rules need that other parts of the system set (see createOperatorMetrics). */
+  operator: OperatorMetrics;
+}
+
+export interface OperatorMetrics {
+  deadLetters: Gauge<'kind'>;
+  inboxLagSeconds: Gauge;
+  projectionLagSeconds: Histogram;
+}
+
+/**
+ * Metrics the alert rules (deploy/prometheus/alerts.yml) act on whose figures are produced elsewhere: one
+ * name for the rules, the dashboards and the code that feeds them. Until a feeder sets them they export no
+ * samples (dead letters by kind, the projection lag histogram) or zero (inbox lag), and their alerts stay quiet.
+ */
+export function createOperatorMetrics(registry: Registry): OperatorMetrics {
+  return {
+    deadLetters: new Gauge({
+      name: 'folio_dead_letters',
+      help: 'Events given up on after their retries and kept for an operator to replay or discard (undelivered vendor callbacks, poison mail), by kind',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    inboxLagSeconds: new Gauge({ name: 'folio_inbox_lag_seconds', help: 'Age of the oldest message in the folio mailbox not yet handled by the inbox monitor (0 when caught up)', registers: [registry] }),
+    projectionLagSeconds: new Histogram({
+      name: 'folio_projection_lag_seconds',
+      help: 'Seconds from a folio state change in its workflow to the write of its projection',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900],
+      registers: [registry],
+    }),
+  };
 }
 
 export function createMetrics(store: Store): ApiMetrics {
@@ -27,9 +58,11 @@ export function createMetrics(store: Store): ApiMetrics {
 
   const folios = new Gauge({ name: 'folio_folios', help: 'Folios by status (from the projections)', labelNames: ['status'], registers: [registry] });
   const calls = new Gauge({ name: 'folio_calls', help: 'Calls by disposition (from the call projections)', labelNames: ['disposition'], registers: [registry] });
+  const callSeconds = new Gauge({ name: 'folio_call_seconds', help: 'Seconds on the phone, by disposition (summed over the call projections; the cost rules price them)', labelNames: ['disposition'], registers: [registry] });
   const answerRate = new Gauge({ name: 'folio_call_answer_ratio', help: 'Share of finished calls a person answered (disposition conversation)', registers: [registry] });
   const inbox = new Gauge({ name: 'folio_inbox_messages', help: 'Inbound email messages by how they were handled (signalled = matched to a folio, unmatched, auto-reply, bounce, …)', labelNames: ['outcome'], registers: [registry] });
-  const deadLetters = new Gauge({ name: 'folio_dead_letters', help: 'Dead letters waiting for an operator: inbox messages given up on, callbacks no workflow could be told', labelNames: ['kind'], registers: [registry] });
+  // dead letters waiting (mail given up on, callbacks no workflow could be told) feed the operator gauge
+  const operator = createOperatorMetrics(registry);
   const callbacks = new Gauge({ name: 'folio_callbacks', help: 'Accepted callbacks in the callback inbox by state (pending = not yet told to their workflow)', labelNames: ['state'], registers: [registry] });
   const unmatchedWaiting = new Gauge({ name: 'folio_inbox_unmatched_waiting', help: 'Unmatched inbound messages not yet assigned by an operator', registers: [registry] });
   const confidence = new Histogram({ name: 'folio_extraction_confidence', help: `Lowest field confidence per extracted folio (latest ${SAMPLE})`, buckets: [0.1, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1], registers: [registry] });
@@ -45,21 +78,23 @@ export function createMetrics(store: Store): ApiMetrics {
     for (const s of Object.values(FolioStatus)) folios.set({ status: s }, 0);
     for (const [status, n] of byStatus) folios.set({ status }, n);
 
-    const byDisposition = await store.calls.countByDisposition();
+    const byDisposition = await store.calls.statsByDisposition();
     calls.reset();
+    callSeconds.reset();
     let total = 0;
-    for (const [disposition, n] of byDisposition) {
-      calls.set({ disposition }, n);
-      total += n;
+    for (const [disposition, r] of byDisposition) {
+      calls.set({ disposition }, r.calls);
+      callSeconds.set({ disposition }, r.seconds);
+      total += r.calls;
     }
-    answerRate.set(total ? (byDisposition.get('conversation') ?? 0) / total : 0);
+    answerRate.set(total ? (byDisposition.get('conversation')?.calls ?? 0) / total : 0);
 
     inbox.reset();
     for (const [outcome, n] of await store.inbox.countByOutcome()) inbox.set({ outcome }, n);
     unmatchedWaiting.set(await store.unmatched.countWaiting());
-    deadLetters.reset();
-    for (const kind of DEAD_LETTER_KINDS) deadLetters.set({ kind }, 0);
-    for (const [kind, n] of await store.deadLetters.countWaiting()) deadLetters.set({ kind }, n);
+    operator.deadLetters.reset();
+    for (const kind of DEAD_LETTER_KINDS) operator.deadLetters.set({ kind }, 0);
+    for (const [kind, n] of await store.deadLetters.countWaiting()) operator.deadLetters.set({ kind }, n);
     callbacks.reset();
     for (const state of ['pending', 'delivered', 'dead']) callbacks.set({ state }, 0);
     for (const [state, n] of await store.callbacks.countByState()) callbacks.set({ state }, n);
@@ -105,7 +140,7 @@ export function createMetrics(store: Store): ApiMetrics {
     res.send(await registry.metrics());
   };
 
-  return { registry, httpMiddleware, handler };
+  return { registry, httpMiddleware, handler, operator };
 }
 
 /** Runtime telemetry for a worker process: the Temporal SDK's metrics on a Prometheus endpoint (METRICS_PORT). */

@@ -3,7 +3,7 @@
 // monitor and the API — then submits the sandbox's demo folio requests. Ctrl-C stops everything.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { loadConfig } from '../config';
+import { loadConfig, type Config } from '../config';
 import { Store } from '../adapters/mongo/store';
 import { ApiKeys } from '../api/auth';
 import { ensureKeyFile } from './keys';
@@ -38,6 +38,24 @@ export const SANDBOX_ENV: Record<string, string> = {
   CALL_OVERFLOW_SECONDS: '60',
   CHECKOUT_GRACE_HOURS: '0',
 };
+
+/**
+ * API keys (hashes in MongoDB, keys in files under keyDir, reused across restarts): the Web UI's codec key
+ * (decrypted payloads in the UI), a sandbox client key for the demo, an operator key.
+ */
+export async function ensureStackKeys(config: Config, keyDir: string): Promise<{ codecKey: string; clientKey: string; operatorKey: string; keyDir: string }> {
+  const store = await Store.connect(config.MONGODB_URI, config.MONGODB_DB);
+  try {
+    await store.ensureIndexes();
+    const keys = new ApiKeys(store.apiKeys);
+    const codecKey = await ensureKeyFile(keys, path.join(keyDir, 'webui-codec.key'), { clientId: 'dev-webui', role: 'codec', name: 'Temporal Web UI (dev stack)' });
+    const clientKey = await ensureKeyFile(keys, path.join(keyDir, 'sandbox-client.key'), { clientId: 'sandbox-client', role: 'client', name: 'sandbox demo client' });
+    const operatorKey = await ensureKeyFile(keys, path.join(keyDir, 'operator.key'), { clientId: 'operators', role: 'operator', name: 'dev-stack operator' });
+    return { codecKey, clientKey, operatorKey, keyDir };
+  } finally {
+    await store.close();
+  }
+}
 
 async function main() {
   const userMongo = !!process.env.MONGODB_URI;
@@ -79,16 +97,7 @@ async function main() {
       });
     }
 
-    // API keys (hashes in MongoDB, keys in files under DATA_DIR/keys, reused across restarts): the Web UI's
-    // codec key (decrypted payloads in the UI), a sandbox client key for the demo, an operator key
-    const store = await Store.connect(config.MONGODB_URI, config.MONGODB_DB);
-    await store.ensureIndexes();
-    const keys = new ApiKeys(store.apiKeys);
-    const keyDir = path.join(data, 'keys');
-    const codecKey = await ensureKeyFile(keys, path.join(keyDir, 'webui-codec.key'), { clientId: 'dev-webui', role: 'codec', name: 'Temporal Web UI (dev stack)' });
-    const clientKey = await ensureKeyFile(keys, path.join(keyDir, 'sandbox-client.key'), { clientId: 'sandbox-client', role: 'client', name: 'sandbox demo client' });
-    const operatorKey = await ensureKeyFile(keys, path.join(keyDir, 'operator.key'), { clientId: 'operators', role: 'operator', name: 'dev-stack operator' });
-    await store.close();
+    const { codecKey, clientKey, operatorKey, keyDir } = await ensureStackKeys(config, path.join(data, 'keys'));
     env.FOLIO_API_KEY = clientKey;
     const publicBase = (config.PUBLIC_BASE_URL ?? `http://127.0.0.1:${config.API_PORT}`).replace(/\/+$/, '');
 
@@ -145,4 +154,4 @@ async function main() {
   }
 }
 
-void main();
+if (require.main === module) void main();

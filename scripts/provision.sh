@@ -105,4 +105,8 @@ WRAP
   chmod +x "$TOOLS/bin/temporal-test-server"
 fi
 
+# --- Production topology: Temporal server + SQL tool, PostgreSQL, promtool ------------
+# (the TLS test runs the server's services as a cluster; the alert-rule tests run promtool)
+bash "$ROOT/scripts/cluster-provision.sh" test
+
 say "tools ready: $(temporal --version 2>/dev/null | head -1); ferretdb $FERRETDB_VERSION; dovecot $(/usr/sbin/dovecot --version 2>/dev/null || dovecot --version); test server $TEST_SERVER_VERSION; $(tesseract --version 2>/dev/null | head -1)"

@@ -16,12 +16,12 @@ export interface ProcessSpec {
 }
 
 export class Supervisor {
-  private readonly children: { spec: ProcessSpec; child: ChildProcess }[] = [];
+  private readonly children: { spec: ProcessSpec; child: ChildProcess; expected?: boolean }[] = [];
   private stopping = false;
   private readonly exited: Promise<string>;
   private resolveExit!: (why: string) => void;
 
-  constructor(private readonly logDir: string) {
+  constructor(readonly logDir: string) {
     mkdirSync(logDir, { recursive: true });
     this.exited = new Promise((r) => (this.resolveExit = r));
   }
@@ -31,9 +31,10 @@ export class Supervisor {
     const child = spawn(spec.cmd, spec.args, { env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: false });
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
-    this.children.push({ spec, child });
+    const entry: { spec: ProcessSpec; child: ChildProcess; expected?: boolean } = { spec, child };
+    this.children.push(entry);
     child.once('exit', (code, signal) => {
-      if (!this.stopping) this.resolveExit(`${spec.name} exited (${signal ?? code}); see ${path.join(this.logDir, spec.name + '.log')}`);
+      if (!this.stopping && !entry.expected) this.resolveExit(`${spec.name} exited (${signal ?? code}); see ${path.join(this.logDir, spec.name + '.log')}`);
     });
     if (!spec.ready) return;
     const deadline = Date.now() + (spec.readyTimeoutMs ?? 60_000);
@@ -43,6 +44,24 @@ export class Supervisor {
       await new Promise((r) => setTimeout(r, 250));
     }
     throw new Error(`${spec.name} was not ready within ${(spec.readyTimeoutMs ?? 60_000) / 1000}s; see ${path.join(this.logDir, spec.name + '.log')}`);
+  }
+
+  /** Stops one process on purpose (a fault drill, a scale-down): its exit does not stop the stack. Returns its spec to start it again. */
+  async kill(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<ProcessSpec> {
+    const i = this.children.findLastIndex((c) => c.spec.name === name && c.child.exitCode === null && c.child.signalCode === null);
+    if (i < 0) throw new Error(`no running process named ${name}`);
+    const entry = this.children[i]!;
+    entry.expected = true;
+    const exited = new Promise((r) => entry.child.once('exit', r));
+    entry.child.kill(signal);
+    await exited;
+    this.children.splice(i, 1);
+    return entry.spec;
+  }
+
+  /** The process id of a running process, by name. */
+  pid(name: string): number | undefined {
+    return this.children.findLast((c) => c.spec.name === name && c.child.exitCode === null)?.child.pid;
   }
 
   /** Resolves with the reason when a child dies unexpectedly. */

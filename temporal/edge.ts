@@ -151,6 +151,14 @@ export class TemporalEdge {
     return this.attempt('query', def.name, workflowId, () => this.client.workflow.getHandle(workflowId).query(def, ...args));
   }
 
+  /** The headers a workflow was started with (trace context, for webhooks about it); GONE if it does not exist. */
+  async startHeaders(workflowId: string): Promise<Record<string, unknown> | undefined | Gone> {
+    return this.attempt('query', 'start headers', workflowId, async () => {
+      const h = await this.client.workflowService.getWorkflowExecutionHistory({ namespace: this.client.options.namespace, execution: { workflowId }, maximumPageSize: 1 });
+      return (h.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.header?.fields ?? undefined) as Record<string, unknown> | undefined;
+    });
+  }
+
   /** Whether Temporal answers at all (readiness checks). */
   async ping(timeoutMs: number): Promise<void> {
     await this.client.withDeadline(Date.now() + timeoutMs, () => this.client.workflowService.getSystemInfo({}));

@@ -4,6 +4,7 @@
 import { loadConfig } from '../config';
 import { logger } from '../config/logger';
 import { connectClient } from '../temporal/client';
+import { startTracing } from '../observability/tracing';
 import { Store } from '../adapters/mongo/store';
 import { InboxMonitor } from '../adapters/email/inbox-monitor';
 import { edgeFor } from '../temporal/edge';
@@ -13,6 +14,7 @@ import { splitByGuestWith, type MultiFolioReader } from '../adapters/email/guest
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const tracing = startTracing(config, process.env.OTEL_SERVICE_NAME ?? 'folio-inbox-monitor');
   const store = await Store.forConfig(config);
   await store.ensureIndexes();
   const client = await connectClient(config);
@@ -38,6 +40,7 @@ async function main(): Promise<void> {
   await relay.stop();
   await client.connection.close();
   await store.close();
+  await tracing?.shutdown();
   logger.info({ counters: monitor.counters }, 'inbox monitor stopped');
 }
 

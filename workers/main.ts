@@ -1,7 +1,8 @@
 // The worker process: every workflow and activity of the folio lifecycle on one task queue.
 // Scale out by running more of these; Temporal spreads the work.
 import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString, type LogLevel } from '@temporalio/worker';
-import { connectClient } from '../temporal/client';
+import { connectClient, temporalConnectionOptions } from '../temporal/client';
+import { startTracing, tracingWorkerOptions } from '../observability/tracing';
 import { dataConverter } from '../temporal/data-converter';
 import { loadConfig } from '../config';
 import { logger } from '../config/logger';
@@ -19,6 +20,7 @@ import { edgeFor } from '../temporal/edge';
 
 async function main() {
   const config = loadConfig();
+  const tracing = startTracing(config, process.env.OTEL_SERVICE_NAME ?? 'folio-worker');
   Runtime.install({
     // the SDK logs through our one logger
     logger: new DefaultLogger('INFO', ({ level, message, meta }) => logger[pinoLevel(level)](meta ?? {}, message)),
@@ -42,7 +44,7 @@ async function main() {
     ...createDeliveryActivities({ config, store }),
   };
 
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -51,6 +53,7 @@ async function main() {
     activities,
     dataConverter: dataConverter(config),
     shutdownGraceTime: '20s',
+    ...tracingWorkerOptions(tracing),
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS, metrics: config.METRICS_PORT }, 'worker started');
   // Worker.run() drains on SIGINT/SIGTERM by itself (the Runtime's default shutdown signals)
@@ -58,6 +61,7 @@ async function main() {
   await connection.close();
   if ('close' in extractor && typeof extractor.close === 'function') await extractor.close();
   await store.close();
+  await tracing?.shutdown();
   logger.info('worker stopped');
 }
 

@@ -1,7 +1,8 @@
 // A global cap on concurrent calls across all hotels: one long-lived semaphore workflow. Hotel
 // dispatchers ask for a slot by signal and are granted one by signal; leases expire so a dispatcher
 // that vanished cannot hold a slot forever.
-import { condition, continueAsNew, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, getExternalWorkflowHandle, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { MINUTE_MS } from '../domain/calendar';
 import { acquireCallSlotSignal, callSlotGrantedSignal, callSlotsStateQuery, releaseCallSlotSignal } from './definitions';
 
 interface Lease {
@@ -20,7 +21,7 @@ export interface CallSlotsInput {
 }
 
 /** Longer than any call can last (the overflow limit plus wrap-up), so only a lost holder's lease expires. */
-export const LEASE_MS = 30 * 60_000;
+export const LEASE_MS = 30 * MINUTE_MS;
 
 export async function callSlotsWorkflow(input: CallSlotsInput): Promise<void> {
   let held: Lease[] = input.held ?? [];
@@ -61,6 +62,8 @@ export async function callSlotsWorkflow(input: CallSlotsInput): Promise<void> {
         await getExternalWorkflowHandle(g.workflowId).signal(callSlotGrantedSignal, { leaseId: g.leaseId });
       } catch {
         held = held.filter((l) => l.leaseId !== g.leaseId); // the requester is gone
+        // its slot goes to the next waiter now, not at the next signal (histories from before wait)
+        if (patched('grant-slot-of-vanished-requester')) changed = true;
       }
     }
     if (workflowInfo().continueAsNewSuggested && !changed) {

@@ -8,6 +8,7 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import { localHour } from '../domain/business-hours';
+import { MINUTE_MS } from '../domain/calendar';
 import type { CallDisposition, CallResult, GuestOutcome } from '../domain/model';
 import type { TelephonyActivities } from './activity-types';
 import {
@@ -30,9 +31,9 @@ const telephony = proxyActivities<TelephonyActivities>({
 });
 
 /** How long a call may take to be answered (ring timeout plus Twilio's set-up) before we give up on callbacks. */
-const ANSWER_WAIT_MS = 3 * 60_000;
+const ANSWER_WAIT_MS = 3 * MINUTE_MS;
 /** After the conversation or a wrap-up, how long to wait for Twilio's final status. */
-const HANGUP_WAIT_MS = 60_000;
+const HANGUP_WAIT_MS = MINUTE_MS;
 /** After the call, how long to wait for the recording callback and the agent's post-call analysis. */
 const RECORDING_WAIT_MS = 30_000;
 const ANALYSIS_WAIT_MS = 10_000;

@@ -2,7 +2,7 @@
 // Imported by the Temporal edge (temporal/edge.ts) and the activities as well as by workflows.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CallDisposition, DocumentRef, EmailRequestResult, FolioStatus, GuestOutcome, HotelSnapshot, BatchGuest, CallResult, FolioData, FolioRequest } from '../domain/model';
-import type { BatchPolicy } from '../domain/batching';
+import type { BatchPolicy, DispatchItem, DispatchKind } from '../domain/batching';
 import type { ChasePolicy } from '../domain/chase-policy';
 
 // ---- folio workflow --------------------------------------------------------------------------
@@ -70,15 +70,7 @@ export const batchStartedSignal = defineSignal<[BatchStartedMessage]>('batchStar
 export const folioStateQuery = defineQuery<FolioState>('state');
 
 // ---- hotel dispatch workflow ------------------------------------------------------------------
-export type DispatchKind = 'call' | 'email' | 'reminder';
-export interface DispatchItem {
-  kind: DispatchKind;
-  guest: BatchGuest;
-  /** Reminders thread onto the folio's earlier request. */
-  threadMessageId?: string;
-  /** Earliest time to act (ms since epoch), e.g. a retry's backoff. */
-  notBefore?: number;
-}
+export type { DispatchItem, DispatchKind };
 export interface DispatchState {
   hotelId: string;
   pending: DispatchItem[];

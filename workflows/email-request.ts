@@ -1,6 +1,6 @@
 // One written request (or reminder) to a hotel for a batch of guests. Its own workflow so that a
 // slow or flaky mail server retries here, visibly, without holding up the hotel's call queue.
-import { proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
 import type { EmailActivities } from './activity-types';
 import type { EmailRequestInput, EmailRequestResult } from './definitions';
 
@@ -14,7 +14,8 @@ export async function emailRequestWorkflow(input: EmailRequestInput): Promise<Em
   try {
     return await email.sendEmailRequest(input);
   } catch (err) {
-    // retries exhausted: report it as a rejection so every folio of the batch moves on
-    return { emailId: input.emailId, rejected: `could not send: ${err instanceof Error ? err.message : String(err)}` };
+    // retries exhausted: report it as a rejection so every folio of the batch moves on, naming the last failure
+    const last = err instanceof ActivityFailure && err.cause ? err.cause : err;
+    return { emailId: input.emailId, rejected: `could not send: ${last instanceof Error ? last.message : String(last)}` };
   }
 }

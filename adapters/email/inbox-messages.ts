@@ -235,7 +235,7 @@ export class MessageHandler {
     const key = msg.envelopeMessageId ? messageKey(msg.envelopeMessageId) : `uid:${msg.uidValidity}:${msg.uid}`;
     const detail = `after ${attempts} attempts: ${reason}`;
     await this.store.deadLetters.add({
-      kind: 'inbox-message',
+      kind: 'mail',
       key,
       subject: `message ${msg.envelopeMessageId ?? '(no Message-ID)'} from ${msg.envelopeFrom || '(unknown)'}, subject "${msg.envelopeSubject ?? ''}" (UID ${msg.uid}, UIDVALIDITY ${msg.uidValidity})`,
       reason,

@@ -3,7 +3,7 @@
 import type { Collection, Db } from 'mongodb';
 import type { BatchGuest, CallResult, HotelSnapshot } from '../../domain/model';
 import type { Language } from '../../domain/schemas';
-import { COLLECTIONS, countBy, ensureIndexes } from './collections';
+import { COLLECTIONS, ensureIndexes } from './collections';
 
 /** What the webhooks and the media bridge need to answer for a call, stored when it is placed. */
 export interface CallContext {
@@ -12,7 +12,10 @@ export interface CallContext {
   /** The reply-token address the hotel is asked to email folios to. */
   replyTo: string;
   language: Language;
+  /** The dialled number's country (from the number itself). */
   country?: string;
+  /** Whether the call opens with the recording-consent announcement (decided from the number's country). */
+  announceRecording?: boolean;
   ivrPath?: string;
   overflowSeconds?: number;
 }
@@ -38,6 +41,10 @@ export interface CallProjection {
   _id: string; // callId
   hotelId: string;
   folioIds: string[];
+  /** The clients whose folios the call asks for (quotas count by these). */
+  clientIds?: string[];
+  /** The number dialled. */
+  to?: string;
   callSid?: string;
   status: string;
   disposition?: string;
@@ -68,6 +75,8 @@ export class CallRepository {
       { key: { callSid: 1 }, name: 'call_sid', sparse: true },
       { key: { hotelId: 1, startedAt: -1 }, name: 'hotel_calls' },
       { key: { folioIds: 1 }, name: 'folio_calls' },
+      { key: { clientIds: 1, startedAt: -1 }, name: 'client_calls' },
+      { key: { to: 1, startedAt: -1 }, name: 'number_calls' },
     ]);
   }
 
@@ -92,13 +101,32 @@ export class CallRepository {
   }
 
   /** Records the intent (and the context the webhooks answer from) before Twilio is asked; `startedAt` is kept from the first attempt. */
-  async beginPlacing(callId: string, p: { hotelId: string; folioIds: string[]; context: CallContext }): Promise<void> {
+  async beginPlacing(callId: string, p: { hotelId: string; folioIds: string[]; clientIds: string[]; to: string; context: CallContext }): Promise<void> {
     await this.calls.updateOne({ _id: callId }, { $set: { ...p, status: 'placing', updatedAt: new Date() }, $setOnInsert: { startedAt: new Date() } }, { upsert: true });
   }
 
   /** Sets what is known now (status, sid, recording, transcript); creates the record when it is missing. */
   async update(callId: string, set: CallUpdate): Promise<void> {
     await this.calls.updateOne({ _id: callId }, { $set: { ...set, updatedAt: new Date() } }, { upsert: true });
+  }
+
+  /** The call a Twilio sid belongs to. */
+  async callIdOfSid(callSid: string): Promise<string | undefined> {
+    return (await this.calls.findOne({ callSid }, { projection: { _id: 1 } }))?._id;
+  }
+
+  /**
+   * Calls placed at Twilio (they have a sid) since `since`, other than `exceptCallId`: for one client's
+   * folios, or to one number; `unfinished` counts only those not finished yet (in progress).
+   */
+  countPlaced(by: { clientId: string } | { to: string }, since: Date, opts: { unfinished?: boolean; exceptCallId?: string } = {}): Promise<number> {
+    return this.calls.countDocuments({
+      ...('clientId' in by ? { clientIds: by.clientId } : { to: by.to }),
+      callSid: { $exists: true },
+      startedAt: { $gte: since },
+      ...(opts.unfinished && { finishedAt: { $exists: false } }),
+      ...(opts.exceptCallId && { _id: { $ne: opts.exceptCallId } }),
+    });
   }
 
   /** Marks the call finished with its result, once: false when it was finished already (a retried activity). */
@@ -129,8 +157,14 @@ export class CallRepository {
     await this.calls.updateOne({ _id: callId }, { $set: { 'recording.purgedAt': at } });
   }
 
-  /** Finished calls by disposition. */
-  countByDisposition(): Promise<Map<string, number>> {
-    return countBy(this.calls, 'disposition', { disposition: { $type: 'string' } });
+  /** Finished calls by disposition: how many, and the seconds on the phone they add up to. */
+  async statsByDisposition(): Promise<Map<string, { calls: number; seconds: number }>> {
+    const rows = await this.calls
+      .aggregate<{ _id: unknown; n: number; seconds: number }>([
+        { $match: { disposition: { $type: 'string' } } },
+        { $group: { _id: '$disposition', n: { $sum: 1 }, seconds: { $sum: '$durationSeconds' } } },
+      ])
+      .toArray();
+    return new Map(rows.map((r) => [String(r._id), { calls: r.n, seconds: Number(r.seconds) || 0 }]));
   }
 }

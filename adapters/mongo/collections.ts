@@ -12,6 +12,7 @@ export const COLLECTIONS = {
   inboxCheckpoints: 'inbox_checkpoints',
   processedMessages: 'processed_messages',
   apiKeys: 'api_keys',
+  clients: 'clients',
   webhookReplays: 'webhook_replays',
   learnedSenders: 'learned_senders',
   inboxFailures: 'inbox_failures',

@@ -6,7 +6,7 @@ import { COLLECTIONS, countBy, ensureIndexes, insertOnce } from './collections';
 import { decodeCursor, toPage, type Page } from './cursor';
 import { BOUNDS, clip } from './bounds';
 
-export const DEAD_LETTER_KINDS = ['inbox-message', 'callback'] as const;
+export const DEAD_LETTER_KINDS = ['mail', 'callback'] as const;
 export type DeadLetterKind = (typeof DEAD_LETTER_KINDS)[number];
 
 export interface DeadLetter {

@@ -2,7 +2,7 @@
 // incoming mail is correlated against. Every write is an idempotent upsert.
 import type { Collection, Db } from 'mongodb';
 import type { SentThread, ThreadGuest } from '../../domain/correlation';
-import { DAY_MS } from '../../domain/business-hours';
+import { DAY_MS } from '../../domain/calendar';
 import { COLLECTIONS, ensureIndexes, isDuplicateKey } from './collections';
 
 export interface SentEmailDoc {

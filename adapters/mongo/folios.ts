@@ -170,6 +170,12 @@ export class FolioRepository {
     return docs.map(({ _id: _ignored, ...event }) => event);
   }
 
+  /** The clients these folios belong to (folios without a projection are left out). */
+  async clientIdsOf(folioIds: readonly string[]): Promise<string[]> {
+    const docs = await this.folios.find({ _id: { $in: [...folioIds] } }, { projection: { clientId: 1 } }).toArray();
+    return [...new Set(docs.map((d) => d.clientId))];
+  }
+
   /** Workflow ids of the folios still being chased at a hotel. */
   async *openAtHotel(hotelId: string): AsyncGenerator<string> {
     for await (const f of this.folios.find({ hotelId, status: { $nin: [...TERMINAL_STATUSES] } }, { projection: { workflowId: 1 } })) yield f.workflowId;
@@ -190,6 +196,12 @@ export class FolioRepository {
   async recentCompletionTimes(limit: number): Promise<number[]> {
     const docs = await this.folios.find({ status: FolioStatus.Completed }, { projection: { createdAt: 1, updatedAt: 1 } }).sort({ updatedAt: -1 }).limit(limit).toArray();
     return docs.map((d) => new Date(d.updatedAt).getTime() - new Date(d.createdAt).getTime());
+  }
+
+  /** The status of each of these folios, by folio id (drills and benchmarks follow a run). */
+  async statuses(folioIds: readonly string[]): Promise<Map<string, FolioStatus>> {
+    const docs = await this.folios.find({ _id: { $in: [...folioIds] } }, { projection: { status: 1 } }).toArray();
+    return new Map(docs.map((d) => [String(d._id), d.status]));
   }
 
   /** Every folio (benchmarks and drills read a whole run back). */

@@ -1,6 +1,7 @@
 // Hotels (collection `hotels`): the configuration operators give, plus what calls and emails teach us
-// (the IVR path, answer rates by hour, addresses that bounced).
-import type { Collection, Db } from 'mongodb';
+// (the IVR path, answer rates by hour, addresses that bounced). A hotel a client gave inline carries
+// `ownerClientId`: listings for a client hold the shared hotels and its own, never another client's.
+import type { Collection, Db, Filter } from 'mongodb';
 import type { Hotel } from '../../domain/model';
 import { decodeCursor, toPage, type Page } from './cursor';
 import { COLLECTIONS, ensureIndexes } from './collections';
@@ -13,6 +14,8 @@ function toHotel(doc: HotelDoc): Hotel {
   const { _id: _ignored, updatedAt: _u, ...hotel } = doc;
   return hotel;
 }
+/** Without the fields that are undefined (the driver would store them as null). */
+const defined = (hotel: Hotel) => Object.fromEntries(Object.entries(hotel).filter(([, v]) => v !== undefined)) as Hotel;
 const toStored = (doc: HotelDoc): StoredHotel => ({ ...toHotel(doc), updatedAt: doc.updatedAt ? doc.updatedAt.toISOString() : null });
 
 export class HotelRepository {
@@ -47,10 +50,14 @@ export class HotelRepository {
     return (await this.hotels.find({ sandboxProfile: { $exists: true } }).toArray()).map(toHotel);
   }
 
-  async list(page: { limit: number; after?: string }): Promise<Page<StoredHotel>> {
+  /** In id order; with `visibleTo`, only the hotels that client may see (domain/client-view.ts `hotelVisibleTo`). */
+  async list(page: { limit: number; after?: string }, visibleTo?: string): Promise<Page<StoredHotel>> {
     const after = page.after ? decodeCursor(page.after, ['string'])[0] : undefined;
+    const q: Filter<HotelDoc> = after ? { _id: { $gt: after } } : {};
+    // Shared (no owner, and not an unvetted inline record `h-…` from before inline hotels were per client) or its own.
+    if (visibleTo !== undefined) q.$or = [{ ownerClientId: visibleTo }, { ownerClientId: { $exists: false }, _id: { $not: /^h-/ } }];
     const docs = await this.hotels
-      .find(after ? { _id: { $gt: after } } : {})
+      .find(q)
       .sort({ _id: 1 })
       .limit(page.limit + 1)
       .toArray();
@@ -59,12 +66,12 @@ export class HotelRepository {
 
   /** Creates or updates the given fields; fields not given are kept. */
   async upsert(hotel: Hotel): Promise<void> {
-    await this.hotels.updateOne({ _id: hotel.hotelId }, { $set: { ...hotel, updatedAt: new Date() } }, { upsert: true });
+    await this.hotels.updateOne({ _id: hotel.hotelId }, { $set: { ...defined(hotel), updatedAt: new Date() } }, { upsert: true });
   }
 
   /** A full replacement: a field left out (e.g. ivrPath) is removed, not kept from before. */
   async replace(hotel: Hotel): Promise<void> {
-    await this.hotels.replaceOne({ _id: hotel.hotelId }, { ...hotel, updatedAt: new Date() });
+    await this.hotels.replaceOne({ _id: hotel.hotelId }, { ...defined(hotel), updatedAt: new Date() });
   }
 
   /** A refused or bounced address is not tried again (the hotel keeps the list). */

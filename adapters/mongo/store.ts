@@ -10,6 +10,7 @@ import { EmailRepository } from './emails';
 import { InboxLedger } from './inbox-ledger';
 import { UnmatchedRepository } from './unmatched';
 import { ApiKeyRepository } from './api-keys';
+import { ClientRepository } from './clients';
 import { ReplayGuard } from './replay-guard';
 import { GridFsDocumentStore } from './documents';
 import { LearnedSenderRepository } from './senders';
@@ -34,6 +35,8 @@ export class Store {
   readonly inbox: InboxLedger;
   readonly unmatched: UnmatchedRepository;
   readonly apiKeys: ApiKeyRepository;
+  /** Per-client settings: policy, call quotas, allowed countries, delivery signing secrets. */
+  readonly clients: ClientRepository;
   readonly replayGuard: ReplayGuard;
   /** Sender addresses learned per hotel. */
   readonly senders: LearnedSenderRepository;
@@ -59,6 +62,7 @@ export class Store {
     this.inbox = new InboxLedger(db);
     this.unmatched = new UnmatchedRepository(db);
     this.apiKeys = new ApiKeyRepository(db);
+    this.clients = new ClientRepository(db);
     this.replayGuard = new ReplayGuard(db);
     this.senders = new LearnedSenderRepository(db);
     this.deadLetters = new DeadLetterRepository(db);

@@ -15,6 +15,11 @@ export class TelephonyConfigError extends Error {
   override name = 'TelephonyConfigError';
 }
 
+/** A recording URL or download we will not take (not the vendor's, a redirect, too large). */
+export class RecordingRefusedError extends Error {
+  override name = 'RecordingRefusedError';
+}
+
 export function twilioSettings(config: Config): TwilioSettings {
   const missing = (['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER'] as const).filter((k) => !config[k]);
   if (missing.length) throw new TelephonyConfigError(`telephony needs ${missing.join(', ')}`);
@@ -115,12 +120,49 @@ export class TwilioTelephony {
     return (await this.client.calls(callSid).fetch()).status;
   }
 
-  /** Downloads a recording (WAV) with the account's credentials. RecordingUrl comes without an extension. */
-  async downloadRecording(recordingUrl: string): Promise<{ bytes: Buffer; contentType: string }> {
-    const url = /\.(wav|mp3)$/.test(recordingUrl) ? recordingUrl : `${recordingUrl}.wav`;
+  /** Where recordings may be fetched from: the REST API's origin (the emulator in the sandbox, else api.twilio.com). */
+  get recordingOrigin(): string {
+    return new URL(this.settings.apiBaseUrl ?? 'https://api.twilio.com').origin;
+  }
+
+  /**
+   * Downloads a recording (WAV) of our account with the account's credentials — only from the vendor's own
+   * origin and path (the URL comes in a callback: our credentials must never go elsewhere), without following
+   * redirects, and at most `maxBytes`. RecordingUrl comes without an extension.
+   */
+  async downloadRecording(recordingUrl: string, maxBytes: number): Promise<{ bytes: Buffer; contentType: string }> {
+    let url: URL;
+    try {
+      url = new URL(/\.(wav|mp3)$/.test(recordingUrl) ? recordingUrl : `${recordingUrl}.wav`);
+    } catch {
+      throw new RecordingRefusedError('the recording URL is not a URL');
+    }
+    if (url.origin !== this.recordingOrigin) throw new RecordingRefusedError(`the recording URL is on ${url.origin}, not ${this.recordingOrigin}`);
+    if (!url.pathname.startsWith(`/2010-04-01/Accounts/${this.settings.accountSid}/Recordings/`) || url.username || url.password) {
+      throw new RecordingRefusedError('the recording URL is not one of our account\'s recordings');
+    }
     const auth = Buffer.from(`${this.settings.accountSid}:${this.settings.authToken}`).toString('base64');
-    const res = await fetch(url, { headers: { authorization: `Basic ${auth}` }, signal: AbortSignal.timeout(30_000) });
-    if (!res.ok) throw new Error(`recording download failed: HTTP ${res.status} for ${new URL(url).pathname}`);
-    return { bytes: Buffer.from(await res.arrayBuffer()), contentType: res.headers.get('content-type') ?? 'audio/wav' };
+    const res = await fetch(url, { headers: { authorization: `Basic ${auth}` }, redirect: 'manual', signal: AbortSignal.timeout(30_000) });
+    if (res.status >= 300 && res.status < 400) {
+      await res.body?.cancel();
+      throw new RecordingRefusedError(`the recording download answered a redirect (${res.status})`);
+    }
+    if (!res.ok) throw new Error(`recording download failed: HTTP ${res.status} for ${url.pathname}`);
+    const tooLarge = () => new RecordingRefusedError(`the recording is larger than ${maxBytes} bytes`);
+    if (Number(res.headers.get('content-length') ?? 0) > maxBytes) {
+      await res.body?.cancel();
+      throw tooLarge();
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body ?? []) {
+      size += (chunk as Uint8Array).length;
+      if (size > maxBytes) {
+        await res.body?.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      chunks.push(Buffer.from(chunk as Uint8Array));
+    }
+    return { bytes: Buffer.concat(chunks), contentType: res.headers.get('content-type') ?? 'audio/wav' };
   }
 }

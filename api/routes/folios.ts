@@ -1,5 +1,6 @@
 // /v1/folios: create (one or many), read from the projections, timeline, document, operator actions.
-// A client sees only its own folios (another client's is 404); operators see all.
+// A client sees only its own folios (another client's is 404), and of them only its own facts (api/folio-view.ts);
+// operators see all.
 import express, { type Router, type Response } from 'express';
 import type { DocumentStore } from '../../domain/ports';
 import type { FolioProjection } from '../../domain/projection';
@@ -10,7 +11,7 @@ import { ApiError, errorBody, forbidden, notFound, parse } from '../errors';
 import { FolioStatus } from '../../domain/model';
 import { BatchCreateRequest, DocumentQuery, FolioIdParams, GetFolioQuery, ListFoliosQuery, OperatorNote, ReviewBody, SetCallbackBody, TimelineQuery, UploadQuery, type FolioView } from '../contract';
 import { createFolioRequest } from '../folio-requests';
-import { documentView, toFolioView } from '../folio-view';
+import { documentView, eventView, liveView, toFolioView } from '../folio-view';
 import { sniffContentType } from '../../adapters/extraction/sniff';
 import { queryFolio, signalFolio, updateFolio } from '../workflow-calls';
 
@@ -57,16 +58,17 @@ export function createFoliosRouter(deps: ApiDeps & { documents?: DocumentStore }
     }
     const { limit, cursor, ...filter } = q;
     const page = await deps.store.folios.list({ ...filter, clientId: p.role === 'operator' ? q.clientId : p.clientId }, { limit, after: cursor });
-    res.json({ items: page.items.map(toFolioView), nextCursor: page.next ?? null });
+    res.json({ items: page.items.map((f) => toFolioView(f, p)), nextCursor: page.next ?? null });
   });
 
   router.get('/:id', async (req, res) => {
     const q = parse(GetFolioQuery, req.query, 'query');
     const folio = await visibleFolio(res, req.params.id);
-    const view: FolioView = toFolioView(folio);
+    const viewer = principalOf(res);
+    const view: FolioView = toFolioView(folio, viewer);
     if (q.live) {
       try {
-        view.live = (await queryFolio(deps.temporal, folio.workflowId, folioStateQuery)) as unknown as Record<string, unknown>;
+        view.live = liveView(await queryFolio(deps.temporal, folio.workflowId, folioStateQuery), viewer);
       } catch (e) {
         // The projection is still a valid answer; say why the live view is missing.
         view.live = null;
@@ -80,7 +82,8 @@ export function createFoliosRouter(deps: ApiDeps & { documents?: DocumentStore }
     const q = parse(TimelineQuery, req.query, 'query');
     const folio = await visibleFolio(res, req.params.id);
     const events = await deps.store.folios.timeline(folio.folioId, { afterSeq: q.afterSeq, limit: q.limit });
-    res.json({ folioId: folio.folioId, items: events.map(({ eventId, type, seq, at, data }) => ({ eventId, type, seq, at, ...(data && { data }) })) });
+    const viewer = principalOf(res);
+    res.json({ folioId: folio.folioId, items: events.map((e) => eventView(e, viewer)) });
   });
 
   router.get('/:id/document', async (req, res) => {

@@ -1,9 +1,10 @@
 // ElevenLabs post-call webhook → postCall signal, written down before it is answered (the callback relay
-// tells the workflow). The signature is a timestamped HMAC over the raw body (checked by the SDK); a
-// signature seen before (by any API instance), or older than 30 minutes, is refused.
+// tells the workflow). The signature is a timestamped HMAC over the raw body (checked in constant time by
+// adapters/http/signing.ts, the SDK's check compares with !==); a signature seen before (by any API
+// instance), or older than 30 minutes, is refused.
 import express, { type Response } from 'express';
 import { z } from 'zod';
-import { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
+import { verifyBody } from '../../adapters/http/signing';
 import type { ApiDeps } from '../deps';
 import { postCallSignal, type PostCallMessage } from '../../workflows/definitions';
 import { relayOf } from '../../temporal/relay';
@@ -44,7 +45,6 @@ export function toPostCallMessage(p: PostCallPayload): PostCallMessage | undefin
 
 export function createElevenLabsWebhookRouter(deps: ApiDeps): express.Router {
   const router = express.Router();
-  const webhooks = new ElevenLabsClient({ apiKey: deps.config.ELEVENLABS_API_KEY ?? 'unset' }).webhooks;
 
   router.post('/post-call', express.raw({ type: () => true, limit: '5mb' }), async (req, res) => {
     const secret = deps.config.ELEVENLABS_WEBHOOK_SECRET;
@@ -52,15 +52,18 @@ export function createElevenLabsWebhookRouter(deps: ApiDeps): express.Router {
     const header = req.get('elevenlabs-signature');
     if (!header) return problem(res, 403, 'forbidden', 'missing ElevenLabs-Signature header');
     const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
-    let signed: unknown;
-    try {
-      signed = await webhooks.constructEvent(raw, header, secret);
-    } catch (e) {
-      deps.logger.warn({ reason: (e as Error).message }, 'rejected an ElevenLabs webhook');
-      return problem(res, 403, 'forbidden', `ElevenLabs-Signature rejected: ${(e as Error).message}`);
-    }
     const t = Number(/(?:^|,)t=(\d+)/.exec(header)?.[1]);
     if (t * 1000 > Date.now() + 5 * 60_000) return problem(res, 403, 'forbidden', 'ElevenLabs-Signature timestamp is in the future');
+    if (!verifyBody(secret, raw, header, { scheme: 'v0', toleranceSeconds: 30 * 60, futureSeconds: 5 * 60 })) {
+      deps.logger.warn('rejected an ElevenLabs webhook with a bad or stale signature');
+      return problem(res, 403, 'forbidden', 'ElevenLabs-Signature rejected: no v0 signature of this body from the last 30 minutes matches');
+    }
+    let signed: unknown;
+    try {
+      signed = JSON.parse(raw);
+    } catch {
+      return problem(res, 403, 'forbidden', 'ElevenLabs-Signature rejected: the signed body is not JSON');
+    }
     const parsed = PostCallPayload.safeParse(signed);
     if (!parsed.success) return problem(res, 400, 'invalid_request', `not a webhook body ElevenLabs sends: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}`);
     const event = parsed.data;

@@ -76,7 +76,7 @@ export function createTwilioWebhookRouter(deps: ApiDeps, opts: TwilioWebhookOpti
     }
     // answered: the call's stream nonce is issued now (its one stream must present it)
     const urls: CallUrls = { base: publicBase(deps, req), callId, streamNonce: await deps.store.callStreams.issueNonce(callId) };
-    sendTwiml(res, answerTwiml(urls, { language: ctx.language, ivrPath: ctx.ivrPath, announceRecording: !!ctx.country && consent.has(ctx.country) }));
+    sendTwiml(res, answerTwiml(urls, { language: ctx.language, ivrPath: ctx.ivrPath, announceRecording: ctx.announceRecording ?? (!!ctx.country && consent.has(ctx.country)) }));
   });
 
   router.post('/status', signed, async (req, res) => {

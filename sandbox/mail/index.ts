@@ -28,7 +28,7 @@ export interface MailSystem {
   deliverLocal(user: string, raw: Buffer | string, mailbox?: string): Promise<void>;
   /** Registers a simulated hotel; returns a function that unregisters it. */
   onHotelMail(handler: (mail: HotelMail) => Promise<void> | void): () => void;
-  /** Decides, per remote recipient, to accept, refuse at RCPT (5xx) or accept and bounce (DSN). Default: accept. */
+  /** Decides, per remote recipient, to accept, refuse at RCPT (5xx), defer at RCPT (4xx) or accept and bounce (DSN). Default: accept. */
   setRecipientPolicy(policy: (address: string) => RecipientVerdict): void;
   setUidValidity(user: string, mailbox: string, uidValidity: number): void;
 }

@@ -4,7 +4,8 @@ import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { MailUser } from './dovecot';
 
-export type RecipientVerdict = { action: 'accept' } | { action: 'reject'; reason: string } | { action: 'bounce'; reason: string };
+/** `defer` answers 451 at RCPT, as a greylisting or overloaded server does: the sender tries again later. */
+export type RecipientVerdict = { action: 'accept' } | { action: 'reject'; reason: string } | { action: 'bounce'; reason: string } | { action: 'defer'; reason: string };
 
 export interface HotelMail {
   envelopeFrom: string;
@@ -50,6 +51,7 @@ export function createSmtpServer(routing: SmtpRouting): SMTPServer {
       if (local !== null) return callback();
       const verdict = routing.recipientVerdict(address.address);
       if (verdict.action === 'reject') return callback(SMTP_ERROR(550, `5.1.1 <${address.address}>: ${verdict.reason}`));
+      if (verdict.action === 'defer') return callback(SMTP_ERROR(451, `4.7.1 <${address.address}>: ${verdict.reason}`));
       callback();
     },
     onData(stream, session, callback) {

@@ -1,6 +1,7 @@
 // The real API on an ephemeral port, over real FerretDB and the real Temporal dev server, with three keys:
 // two clients and an operator. Optionally a worker with the real workflows and lifecycle activities.
 import type { Server } from 'node:http';
+import type { Db } from 'mongodb';
 import { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { loadConfig, type Config } from '../../config';
@@ -22,6 +23,8 @@ export interface ApiHandle {
   url: string;
   config: Config;
   store: Store;
+  /** The API's database, for tests that look at what is stored beneath the repositories. */
+  db: Db;
   temporal: Client;
   keys: { a: string; b: string; operator: string };
   close(): Promise<void>;
@@ -31,8 +34,8 @@ export interface StartApiOptions extends AppOptions {
   env?: NodeJS.ProcessEnv;
   /** Run a worker with the real workflows and the lifecycle, extraction and delivery activities on this API's task queue. */
   worker?: boolean;
-  /** The store to serve (default: a fresh database). */
-  store?: Store;
+  /** The database to serve (default: a fresh one). */
+  db?: Db;
 }
 
 let counter = 0;
@@ -40,7 +43,8 @@ let counter = 0;
 export async function startApi(opts: StartApiOptions = {}): Promise<ApiHandle> {
   const [mongo, env] = await Promise.all([startMongo(), startTemporal()]);
   const config = loadConfig({ LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: `api-test-${process.pid}-${++counter}`, CODEC_CORS_ORIGIN: 'http://127.0.0.1:8233', ...opts.env });
-  const store = opts.store ?? new Store(mongo.db());
+  const db = opts.db ?? mongo.db();
+  const store = new Store(db);
   await store.ensureIndexes();
   const temporal = new Client({ connection: env.connection, namespace: env.namespace ?? 'default', dataConverter: dataConverter(config) });
   const keys = new ApiKeys(store.apiKeys);
@@ -78,6 +82,7 @@ export async function startApi(opts: StartApiOptions = {}): Promise<ApiHandle> {
     url: `http://127.0.0.1:${port}`,
     config,
     store,
+    db,
     temporal,
     keys: { a: a.key, b: b.key, operator: operator.key },
     async close() {

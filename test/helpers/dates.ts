@@ -1,5 +1,5 @@
 // Dates for test requests, relative to now: one helper instead of hand-written day arithmetic per test.
-import { DAY_MS } from '../../domain/business-hours';
+import { DAY_MS } from '../../domain/calendar';
 
 /** The UTC calendar date (YYYY-MM-DD) `days` from now (negative: ago). */
 export function daysFromNow(days: number): string {

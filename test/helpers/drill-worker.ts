@@ -8,6 +8,7 @@ import { NativeConnection, Worker, DefaultLogger, Runtime } from '@temporalio/wo
 import { Client, Connection } from '@temporalio/client';
 import { MongoClient } from 'mongodb';
 import { loadConfig } from '../../config';
+import { temporalConnectionOptions } from '../../temporal/client';
 import { Store } from '../../adapters/mongo/store';
 import { LocalPdfExtractor } from '../../adapters/extraction/local-pdf';
 import { createLifecycleActivities } from '../../activities/lifecycle';
@@ -25,7 +26,8 @@ async function main() {
   const store = new Store(db, { client: mongo });
   const placed = drillLedger<{ _id: string; callId: string; callSid: string; hotelId: string; folioIds: string[]; at: Date }>(db, 'drill_calls');
   const emails = drillLedger<{ _id: string; hotelId: string; at: Date }>(db, 'drill_emails');
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  // the connection settings of every process (TLS on the cluster drills), without the payload codec: drills start plain workflows
+  const connection = await Connection.connect(temporalConnectionOptions(config));
   const client = new Client({ connection });
   let seq = Date.now();
   const status = (callId: string, callSid: string, s: string, answeredBy?: string) =>
@@ -59,7 +61,7 @@ async function main() {
     },
   };
   const worker = await Worker.create({
-    connection: await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }),
+    connection: await NativeConnection.connect(temporalConnectionOptions(config)),
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowBundle: { codePath: process.env.DRILL_BUNDLE! },
     activities,

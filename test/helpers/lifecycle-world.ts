@@ -28,10 +28,10 @@ import {
 } from '../../workflows/definitions';
 import type { FolioOptions } from '../../workflows/folio';
 import { renderFolioPdf } from '../../sandbox/folio-pdf';
-import { startMongo, startTimeSkipping, workflowBundle } from './stack';
+import { createTimeSkipping, startMongo, startTimeSkipping, workflowBundle } from './stack';
 import { sha256Hex, sniffFor } from './bytes';
 import { allDay, daysFromNow } from './dates';
-import { DAY_MS } from '../../domain/business-hours';
+import { DAY_MS } from '../../domain/calendar';
 
 export { allDay, daysFromNow };
 import { edgeFor } from '../../temporal/edge';
@@ -62,6 +62,7 @@ export class LifecycleWorld {
   onEmail?: (input: EmailRequestInput) => void;
   private worker?: Worker;
   private running?: Promise<void>;
+  private ownServer = false;
 
   constructor(
     readonly env: TestWorkflowEnvironment,
@@ -73,13 +74,18 @@ export class LifecycleWorld {
     return this.env.client;
   }
 
-  static async create(opts: { config?: Partial<Record<string, string>> } = {}): Promise<LifecycleWorld> {
-    const env = await startTimeSkipping();
+  /**
+   * On the shared time-skipping server, unless another environment (the dev server, say) is given or
+   * `ownServer` asks for a time-skipping server of this world's own, stopped with it.
+   */
+  static async create(opts: { config?: Partial<Record<string, string>>; env?: TestWorkflowEnvironment; ownServer?: boolean } = {}): Promise<LifecycleWorld> {
+    const env = opts.env ?? (opts.ownServer ? await createTimeSkipping() : await startTimeSkipping());
     const mongo = await startMongo();
     const store = new Store(mongo.db());
     await store.ensureIndexes();
     const config = loadConfig({ TEMPORAL_TASK_QUEUE: `lifecycle-${randomUUID()}`, BATCH_WINDOW_SECONDS: '60', ...opts.config });
     const world = new LifecycleWorld(env, store, config);
+    world.ownServer = !opts.env && !!opts.ownServer;
     const activities: AllActivities = {
       ...createLifecycleActivities({ config, store, temporal: edgeFor(env.client, config) }),
       ...createExtractionActivities({ extractor: new LocalPdfExtractor(), documents: world.documents }),
@@ -100,6 +106,7 @@ export class LifecycleWorld {
   async stop(): Promise<void> {
     this.worker?.shutdown();
     await this.running;
+    if (this.ownServer) await this.env.teardown();
   }
 
   async addHotel(partial: Partial<Hotel> & { hotelId: string }): Promise<Hotel> {

@@ -148,20 +148,35 @@ const INDEXED_TYPE = {
 
 const searchAttributeArgs = Object.entries(SEARCH_ATTRIBUTES).flatMap(([k, t]) => ['--search-attribute', `${k}=${t}`]);
 
-/** The real Temporal dev server (CLI), with our search attributes registered. */
+/** The real Temporal dev server (CLI), with our search attributes registered, shared by whoever asks. */
 export function startTemporal(): Promise<TestWorkflowEnvironment> {
-  return lazy('temporal', async () => {
-    const env = await TestWorkflowEnvironment.createLocal({
-      server: {
-        executable: { type: 'existing-path', path: tool('temporal') },
-        ip: '127.0.0.1',
-        ui: false,
-        extraArgs: [...searchAttributeArgs, '--dynamic-config-value', 'frontend.enableServerVersionCheck=false', '--log-level', 'error'],
-      },
-    });
-    cleanups.push(() => env.teardown());
-    return env;
+  return lazy('temporal', () => createDevServer());
+}
+
+/**
+ * A dev server of the caller's own, with dynamic config of its own (e.g. `limit.historyCount.suggestContinueAsNew`
+ * low, so continue-as-new is suggested after a few hundred events); stopped with the stack or by `teardown()`.
+ */
+export async function createDevServer(dynamicConfig: Record<string, string | number> = {}): Promise<TestWorkflowEnvironment> {
+  const dynamic = Object.entries({ 'frontend.enableServerVersionCheck': 'false', ...dynamicConfig }).flatMap(([k, v]) => ['--dynamic-config-value', `${k}=${v}`]);
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: tool('temporal') },
+      ip: '127.0.0.1',
+      ui: false,
+      extraArgs: [...searchAttributeArgs, ...dynamic, '--log-level', 'error'],
+    },
   });
+  return teardownOnce(env);
+}
+
+/** Registers the environment with the stack and lets its owner tear it down earlier without a second teardown. */
+function teardownOnce(env: TestWorkflowEnvironment): TestWorkflowEnvironment {
+  let down: Promise<void> | undefined;
+  const teardown = env.teardown.bind(env);
+  env.teardown = () => (down ??= teardown());
+  cleanups.push(() => env.teardown());
+  return env;
 }
 
 export interface TemporalServer {
@@ -219,20 +234,26 @@ export async function startTemporalServer(name: string): Promise<TemporalServer>
   return server;
 }
 
-/** Temporal's Java time-skipping test server: days of timers in seconds. */
+/** Temporal's Java time-skipping test server, shared by whoever asks: days of timers in seconds. */
 export function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
-  return lazy('timeskipping', async () => {
-    const env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: tool('temporal-test-server') } },
-    });
-    cleanups.push(() => env.teardown());
-    // the Java test server knows no custom search attributes until told, as a real cluster's operator would
-    await env.connection.operatorService.addSearchAttributes({
-      namespace: env.namespace ?? 'default',
-      searchAttributes: Object.fromEntries(Object.entries(SEARCH_ATTRIBUTES).map(([k, t]) => [k, INDEXED_TYPE[t]])),
-    });
-    return env;
+  return lazy('timeskipping', createTimeSkipping);
+}
+
+/**
+ * A time-skipping server of the caller's own; `teardown()` it when done (the stack stops it otherwise).
+ * The server skips time only when no workflow task is waiting, so a test file that leaves workflows behind
+ * with no worker would stall the clock of every file after it on a shared server.
+ */
+export async function createTimeSkipping(): Promise<TestWorkflowEnvironment> {
+  const env = teardownOnce(await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: tool('temporal-test-server') } },
+  }));
+  // the Java test server knows no custom search attributes until told, as a real cluster's operator would
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(Object.entries(SEARCH_ATTRIBUTES).map(([k, t]) => [k, INDEXED_TYPE[t]])),
   });
+  return env;
 }
 
 /** Workflow code bundled once per run and shared by every test worker. */

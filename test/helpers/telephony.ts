@@ -107,7 +107,7 @@ export async function startTelephonyWorld(opts: { timeScale?: number; withWorker
     taskQueue,
     async addHotel(profile, extra = {}) {
       phoneProfile(profile); // a misspelt profile fails here, by name
-      const phone = `+4420${7_000_000 + ++phoneCounter}`;
+      const phone = `+4420794${60_000 + ++phoneCounter}`; // 020 7946 0xxx: London numbers Ofcom keeps for drama, valid and never in use
       const hotel = HotelConfig.parse({
         hotelId: `hotel-${profile}-${hex(3)}`,
         name: `Hotel ${profile}`,

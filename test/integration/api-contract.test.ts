@@ -17,7 +17,7 @@ import { ApiKeys } from '../../api/auth';
 import { renderFolioPdf } from '../../sandbox/folio-pdf';
 import { edgeFor } from '../../temporal/edge';
 import { daysFromNow } from '../helpers/dates';
-import { DAY_MS } from '../../domain/business-hours';
+import { DAY_MS } from '../../domain/calendar';
 
 const nextWeekday10am = () => {
   const d = new Date(Date.now() + 3 * DAY_MS);
@@ -337,10 +337,10 @@ describe('API contract (OpenAPI routes and statuses)', function () {
   });
 
   it('dead letters: listed for operators only', async () => {
-    await api.store.deadLetters.add({ kind: 'inbox-message', key: 'mid:stuck@hotel.example', subject: 'message <stuck@hotel.example>', reason: 'object store refused the write', attempts: 3 });
-    const list = await go('GET', '/v1/dead-letters?kind=inbox-message', { key: api.keys.operator });
+    await api.store.deadLetters.add({ kind: 'mail', key: 'mid:stuck@hotel.example', subject: 'message <stuck@hotel.example>', reason: 'object store refused the write', attempts: 3 });
+    const list = await go('GET', '/v1/dead-letters?kind=mail', { key: api.keys.operator });
     assert.equal(list.status, 200);
-    assert.equal(list.body.items[0].deadLetterId, 'inbox-message:mid:stuck@hotel.example');
+    assert.equal(list.body.items[0].deadLetterId, 'mail:mid:stuck@hotel.example');
     assert.equal((await go('GET', '/v1/dead-letters?kind=nonsense', { key: api.keys.operator })).status, 400);
     assert.equal((await go('GET', '/v1/dead-letters', { key: api.keys.a })).status, 403);
     // a callback given up on goes back to the relay's line once
@@ -355,6 +355,33 @@ describe('API contract (OpenAPI routes and statuses)', function () {
     assert.equal((await replay('callback:cb-contract', api.keys.operator)).status, 200);
     assert.equal((await replay('callback:cb-contract', api.keys.operator)).status, 409);
     assert.equal((await api.store.callbacks.get('cb-contract'))?.state !== 'dead', true);
+  });
+
+  it('client settings and delivery secrets: own only, operators for quotas', async () => {
+    const own = await go('GET', '/v1/clients/client-a', { key: api.keys.a });
+    assert.equal(own.status, 200);
+    assert.deepEqual(own.body.policy, { acceptDepartureMismatch: false });
+    assert.equal((await go('GET', '/v1/clients/client-a')).status, 401);
+    assert.equal((await go('GET', '/v1/clients/client-b', { key: api.keys.a })).status, 404);
+    const patched = await go('PATCH', '/v1/clients/client-a', { key: api.keys.a, body: { policy: { acceptDepartureMismatch: true } } });
+    assert.equal(patched.status, 200);
+    assert.equal(patched.body.policy.acceptDepartureMismatch, true);
+    assert.equal((await go('PATCH', '/v1/clients/client-a', { key: api.keys.a, body: { quotas: { concurrentCalls: 99 } } })).status, 403);
+    assert.equal((await go('PATCH', '/v1/clients/client-a', { key: api.keys.operator, body: { quotas: { concurrentCalls: 0 } } })).status, 400);
+    assert.equal((await go('PATCH', '/v1/clients/client-b', { key: api.keys.a, body: {} })).status, 404);
+    const first = await go('POST', '/v1/clients/client-a/delivery-secrets', { key: api.keys.a, body: {} });
+    assert.equal(first.status, 201);
+    assert.match(first.body.secret, /^whsec_/);
+    assert.equal((await go('POST', '/v1/clients/client-a/delivery-secrets', { key: api.keys.a, body: { overlapHours: -1 } })).status, 400);
+    assert.equal((await go('POST', '/v1/clients/client-b/delivery-secrets', { key: api.keys.a, body: {} })).status, 404);
+    assert.equal((await go('DELETE', `/v1/clients/client-a/delivery-secrets/${first.body.secretId}`, { key: api.keys.a })).status, 409);
+    const second = await go('POST', '/v1/clients/client-a/delivery-secrets', { key: api.keys.operator, body: { overlapHours: 2 } });
+    assert.equal(second.body.previousExpireAt !== null, true);
+    assert.equal((await go('DELETE', `/v1/clients/client-a/delivery-secrets/${first.body.secretId}`, { key: api.keys.a })).status, 204);
+    assert.equal((await go('DELETE', `/v1/clients/client-a/delivery-secrets/${first.body.secretId}`, { key: api.keys.a })).status, 404);
+    // The policy travels with each request the client makes from now on.
+    const created = await go('POST', '/v1/folios', { key: api.keys.a, body: folioInput() });
+    assert.deepEqual(created.body.request.clientPolicy, { acceptDepartureMismatch: true });
   });
 
   it('codec-only keys open /codec and nothing else', async () => {

@@ -37,6 +37,8 @@ describe('API fuzz: malformed requests never produce a 5xx', function () {
       fc.constant('/v1/unmatched'),
       segment.map((s) => `/v1/unmatched/${s}/assign`),
       segment.map((s) => `/v1/hotels/${s}`),
+      segment.map((s) => `/v1/clients/${s}`),
+      fc.tuple(fc.constantFrom('client-a', 'client-b'), segment).map(([c, s]) => `/v1/clients/${c}/delivery-secrets/${s}`),
       segment.map((s) => `/v1/folios/${s}`),
       fc.tuple(segment, fc.constantFrom('events', 'document', 'cancel', 'retry', 'callback', 'review', 'nope')).map(([s, a]) => `/v1/folios/${s}/${a}`),
       fc.constantFrom('/codec/decode', '/codec/encode', '/health/ready', '/openapi.json', '/v2/x', '/'),

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { startTelephonyWorld, type TelephonyWorld } from '../helpers/telephony';
 import { createTelephonyActivities } from '../../activities/telephony';
-import { DAY_MS } from '../../domain/business-hours';
+import { DAY_MS } from '../../domain/calendar';
 import { rawCollection } from '../helpers/raw-db';
 import { TwilioTelephony } from '../../adapters/telephony/twilio';
 import { hotelSnapshot, type Hotel } from '../../domain/model';

@@ -42,8 +42,9 @@ describe('security: documents never cross tenants (item 2)', function () {
 
   before(async () => {
     const [env, mongo, mail] = await Promise.all([startTemporal(), startMongo(), startMail()]);
-    const store = new Store(mongo.db());
-    api = await startApi({ store, env: { ...mailEnv(mail, 'split'), TEMPORAL_TASK_QUEUE: `split-${run}`, BATCH_WINDOW_SECONDS: '5', LOG_LEVEL: 'warn' } });
+    const db = mongo.db();
+    const store = new Store(db);
+    api = await startApi({ db, env: { ...mailEnv(mail, 'split'), TEMPORAL_TASK_QUEUE: `split-${run}`, BATCH_WINDOW_SECONDS: '5', LOG_LEVEL: 'warn' } });
     mailer = new Mailer(api.config);
     ({ stop: stopWorker } = await startEmailWorker({ env, config: api.config, store, mailer, documents: store.documents, client: api.temporal, dataConverter: dataConverter(api.config) }));
     responder = startMailResponder({

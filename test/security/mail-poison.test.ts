@@ -47,7 +47,7 @@ describe('security: poison mail never stops the inbox (item 8)', function () {
   before(async () => {
     inbox = await startTestInbox('poison', { monitor: (store) => ({ documents: refusingOne(store.documents, poisonPdf), pollIntervalMs: 300 }) });
     inbox.mail.senders.identity(HOTEL);
-    api = await startApi({ store: inbox.store });
+    api = await startApi({ db: inbox.db });
     thread = await inbox.request('em-poison', testHotel('poisonquay', HOTEL), [testGuest('p1', 'Mia Novak', 'PQ-1')]);
   });
   after(async () => {
@@ -112,16 +112,16 @@ describe('security: poison mail never stops the inbox (item 8)', function () {
     assert.equal((await inbox.outcome(next)).processed.outcome, 'signalled', 'the message after it was handled');
     await waitUntil(() => inbox.signaler.to(folio, 'documentReceived').length >= 2);
 
-    const letters = await call(api.url, 'GET', '/v1/dead-letters?kind=inbox-message', { key: api.keys.operator });
+    const letters = await call(api.url, 'GET', '/v1/dead-letters?kind=mail', { key: api.keys.operator });
     assert.equal(letters.status, 200);
     const letter = (letters.body.items as { kind: string; reason: string; attempts: number; subject: string }[]).find((l) => l.subject.includes(stuck));
     assert.ok(letter, JSON.stringify(letters.body));
-    assert.deepEqual([letter.kind, letter.attempts], ['inbox-message', 3]);
+    assert.deepEqual([letter.kind, letter.attempts], ['mail', 3]);
     assert.match(letter.reason, /object store refused the write/);
     assert.equal((await call(api.url, 'GET', '/v1/dead-letters', { key: api.keys.a })).status, 403, 'operators only');
 
     const metrics = await (await fetch(`${api.url}/metrics`)).text();
-    assert.match(metrics, /^folio_dead_letters\{kind="inbox-message"\} 1$/m);
+    assert.match(metrics, /^folio_dead_letters\{kind="mail"\} 1$/m);
     assert.match(metrics, /^folio_inbox_messages\{outcome="failed"\} 1$/m);
   });
 });

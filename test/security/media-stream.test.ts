@@ -50,7 +50,7 @@ describe('security: one signed stream per call, only while it is in progress (it
   async function answeredCall(): Promise<Captured> {
     const callId = `call-stream-${++n}`;
     const guests = [{ folioId: `f-${n}`, workflowId: `folio:x:${n}`, guestName: 'Ada Lovelace', confirmationNumber: `CNF${n}`, checkIn: '2026-11-01', checkOut: '2026-11-03' }];
-    await w.store.calls.beginPlacing(callId, { hotelId: hotel.hotelId, folioIds: [guests[0]!.folioId], context: { hotel: hotelSnapshot(hotel), guests, replyTo: 'folios+t@folio.test', language: 'en', ivrPath: '1' } });
+    await w.store.calls.beginPlacing(callId, { hotelId: hotel.hotelId, folioIds: [guests[0]!.folioId], clientIds: ['x'], to: hotel.phone, context: { hotel: hotelSnapshot(hotel), guests, replyTo: 'folios+t@folio.test', language: 'en', ivrPath: '1' } });
     const voice = await send(twilioRequest(`${w.baseUrl}/v1/webhooks/twilio/voice?callId=${callId}`, { CallSid: `CA${n}`, CallStatus: 'in-progress' }, { token: w.config.TWILIO_AUTH_TOKEN! }));
     const stream = find(parseXml(voice.text), 'Stream');
     assert.ok(stream?.attrs.url, voice.text);

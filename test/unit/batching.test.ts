@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { DEFAULT_BATCH_POLICY, enqueue, nextBatchAt, removeBatch, takeBatch, withdraw, type BatchPolicy, type PendingItem } from '../../domain/batching';
-import type { DispatchItem, DispatchKind } from '../../workflows/definitions';
+import { DEFAULT_BATCH_POLICY, enqueue, nextBatchAt, removeBatch, takeBatch, withdraw, type BatchPolicy, type DispatchItem, type DispatchKind, type PendingItem } from '../../domain/batching';
 
 const T0 = Date.parse('2026-12-02T10:00:00Z');
 const WINDOW = DEFAULT_BATCH_POLICY.windowMs;

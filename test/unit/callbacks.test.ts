@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { isOpenAt, type Schedule } from '../../domain/business-hours';
 import { resolveCallback, type CallbackResolution } from '../../domain/callbacks';
-import { DEFAULT_BUSINESS_HOURS, type BusinessHours, type Language } from '../../domain/schemas';
+import WORDS from '../../domain/callback-words.json';
+import { DEFAULT_BUSINESS_HOURS, Language, type BusinessHours } from '../../domain/schemas';
 
 const ALWAYS: BusinessHours = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [{ open: '00:00', close: '24:00' }]]));
 const BERLIN = 'Europe/Berlin';
@@ -266,6 +267,22 @@ describe('callbacks', () => {
         }),
         { numRuns: 100 },
       );
+    });
+  });
+
+  describe('the words of each language (callback-words.json)', () => {
+    const keysOf = (v: unknown, at = ''): string[] =>
+      v && typeof v === 'object' && !Array.isArray(v) ? Object.entries(v).flatMap(([k, x]) => [`${at}${k}`, ...keysOf(x, `${at}${k}.`)]) : [];
+    it('has every language once, each with every word English has', () => {
+      assert.deepEqual(WORDS.map((w) => w.language).sort(), [...Language.options].sort());
+      const english = keysOf(WORDS[0]).filter((k) => k !== 'tomorrowPart');
+      for (const w of WORDS) {
+        const missing = english.filter((k) => !keysOf(w).includes(k));
+        assert.deepEqual(missing, [], `${w.language} lacks ${missing.join(', ')}`);
+        assert.equal(w.numbers.length, 12, `${w.language} counts one to twelve`);
+        assert.equal(w.weekdays.length, 7, `${w.language} names seven weekdays`);
+        assert.match(w.weekday, /\{day\}/, `${w.language}'s weekday pattern has a place for the day`);
+      }
     });
   });
 });

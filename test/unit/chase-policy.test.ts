@@ -1,19 +1,9 @@
 import assert from 'node:assert/strict';
-import { afterAwaitTimeout, afterCall, afterEmailRejected, afterEmailSent, DEFAULT_CHASE_POLICY as P, firstStep, type ChaseState } from '../../domain/chase-policy';
+import { afterAwaitTimeout, afterCall, afterEmailRejected, afterEmailSent, DEFAULT_CHASE_POLICY as P, firstStep, newChaseState, type ChaseState } from '../../domain/chase-policy';
 
 const NOW = Date.parse('2026-11-30T10:00:00Z');
 const MIN = 60_000;
-const base = (over: Partial<ChaseState> = {}): ChaseState => ({
-  channelPreference: 'phone-first',
-  hasEmail: true,
-  emailBad: false,
-  calls: 0,
-  failedCallsInRow: 0,
-  emails: 0,
-  reminders: 0,
-  callbacks: 0,
-  ...over,
-});
+const base = (over: Partial<ChaseState> = {}): ChaseState => newChaseState({ hasEmail: true, ...over });
 
 describe('chase policy', () => {
   describe('first step', () => {

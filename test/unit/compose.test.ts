@@ -11,9 +11,11 @@ import { Store } from '../../adapters/mongo/store';
 import { createMetrics } from '../../observability/metrics';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { ROOT, startTemporal, TOOLS_BIN } from '../helpers/stack';
+import { clusterPorts, DYNAMIC_CONFIG_FILE, HISTORY_SHARDS, SERVER_CONFIG, TEMPORAL_SERVER_VERSION, TEMPORAL_SERVICES, TEMPORAL_UI_VERSION, TOOL, UI_SETTING_ENV, temporalServiceEnv } from '../../scripts/cluster-topology';
 
 interface Service {
   image?: string;
+  entrypoint?: string[];
   build?: { context: string; dockerfile: string };
   command?: string[] | string;
   environment?: Record<string, string | number | null>;
@@ -49,9 +51,10 @@ describe('docker-compose.yml', () => {
   it('has the production-like services on official images, and ours built from the Dockerfile', () => {
     const images = Object.fromEntries(Object.entries(services).map(([k, s]) => [k, s.image ?? '']));
     assert.match(images.postgresql, /^postgres:/);
-    assert.match(images.temporal, /^temporalio\/server:/);
-    assert.match(images['temporal-schema'], /^temporalio\/admin-tools:/);
-    assert.match(images['temporal-ui'], /^temporalio\/ui:/);
+    // the versions the local cluster builds (scripts/cluster-topology.ts)
+    for (const s of TEMPORAL_SERVICES) assert.equal(images[`temporal-${s}`], `temporalio/server:${TEMPORAL_SERVER_VERSION}`);
+    assert.equal(images['temporal-schema'], `temporalio/admin-tools:${TEMPORAL_SERVER_VERSION}`);
+    assert.equal(images['temporal-ui'], `temporalio/ui:${TEMPORAL_UI_VERSION}`);
     assert.match(images.mongodb, /^mongo:7/);
     assert.match(images.prometheus, /^prom\/prometheus:/);
     assert.match(images.grafana, /^grafana\/grafana:/);
@@ -61,8 +64,7 @@ describe('docker-compose.yml', () => {
       assert.deepEqual(cmd.slice(0, 3), ['node', '--import', 'tsx'], app);
       assert.ok(existsSync(path.join(ROOT, cmd[3])), `${app} runs ${cmd[3]}, which does not exist`);
     }
-    assert.equal(services.temporal.environment?.DB, 'postgres12');
-    assert.equal(services.temporal.environment?.POSTGRES_SEEDS, 'postgresql');
+    assert.equal(services['temporal-history'].environment?.POSTGRES_SEEDS, 'postgresql');
   });
 
   it('has a dependency graph without unknown services or cycles', () => {
@@ -79,7 +81,8 @@ describe('docker-compose.yml', () => {
     };
     Object.keys(services).forEach(visit);
     assert.ok(deps(services.api).includes('mongodb') && deps(services.api).includes('temporal-setup'));
-    assert.ok(deps(services.temporal).includes('temporal-schema') && deps(services['temporal-schema']).includes('postgresql'));
+    assert.ok(deps(services['temporal-history']).includes('temporal-schema') && deps(services['temporal-schema']).includes('postgresql'));
+    for (const s of ['matching', 'frontend']) assert.ok(deps(services[`temporal-${s}`]).includes('temporal-history'), `${s} starts before history`);
   });
 
   it('publishes each host port once, the API on API_PORT', () => {
@@ -96,15 +99,15 @@ describe('docker-compose.yml', () => {
       // …and every variable the app reads is there (set, defaulted or passed through), so nothing is lost in containers.
       for (const k of Object.keys(ConfigSchema.shape)) if (!NOT_IN_CONTAINERS.includes(k)) assert.ok(k in env, `${app} does not pass ${k}`);
       // Secrets pass through from the environment; none is written into the file.
-      for (const secret of ['TWILIO_AUTH_TOKEN', 'ELEVENLABS_API_KEY', 'ELEVENLABS_WEBHOOK_SECRET', 'SMTP_PASS', 'IMAP_PASS', 'PAYLOAD_KEYS', 'DELIVERY_SIGNING_SECRET', 'MAIL_TOKEN_SECRET', 'MAIL_DKIM_PRIVATE_KEY']) {
+      for (const secret of ['TWILIO_AUTH_TOKEN', 'ELEVENLABS_API_KEY', 'ELEVENLABS_WEBHOOK_SECRET', 'SMTP_PASS', 'IMAP_PASS', 'PAYLOAD_KEYS', 'MAIL_TOKEN_SECRET', 'MAIL_DKIM_PRIVATE_KEY']) {
         assert.ok(secret in env && env[secret] === null, `${app}: ${secret} must be a pass-through`);
       }
       const resolved: Record<string, string> = {};
       for (const [k, v] of Object.entries(env)) if (v !== null) resolved[k] = interpolate(String(v));
-      const secrets = { TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 't', TWILIO_FROM_NUMBER: '+15550100', ELEVENLABS_API_KEY: 'k', ELEVENLABS_AGENT_ID: 'a', ELEVENLABS_WEBHOOK_SECRET: 's', PUBLIC_BASE_URL: 'https://folio.example', PAYLOAD_KEYS: `k1:${Buffer.alloc(32).toString('base64')}`, DOCUMENTAI_PROCESSOR: 'projects/p/locations/eu/processors/x', DELIVERY_SIGNING_SECRET: 'delivery-secret', MAIL_TOKEN_SECRET: 'mail-token-secret' };
+      const secrets = { TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 't', TWILIO_FROM_NUMBER: '+15550100', ELEVENLABS_API_KEY: 'k', ELEVENLABS_AGENT_ID: 'a', ELEVENLABS_WEBHOOK_SECRET: 's', PUBLIC_BASE_URL: 'https://folio.example', PAYLOAD_KEYS: `k1:${Buffer.alloc(32).toString('base64')}`, DOCUMENTAI_PROCESSOR: 'projects/p/locations/eu/processors/x', MAIL_TOKEN_SECRET: 'mail-token-secret' };
       const config = loadConfig({ ...resolved, ...secrets });
       assert.equal(config.MODE, 'live');
-      assert.equal(config.TEMPORAL_ADDRESS, 'temporal:7233');
+      assert.equal(config.TEMPORAL_ADDRESS, 'temporal-frontend:7233');
       assert.equal(config.MONGODB_URI, 'mongodb://mongodb:27017/');
     }
     assert.equal(services.api.environment?.API_HOST, '0.0.0.0');
@@ -130,12 +133,56 @@ describe('docker-compose.yml', () => {
   });
 
   it('scrapes services that exist, on the ports they serve metrics on', () => {
-    const prom = parse(readFileSync(path.join(ROOT, 'deploy/prometheus.yml'), 'utf8')) as { scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[] };
+    const prom = parse(readFileSync(path.join(ROOT, 'deploy/prometheus/prometheus.yml'), 'utf8')) as { rule_files: string[]; scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[] };
     const targets = prom.scrape_configs.flatMap((j) => j.static_configs.flatMap((c) => c.targets));
     for (const t of targets) assert.ok(services[t.split(':')[0]], `prometheus scrapes unknown ${t}`);
     assert.ok(targets.includes(`api:${services.api.environment?.API_PORT}`));
     assert.ok(targets.includes(`worker:${services.worker.environment?.METRICS_PORT}`));
-    assert.equal(services.temporal.environment?.PROMETHEUS_ENDPOINT, `0.0.0.0:${targets.find((t) => t.startsWith('temporal:'))!.split(':')[1]}`);
+    for (const s of TEMPORAL_SERVICES) {
+      const env = { ...services[`temporal-${s}`].environment };
+      assert.ok(targets.includes(`temporal-${s}:${env.TEMPORAL_METRICS_PORT}`), `temporal-${s} is not scraped`);
+      assert.equal(env.TEMPORAL_METRICS_HOST, '0.0.0.0');
+    }
+    const mount = services.prometheus.volumes!.find((v) => v.startsWith('./deploy/prometheus:'))!;
+    for (const f of prom.rule_files) assert.ok(existsSync(path.join(ROOT, mount.split(':')[0], f)), `rule file ${f} is not in the mounted folder`);
+  });
+
+  it('runs each Temporal service from the configuration file the local cluster runs, with the same values', function () {
+    this.timeout(30_000);
+    const template = readFileSync(path.join(SERVER_CONFIG.root, SERVER_CONFIG.dir, `${SERVER_CONFIG.env}.yaml`), 'utf8');
+    const read = new Set([...template.matchAll(/env "(\w+)"/g)].map((m) => m[1]!));
+    const [mountSource, mountTarget] = services['temporal-history'].volumes![0]!.split(':');
+    assert.equal(path.join(ROOT, mountSource!), SERVER_CONFIG.root, 'the compose services mount another configuration folder');
+    const composeEnv = (s: string) => Object.fromEntries(Object.entries(services[`temporal-${s}`].environment ?? {}).map(([k, v]) => [k, interpolate(String(v))]));
+    const pg = { host: '127.0.0.1', port: 5432, user: 'temporal', password: 'temporal' };
+    const render = (env: Record<string, string>) => {
+      const r = spawnSync(TOOL.server, ['--config', path.join(SERVER_CONFIG.root, SERVER_CONFIG.dir), '--env', SERVER_CONFIG.env, 'render-config'], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      return parse(r.stdout.slice(r.stdout.indexOf('archival:'))) as { persistence: { numHistoryShards: number; datastores: Record<string, { sql: { pluginName: string; databaseName: string } }> }; services: Record<string, { rpc: { grpcPort: number; membershipPort: number } }>; dynamicConfigClient: { filepath: string } };
+    };
+    for (const s of TEMPORAL_SERVICES) {
+      const env = composeEnv(s);
+      assert.equal(env.TEMPORAL_SERVICE, s);
+      const entry = services[`temporal-${s}`].entrypoint!.join(' ');
+      assert.ok(entry.includes(`--root ${mountTarget} --config ${SERVER_CONFIG.dir} --env ${SERVER_CONFIG.env}`) && entry.includes('--service $$TEMPORAL_SERVICE'), entry);
+      for (const k of Object.keys(env)) assert.ok(k === 'TEMPORAL_SERVICE' || read.has(k), `temporal-${s} sets ${k}, which the configuration does not read`);
+      const local = temporalServiceEnv(s, clusterPorts(0), pg);
+      for (const k of Object.keys(local)) assert.ok(read.has(k), `the local cluster sets ${k}, which the configuration does not read`);
+      // the same file rendered with each environment: the same shards, stores, ports and dynamic config
+      const fromCompose = render(env);
+      const fromCluster = render(local);
+      assert.equal(fromCompose.persistence.numHistoryShards, HISTORY_SHARDS);
+      assert.equal(fromCluster.persistence.numHistoryShards, HISTORY_SHARDS);
+      // the same stores, connection pools and plugin, only the database's host differs (a container name, loopback)
+      const stores = (c: typeof fromCompose) => JSON.parse(JSON.stringify(c.persistence.datastores, (k, v: unknown) => (k === 'connectAddr' ? String(v).split(':')[1] : v))) as unknown;
+      assert.deepEqual(stores(fromCompose), stores(fromCluster));
+      for (const name of Object.keys(fromCluster.services)) assert.deepEqual(fromCompose.services[name]!.rpc.grpcPort, fromCluster.services[name]!.rpc.grpcPort, name);
+      assert.equal(path.basename(fromCompose.dynamicConfigClient.filepath), path.basename(DYNAMIC_CONFIG_FILE));
+      assert.equal(path.dirname(fromCompose.dynamicConfigClient.filepath), mountTarget, 'the dynamic config is not the mounted file');
+    }
+    // the Web UI image reads the settings the local cluster writes into the UI server's file
+    const ui = services['temporal-ui'].environment ?? {};
+    for (const [setting, variable] of Object.entries(UI_SETTING_ENV)) if (setting !== 'tls') assert.ok(variable in ui, `temporal-ui does not set ${variable}`);
   });
 
   it('provisions Grafana dashboards whose queries use metrics we export', async () => {

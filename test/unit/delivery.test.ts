@@ -10,7 +10,10 @@ import { COLLECTIONS } from '../../adapters/mongo/collections';
 import { rawCollection } from '../helpers/raw-db';
 import { Store } from '../../adapters/mongo/store';
 import { FolioStatus } from '../../domain/model';
-import { createDeliveryActivities, refusedWebhook, verifyDelivery } from '../../activities/delivery';
+import { createDeliveryActivities, verifyDelivery } from '../../activities/delivery';
+import { checkWebhookUrl } from '../../adapters/http/safe-webhook';
+import { DeliverySecrets } from '../../adapters/http/delivery-secrets';
+import { codecFromConfig } from '../../temporal/codec';
 import { startMongo, freePort } from '../helpers/stack';
 
 interface Received {
@@ -20,8 +23,8 @@ interface Received {
 
 describe('delivery webhook activity', function () {
   this.timeout(30_000);
-  const secret = 'test-delivery-secret';
-  const config = loadConfig({ DELIVERY_SIGNING_SECRET: secret, PUBLIC_BASE_URL: 'https://folio.example' });
+  const config = loadConfig({ PUBLIC_BASE_URL: 'https://folio.example' });
+  let secret: string;
   let store: Store;
   let db: Db;
   let server: Server;
@@ -32,6 +35,8 @@ describe('delivery webhook activity', function () {
   before(async () => {
     db = (await startMongo()).db();
     store = new Store(db);
+    // the folios below belong to client "c", whose deliveries are signed with its own secret
+    secret = (await new DeliverySecrets(store.clients, codecFromConfig(config)).rotate('c', 0)).secret;
     server = createServer((req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
@@ -111,14 +116,15 @@ describe('delivery webhook activity', function () {
   });
 
   it('in live mode, delivers only to https on public addresses', async () => {
-    const live = loadConfig({ MODE: 'live', TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 't', TWILIO_FROM_NUMBER: '+15550100', ELEVENLABS_API_KEY: 'k', ELEVENLABS_AGENT_ID: 'a', ELEVENLABS_WEBHOOK_SECRET: 's', PUBLIC_BASE_URL: 'https://folio.example', PAYLOAD_KEYS: `k1:${Buffer.alloc(32).toString('base64')}`, DELIVERY_SIGNING_SECRET: secret, MAIL_TOKEN_SECRET: 'mail-token-secret-live' });
+    const live = loadConfig({ MODE: 'live', TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 't', TWILIO_FROM_NUMBER: '+15550100', ELEVENLABS_API_KEY: 'k', ELEVENLABS_AGENT_ID: 'a', ELEVENLABS_WEBHOOK_SECRET: 's', PUBLIC_BASE_URL: 'https://folio.example', PAYLOAD_KEYS: `k1:${Buffer.alloc(32).toString('base64')}`, MAIL_TOKEN_SECRET: 'mail-token-secret-live' });
+    await new DeliverySecrets(store.clients, codecFromConfig(live)).rotate('c', 0); // sealed with the live key ring
     const runLive = (folioId: string) => new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR', () => undefined) }).run(createDeliveryActivities({ config: live, store }).deliverResult, { folioId });
     const before = received.length;
     for (const url of [`${base}/hooks/folio`, 'https://127.0.0.1/x', 'https://[::1]/x', 'https://10.1.2.3/x', 'https://169.254.169.254/latest', 'https://[::ffff:192.168.0.1]/x', 'https://localhost/x']) {
       await assert.rejects(runLive(await folio(url)), (e: unknown) => e instanceof ApplicationFailure && e.nonRetryable && e.type === 'DeliveryUrlRefused', url);
     }
     assert.equal(received.length, before, 'a refused URL was called');
-    assert.equal(await refusedWebhook('https://93.184.215.14/hook'), undefined);
-    assert.equal(await refusedWebhook('ftp://93.184.215.14/hook'), 'must be https');
+    assert.equal((await checkWebhookUrl('https://93.184.215.14/hook', { publicOnly: true })).ok, true);
+    assert.deepEqual(await checkWebhookUrl('ftp://93.184.215.14/hook', { publicOnly: true }), { ok: false, reason: 'must be https' });
   });
 });

@@ -75,7 +75,7 @@ describe('Twilio adapter against the emulator', function () {
     assert.ok(statuses[3].params.CallDuration !== undefined);
     const recording = mine.find((r) => r.path === '/recording')!;
     assert.equal(recording.params.RecordingStatus, 'completed');
-    const { bytes, contentType } = await tel.downloadRecording(recording.params.RecordingUrl);
+    const { bytes, contentType } = await tel.downloadRecording(recording.params.RecordingUrl, 10 * 1024 * 1024);
     assert.equal(bytes.subarray(0, 4).toString(), 'RIFF');
     assert.match(contentType, /audio/);
     assert.deepEqual(emu.call(callSid)!.said, ['Hello']);

@@ -57,6 +57,10 @@ describe('validateFolio', () => {
     assert.deepEqual(validateFolio(folio({ departure: '2026-03-07' }), request).reasons, [
       'departure 2026-03-07 differs from the requested check-out 2026-03-05 by more than 1 day',
     ]);
+    // a date that is no date at all is not "the same stay" either
+    for (const departure of ['2026-03-32', '2026-02-30', '5 March']) {
+      assert.match(validateFolio(folio({ departure }), request).reasons.join(), new RegExp(`departure ${departure} differs`));
+    }
   });
   it('reports missing dates', () => {
     assert.deepEqual(validateFolio(folio({ arrival: undefined, departure: undefined }), request).reasons, [

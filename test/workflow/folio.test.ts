@@ -12,8 +12,9 @@ describe('folio lifecycle (time-skipping server)', function () {
   let n = 0;
   const hotelId = () => `hotel-${process.pid}-${++n}`;
 
-  before(async () => {
-    world = await LifecycleWorld.create({ config: { CALL_OVERFLOW_SECONDS: '30' } });
+  before(async function () {
+    this.timeout(180_000); // the first file bundles the workflows; a server starts
+    world = await LifecycleWorld.create({ ownServer: true, config: { CALL_OVERFLOW_SECONDS: '30' } });
   });
   after(async () => world?.stop());
 

@@ -1,0 +1,231 @@
+// One hotel's dispatcher: the batching window, business hours, the wait for a call slot, a hotel change,
+// withdrawals and continue-as-new. The real dispatcher, call, email and call-slot workflows with the real
+// lifecycle activities; scripted hotels at the vendor edge. What it told each folio is read from its history.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { DispatchItem } from '../../domain/batching';
+import { hotelDispatchWorkflowId, hotelSnapshot, type BatchGuest } from '../../domain/model';
+import { callStateQuery, dispatchStateQuery, enqueueSignal, hotelUpdatedSignal, withdrawSignal, type BatchStartedMessage, type CallOutcomeMessage, type EmailSentMessage } from '../../workflows/definitions';
+import { agrees, LifecycleWorld } from '../helpers/lifecycle-world';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createDevServer } from '../helpers/stack';
+import { runsOf, signalsSentBy, until } from '../helpers/workflow-harness';
+
+const WINDOW_MS = 60_000;
+const POLICY = { windowMs: WINDOW_MS, maxGuestsPerCall: 2, maxGuestsPerEmail: 20 };
+
+describe('hotel dispatch workflow (time-skipping server)', function () {
+  this.timeout(120_000);
+  let world: LifecycleWorld;
+
+  before(async function () {
+    this.timeout(180_000); // the first file bundles the workflows; a server starts
+    // one call at a time across all hotels, so one hotel's call makes another wait for its slot
+    world = await LifecycleWorld.create({ ownServer: true, config: { MAX_CONCURRENT_CALLS: '1', CALL_OVERFLOW_SECONDS: '60' } });
+  });
+  after(async () => world?.stop());
+
+  const client = () => world.client;
+  const now = () => world.env.currentTimeMs();
+
+  function guest(name = 'Ada Lovelace'): BatchGuest {
+    const folioId = randomUUID();
+    return { folioId, workflowId: `folio:dispatch-test:${folioId}`, guestName: name, confirmationNumber: `CNF-${folioId.slice(0, 6)}`, checkIn: '2026-07-01', checkOut: '2026-07-03' };
+  }
+
+  /** What the folio's enqueueAtHotel activity does: signal-with-start of the hotel's dispatcher. */
+  async function enqueue(hotelId: string, item: DispatchItem, batchPolicy = POLICY) {
+    return client().workflow.signalWithStart('hotelDispatchWorkflow', {
+      workflowId: hotelDispatchWorkflowId(hotelId),
+      taskQueue: world.config.TEMPORAL_TASK_QUEUE,
+      args: [{ hotelId, batchPolicy, overflowSeconds: 60 }],
+      signal: enqueueSignal,
+      signalArgs: [item],
+    });
+  }
+
+  async function hotel(partial: Parameters<LifecycleWorld['addHotel']>[0]) {
+    const h = await world.addHotel(partial);
+    world.scripts.set(h.hotelId, [{ line: 'human', say: agrees }]);
+    return h;
+  }
+
+  /** Lets the dispatcher run until it has been idle long enough to end (the server skips the time). */
+  const runToIdle = (hotelId: string) => client().workflow.getHandle(hotelDispatchWorkflowId(hotelId)).result();
+
+  async function told(hotelId: string) {
+    const sent = await signalsSentBy(client(), hotelDispatchWorkflowId(hotelId));
+    const to = <T>(name: string, g: BatchGuest) => sent.filter((s) => s.name === name && s.to === g.workflowId).map((s) => s.arg as T);
+    return {
+      started: (g: BatchGuest) => to<BatchStartedMessage>('batchStarted', g),
+      outcome: (g: BatchGuest) => to<CallOutcomeMessage>('callOutcome', g),
+      emailed: (g: BatchGuest) => to<EmailSentMessage>('emailSent', g),
+    };
+  }
+
+  const startedAt = async (workflowId: string) => (await client().workflow.getHandle(workflowId).describe()).startTime.getTime();
+  const closedAt = async (workflowId: string) => (await client().workflow.getHandle(workflowId).describe()).closeTime!.getTime();
+
+  it('folios due within the batching window are asked for in one call, and each hears its own outcome', async () => {
+    const { hotelId } = await hotel({ hotelId: `window-${randomUUID().slice(0, 6)}` });
+    world.scripts.set(hotelId, [{ line: 'human', say: (g) => (g.guestName.startsWith('Ada') ? { kind: 'agreed' } : { kind: 'no_such_booking' }) }]);
+    const [a, b] = [guest('Ada Lovelace'), guest('Grace Hopper')];
+    const t0 = await now();
+    await enqueue(hotelId, { kind: 'call', guest: a });
+    await world.env.sleep(30_000);
+    await enqueue(hotelId, { kind: 'call', guest: b });
+    await runToIdle(hotelId);
+
+    const calls = world.callsTo(hotelId);
+    assert.equal(calls.length, 1);
+    assert.deepEqual(calls[0].input.guests.map((g) => g.folioId), [a.folioId, b.folioId]);
+    const at = await startedAt(calls[0].input.callId);
+    assert.ok(at >= t0 + WINDOW_MS && at < t0 + WINDOW_MS + 30_000, `called when the first folio's window closed (${at - t0} ms after it came)`);
+    const t = await told(hotelId);
+    for (const g of [a, b]) assert.deepEqual(t.started(g).map((m) => [m.kind, m.batchId]), [['call', calls[0].input.callId.replace(/^call:/, '')]]);
+    assert.deepEqual(t.outcome(a).map((m) => [m.disposition, m.outcome]), [['conversation', { kind: 'agreed' }]]);
+    assert.deepEqual(t.outcome(b).map((m) => [m.disposition, m.outcome]), [['conversation', { kind: 'no_such_booking' }]]);
+    assert.equal(t.outcome(a)[0].call?.callSid, calls[0].callSid, 'the call course travels with the outcome');
+  });
+
+  it('a batch takes no more guests than a call may cover; the rest go in the next call', async () => {
+    const { hotelId } = await hotel({ hotelId: `cap-${randomUUID().slice(0, 6)}` });
+    const gs = [guest(), guest(), guest()];
+    for (const g of gs) await enqueue(hotelId, { kind: 'call', guest: g });
+    await runToIdle(hotelId);
+    assert.deepEqual(
+      world.callsTo(hotelId).map((c) => c.input.guests.map((g) => g.folioId)),
+      [[gs[0].folioId, gs[1].folioId], [gs[2].folioId]],
+    );
+  });
+
+  it('a call waits for the hotel to open; a written request to the closed hotel does not', async () => {
+    const hour = new Date(await now()).getUTCHours();
+    const open = (hour + 2) % 24;
+    const hh = (x: number) => `${String(x).padStart(2, '0')}:00`;
+    const window = [{ open: hh(open), close: open === 23 ? '24:00' : hh(open + 1) }];
+    const { hotelId } = await hotel({ hotelId: `hours-${randomUUID().slice(0, 6)}`, timeZone: 'UTC', businessHours: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, window])) });
+    const [byPhone, byEmail] = [guest(), guest()];
+    await enqueue(hotelId, { kind: 'call', guest: byPhone });
+    await enqueue(hotelId, { kind: 'email', guest: byEmail });
+    const handle = client().workflow.getHandle(hotelDispatchWorkflowId(hotelId));
+    await world.env.sleep(WINDOW_MS + 5_000);
+    const waiting = await until(() => handle.query(dispatchStateQuery), (s) => !!s.waitingFor?.startsWith('business hours'), 'the dispatcher waiting for the hotel to open');
+    assert.deepEqual(waiting.pending.map((p) => p.guest.folioId), [byPhone.folioId], 'the email went; the call waits');
+    await runToIdle(hotelId);
+
+    const t = await told(hotelId);
+    const openAt = t.started(byPhone)[0].deferredUntil!;
+    assert.equal(new Date(openAt).getUTCHours(), open);
+    assert.ok((await startedAt(world.callsTo(hotelId)[0].input.callId)) >= openAt, 'called once the hotel opened');
+    assert.equal(t.started(byEmail)[0].deferredUntil, undefined);
+    const emailId = world.emails.find((e) => e.hotel.hotelId === hotelId)!.emailId;
+    assert.ok((await startedAt(emailId)) < openAt, 'the written request went while the hotel was closed');
+    assert.deepEqual(t.emailed(byEmail).map((m) => [m.kind, m.emailId]), [['request', emailId]]);
+  });
+
+  it('a hotel that never opens gets no call: each folio hears the attempt failed and its chase policy decides', async () => {
+    const { hotelId } = await hotel({ hotelId: `never-${randomUUID().slice(0, 6)}`, businessHours: {} });
+    const g = guest();
+    await enqueue(hotelId, { kind: 'call', guest: g });
+    await runToIdle(hotelId);
+    assert.equal(world.callsTo(hotelId).length, 0);
+    assert.deepEqual((await told(hotelId)).outcome(g).map((m) => [m.callId, m.disposition]), [[`none:${hotelId}`, 'failed']]);
+  });
+
+  it('a call waits for a slot under the global cap while another hotel is on the phone', async () => {
+    const busy = await hotel({ hotelId: `talking-${randomUUID().slice(0, 6)}` });
+    world.scripts.set(busy.hotelId, [{ line: 'human-stalls' }]); // holds the only slot until the overflow limit
+    const next = await hotel({ hotelId: `next-${randomUUID().slice(0, 6)}` });
+    const [first, second] = [guest(), guest()];
+    await enqueue(busy.hotelId, { kind: 'call', guest: first });
+    await world.env.sleep(5_000);
+    await enqueue(next.hotelId, { kind: 'call', guest: second });
+    // one at a time: the time-skipping server does not take two waits for results at once
+    await runToIdle(busy.hotelId);
+    await runToIdle(next.hotelId);
+
+    const [held, waited] = [world.callsTo(busy.hotelId)[0], world.callsTo(next.hotelId)[0]];
+    assert.equal(held.ended, 'overflow');
+    assert.ok((await startedAt(waited.input.callId)) >= (await closedAt(held.input.callId)) - 1_000, 'the second call started when the first gave its slot back');
+    const slotWaitMs = (await told(next.hotelId)).started(second)[0].slotWaitMs!;
+    assert.ok(slotWaitMs >= 50_000, `the folio's timeline hears of the wait (${slotWaitMs} ms)`);
+  });
+
+  it('a hotel changed mid-wait is called with its new details', async () => {
+    const h = await hotel({ hotelId: `changed-${randomUUID().slice(0, 6)}` });
+    await enqueue(h.hotelId, { kind: 'call', guest: guest() });
+    await client().workflow.getHandle(hotelDispatchWorkflowId(h.hotelId)).signal(hotelUpdatedSignal, hotelSnapshot({ ...h, phone: '+441632960999' }));
+    await runToIdle(h.hotelId);
+    assert.deepEqual(world.callsTo(h.hotelId).map((c) => c.input.hotel.phone), ['+441632960999']);
+  });
+
+  it('a withdrawn folio is left out; withdrawing every folio of a running call hangs it up', async () => {
+    const { hotelId } = await hotel({ hotelId: `withdrawn-${randomUUID().slice(0, 6)}` });
+    world.scripts.set(hotelId, [{ line: 'human-stalls' }]);
+    const [gone, stays] = [guest(), guest()];
+    const handle = await enqueue(hotelId, { kind: 'call', guest: gone });
+    await enqueue(hotelId, { kind: 'call', guest: stays });
+    await handle.signal(withdrawSignal, { folioId: gone.folioId });
+    await world.env.sleep(WINDOW_MS + 5_000);
+    const call = await until(() => world.callsTo(hotelId)[0], (c) => !!c, 'the call placed');
+    assert.deepEqual(call.input.guests.map((g) => g.folioId), [stays.folioId]);
+    const onThePhone = (st: { callSid?: string; status: string }) => !!st.callSid && st.status === 'in-progress';
+    await until(() => client().workflow.getHandle(call.input.callId).query(callStateQuery), onThePhone, 'the hotel on the phone');
+    await handle.signal(withdrawSignal, { folioId: stays.folioId });
+    await runToIdle(hotelId);
+    assert.equal(call.ended, 'cancelled');
+    assert.deepEqual((await told(hotelId)).outcome(stays).map((m) => m.disposition), ['canceled']);
+  });
+});
+
+// The Java time-skipping server reports no history length to the worker and never suggests continue-as-new, so this
+// runs on a dev server of its own that suggests it after a few hundred events (as a real one does after thousands).
+describe('hotel dispatch workflow: continue-as-new (dev server)', function () {
+  this.timeout(120_000);
+  let world: LifecycleWorld;
+  let env: TestWorkflowEnvironment;
+
+  before(async function () {
+    this.timeout(180_000); // the first file bundles the workflows; a server starts
+    env = await createDevServer({ 'limit.historyCount.suggestContinueAsNew': 300 });
+    world = await LifecycleWorld.create({ env, config: { CALL_OVERFLOW_SECONDS: '60' } });
+  });
+  after(async () => {
+    await world?.stop();
+    await env?.teardown();
+  });
+
+  it('continues as new before its history grows large, carrying the pending work and the batch count', async () => {
+    const hotelId = `long-${randomUUID().slice(0, 6)}`;
+    await world.addHotel({ hotelId });
+    world.scripts.set(hotelId, [{ line: 'human', say: agrees }]);
+    const folioId = randomUUID();
+    const g: BatchGuest = { folioId, workflowId: `folio:dispatch-test:${folioId}`, guestName: 'Ada Lovelace', confirmationNumber: 'CNF-9', checkIn: '2026-07-01', checkOut: '2026-07-03' };
+    const later = Date.now() + 3_600_000; // not due while the signals pour in
+    const handle = await world.client.workflow.signalWithStart('hotelDispatchWorkflow', {
+      workflowId: hotelDispatchWorkflowId(hotelId),
+      taskQueue: world.config.TEMPORAL_TASK_QUEUE,
+      args: [{ hotelId, batchPolicy: { ...POLICY, windowMs: 1_000 }, overflowSeconds: 60 }],
+      signal: enqueueSignal,
+      signalArgs: [{ kind: 'call', guest: g, notBefore: later }],
+    });
+    const firstRun = (await handle.describe()).runId;
+    // every enqueue of the same folio replaces it (keeping its place and first-seen time) and wakes the loop
+    for (let sent = 0; (await handle.describe()).runId === firstRun; sent += 20) {
+      assert.ok(sent < 1_000, `the dispatcher continued as new by now (history ${(await handle.describe()).historyLength} events)`);
+      for (let i = 0; i < 20; i++) await handle.signal(enqueueSignal, { kind: 'call', guest: g, notBefore: later });
+    }
+    const carried = await until(() => handle.query(dispatchStateQuery), (s) => s.pending.length > 0, 'the new run answering');
+    assert.deepEqual(carried.pending.map((p) => [p.guest.folioId, p.notBefore]), [[folioId, later]]);
+    assert.equal(carried.batchesRun, 0);
+    // now due: the new run calls once
+    await handle.signal(enqueueSignal, { kind: 'call', guest: g });
+    const call = await until(() => world.callsTo(hotelId)[0], (c) => !!c, 'the call placed', 60_000);
+    await world.client.workflow.getHandle(call.input.callId).result();
+    assert.deepEqual(call.input.guests.map((x) => x.folioId), [folioId]);
+    assert.match(call.input.callId, /:1$/, 'the first batch of the hotel, whatever the run');
+    assert.ok((await runsOf(world.client, hotelDispatchWorkflowId(hotelId))).length >= 2);
+    await handle.terminate('test over');
+  });
+});

@@ -1,0 +1,86 @@
+// What one hotel's dispatcher knows: the hotel, the work pending there, the batch on the line, and
+// what it waits for. Signals change it; the dispatcher loop acts on it.
+import { CancellationScope, proxyActivities, setHandler } from '@temporalio/workflow';
+import { DEFAULT_BATCH_POLICY, enqueue, withdraw, type BatchPolicy, type PendingItem } from '../../domain/batching';
+import type { Schedule } from '../../domain/business-hours';
+import type { HotelSnapshot } from '../../domain/model';
+import type { LifecycleActivities } from '../activity-types';
+import { callSlotGrantedSignal, dispatchStateQuery, enqueueSignal, hotelUpdatedSignal, withdrawSignal, type DispatchState } from '../definitions';
+
+export const lifecycle = proxyActivities<LifecycleActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1s', maximumInterval: '1 minute' },
+});
+
+export interface HotelDispatchInput {
+  hotelId: string;
+  hotel?: HotelSnapshot;
+  pending?: PendingItem[];
+  batchesRun?: number;
+  batchPolicy?: BatchPolicy;
+  overflowSeconds?: number;
+}
+
+export class Dispatch {
+  readonly hotelId: string;
+  readonly policy: BatchPolicy;
+  pending: PendingItem[];
+  batchesRun: number;
+  /** Something arrived since the loop last looked (work, a withdrawal, a hotel change). */
+  changed = false;
+  activeCallId?: string;
+  activeFolios = new Set<string>();
+  activeScope?: CancellationScope;
+  waitingFor?: string;
+  /** For the folios' timelines: when a batch waited for business hours or for a call slot. */
+  readonly deferredUntil = new Map<string, number>();
+  slotAsked?: { leaseId: string; at: number };
+  readonly granted = new Set<string>();
+
+  constructor(
+    readonly input: HotelDispatchInput,
+    public hotel: HotelSnapshot,
+  ) {
+    this.hotelId = input.hotelId;
+    this.policy = input.batchPolicy ?? DEFAULT_BATCH_POLICY;
+    this.pending = input.pending ?? [];
+    this.batchesRun = input.batchesRun ?? 0;
+  }
+
+  /** Signals change the state; the loop wakes on `changed`. */
+  listen(): void {
+    setHandler(enqueueSignal, (item) => {
+      this.pending = enqueue(this.pending, item, Date.now());
+      this.changed = true;
+    });
+    setHandler(withdrawSignal, ({ folioId }) => {
+      this.pending = withdraw(this.pending, folioId);
+      this.activeFolios.delete(folioId);
+      // every folio of the running call was withdrawn: hang up rather than talk about nobody
+      if (this.activeScope && this.activeFolios.size === 0) this.activeScope.cancel();
+      this.changed = true;
+    });
+    setHandler(hotelUpdatedSignal, (snapshot) => {
+      this.hotel = snapshot;
+      this.changed = true;
+    });
+    setHandler(callSlotGrantedSignal, ({ leaseId }) => {
+      this.granted.add(leaseId);
+    });
+    setHandler(dispatchStateQuery, (): DispatchState => ({ hotelId: this.hotelId, pending: this.pending, activeCallId: this.activeCallId, batchesRun: this.batchesRun, waitingFor: this.waitingFor }));
+  }
+
+  schedule(): Schedule {
+    return { timeZone: this.hotel.timeZone, businessHours: this.hotel.businessHours, closedDates: this.hotel.closedDates };
+  }
+
+  /** Removes what a batch took from the pending work. */
+  take(taken: PendingItem[]): void {
+    this.pending = this.pending.filter((p) => !taken.some((t) => t.kind === p.kind && t.guest.folioId === p.guest.folioId));
+  }
+
+  /** What the next run (after continue-as-new) starts from. */
+  carryOver(): HotelDispatchInput {
+    return { ...this.input, hotel: this.hotel, pending: this.pending, batchesRun: this.batchesRun };
+  }
+}

@@ -1,0 +1,141 @@
+// The dispatcher's steps: find the batch that is due (after its batching window, inside business
+// hours), run it as one call (under the global call cap) or one email, and tell each folio.
+import { CancellationScope, condition, executeChild, getExternalWorkflowHandle, isCancellation, log, workflowInfo } from '@temporalio/workflow';
+import { nextBatchAt, takeBatch, type DispatchKind, type PendingItem } from '../../domain/batching';
+import { isOpenAt, nextOpenAt } from '../../domain/business-hours';
+import { MINUTE_MS } from '../../domain/calendar';
+import type { CallResult } from '../../domain/model';
+import { callWorkflow } from '../call';
+import { batchStartedSignal, callOutcomeSignal, emailSentSignal } from '../definitions';
+import { emailRequestWorkflow } from '../email-request';
+import { lifecycle, type Dispatch } from './state';
+
+/** How long to wait for a slot under the global cap before asking again. */
+const SLOT_WAIT_MS = 30 * MINUTE_MS;
+
+export interface Batch {
+  kind: DispatchKind;
+  items: PendingItem[];
+}
+
+/** The batch to run now; undefined after a wait (batching window, business hours), when the loop looks again. */
+export async function dueBatch(d: Dispatch): Promise<Batch | undefined> {
+  const readyAt = nextBatchAt(d.pending, d.policy)!;
+  if (readyAt > Date.now()) {
+    d.waitingFor = 'batching window';
+    await condition(() => d.changed, readyAt - Date.now());
+    return undefined;
+  }
+  let batch = takeBatch(d.pending, Date.now(), d.policy);
+  if (!batch) {
+    await condition(() => d.changed, 1_000);
+    return undefined;
+  }
+  if (batch.kind === 'call' && !isOpenAt(d.schedule(), Date.now())) {
+    // the hotel is closed: written requests and reminders need not wait for it to open
+    batch = takeBatch(d.pending.filter((p) => p.kind !== 'call'), Date.now(), d.policy) ?? batch;
+  }
+  if (batch.kind !== 'call') return batch;
+  const openAt = nextOpenAt(d.schedule(), Date.now());
+  if (openAt === undefined) {
+    // never open in the next two weeks: report the attempt as failed; each folio's chase policy decides
+    d.take(batch.items);
+    await routeCallResult(batch.items, { callId: `none:${d.hotelId}`, disposition: 'failed', durationSeconds: 0, outcomes: {} });
+    return undefined;
+  }
+  if (openAt > Date.now()) {
+    for (const item of batch.items) d.deferredUntil.set(item.guest.folioId, openAt);
+    d.waitingFor = `business hours (${new Date(openAt).toISOString()})`;
+    await condition(() => d.changed, openAt - Date.now());
+    return undefined;
+  }
+  return batch;
+}
+
+/**
+ * Unique across the dispatcher's restarts (a fresh start after an idle end has a new first run id)
+ * and stable across continue-as-new, so an id never names two different calls or emails.
+ */
+function nextBatchId(d: Dispatch): string {
+  return `${d.hotelId}:${workflowInfo().firstExecutionRunId.slice(0, 8)}:${d.batchesRun + 1}`;
+}
+
+/** One call for the batch, once a slot under the global cap is granted; returns without calling when none came in time. */
+export async function runCall(d: Dispatch, items: PendingItem[]): Promise<void> {
+  const batchId = nextBatchId(d);
+  const leaseId = `call:${batchId}`;
+  d.waitingFor = 'a call slot';
+  if (d.slotAsked?.leaseId !== leaseId) d.slotAsked = { leaseId, at: Date.now() };
+  await lifecycle.requestCallSlot({ leaseId, workflowId: workflowInfo().workflowId });
+  if (!(await condition(() => d.granted.has(leaseId), SLOT_WAIT_MS))) return; // ask again next round
+  const slotWaitMs = Date.now() - d.slotAsked.at;
+  d.slotAsked = undefined;
+  d.batchesRun++;
+  d.take(items);
+  d.waitingFor = undefined;
+  d.activeCallId = leaseId;
+  d.activeFolios = new Set(items.map((i) => i.guest.folioId));
+  await notifyStarted(d, items, 'call', batchId, slotWaitMs);
+  let result: CallResult;
+  try {
+    d.activeScope = new CancellationScope();
+    const input = { callId: leaseId, hotel: d.hotel, guests: items.map((i) => i.guest), overflowSeconds: d.input.overflowSeconds ?? 540 };
+    result = await d.activeScope.run(() => executeChild(callWorkflow, { workflowId: leaseId, args: [input] }));
+  } catch (err) {
+    const cancelled = isCancellation(err);
+    if (cancelled) log.info('call cancelled: every folio of the batch was withdrawn', { callId: leaseId });
+    else log.warn('call failed', { callId: leaseId, error: String(err) });
+    result = { callId: leaseId, disposition: cancelled ? 'canceled' : 'failed', durationSeconds: 0, outcomes: {} };
+  } finally {
+    d.activeScope = undefined;
+    d.activeCallId = undefined;
+    await lifecycle.releaseCallSlot({ leaseId });
+  }
+  await routeCallResult(items, result);
+}
+
+/** One written request (or reminder) for the batch, in the thread of an earlier one when there is one. */
+export async function runEmail(d: Dispatch, kind: 'email' | 'reminder', items: PendingItem[]): Promise<void> {
+  const batchId = nextBatchId(d);
+  d.batchesRun++;
+  d.take(items);
+  await notifyStarted(d, items, kind, batchId);
+  const emailId = `email:${batchId}`;
+  const thread = items.find((i) => i.threadMessageId)?.threadMessageId;
+  const emailKind = kind === 'reminder' ? 'reminder' : 'request';
+  const result = await executeChild(emailRequestWorkflow, {
+    workflowId: emailId,
+    args: [{ emailId, kind: emailKind, hotel: d.hotel, guests: items.map((i) => i.guest), threadMessageId: thread }],
+  });
+  for (const item of items) {
+    await signalFolio(item.guest.workflowId, (h) => h.signal(emailSentSignal, { ...result, kind: emailKind }));
+  }
+}
+
+async function notifyStarted(d: Dispatch, items: PendingItem[], kind: DispatchKind, batchId: string, slotWaitMs?: number) {
+  for (const item of items) {
+    const deferred = d.deferredUntil.get(item.guest.folioId);
+    d.deferredUntil.delete(item.guest.folioId);
+    await signalFolio(item.guest.workflowId, (h) => h.signal(batchStartedSignal, { kind, batchId, deferredUntil: deferred, slotWaitMs }));
+  }
+}
+
+/** Each guest's outcome goes back to its folio, with the call's course for the folio's timeline. */
+async function routeCallResult(items: PendingItem[], result: CallResult) {
+  const { callSid, answeredBy, durationSeconds, ivrPath, ivrLearned, rang, recorded, analysed } = result;
+  const call = { callSid, answeredBy, durationSeconds, ivrPath, ivrLearned, rang, recorded, analysed };
+  for (const item of items) {
+    const outcome = result.outcomes[item.guest.folioId];
+    await signalFolio(item.guest.workflowId, (h) => h.signal(callOutcomeSignal, { callId: result.callId, disposition: result.disposition, outcome, call }));
+  }
+}
+
+/** A folio that has ended (e.g. cancelled) cannot be signalled; that is expected, not an error. */
+async function signalFolio(workflowId: string, send: (h: ReturnType<typeof getExternalWorkflowHandle>) => Promise<void>) {
+  try {
+    await send(getExternalWorkflowHandle(workflowId));
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    log.info('folio not signalled (it has ended)', { workflowId, error: String(err) });
+  }
+}
