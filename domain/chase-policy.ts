@@ -14,6 +14,8 @@ export interface ChasePolicy {
   /** Hours to wait for the folio after each email (request, then each reminder; last value repeats). */
   reminderHours: number[];
   maxReminders: number;
+  /** Minutes to wait before sending again an email our side could not send (our mail server down). */
+  resendAfterMinutes: number;
   /** Hours to wait for the promised email after a hotel agreed on the phone. */
   awaitAfterAgreedHours: number;
   maxCallbacks: number;
@@ -37,6 +39,7 @@ export const DEFAULT_CHASE_POLICY: ChasePolicy = {
   emailAfterFailedCalls: 3,
   reminderHours: [24, 48, 72],
   maxReminders: 3,
+  resendAfterMinutes: 60,
   awaitAfterAgreedHours: 24,
   maxCallbacks: 4,
   slaBusinessDays: 5,
@@ -61,8 +64,8 @@ export function newChaseState(over: Partial<ChaseState> = {}): ChaseState {
 
 export type ChaseDecision =
   | { action: 'call'; atMs: number; reason: string }
-  | { action: 'email'; reason: string }
-  | { action: 'reminder'; reason: string }
+  | { action: 'email'; reason: string; atMs?: number }
+  | { action: 'reminder'; reason: string; atMs?: number }
   | { action: 'await_document'; untilMs: number; reason: string }
   | { action: 'callback'; reason: string }
   | { action: 'needs_attention'; reason: string }
@@ -143,6 +146,14 @@ export function afterAwaitTimeout(s: ChaseState, p: ChasePolicy, nowMs: number):
   if (canCall(s, p)) return { action: 'call', atMs: nowMs, reason: 'no folio yet; calling again' };
   if (canEmail(s) && s.emails === 0) return { action: 'email', reason: 'no folio yet; asking in writing' };
   return { action: 'give_up', reason: `no folio after ${s.calls} calls and ${s.emails + s.reminders} emails` };
+}
+
+/**
+ * Our side could not send the email (our mail server down or refusing us, temporary failures outlasting the
+ * retries). Nothing is learned about the hotel's address and no attempt is counted: the same email again, later.
+ */
+export function afterEmailNotSent(kind: 'email' | 'reminder', p: ChasePolicy, nowMs: number): Extract<ChaseDecision, { action: 'email' | 'reminder' }> & { atMs: number } {
+  return { action: kind, atMs: nowMs + p.resendAfterMinutes * MINUTE_MS, reason: 'our mail server could not send it; sending again' };
 }
 
 /** The hotel's address rejected our email (permanent SMTP failure or bounce). */

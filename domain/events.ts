@@ -47,6 +47,7 @@ export const FOLIO_EVENT_TYPES = [
   'EmailRequestSent',
   'EmailReminderSent',
   'EmailRejected',
+  'EmailNotSent',
   'EmailBounced',
   'EmailReceived',
   // documents

@@ -98,6 +98,11 @@ export interface EmailRequestResult {
   to?: string;
   /** Set when the address was rejected permanently (5xx or bounce): the folio goes back to the phone. */
   rejected?: string;
+  /**
+   * Set when it could not be sent for a reason that says nothing against the address: our mail server down
+   * or refusing us, or temporary failures outlasting the retries. The folio sends it again later.
+   */
+  unsent?: string;
 }
 
 /** A stored document (attachment or upload), referenced by id: bytes never travel through workflow history. */

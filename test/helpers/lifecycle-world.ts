@@ -78,7 +78,7 @@ export class LifecycleWorld {
    * On the shared time-skipping server, unless another environment (the dev server, say) is given or
    * `ownServer` asks for a time-skipping server of this world's own, stopped with it.
    */
-  static async create(opts: { config?: Partial<Record<string, string>>; env?: TestWorkflowEnvironment; ownServer?: boolean } = {}): Promise<LifecycleWorld> {
+  static async create(opts: { config?: Partial<Record<string, string>>; env?: TestWorkflowEnvironment; ownServer?: boolean; mail?: (config: Config, store: Store) => EmailActivities } = {}): Promise<LifecycleWorld> {
     const env = opts.env ?? (opts.ownServer ? await createTimeSkipping() : await startTimeSkipping());
     const mongo = await startMongo();
     const store = new Store(mongo.db());
@@ -90,7 +90,7 @@ export class LifecycleWorld {
       ...createLifecycleActivities({ config, store, temporal: edgeFor(env.client, config) }),
       ...createExtractionActivities({ extractor: new LocalPdfExtractor(), documents: world.documents }),
       ...world.telephony(),
-      ...world.mail(),
+      ...(opts.mail ? opts.mail(config, store) : world.mail()),
       deliverResult: async () => ({ delivered: false }),
     };
     world.worker = await Worker.create({

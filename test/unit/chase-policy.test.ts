@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { afterAwaitTimeout, afterCall, afterEmailRejected, afterEmailSent, DEFAULT_CHASE_POLICY as P, firstStep, newChaseState, type ChaseState } from '../../domain/chase-policy';
+import { afterAwaitTimeout, afterCall, afterEmailNotSent, afterEmailRejected, afterEmailSent, DEFAULT_CHASE_POLICY as P, firstStep, newChaseState, type ChaseState } from '../../domain/chase-policy';
 
 const NOW = Date.parse('2026-11-30T10:00:00Z');
 const MIN = 60_000;
@@ -74,6 +74,10 @@ describe('chase policy', () => {
     it('goes back to the phone when the address is rejected', () => {
       assert.equal(afterEmailRejected(base({ emailBad: true }), P, NOW).action, 'call');
       assert.equal(afterEmailRejected(base({ emailBad: true, channelPreference: 'email-only' }), P, NOW).action, 'needs_attention');
+    });
+    it('sends the same kind of email again an hour after our side could not send it', () => {
+      assert.deepEqual(afterEmailNotSent('email', P, NOW), { action: 'email', atMs: NOW + 3_600_000, reason: 'our mail server could not send it; sending again' });
+      assert.equal(afterEmailNotSent('reminder', { ...P, resendAfterMinutes: 5 }, NOW).atMs, NOW + 5 * 60_000);
     });
   });
 });
