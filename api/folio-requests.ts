@@ -12,6 +12,7 @@ import { checkWebhookUrl } from '../adapters/http/safe-webhook';
 import { FolioRequestInput, HotelConfig } from '../domain/schemas';
 import type { FolioProjection } from '../domain/projection';
 import { folioWorkflowType } from '../workflows/definitions';
+import { folioSummary } from '../domain/operator-view';
 import { CheckOutDateKey, ClientIdKey, FolioStatusKey, HotelIdKey } from '../workflows/search-attributes';
 import type { ApiDeps } from './deps';
 import type { Principal } from './auth';
@@ -135,8 +136,10 @@ async function startWorkflow(deps: ApiDeps, request: FolioRequest, workflowId: s
     deps.temporal.start(folioWorkflowType, workflowId, [request], {
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      // Which API request started it, for following one request across API, workflow and activity logs.
-      ...(requestId && { memo: { requestId } }),
+      // The operator's view in the Web UI (encrypted by the payload codec like every payload): the summary on
+      // the workflow page, and in the memo for the list; requestId follows one request across API, workflow and activity logs.
+      staticSummary: folioSummary(request),
+      memo: { summary: folioSummary(request), ...(requestId && { requestId }) },
       // Filterable in the Web UI from the first second; the workflow keeps them current afterwards.
       typedSearchAttributes: [
         { key: ClientIdKey, value: request.clientId },

@@ -69,7 +69,7 @@ export interface EncodedPayload {
   metadata: Record<string, string>;
   data: string;
 }
-type StartExtras = Partial<Pick<WorkflowStartOptions, 'memo' | 'typedSearchAttributes' | 'workflowIdConflictPolicy' | 'workflowIdReusePolicy' | 'workflowExecutionTimeout' | 'taskQueue'>>;
+type StartExtras = Partial<Pick<WorkflowStartOptions, 'memo' | 'staticSummary' | 'staticDetails' | 'typedSearchAttributes' | 'workflowIdConflictPolicy' | 'workflowIdReusePolicy' | 'workflowExecutionTimeout' | 'taskQueue'>>;
 
 export class TemporalEdge {
   private readonly log: Logger;

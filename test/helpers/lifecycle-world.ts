@@ -64,6 +64,7 @@ export class LifecycleWorld {
   private running?: Promise<void>;
   private ownServer = false;
 
+
   constructor(
     readonly env: TestWorkflowEnvironment,
     readonly store: Store,
@@ -76,7 +77,8 @@ export class LifecycleWorld {
 
   /**
    * On the shared time-skipping server, unless another environment (the dev server, say) is given or
-   * `ownServer` asks for a time-skipping server of this world's own, stopped with it.
+   * `ownServer` asks for a time-skipping server of this world's own, stopped with it: what a whole lifecycle
+   * leaves running then cannot stall another test file's clock.
    */
   static async create(opts: { config?: Partial<Record<string, string>>; env?: TestWorkflowEnvironment; ownServer?: boolean; mail?: (config: Config, store: Store) => EmailActivities } = {}): Promise<LifecycleWorld> {
     const env = opts.env ?? (opts.ownServer ? await createTimeSkipping() : await startTimeSkipping());

@@ -2,6 +2,7 @@
 // FerretDB (MongoDB wire protocol), the Temporal dev server, the Java time-skipping server.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MongoClient, type Db } from 'mongodb';
@@ -171,10 +172,10 @@ export async function createDevServer(dynamicConfig: Record<string, string | num
 }
 
 /** Registers the environment with the stack and lets its owner tear it down earlier without a second teardown. */
-function teardownOnce(env: TestWorkflowEnvironment): TestWorkflowEnvironment {
+function teardownOnce(env: TestWorkflowEnvironment, andThen?: () => Promise<void>): TestWorkflowEnvironment {
   let down: Promise<void> | undefined;
   const teardown = env.teardown.bind(env);
-  env.teardown = () => (down ??= teardown());
+  env.teardown = () => (down ??= teardown().then(andThen));
   cleanups.push(() => env.teardown());
   return env;
 }
@@ -240,20 +241,46 @@ export function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
 }
 
 /**
- * A time-skipping server of the caller's own; `teardown()` it when done (the stack stops it otherwise).
- * The server skips time only when no workflow task is waiting, so a test file that leaves workflows behind
- * with no worker would stall the clock of every file after it on a shared server.
+ * A time-skipping server of the caller's own, stopped by `teardown()` or with the stack. The server skips time
+ * only while no workflow task waits, so workflows a test file leaves behind (with no worker) would stall the
+ * clock of every file after it on a shared server. Started here rather than by the SDK, whose 5-second start-up
+ * limit a JVM on a busy machine misses.
  */
 export async function createTimeSkipping(): Promise<TestWorkflowEnvironment> {
-  const env = teardownOnce(await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: tool('temporal-test-server') } },
-  }));
+  const port = await freePort();
+  const child = startProcess(tool('temporal-test-server'), [String(port)]);
+  const address = `127.0.0.1:${port}`;
+  await waitForListener(address, child, 120_000);
+  // the SDK's own factory, as createFromExistingServer uses it, but with the time-skipping service enabled
+  const create = (TestWorkflowEnvironment as unknown as { create(o: object): Promise<TestWorkflowEnvironment> }).create.bind(TestWorkflowEnvironment);
+  const env = teardownOnce(await create({ server: { type: 'existing' }, supportsTimeSkipping: true, address, namespace: 'default' }), async () => {
+    child.kill('SIGTERM');
+    await waitForExit(child, 5000);
+  });
   // the Java test server knows no custom search attributes until told, as a real cluster's operator would
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
     searchAttributes: Object.fromEntries(Object.entries(SEARCH_ATTRIBUTES).map(([k, t]) => [k, INDEXED_TYPE[t]])),
   });
   return env;
+}
+
+async function waitForListener(address: string, child: ChildProcess, ms: number): Promise<void> {
+  const [host, port] = [address.split(':')[0]!, Number(address.split(':')[1])];
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host, port }, () => {
+        socket.end();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (child.exitCode !== null) throw new Error(`the time-skipping server exited (${child.exitCode}) while starting`);
+    if (Date.now() > deadline) throw new Error(`the time-skipping server did not listen on ${address} within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 /** Workflow code bundled once per run and shared by every test worker. */

@@ -1,4 +1,4 @@
-// One workflow's contract on a time-skipping server of its own: a worker with the real workflow bundle, the activities a test file passes (the vendor edge), and readers for what a workflow
+// One workflow's contract on the time-skipping server: a worker with the real workflow bundle on a task queue of its own, the activities a test file passes (the vendor edge), and readers for what a workflow
 // told others (the signals it sent, from its own history).
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
@@ -6,7 +6,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { createTimeSkipping, workflowBundle } from './stack';
+import { startTimeSkipping, workflowBundle } from './stack';
 
 export interface Harness {
   env: TestWorkflowEnvironment;
@@ -15,9 +15,8 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-/** A time-skipping server of the test file's own, so what it leaves running cannot stall another file's clock. */
 export async function startHarness(name: string, activities: object): Promise<Harness> {
-  const env = await createTimeSkipping();
+  const env = await startTimeSkipping();
   const taskQueue = `${name}-${randomUUID()}`;
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
   const running = worker.run();
@@ -28,7 +27,6 @@ export async function startHarness(name: string, activities: object): Promise<Ha
     async stop() {
       worker.shutdown();
       await running;
-      await env.teardown();
     },
   };
 }
@@ -75,4 +73,12 @@ export async function until<T>(probe: () => Promise<T> | T, done: (v: T) => bool
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Ends what a test file leaves running. The shared time-skipping server skips time only while no workflow
+ * task waits; a workflow left behind with no worker would stall the clock of every file after it.
+ */
+export async function terminateAll(client: Client, workflowIds: Iterable<string>): Promise<void> {
+  for (const id of workflowIds) await client.workflow.getHandle(id).terminate('test file done').catch(() => undefined); // already ended
 }

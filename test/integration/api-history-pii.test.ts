@@ -90,4 +90,48 @@ describe('payload encryption in a real workflow history', function () {
     const foreign = await fetch(`${api.url}/codec/${token}/decode`, { method: 'OPTIONS', headers: { origin: 'http://attacker.example' } });
     assert.equal(foreign.status, 403);
   });
+
+  it('gives operators a summary in the workflow list and current details on the workflow page, readable only through the codec', async () => {
+    const input = folioInput({
+      guest: { firstName: 'Oona', lastName: 'Vexley' },
+      hotel: { inline: { name: 'Hotel Lindenhof', phone: '+498912345679', email: 'empfang@lindenhof.example', timeZone: 'Europe/Berlin', country: 'DE', language: 'de' } },
+    });
+    const created = await call(api.url, 'POST', '/v1/folios', { key: api.keys.a, body: input });
+    assert.equal(created.status, 202, JSON.stringify(created.body));
+    const { workflowId, hotelId } = created.body;
+    const summary = `O.V. · ${hotelId} · check-out ${input.checkOut}`;
+    // The Web UI's workflow list is ListWorkflowExecutions; visibility is eventually consistent.
+    const deadline = Date.now() + 30_000;
+    let memo: Record<string, { metadata?: Record<string, Uint8Array>; data?: Uint8Array }> | undefined;
+    while (!memo?.summary) {
+      assert.ok(Date.now() < deadline, 'the folio never appeared in the workflow list with a summary');
+      const page = await api.temporal.workflowService.listWorkflowExecutions({ namespace: 'default', query: `WorkflowId = '${workflowId}'` });
+      memo = (page.executions[0]?.memo?.fields ?? undefined) as typeof memo;
+      if (!memo?.summary) await new Promise((r) => setTimeout(r, 300));
+    }
+    const listed = memo.summary!;
+    assert.equal(Buffer.from(listed.metadata!.encoding!).toString(), 'binary/encrypted', 'the list summary is stored in plaintext');
+    assert.ok(!Buffer.from(listed.data!).toString().includes('O.V.'));
+    const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
+    const res = await fetch(`${api.url}/codec/${encodeURIComponent(api.keys.operator)}/decode`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-namespace': 'default', origin: 'http://127.0.0.1:8233' },
+      body: JSON.stringify({ payloads: [{ metadata: Object.fromEntries(Object.entries(listed.metadata!).map(([k, v]) => [k, b64(v)])), data: b64(listed.data!) }] }),
+    });
+    assert.equal(res.status, 200);
+    const decoded = (await res.json()) as { payloads: { data: string }[] };
+    assert.equal(JSON.parse(Buffer.from(decoded.payloads[0]!.data, 'base64').toString()), summary);
+
+    // The workflow page: the static summary, and the details the workflow keeps current (its metadata query).
+    const handle = api.temporal.workflow.getHandle(workflowId);
+    assert.equal(await (await handle.describe()).staticSummary(), summary);
+    let details = '';
+    while (!details.includes('**Status:**')) {
+      assert.ok(Date.now() < deadline, `no current details: ${details}`);
+      details = ((await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata')).currentDetails ?? '') as string;
+      if (!details) await new Promise((r) => setTimeout(r, 300));
+    }
+    assert.match(details, /\*\*Status:\*\* \w+/);
+    assert.ok(!details.includes('Vexley'), 'the details name the guest');
+  });
 });

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
 import { MongoClient } from 'mongodb';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/common';
 import { createApp } from '../../api/app';
 import { ApiKeys } from '../../api/auth';
@@ -214,8 +214,12 @@ async function drill(temporalTarget: () => Promise<TemporalTarget>, storeUri: ()
     DRILL_BUNDLE: bundlePath,
     LOG_LEVEL: 'warn',
   };
+  let workerLog = '';
   const startWorker = async (): Promise<ChildProcess> => {
     const child = startProcess(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/helpers/drill-worker.ts')], { env: childEnv, cwd: ROOT });
+    const keep = (b: Buffer) => void (workerLog = (workerLog + b.toString()).slice(-3000));
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
     await new Promise<void>((resolve, reject) => {
       child.stdout!.on('data', (b: Buffer) => b.toString().includes('worker ready') && resolve());
       child.once('exit', (code) => reject(new Error(`drill worker exited (${code}) before it was ready`)));
@@ -279,6 +283,7 @@ async function drill(temporalTarget: () => Promise<TemporalTarget>, storeUri: ()
   };
   const hotels: Promise<void>[] = [];
   let last: unknown[] = [];
+  const queryErrors = new Map<string, string>();
   for (;;) {
     const placedCalls = await placements
       .find()
@@ -292,9 +297,15 @@ async function drill(temporalTarget: () => Promise<TemporalTarget>, storeUri: ()
       played.add(c.callId);
       hotels.push(playCall(c));
     }
-    assert.ok(Date.now() < deadline, `folios did not all complete within ${SCALE.boundMs / 1000} s of the drill: ${JSON.stringify(last)}`);
+    if (Date.now() >= deadline) assert.fail(`folios did not all complete within ${SCALE.boundMs / 1000} s of the drill: ${JSON.stringify(last)}\n${await diagnose(requests.map(handle), workerLog)}`);
     // the hotels email the folios they promised (as the inbox monitor would signal them)
-    const states = await Promise.all(requests.map((r) => handle(r).query(folioStateQuery).catch(() => undefined)));
+    const states = await Promise.all(
+      requests.map((r) =>
+        handle(r)
+          .query(folioStateQuery)
+          .catch((e: unknown) => void queryErrors.set(r.folioId, e instanceof Error ? e.message : String(e))),
+      ),
+    );
     for (const [i, s] of states.entries()) {
       const req = requests[i]!;
       if (s?.status === FolioStatus.AwaitingEmail && !sent.has(req.folioId)) {
@@ -311,7 +322,7 @@ async function drill(temporalTarget: () => Promise<TemporalTarget>, storeUri: ()
         if (delivered) sent.add(req.folioId);
       }
     }
-    last = states.map((s) => (s ? `${s.status}: ${s.history.map((h) => h.status).join('>')}` : 'unqueryable'));
+    last = states.map((s, i) => (s ? `${s.status}: ${s.history.map((h) => h.status).join('>')}` : `unqueryable (${queryErrors.get(requests[i]!.folioId)})`));
     if (states.every((s) => s?.status === FolioStatus.Completed)) break;
     if (disrupting) disrupting = await disruption.step({ states, restartWorker, elapsedMs: Date.now() - started, api: api.request, folioId: requests[0]!.folioId });
     await new Promise((r) => setTimeout(r, 500));
@@ -336,6 +347,22 @@ async function drill(temporalTarget: () => Promise<TemporalTarget>, storeUri: ()
   await api.close();
   await client.close();
   process.stdout.write(`      drill: ${disruption.summary()}, ${requests.length} folios completed in ${((Date.now() - started) / 1000).toFixed(1)} s, ${calls.length} calls for ${SCALE.hotels} hotels\n`);
+}
+
+/** What an operator would look at when a drill overruns: each unfinished workflow's state in Temporal, and the worker's last words. */
+async function diagnose(handles: WorkflowHandle[], workerLog: string): Promise<string> {
+  const lines = await Promise.all(
+    handles.map(async (h) => {
+      const d = await h.describe().catch((e: unknown) => ({ error: String(e) }));
+      if ('error' in d) return `${h.workflowId}: describe failed: ${d.error}`;
+      if (d.status.name === 'COMPLETED') return undefined;
+      const raw = d.raw.pendingWorkflowTask;
+      const task = raw ? ` workflow task attempt ${raw.attempt} (${raw.state})` : '';
+      const acts = (d.raw.pendingActivities ?? []).map((a) => `${a.activityType?.name} attempt ${a.attempt}: ${a.lastFailure?.message ?? ''}`).join('; ');
+      return `${h.workflowId}: ${d.status.name}, ${d.historyLength} events;${task} ${acts}`;
+    }),
+  );
+  return [...lines.filter(Boolean), `worker output (last 3,000 characters):\n${workerLog}`].join('\n');
 }
 
 /** The real API on a loopback port over the drill's store and Temporal client, with an operator key. */

@@ -4,30 +4,38 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { allDay } from '../helpers/lifecycle-world';
-import { signalsSentBy, startHarness, until, type Harness } from '../helpers/workflow-harness';
+import { signalsSentBy, startHarness, terminateAll, until, type Harness } from '../helpers/workflow-harness';
 import { LEASE_MS } from '../../workflows/call-slots';
 import { acquireCallSlotSignal, callSlotsStateQuery, releaseCallSlotSignal } from '../../workflows/definitions';
 
 describe('call slots workflow (time-skipping server)', function () {
   this.timeout(60_000);
   let h: Harness;
+  /** Requesters idle for 95 minutes and the semaphores never end: ended with the file. */
+  const running: string[] = [];
 
   before(async function () {
     this.timeout(180_000); // the first file bundles the workflows; a server starts
     h = await startHarness('call-slots', {});
   });
-  after(async () => h?.stop());
+  after(async () => {
+    await terminateAll(h.client, running);
+    await h?.stop();
+  });
 
   /** A requester that exists and takes grants: a hotel dispatcher with nothing to do (it idles 95 minutes). */
   async function requester(): Promise<string> {
     const hotelId = `slots-${randomUUID().slice(0, 8)}`;
     const hotel = { hotelId, name: hotelId, phone: '+441632960001', emails: [], timeZone: 'UTC', language: 'en' as const, businessHours: allDay, closedDates: [], channelPreference: 'phone-first' as const };
     const handle = await h.client.workflow.start('hotelDispatchWorkflow', { args: [{ hotelId, hotel }], taskQueue: h.taskQueue, workflowId: `hotel:${hotelId}` });
+    running.push(handle.workflowId);
     return handle.workflowId;
   }
 
   async function slots(capacity: number): Promise<WorkflowHandle> {
-    return h.client.workflow.start('callSlotsWorkflow', { args: [{ capacity }], taskQueue: h.taskQueue, workflowId: `call-slots:${randomUUID()}` });
+    const handle = await h.client.workflow.start('callSlotsWorkflow', { args: [{ capacity }], taskQueue: h.taskQueue, workflowId: `call-slots:${randomUUID()}` });
+    running.push(handle.workflowId);
+    return handle;
   }
 
   const state = (s: WorkflowHandle) => s.query(callSlotsStateQuery);

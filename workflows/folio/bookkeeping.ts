@@ -1,6 +1,7 @@
 // The folio's bookkeeping, in one place: timeline events, the search attributes operators filter
 // by, and the projection the API reads. Every status change writes all three.
-import { log, upsertSearchAttributes } from '@temporalio/workflow';
+import { log, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { folioDetails } from '../../domain/operator-view';
 import type { TimelineEvent } from '../../domain/call-events';
 import type { FolioEvent, FolioEventType } from '../../domain/events';
 import type { FolioProjectionUpdate } from '../projection';
@@ -44,6 +45,8 @@ export class Bookkeeping {
       { key: AttemptCountKey, value: attempts.calls + attempts.emails + attempts.reminders },
       { key: NextActionAtKey, value: f.nextActionAt !== undefined ? new Date(f.nextActionAt) : null },
     ]);
+    // the workflow page in the Web UI (no command: replays of older histories are unaffected)
+    setCurrentDetails(folioDetails({ status: f.status, nextAction: f.nextAction, nextActionAt: iso(f.nextActionAt), lastOutcome: f.lastOutcome, attention: f.attention }));
     await this.flush();
   }
 
