@@ -6,7 +6,7 @@ import { Store } from '../adapters/mongo/store';
 import { connectClient } from '../temporal/client';
 import { edgeFor } from '../temporal/edge';
 import { CallbackRelay } from '../temporal/relay';
-import { startTracing } from '../observability/tracing';
+import { startTracing, tracingClientInterceptors } from '../observability/tracing';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const { attachMediaBridge } = require('./media-bridge') as typeof import('./media-bridge');
   const store = await Store.forConfig(config);
   await store.ensureIndexes();
-  const client = await connectClient(config);
+  const client = await connectClient(config, { interceptors: tracingClientInterceptors() });
   const temporal = edgeFor(client, config, logger);
   // Accepted callbacks are relayed from the callback inbox, including any a previous process left behind.
   const relay = CallbackRelay.forConfig(config, { store, edge: temporal, logger }).start();

@@ -4,10 +4,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { FolioStatus, hotelSnapshot } from '../domain/model';
+import { FolioStatus } from '../domain/model';
 import { agrees, LifecycleWorld } from '../test/helpers/lifecycle-world';
 import { stopStack } from '../test/helpers/stack';
-import { acquireCallSlotSignal, callSlotsStateQuery, callSlotsWorkflowId } from '../workflows/definitions';
+import { edgeFor, GONE } from '../temporal/edge';
+import { acquireCallSlotSignal, callSlotsStateQuery, callSlotsWorkflowId, callSlotsWorkflowType, hotelDispatchWorkflowType } from '../workflows/definitions';
 
 const OUT = path.resolve(__dirname, '..', 'test', 'fixtures', 'histories');
 
@@ -48,17 +49,20 @@ async function main() {
     await save('call-slots', callSlotsWorkflowId(world.config.TEMPORAL_TASK_QUEUE));
 
     // call slots: the slot granted to a requester that has gone goes to the next waiter at once
-    const taskQueue = world.config.TEMPORAL_TASK_QUEUE;
+    const temporal = edgeFor(world.client, world.config);
     const waiter = await world.addHotel({ hotelId: 'replay-waiter' });
-    await world.client.workflow.start('hotelDispatchWorkflow', { args: [{ hotelId: waiter.hotelId, hotel: hotelSnapshot(waiter) }], taskQueue, workflowId: 'hotel:replay-waiter' });
-    const slots = await world.client.workflow.start('callSlotsWorkflow', { args: [{ capacity: 1 }], taskQueue, workflowId: 'call-slots:replay-vanished' });
-    await slots.signal(acquireCallSlotSignal, { leaseId: 'ghost', workflowId: 'hotel:replay-gone' });
-    await slots.signal(acquireCallSlotSignal, { leaseId: 'live', workflowId: 'hotel:replay-waiter' });
-    for (let i = 0; (await slots.query(callSlotsStateQuery)).held[0] !== 'live'; i++) {
+    await temporal.start(hotelDispatchWorkflowType, 'hotel:replay-waiter', [{ hotelId: waiter.hotelId }]);
+    const slotsId = 'call-slots:replay-vanished';
+    await temporal.start(callSlotsWorkflowType, slotsId, [{ capacity: 1 }]);
+    await temporal.send(slotsId, acquireCallSlotSignal, { leaseId: 'ghost', workflowId: 'hotel:replay-gone' });
+    await temporal.send(slotsId, acquireCallSlotSignal, { leaseId: 'live', workflowId: 'hotel:replay-waiter' });
+    for (let i = 0; ; i++) {
+      const state = await temporal.query(slotsId, callSlotsStateQuery);
+      if (state !== GONE && state.held[0] === 'live') break;
       if (i > 200) throw new Error('the waiter never got the slot');
       await new Promise((r) => setTimeout(r, 50));
     }
-    await save('call-slots-vanished-requester', slots.workflowId);
+    await save('call-slots-vanished-requester', slotsId);
   } finally {
     await world.stop();
     await stopStack();

@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import { Client, Connection, type TLSConfig, type WorkflowClientInterceptor } from '@temporalio/client';
 import type { Config } from '../config';
 import { dataConverter } from './data-converter';
-import { tracingClientInterceptors } from '../observability/tracing';
 
 type SecurityConfig = Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_API_KEY' | 'TEMPORAL_TLS' | 'TEMPORAL_TLS_SERVER_NAME'> &
   Partial<Record<`TEMPORAL_TLS_${'CLIENT_CERT' | 'CLIENT_KEY' | 'SERVER_CA_CERT'}_${'PATH' | 'DATA'}`, string>>;
@@ -50,10 +49,11 @@ export function describeConnection(o: TemporalConnectionOptions): string {
   return `${o.address} (${how}${o.apiKey ? ', API key' : ''})`;
 }
 
+/** A client with the payload codec; `interceptors` are the caller's (tracing, when it is on). */
 export async function connectClient(config: Config, opts: { interceptors?: WorkflowClientInterceptor[] } = {}): Promise<Client> {
   const options = temporalConnectionOptions(config);
   const connection = await Connection.connect(options).catch((e: unknown) => {
     throw new Error(`cannot connect to Temporal at ${describeConnection(options)}: ${(e as Error).message}`);
   });
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverter(config), interceptors: { workflow: [...tracingClientInterceptors(), ...(opts.interceptors ?? [])] } });
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverter(config), interceptors: { workflow: opts.interceptors ?? [] } });
 }

@@ -4,7 +4,7 @@
 import { loadConfig } from '../config';
 import { logger } from '../config/logger';
 import { connectClient } from '../temporal/client';
-import { startTracing } from '../observability/tracing';
+import { startTracing, tracingClientInterceptors } from '../observability/tracing';
 import { Store } from '../adapters/mongo/store';
 import { InboxMonitor } from '../adapters/email/inbox-monitor';
 import { edgeFor } from '../temporal/edge';
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const tracing = startTracing(config, process.env.OTEL_SERVICE_NAME ?? 'folio-inbox-monitor');
   const store = await Store.forConfig(config);
   await store.ensureIndexes();
-  const client = await connectClient(config);
+  const client = await connectClient(config, { interceptors: tracingClientInterceptors() });
   // the configured extractor finds each guest's folio (and its pages) in a PDF answering several guests
   const extractor = createExtractor(config);
   const relay = CallbackRelay.forConfig(config, { store, edge: edgeFor(client, config, logger), logger }).start();

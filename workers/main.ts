@@ -2,7 +2,7 @@
 // Scale out by running more of these; Temporal spreads the work.
 import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString, type LogLevel } from '@temporalio/worker';
 import { connectClient, temporalConnectionOptions } from '../temporal/client';
-import { startTracing, tracingWorkerOptions } from '../observability/tracing';
+import { startTracing, tracingClientInterceptors, tracingWorkerOptions } from '../observability/tracing';
 import { dataConverter } from '../temporal/data-converter';
 import { loadConfig } from '../config';
 import { logger } from '../config/logger';
@@ -32,7 +32,7 @@ async function main() {
   });
   const store = await Store.forConfig(config);
   await store.ensureIndexes();
-  const temporal = await connectClient(config);
+  const temporal = await connectClient(config, { interceptors: tracingClientInterceptors() });
   const extractor = createExtractor(config);
   const dkim = config.MAIL_DKIM_PRIVATE_KEY ? { domainName: config.MAIL_DKIM_DOMAIN!, keySelector: config.MAIL_DKIM_SELECTOR!, privateKey: config.MAIL_DKIM_PRIVATE_KEY } : undefined;
 

@@ -1,7 +1,7 @@
 // Continental house styles: a German Rechnung (DIN address window), a Swiss two-page folio (Soll/Haben,
 // Übertrag), an Italian conto, a Portuguese fatura, a Dutch nota and a Spanish factura (Cargos/Abonos).
 import { chargesTotal, formatDate, round, vatOf, type IndependentFolio } from './model';
-import { chargeTable, dates, labelColumn, money, rowsOf } from './render';
+import { chargeTable, dates, labelColumn, money, rowsOf } from './parts';
 import { A4, Sheet } from './sheet';
 
 export async function renderContinentalStyle(f: IndependentFolio): Promise<Sheet | undefined> {

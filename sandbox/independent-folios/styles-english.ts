@@ -1,7 +1,7 @@
 // English-labelled house styles: an OPERA-style information invoice, a US select-service folio, a UK
 // folio with a VAT summary and a Japanese-yen folio. Each modelled on what those systems print.
 import { chargesTotal, formatAmount, formatDate, round, vatOf, type IndependentFolio } from './model';
-import { chargeTable, dates, labelColumn, money, rowsOf } from './render';
+import { chargeTable, dates, labelColumn, money, rowsOf } from './parts';
 import { A4, LETTER, Sheet } from './sheet';
 
 export async function renderEnglishStyle(f: IndependentFolio): Promise<Sheet | undefined> {
