@@ -5,7 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../config';
 import { logger } from '../config/logger';
 import type { Store } from '../adapters/mongo/store';
-import { PermanentMailError, type Mailer } from '../adapters/email/mailer';
+import { PermanentMailError, type MailAttachment, type Mailer } from '../adapters/email/mailer';
 import { composeEmail } from '../adapters/email/templates';
 import type { EmailRequestInput, EmailRequestResult } from '../workflows/definitions';
 
@@ -31,7 +31,19 @@ export function ourMessageId(emailId: string, domain: string): string {
 
 export function createEmailActivities(deps: { config: Config; store: Store; mailer: Mailer }) {
   const { config, mailer } = deps;
-  const { emails, hotels } = deps.store;
+  const { emails, hotels, documents } = deps.store;
+
+  /** The guests' signed forms the hotel asked for, attached to the email that answers it. */
+  async function signedForms(input: EmailRequestInput): Promise<MailAttachment[]> {
+    const out: MailAttachment[] = [];
+    for (const g of input.guests) {
+      if (g.ask?.kind !== 'authorization') continue;
+      const { bytes, ref } = await documents.read(g.ask.document.documentId);
+      const ext = ref.contentType === 'application/pdf' ? 'pdf' : (ref.contentType.split('/')[1] ?? 'bin');
+      out.push({ filename: `authorisation-${g.confirmationNumber.replace(/[^\w-]/g, '_')}.${ext}`, content: bytes, contentType: ref.contentType });
+    }
+    return out;
+  }
   const domain = config.MAIL_REPLY_DOMAIN;
   const secret = config.MAIL_TOKEN_SECRET;
 
@@ -43,7 +55,9 @@ export function createEmailActivities(deps: { config: Config; store: Store; mail
       if (existing?.state === 'rejected') return { emailId, rejected: existing.rejected ?? 'rejected' };
 
       const bad = new Set(await hotels.badAddresses(hotel.hotelId));
-      const to = existing?.to ?? hotel.emails.find((e) => !bad.has(e.toLowerCase()));
+      // where the hotel told us (on the phone) to write for a guest, then what it told us on any call, then its addresses
+      const given = input.guests.flatMap((g) => (g.writeTo ? [g.writeTo] : []));
+      const to = existing?.to ?? [...given, ...(await hotels.learnedAddresses(hotel.hotelId)), ...hotel.emails].find((e) => !bad.has(e.toLowerCase()));
       if (!to) {
         const rejected = hotel.emails.length ? 'every email address on file was refused before' : 'no email address on file';
         return { emailId, rejected };
@@ -51,7 +65,8 @@ export function createEmailActivities(deps: { config: Config; store: Store; mail
 
       const thread = input.kind === 'reminder' && input.threadMessageId ? await emails.findByMessageId(input.threadMessageId) : null;
       const token = existing?.token ?? thread?.token ?? replyToken(emailId, secret);
-      const content = composeEmail({ kind: input.kind, language: hotel.language, hotelName: hotel.name, guests: input.guests, token, originalSubject: thread?.subject });
+      const content = composeEmail({ kind: input.kind, language: hotel.language, hotelName: hotel.name, guests: input.guests, token, originalSubject: thread?.subject, timeZone: hotel.timeZone });
+      const attachments = await signedForms(input);
       const doc = await emails.beginSend({
         _id: emailId,
         hotelId: hotel.hotelId,
@@ -80,6 +95,7 @@ export function createEmailActivities(deps: { config: Config; store: Store; mail
           inReplyTo: input.kind === 'reminder' ? input.threadMessageId : undefined,
           references,
           headers: { 'X-Folio-Ref': doc.token },
+          ...(attachments.length && { attachments }),
         });
       } catch (e) {
         if (e instanceof PermanentMailError && e.recipientFault) {

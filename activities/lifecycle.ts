@@ -4,6 +4,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Config } from '../config';
 import type { Store } from '../adapters/mongo/store';
 import type { FolioEvent } from '../domain/events';
+import { LearnedContact } from '../domain/schemas';
 import { hotelDispatchWorkflowId, hotelSnapshot, type HotelSnapshot } from '../domain/model';
 import type { LifecycleActivities } from '../workflows/activity-types';
 import {
@@ -56,6 +57,13 @@ export function createLifecycleActivities({ config, store, temporal }: Lifecycle
     async withdrawFromHotel({ hotelId, folioId }): Promise<void> {
       // GONE: no dispatcher running, nothing to withdraw
       await temporal.send(hotelDispatchWorkflowId(hotelId), withdrawSignal, { folioId });
+    },
+
+    async learnHotelContact({ hotelId, contact }): Promise<boolean> {
+      // said on the phone and typed by a voice agent: checked before it is kept
+      const parsed = LearnedContact.safeParse({ ...contact, learnedAt: new Date().toISOString() });
+      if (!parsed.success) throw ApplicationFailure.nonRetryable(`not an address to keep: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`, 'InvalidContact');
+      return store.hotels.learnContactFromCall(hotelId, parsed.data);
     },
 
     async requestCallSlot({ leaseId, workflowId }): Promise<void> {

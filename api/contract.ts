@@ -87,9 +87,9 @@ export const CallbackSet = z.object({ folioId: z.string(), callbackAt: z.string(
 export const ActionResult = z.object({ folioId: z.string(), status: z.enum(FolioStatus) });
 export const UploadResult = ActionResult.extend({ document: DocumentView });
 
-// Hotels: learned statistics are the system's, never written through the API; whose inline hotel it is neither.
-export const HotelCreate = HotelConfig.omit({ stats: true, ownerClientId: true });
-export const HotelReplace = HotelConfig.omit({ stats: true, hotelId: true, ownerClientId: true });
+// Hotels: learned statistics and contacts are the system's, never written through the API; whose inline hotel it is neither.
+export const HotelCreate = HotelConfig.omit({ stats: true, learnedContacts: true, ownerClientId: true });
+export const HotelReplace = HotelConfig.omit({ stats: true, learnedContacts: true, hotelId: true, ownerClientId: true });
 export const HotelView = HotelConfig.extend({ updatedAt: z.string().nullable() });
 /** What a client key sees of a hotel: enough to name it; contact data only of its own inline hotels. */
 export const HotelClientView = z

@@ -100,6 +100,11 @@ export const ROUTES: RouteDoc[] = [
     responses: { 200: json('stored and handed to the workflow', c.UploadResult), 403: E403, 404: E404, 413: err('larger than MAX_DOCUMENT_MB'), 415: err('the body is not a PDF or an image') },
   },
   {
+    method: 'post', path: '/v1/folios/{id}/authorization', summary: 'Upload the guest’s signed form the hotel asked for (after a folio.authorization_required notification); it is sent to the hotel', tag: 'actions', security: 'apiKey',
+    params: c.FolioIdParams, query: c.UploadQuery, body: { schema: BinaryBody, contentType: 'application/pdf' },
+    responses: { 200: json('stored and on its way to the hotel', c.UploadResult), 401: E401, 404: E404, 409: err('the hotel has not asked for a signed form, or the folio is finished'), 413: err('larger than MAX_DOCUMENT_MB'), 415: err('the body is not a PDF or an image') },
+  },
+  {
     method: 'get', path: '/v1/hotels', summary: 'List hotels (a client key: the shared hotels and its own inline ones, in the client view)', tag: 'hotels', security: 'apiKey', query: c.ListHotelsQuery,
     responses: { 200: json('a page of hotels', c.HotelList), 401: E401 },
   },

@@ -106,6 +106,7 @@ export class SimWorld {
       ...world.telephony(),
       ...world.mail(),
       deliverResult: async () => ({ delivered: false }),
+      notifyClient: async () => ({ delivered: false }),
     };
     const bundle = opts.workflowBundle ?? (await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quiet }));
     const hotelBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./sim-workflows'), logger: quiet });

@@ -45,6 +45,7 @@ const OUTCOME_EVENT: Record<GuestOutcome['kind'], FolioEventType> = {
   no_such_booking: 'NoSuchBooking',
   refused: 'HotelRefused',
   wrong_number: 'WrongNumber',
+  authorization_required: 'AuthorizationRequired',
 };
 
 /** The event that names how a call ended. */

@@ -36,6 +36,7 @@ export const FOLIO_EVENT_TYPES = [
   'NoSuchBooking',
   'HotelRefused',
   'WrongNumber',
+  'AuthorizationRequired',
   'RecordingStored',
   'TranscriptStored',
   'RetryScheduled',
@@ -50,6 +51,15 @@ export const FOLIO_EVENT_TYPES = [
   'EmailNotSent',
   'EmailBounced',
   'EmailReceived',
+  // closing the loop
+  'FolioReasked',
+  'DepartureMismatchAccepted',
+  'ChannelSwitched',
+  'HotelContactLearned',
+  'ClientNotified',
+  'ClientNotificationFailed',
+  'AuthorizationReceived',
+  'AuthorizationSentToHotel',
   // documents
   'DocumentStored',
   'ExtractionCompleted',

@@ -10,6 +10,7 @@ const FOLIO_STATUSES = [
   'RetryScheduled',
   'EmailRequested',
   'AwaitingEmail',
+  'AwaitingClient',
   'Extracting',
   'NeedsReview',
   'NeedsAttention',
@@ -51,7 +52,29 @@ export interface BatchGuest {
   confirmationNumber: string;
   checkIn: string;
   checkOut: string;
+  /** More than the plain request: what was wrong with what the hotel sent, "did our email arrive?", … */
+  ask?: GuestAsk;
+  /** The address the hotel gave for this guest's written request (on the phone): the email goes there. */
+  writeTo?: string;
 }
+
+/** What a document that did not pass needs to be replaced by. */
+export type ReaskNeed = 'system-pdf' | 'readable-pdf' | 'correct-folio' | 'complete-folio';
+
+/**
+ * What a call or an email says about one guest beyond the plain request (domain/asks.ts words it in the
+ * hotel's language). Ids and facts only: never another guest's name or anything read from their folio
+ * beyond its stay dates.
+ */
+export type GuestAsk =
+  /** The document the hotel sent did not pass the checks: these problems (validation codes), this is needed. */
+  | { kind: 'reask'; need: ReaskNeed; problems: string[]; found?: { arrival?: string; departure?: string }; attempt: number }
+  /** No reply to our email: did it arrive, and is it the right address? */
+  | { kind: 'did-it-arrive'; wroteTo: string; sentAt: string }
+  /** The hotel found no booking: look again under every identifier and these spellings of the name. */
+  | { kind: 'find-booking'; nameVariants: string[] }
+  /** The guest's signed authorisation form the hotel asked for, attached. */
+  | { kind: 'authorization'; document: DocumentRef; form?: string };
 
 /** What the person at the hotel said about one guest's folio. */
 export type GuestOutcome =
@@ -60,7 +83,9 @@ export type GuestOutcome =
   | { kind: 'written_request_only'; email?: string }
   | { kind: 'no_such_booking' }
   | { kind: 'refused'; reason?: string }
-  | { kind: 'wrong_number' };
+  | { kind: 'wrong_number' }
+  /** The hotel sends the folio only against a form signed by the guest (e.g. a third-party authorisation); `email` is where it goes. */
+  | { kind: 'authorization_required'; form?: string; email?: string };
 
 export type CallDisposition =
   | 'conversation' // a person answered and the agent talked to them
@@ -167,6 +192,23 @@ export interface HotelSnapshot {
   closedDates: string[];
   ivrPath?: string;
   channelPreference: HotelConfig['channelPreference'];
+  /** Calls placed and answered by a person, per hotel-local hour ("0".."23"): when to call. */
+  callsByHour?: CallsByHour;
+}
+
+export type CallsByHour = Record<string, { attempts: number; answered: number }>;
+
+/** Addresses the hotel gave us on a call (newest first), then the configured ones, without those that bounced. */
+export function hotelAddresses(h: Pick<Hotel, 'emails' | 'badEmails' | 'learnedContacts'>): string[] {
+  const learned = [...(h.learnedContacts ?? [])].sort((a, b) => b.learnedAt.localeCompare(a.learnedAt)).map((c) => c.email);
+  const bad = new Set((h.badEmails ?? []).map((e) => e.toLowerCase()));
+  const seen = new Set<string>();
+  return [...learned, ...h.emails].filter((e) => {
+    const k = e.toLowerCase();
+    if (bad.has(k) || seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 export function hotelSnapshot(h: Hotel): HotelSnapshot {
@@ -174,13 +216,14 @@ export function hotelSnapshot(h: Hotel): HotelSnapshot {
     hotelId: h.hotelId,
     name: h.name,
     phone: h.phone,
-    emails: h.emails.filter((e) => !h.badEmails?.includes(e)),
+    emails: hotelAddresses(h),
     timeZone: h.timeZone,
     language: h.language,
     businessHours: h.businessHours,
     closedDates: h.closedDates,
     ivrPath: h.ivrPath,
     channelPreference: h.channelPreference,
+    ...(h.stats?.callsByHour && Object.keys(h.stats.callsByHour).length > 0 && { callsByHour: h.stats.callsByHour }),
   };
 }
 

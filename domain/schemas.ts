@@ -56,6 +56,19 @@ export const HotelStats = z
   })
   .strict();
 
+/** An address the hotel gave us on a call (the agent's outcome, or its post-call data collection). */
+export const LearnedContact = z
+  .object({
+    email: z.email(),
+    source: z.enum(['call-outcome', 'call-data-collection']),
+    /** What it is for: where written requests go, or where the hotel sends folios from. */
+    purpose: z.enum(['written-requests', 'sends-folios']),
+    callId: z.string().max(200).optional(),
+    folioId: z.string().max(200).optional(),
+    learnedAt: z.string(),
+  })
+  .strict();
+
 export const HotelConfig = HotelContact.extend({
   hotelId: z.string().regex(/^[a-z0-9][a-z0-9-_.]{1,63}$/, 'must be 2-64 chars of a-z, 0-9, - _ .'),
   emails: z.array(z.email()).default([]),
@@ -67,6 +80,8 @@ export const HotelConfig = HotelContact.extend({
   channelPreference: ChannelPreference.default('phone-first'),
   notes: z.string().max(2000).optional(),
   stats: HotelStats.default({ callsByHour: {}, foliosRetrieved: 0 }),
+  /** Addresses learned from calls (system data, like stats: never written through the API). */
+  learnedContacts: z.array(LearnedContact).max(20).default([]),
   /** Sandbox only: which simulated behaviour this hotel plays. Ignored in live mode. */
   sandboxProfile: z.string().optional(),
   /**
@@ -108,6 +123,7 @@ export const FolioRequestInput = z
 
 export type HotelContact = z.infer<typeof HotelContact>;
 export type HotelConfig = z.infer<typeof HotelConfig>;
+export type LearnedContact = z.infer<typeof LearnedContact>;
 export type BusinessHours = z.infer<typeof BusinessHours>;
 export type Weekday = z.infer<typeof Weekday>;
 export type ChannelPreference = z.infer<typeof ChannelPreference>;

@@ -1,6 +1,7 @@
 // Records fresh histories of every workflow type for the replay test (test/replay/replay.test.ts).
 // Run after an intended, versioned change of workflow code: `npx tsx scripts/record-histories.ts`.
-// A change that breaks these recorded runs would break running workflows in production.
+// A change that breaks these recorded runs would break running workflows in production. Histories recorded
+// before a patched() change stay beside these under their own name (e.g. `folio-phone.pre-closed-loop.json`).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
@@ -8,7 +9,7 @@ import { FolioStatus } from '../domain/model';
 import { agrees, LifecycleWorld } from '../test/helpers/lifecycle-world';
 import { stopStack } from '../test/helpers/stack';
 import { edgeFor, GONE } from '../temporal/edge';
-import { acquireCallSlotSignal, callSlotsStateQuery, callSlotsWorkflowId, callSlotsWorkflowType, hotelDispatchWorkflowType } from '../workflows/definitions';
+import { acquireCallSlotSignal, callSlotsStateQuery, callSlotsWorkflowId, callSlotsWorkflowType, folioStateQuery, hotelDispatchWorkflowType, uploadAuthorizationUpdate } from '../workflows/definitions';
 
 const OUT = path.resolve(__dirname, '..', 'test', 'fixtures', 'histories');
 
@@ -40,6 +41,41 @@ async function main() {
     await world.hotelSendsFolio(email);
     await h2.result();
 
+    // the closed loop: another guest's folio asked for again on the phone, then the right one
+    await world.addHotel({ hotelId: 'replay-reask' });
+    world.scripts.set('replay-reask', [{ line: 'human', say: agrees }]);
+    const reask = world.request('replay-reask', { clientReference: 'replay-reask-1' });
+    const h3 = await world.start(reask);
+    await world.waitFor(h3.workflowId, [FolioStatus.AwaitingEmail]);
+    await world.hotelSendsFolio(reask, { guestName: { firstName: 'Charles', lastName: 'Babbage' } });
+    await waitUntil(() => world.callsTo('replay-reask').length >= 2, h3.workflowId);
+    await world.waitFor(h3.workflowId, [FolioStatus.AwaitingEmail]);
+    await world.hotelSendsFolio(reask);
+    await h3.result();
+
+    // email silence moves to the phone; the address given on that call is learned and written to
+    await world.addHotel({ hotelId: 'replay-silence', channelPreference: 'email-first' });
+    world.scripts.set('replay-silence', [{ line: 'human', say: () => ({ kind: 'written_request_only', email: 'accounting@replay-silence.example' }) }]);
+    const silence = world.request('replay-silence', { clientReference: 'replay-silence-1' });
+    const h4 = await world.start(silence);
+    await waitUntil(() => world.emails.filter((e) => e.hotel.hotelId === 'replay-silence').length >= 2, h4.workflowId);
+    await world.hotelSendsFolio(silence);
+    await h4.result();
+
+    // the hotel wants the guest's signed form: asked of the client, uploaded, sent to the hotel
+    await world.addHotel({ hotelId: 'replay-form' });
+    world.scripts.set('replay-form', [{ line: 'human', say: () => ({ kind: 'authorization_required', form: 'authorisation form' }) }, { line: 'human', say: agrees }]);
+    const form = world.request('replay-form', { clientReference: 'replay-form-1' });
+    const h5 = await world.start(form);
+    await world.waitFor(h5.workflowId, [FolioStatus.AwaitingClient]);
+    await h5.executeUpdate(uploadAuthorizationUpdate, { args: [{ by: 'client:replay', document: await world.hotelDocument('signed.pdf') }] });
+    await waitUntil(() => world.emails.some((e) => e.hotel.hotelId === 'replay-form'), h5.workflowId);
+    await world.hotelSendsFolio(form);
+    await h5.result();
+
+    await save('folio-closed-loop-reask', h3.workflowId);
+    await save('folio-closed-loop-silence-learned-address', h4.workflowId);
+    await save('folio-closed-loop-authorization', h5.workflowId);
     await save('folio-phone', h1.workflowId);
     await save('folio-overflow-email', h2.workflowId);
     await save('call-conversation', world.callsTo('replay-phone')[2].input.callId);
@@ -66,6 +102,16 @@ async function main() {
   } finally {
     await world.stop();
     await stopStack();
+  }
+
+  /** Lets server time run (skipped: to the folio's next planned action, else 20 s) until `done` holds. */
+  async function waitUntil(done: () => boolean, workflowId?: string): Promise<void> {
+    for (let i = 0; !done(); i++) {
+      if (i > 300) throw new Error('the recorded run did not reach the expected step');
+      const s = workflowId ? await world.client.workflow.getHandle(workflowId).query(folioStateQuery) : undefined;
+      const next = s?.nextActionAt ? Date.parse(s.nextActionAt) - (await world.env.currentTimeMs()) : 0;
+      await world.env.sleep(next > 60_000 && next < 40 * 86_400_000 ? next + 1_000 : 20_000);
+    }
   }
 }
 

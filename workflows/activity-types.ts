@@ -2,6 +2,7 @@
 // against these signatures, so a drift between a workflow and its activities fails the build.
 import type { FolioEvent } from '../domain/events';
 import type { CallResult, DocumentRef, FolioData, HotelSnapshot } from '../domain/model';
+import type { LearnedContact } from '../domain/schemas';
 import type { CallInput, DispatchItem, EmailRequestInput, EmailRequestResult, PostCallMessage } from './definitions';
 import type { FolioProjectionUpdate } from './projection';
 
@@ -24,8 +25,23 @@ export interface ExtractionActivities {
   extractFolio(input: { document: DocumentRef; guest?: { firstName: string; lastName: string; additionalNames?: string[] } }): Promise<FolioData>;
 }
 
+/** What the client is told while the chase goes on (besides the result): kinds of the signed delivery webhook. */
+export type ClientNotificationKind = 'folio.no_such_booking' | 'folio.authorization_required';
+export interface ClientNotification {
+  folioId: string;
+  kind: ClientNotificationKind;
+  /** What happened and what we do next, in a sentence. */
+  message: string;
+  /** What the client can do about it (e.g. upload the signed form). */
+  action?: { method: 'POST'; path: string; description: string };
+  /** For `folio.authorization_required`: the form as the hotel called it. */
+  form?: string;
+}
+
 export interface DeliveryActivities {
-  deliverResult(input: { folioId: string }): Promise<{ delivered: boolean; status?: number }>;
+  /** `flags`: what the folio completed with that the client should notice (e.g. `departure-differs`). */
+  deliverResult(input: { folioId: string; flags?: string[] }): Promise<{ delivered: boolean; status?: number }>;
+  notifyClient(input: ClientNotification): Promise<{ delivered: boolean; status?: number }>;
 }
 
 export interface LifecycleActivities {
@@ -36,6 +52,8 @@ export interface LifecycleActivities {
   /** Signal-with-start of the hotel's dispatch workflow (workflows cannot signal-with-start). */
   enqueueAtHotel(input: { hotelId: string; item: DispatchItem }): Promise<void>;
   withdrawFromHotel(input: { hotelId: string; folioId: string }): Promise<void>;
+  /** Keeps an address the hotel gave on a call on the hotel, with where it came from; false when it was known. */
+  learnHotelContact(input: { hotelId: string; contact: Omit<LearnedContact, 'learnedAt'> }): Promise<boolean>;
   /** Signal-with-start of the global call-slot workflow. */
   requestCallSlot(input: { leaseId: string; workflowId: string }): Promise<void>;
   releaseCallSlot(input: { leaseId: string }): Promise<void>;

@@ -44,6 +44,8 @@ export interface FolioState {
   reviewReasons?: string[];
   document?: DocumentRef;
   extracted?: FolioData;
+  /** What the folio completed with that a reader should notice, e.g. `departure-differs` (accepted by the client's policy). */
+  flags?: string[];
   lastOutcome?: string;
   history: { at: string; status: FolioStatus; note?: string }[];
 }
@@ -65,6 +67,8 @@ export const retryNowSignal = defineSignal<[OperatorAction]>('retryNow');
 export const setCallbackUpdate = defineUpdate<{ callbackAt: string }, [OperatorAction & { at?: string; phrase?: string }]>('setCallback');
 export const reviewDecisionUpdate = defineUpdate<{ status: FolioStatus }, [OperatorAction & { approve: boolean }]>('reviewDecision');
 export const uploadDocumentUpdate = defineUpdate<{ status: FolioStatus }, [OperatorAction & { document: DocumentRef }]>('uploadDocument');
+/** The guest's signed form the hotel asked for, uploaded by the client: it goes to the hotel. */
+export const uploadAuthorizationUpdate = defineUpdate<{ status: FolioStatus }, [OperatorAction & { document: DocumentRef }]>('uploadAuthorization');
 /** The hotel dispatcher started working on a batch that includes this folio. */
 export const batchStartedSignal = defineSignal<[BatchStartedMessage]>('batchStarted');
 export const folioStateQuery = defineQuery<FolioState>('state');

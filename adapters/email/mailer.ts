@@ -14,6 +14,13 @@ export interface OutgoingMail {
   inReplyTo?: string;
   references?: string[];
   headers?: Record<string, string>;
+  attachments?: MailAttachment[];
+}
+
+export interface MailAttachment {
+  filename: string;
+  content: Buffer;
+  contentType: string;
 }
 
 export interface DkimOptions {
@@ -78,6 +85,7 @@ export class Mailer {
         inReplyTo: msg.inReplyTo,
         references: msg.references,
         headers: msg.headers,
+        attachments: msg.attachments,
       });
       if (info.rejected?.length) throw new PermanentMailError(`recipient refused: ${String(info.response)}`, 550, msg.to);
       return info.messageId ?? msg.messageId;

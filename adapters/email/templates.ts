@@ -1,12 +1,18 @@
 // The written folio request and its reminders, per hotel language (fallback English). One email per
-// hotel batch lists every guest. Dates stay ISO (YYYY-MM-DD): unambiguous for any front desk.
-export type TemplateLanguage = 'en' | 'de' | 'fr' | 'es';
+// hotel batch lists every guest. Dates stay ISO (YYYY-MM-DD): unambiguous for any front desk. What a guest's
+// ask adds (what was wrong with the document sent, the name variants, the signed form) follows its line,
+// worded by domain/asks.ts in the same language.
+import { describeAsk } from '../../domain/asks';
+import type { GuestAsk } from '../../domain/model';
+
+export type TemplateLanguage = 'en' | 'de' | 'fr' | 'es' | 'it' | 'pt' | 'nl';
 
 export interface TemplateGuest {
   guestName: string;
   confirmationNumber: string;
   checkIn: string;
   checkOut: string;
+  ask?: GuestAsk;
 }
 
 export interface EmailContent {
@@ -20,6 +26,8 @@ interface Phrases {
   greeting: string;
   ask(n: number): string;
   remind(n: number): string;
+  /** A reply that says, per guest, what we still need (after the hotel answered). */
+  followUp(n: number): string;
   arrival: string;
   departure: string;
   confirmation: string;
@@ -34,6 +42,7 @@ const PHRASES: Record<TemplateLanguage, Phrases> = {
     greeting: 'Dear front office team,',
     ask: (n) => `Could you please send us the final folio (itemised invoice) for the following ${n === 1 ? 'stay' : `${n} stays`}? A reply to this email with the folio${n === 1 ? '' : 's'} attached as PDF is perfect.`,
     remind: (n) => `We are still waiting for the folio${n === 1 ? '' : 's'} below. Could you please reply to this email with ${n === 1 ? 'it' : 'them'} attached as PDF?`,
+    followUp: (n) => `Thank you for your reply. Below${n === 1 ? '' : ', per guest,'} is what we still need; a reply to this email with the folio${n === 1 ? '' : 's'} attached as PDF is perfect.`,
     arrival: 'arrival',
     departure: 'departure',
     confirmation: 'confirmation no.:',
@@ -46,6 +55,7 @@ const PHRASES: Record<TemplateLanguage, Phrases> = {
     greeting: 'Sehr geehrtes Rezeptionsteam,',
     ask: (n) => `bitte senden Sie uns die endgültige Hotelrechnung (Folio) für ${n === 1 ? 'den folgenden Aufenthalt' : `die folgenden ${n} Aufenthalte`}. Am einfachsten antworten Sie auf diese E-Mail mit der Rechnung als PDF im Anhang.`,
     remind: (n) => `wir warten noch auf ${n === 1 ? 'die folgende Rechnung' : 'die folgenden Rechnungen'}. Bitte antworten Sie auf diese E-Mail mit ${n === 1 ? 'der Rechnung' : 'den Rechnungen'} als PDF im Anhang.`,
+    followUp: (n) => `vielen Dank für Ihre Antwort. Unten steht${n === 1 ? '' : ' je Gast'}, was wir noch benötigen; am einfachsten antworten Sie auf diese E-Mail mit ${n === 1 ? 'der Rechnung' : 'den Rechnungen'} als PDF im Anhang.`,
     arrival: 'Anreise',
     departure: 'Abreise',
     confirmation: 'Bestätigungsnr.:',
@@ -58,6 +68,7 @@ const PHRASES: Record<TemplateLanguage, Phrases> = {
     greeting: 'Madame, Monsieur,',
     ask: (n) => `pourriez-vous nous envoyer la facture détaillée (folio) ${n === 1 ? 'du séjour suivant' : `des ${n} séjours suivants`} ? Il suffit de répondre à cet e-mail avec la facture en PDF jointe.`,
     remind: (n) => `nous attendons toujours ${n === 1 ? 'la facture ci-dessous' : 'les factures ci-dessous'}. Pourriez-vous répondre à cet e-mail avec le PDF en pièce jointe ?`,
+    followUp: (n) => `merci pour votre réponse. Vous trouverez ci-dessous${n === 1 ? '' : ', client par client,'} ce qu'il nous manque encore ; il suffit de répondre à cet e-mail avec ${n === 1 ? 'la facture' : 'les factures'} en PDF.`,
     arrival: 'arrivée',
     departure: 'départ',
     confirmation: 'n° de confirmation :',
@@ -70,12 +81,52 @@ const PHRASES: Record<TemplateLanguage, Phrases> = {
     greeting: 'Estimado equipo de recepción:',
     ask: (n) => `¿Podrían enviarnos la factura detallada (folio) ${n === 1 ? 'de la siguiente estancia' : `de las ${n} estancias siguientes`}? Basta con responder a este correo con la factura adjunta en PDF.`,
     remind: (n) => `Todavía estamos esperando ${n === 1 ? 'la factura indicada' : 'las facturas indicadas'} a continuación. ¿Podrían responder a este correo con el PDF adjunto?`,
+    followUp: (n) => `Gracias por su respuesta. A continuación indicamos${n === 1 ? '' : ', por huésped,'} lo que todavía necesitamos; basta con responder a este correo con ${n === 1 ? 'la factura' : 'las facturas'} en PDF.`,
     arrival: 'llegada',
     departure: 'salida',
     confirmation: 'n.º de confirmación:',
     guest: 'Huésped',
     closing: 'Muchas gracias por su ayuda.',
     signature: 'Atentamente,\nFolio Desk',
+  },
+  it: {
+    subject: (n, hotel) => `Richiesta fattura per ${n} ${n === 1 ? 'ospite' : 'ospiti'} – ${hotel}`,
+    greeting: 'Gentile staff del ricevimento,',
+    ask: (n) => `potreste inviarci la fattura dettagliata (folio) ${n === 1 ? 'del seguente soggiorno' : `dei ${n} soggiorni seguenti`}? Basta rispondere a questa email con la fattura in PDF allegata.`,
+    remind: (n) => `stiamo ancora aspettando ${n === 1 ? 'la fattura indicata' : 'le fatture indicate'} qui sotto. Potreste rispondere a questa email con il PDF allegato?`,
+    followUp: (n) => `grazie per la risposta. Qui sotto trovate${n === 1 ? '' : ', ospite per ospite,'} ciò che ci serve ancora; basta rispondere a questa email con ${n === 1 ? 'la fattura' : 'le fatture'} in PDF.`,
+    arrival: 'arrivo',
+    departure: 'partenza',
+    confirmation: 'n. conferma:',
+    guest: 'Ospite',
+    closing: 'Grazie mille per il vostro aiuto.',
+    signature: 'Cordiali saluti,\nFolio Desk',
+  },
+  pt: {
+    subject: (n, hotel) => `Pedido de fatura para ${n} ${n === 1 ? 'hóspede' : 'hóspedes'} – ${hotel}`,
+    greeting: 'Cara equipa da receção,',
+    ask: (n) => `poderiam enviar-nos a fatura discriminada (folio) ${n === 1 ? 'da seguinte estadia' : `das ${n} estadias seguintes`}? Basta responder a este email com a fatura em PDF em anexo.`,
+    remind: (n) => `ainda aguardamos ${n === 1 ? 'a fatura indicada' : 'as faturas indicadas'} abaixo. Poderiam responder a este email com o PDF em anexo?`,
+    followUp: (n) => `obrigado pela vossa resposta. Abaixo indicamos${n === 1 ? '' : ', por hóspede,'} o que ainda precisamos; basta responder a este email com ${n === 1 ? 'a fatura' : 'as faturas'} em PDF.`,
+    arrival: 'chegada',
+    departure: 'partida',
+    confirmation: 'n.º de confirmação:',
+    guest: 'Hóspede',
+    closing: 'Muito obrigado pela vossa ajuda.',
+    signature: 'Com os melhores cumprimentos,\nFolio Desk',
+  },
+  nl: {
+    subject: (n, hotel) => `Verzoek om hotelrekening voor ${n} ${n === 1 ? 'gast' : 'gasten'} – ${hotel}`,
+    greeting: 'Beste receptie,',
+    ask: (n) => `kunt u ons de gespecificeerde eindrekening (folio) sturen van ${n === 1 ? 'het volgende verblijf' : `de volgende ${n} verblijven`}? Een antwoord op deze e-mail met de rekening als pdf-bijlage is perfect.`,
+    remind: (n) => `wij wachten nog op ${n === 1 ? 'de onderstaande rekening' : 'de onderstaande rekeningen'}. Kunt u deze e-mail beantwoorden met de pdf als bijlage?`,
+    followUp: (n) => `hartelijk dank voor uw antwoord. Hieronder staat${n === 1 ? '' : ' per gast'} wat wij nog nodig hebben; een antwoord op deze e-mail met ${n === 1 ? 'de rekening' : 'de rekeningen'} als pdf is perfect.`,
+    arrival: 'aankomst',
+    departure: 'vertrek',
+    confirmation: 'bevestigingsnr.:',
+    guest: 'Gast',
+    closing: 'Hartelijk dank voor uw hulp.',
+    signature: 'Met vriendelijke groet,\nFolio Desk',
   },
 };
 
@@ -111,20 +162,29 @@ export function composeEmail(opts: {
   token: string;
   /** For reminders: the subject of the request they answer. */
   originalSubject?: string;
+  /** The hotel's time zone: dates an ask names are the hotel's. */
+  timeZone?: string;
 }): EmailContent {
   const lang = templateLanguage(opts.language);
   const p = PHRASES[lang];
   const n = opts.guests.length;
   const first = requestSubject(lang, opts.hotelName, n, opts.token);
   const subject = opts.kind === 'reminder' ? reminderSubject(opts.originalSubject ?? first) : first;
-  const intro = opts.kind === 'reminder' ? p.remind(n) : p.ask(n);
-  const text = [p.greeting, '', intro, '', ...opts.guests.map((g) => guestLine(p, g)), '', p.closing, '', p.signature, refTag(opts.token), ''].join('\n');
+  const asks = opts.guests.map((g) => (g.ask ? describeAsk(g.ask, lang, opts.timeZone) : []));
+  const intro = asks.every((a) => a.length > 0) && opts.kind === 'reminder' ? p.followUp(n) : opts.kind === 'reminder' ? p.remind(n) : p.ask(n);
+  // each guest's line (which the front desk and parseGuestLines read), then what its ask adds, indented
+  const lines = opts.guests.flatMap((g, i) => [guestLine(p, g), ...asks[i]!.map((a) => `   ${a}`)]);
+  const text = [p.greeting, '', intro, '', ...lines, '', p.closing, '', p.signature, refTag(opts.token), ''].join('\n');
   const rows = opts.guests
     .map((g) => `<tr><td>${escapeHtml(g.guestName)}</td><td>${g.checkIn}</td><td>${g.checkOut}</td><td>${escapeHtml(g.confirmationNumber)}</td></tr>`)
+    .join('');
+  const notes = opts.guests
+    .map((g, i) => (asks[i]!.length ? `<p><strong>${escapeHtml(g.guestName)} (${escapeHtml(g.confirmationNumber)})</strong>: ${asks[i]!.map(escapeHtml).join(' ')}</p>` : ''))
     .join('');
   const html =
     `<p>${escapeHtml(p.greeting)}</p><p>${escapeHtml(intro)}</p>` +
     `<table border="1" cellpadding="4" cellspacing="0"><thead><tr><th>${escapeHtml(p.guest)}</th><th>${escapeHtml(p.arrival)}</th><th>${escapeHtml(p.departure)}</th><th>${escapeHtml(p.confirmation.replace(/\s*:$/, ''))}</th></tr></thead><tbody>${rows}</tbody></table>` +
+    notes +
     `<p>${escapeHtml(p.closing)}</p><p>${escapeHtml(p.signature).replace(/\n/g, '<br>')}<br>${escapeHtml(refTag(opts.token))}</p>`;
   return { subject, text, html };
 }

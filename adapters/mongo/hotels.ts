@@ -1,8 +1,9 @@
 // Hotels (collection `hotels`): the configuration operators give, plus what calls and emails teach us
-// (the IVR path, answer rates by hour, addresses that bounced). A hotel a client gave inline carries
+// (the IVR path, answer rates by hour, addresses that bounced, addresses given on calls). A hotel a client gave inline carries
 // `ownerClientId`: listings for a client hold the shared hotels and its own, never another client's.
 import type { Collection, Db, Filter } from 'mongodb';
-import type { Hotel } from '../../domain/model';
+import { hotelAddresses, type Hotel } from '../../domain/model';
+import type { LearnedContact } from '../../domain/schemas';
 import { decodeCursor, toPage, type Page } from './cursor';
 import { COLLECTIONS, ensureIndexes } from './collections';
 
@@ -82,6 +83,27 @@ export class HotelRepository {
   async badAddresses(hotelId: string): Promise<string[]> {
     const doc = await this.hotels.findOne({ _id: hotelId }, { projection: { badEmails: 1 } });
     return doc?.badEmails ?? [];
+  }
+
+  /**
+   * An address the hotel gave us on a call, kept with where it came from (the folio's next email and every later
+   * folio's go there first). False when it is known already, when the hotel keeps 20 learned addresses, or when
+   * there is no such hotel.
+   */
+  async learnContactFromCall(hotelId: string, contact: LearnedContact): Promise<boolean> {
+    const email = contact.email.toLowerCase();
+    const doc = await this.hotels.findOne({ _id: hotelId }, { projection: { emails: 1, learnedContacts: 1 } });
+    const learned = doc?.learnedContacts ?? [];
+    if (!doc || learned.length >= 20 || learned.some((c) => c.email === email) || doc.emails.some((e) => e.toLowerCase() === email)) return false;
+    // two calls learning the same address at once may both add it: readers de-duplicate (domain/model.ts hotelAddresses)
+    await this.hotels.updateOne({ _id: hotelId }, { $push: { learnedContacts: { ...contact, email } }, $set: { updatedAt: new Date() } });
+    return true;
+  }
+
+  /** Learned addresses, newest first, without those that bounced since. */
+  async learnedAddresses(hotelId: string): Promise<string[]> {
+    const doc = await this.hotels.findOne({ _id: hotelId }, { projection: { learnedContacts: 1, badEmails: 1 } });
+    return hotelAddresses({ emails: [], badEmails: doc?.badEmails ?? [], learnedContacts: doc?.learnedContacts ?? [] });
   }
 
   /** The DTMF path that reached a person; false when there is no such hotel. */

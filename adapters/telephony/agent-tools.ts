@@ -1,6 +1,7 @@
 // The voice agent's client tool, record_folio_outcome: its parameters (validated, since an LLM fills
 // them) → the guest outcome our workflows understand. The schema the agent sees is agent/tools/*.json.
 import { z } from 'zod';
+import { describeAsk } from '../../domain/asks';
 import type { BatchGuest, GuestOutcome, HotelSnapshot } from '../../domain/model';
 
 export const RECORD_FOLIO_OUTCOME = 'record_folio_outcome';
@@ -9,11 +10,12 @@ const Params = z
   .object({
     folio_id: z.string().min(1).max(200).optional(),
     confirmation_number: z.string().min(1).max(64).optional(),
-    outcome: z.enum(['agreed', 'callback', 'written_request_only', 'no_such_booking', 'refused', 'wrong_number']),
+    outcome: z.enum(['agreed', 'callback', 'written_request_only', 'no_such_booking', 'refused', 'wrong_number', 'authorization_required']),
     email: z.email().optional(),
     callback_time: z.iso.datetime({ offset: true }).optional(),
     callback_phrase: z.string().max(200).optional(),
     reason: z.string().max(500).optional(),
+    form: z.string().min(1).max(200).optional(),
   })
   .refine((p) => p.outcome === 'wrong_number' || p.folio_id || p.confirmation_number, { message: 'folio_id or confirmation_number is required' });
 
@@ -39,6 +41,8 @@ export function parseFolioOutcome(parameters: unknown): { folioId?: string; conf
         return { kind: 'refused', reason: p.reason };
       case 'wrong_number':
         return { kind: 'wrong_number' };
+      case 'authorization_required':
+        return { kind: 'authorization_required', form: p.form, email: p.email };
     }
   })();
   // Drop undefined fields: they would otherwise travel as explicit nulls through history.
@@ -47,7 +51,11 @@ export function parseFolioOutcome(parameters: unknown): { folioId?: string; conf
 
 /** Dynamic variables for the agent's prompt ({{hotel_name}}, {{guests}}, …); values must be strings or numbers. */
 export function dynamicVariables(ctx: { callId: string; hotel: HotelSnapshot; guests: BatchGuest[]; replyTo: string }): Record<string, string | number> {
-  const guests = ctx.guests.map((g, i) => `${i + 1}. ${g.guestName}, confirmation ${g.confirmationNumber}, ${g.checkIn} to ${g.checkOut} (folio id ${g.folioId})`);
+  // what a guest's ask adds (what was wrong with the document sent, "did our email arrive?", name variants) follows its line
+  const guests = ctx.guests.map((g, i) => {
+    const line = `${i + 1}. ${g.guestName}, confirmation ${g.confirmationNumber}, ${g.checkIn} to ${g.checkOut} (folio id ${g.folioId})`;
+    return g.ask ? `${line}\n   Also say: ${describeAsk(g.ask, ctx.hotel.language, ctx.hotel.timeZone).join(' ')}` : line;
+  });
   return {
     call_id: ctx.callId,
     hotel_id: ctx.hotel.hotelId,

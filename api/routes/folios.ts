@@ -4,7 +4,7 @@
 import express, { type Router, type Response } from 'express';
 import type { DocumentStore } from '../../domain/ports';
 import type { FolioProjection } from '../../domain/projection';
-import { cancelSignal, folioStateQuery, retryNowSignal, reviewDecisionUpdate, setCallbackUpdate, uploadDocumentUpdate } from '../../workflows/definitions';
+import { cancelSignal, folioStateQuery, retryNowSignal, reviewDecisionUpdate, setCallbackUpdate, uploadAuthorizationUpdate, uploadDocumentUpdate } from '../../workflows/definitions';
 import type { ApiDeps } from '../deps';
 import { principalOf, requireOperator, type Principal } from '../auth';
 import { ApiError, errorBody, forbidden, notFound, parse } from '../errors';
@@ -141,26 +141,40 @@ export function createFoliosRouter(deps: ApiDeps & { documents?: DocumentStore }
     res.json({ folioId: folio.folioId, status: r.status });
   });
 
-  router.post('/:id/document', requireOperator, express.raw({ type: ['application/pdf', 'image/*', 'application/octet-stream'], limit: deps.config.MAX_DOCUMENT_MB * 1024 * 1024 }), async (req, res) => {
-    const folio = await visibleFolio(res, req.params.id);
-    const q = parse(UploadQuery, req.query, 'query');
-    if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
+  const rawDocument = express.raw({ type: ['application/pdf', 'image/*', 'application/octet-stream'], limit: deps.config.MAX_DOCUMENT_MB * 1024 * 1024 });
+
+  /** The raw body as a stored document: a PDF or an image by its bytes, not by its header. */
+  async function storeUpload(body: unknown, filename: string | undefined) {
+    if (!Buffer.isBuffer(body) || body.length === 0) {
       throw new ApiError(415, 'unsupported_media_type', 'send the document as the raw body with Content-Type application/pdf, image/* or application/octet-stream', [{ field: 'body', problem: 'missing or not a document' }]);
     }
-    // What the bytes are, not what the header says: only a PDF or an image can be a folio.
-    const sniffed = sniffContentType(req.body);
+    const sniffed = sniffContentType(body);
     if (!/^(application\/pdf|image\/)/.test(sniffed)) {
       throw new ApiError(415, 'unsupported_media_type', `the body is ${sniffed}, not a PDF or an image`, [{ field: 'body', problem: `content is ${sniffed}` }]);
     }
     if (!deps.documents) throw new ApiError(503, 'documents_unavailable', 'the document store is not configured on this API instance');
-    let document;
     try {
-      document = await deps.documents.save(req.body, { filename: q.filename, source: 'upload' });
+      return await deps.documents.save(body, { filename, source: 'upload' });
     } catch (e) {
       if ((e as Error).name === 'DocumentTooLargeError') throw new ApiError(413, 'payload_too_large', (e as Error).message, [{ field: 'body', problem: 'too large' }]);
       throw e;
     }
+  }
+
+  router.post('/:id/document', requireOperator, rawDocument, async (req, res) => {
+    const folio = await visibleFolio(res, req.params.id);
+    const q = parse(UploadQuery, req.query, 'query');
+    const document = await storeUpload(req.body, q.filename);
     const r = await updateFolio(deps.temporal, folio.workflowId, uploadDocumentUpdate, { by: by(principalOf(res)), note: q.note, document });
+    res.json({ folioId: folio.folioId, status: r.status, document: documentView(document) });
+  });
+
+  // The guest's signed form the hotel asked for (folio.authorization_required): the client uploads it, we send it to the hotel.
+  router.post('/:id/authorization', rawDocument, async (req, res) => {
+    const folio = await visibleFolio(res, req.params.id);
+    const q = parse(UploadQuery, req.query, 'query');
+    const document = await storeUpload(req.body, q.filename);
+    const r = await updateFolio(deps.temporal, folio.workflowId, uploadAuthorizationUpdate, { by: by(principalOf(res)), note: q.note, document });
     res.json({ folioId: folio.folioId, status: r.status, document: documentView(document) });
   });
 

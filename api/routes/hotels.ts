@@ -74,11 +74,11 @@ export function createHotelsRouter(deps: ApiDeps): Router {
     const input = parse(HotelReplace, req.body);
     const existing = await deps.store.hotels.get(hotelId);
     if (!existing) throw notFound(`hotel ${hotelId}`);
-    // Learned statistics stay: they belong to the system, not to the caller.
+    // Learned statistics and contacts stay: they belong to the system, not to the caller.
     // Addresses that bounced stay marked while they are still listed; a changed list starts clean for them.
     const badEmails = (existing.badEmails ?? []).filter((e) => (input.emails ?? []).includes(e));
     // Whose inline hotel it is stays too: an operator's change does not make it shared.
-    const hotel = parse(HotelConfig, { ...input, hotelId, stats: existing.stats, badEmails, ownerClientId: existing.ownerClientId }, 'params');
+    const hotel = parse(HotelConfig, { ...input, hotelId, stats: existing.stats, learnedContacts: existing.learnedContacts, badEmails, ownerClientId: existing.ownerClientId }, 'params');
     checkPhone(hotel);
     // A full replacement: a field left out (e.g. ivrPath) is removed, not kept from before.
     await deps.store.hotels.replace(hotel);

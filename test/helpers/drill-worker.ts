@@ -59,6 +59,9 @@ async function main() {
     async deliverResult() {
       return { delivered: false };
     },
+    async notifyClient() {
+      return { delivered: false };
+    },
   };
   const worker = await Worker.create({
     connection: await NativeConnection.connect(temporalConnectionOptions(config)),

@@ -125,6 +125,7 @@ export function floodActivities(config: Config, store: Store, db: Db, temporal: 
       return { emailId: input.emailId, messageId: `<${input.emailId}@drill>`, to: input.hotel.emails[0] };
     },
     deliverResult: async () => ({ delivered: false }),
+    notifyClient: async () => ({ delivered: false }),
   };
 }
 

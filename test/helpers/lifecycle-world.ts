@@ -13,7 +13,7 @@ import { LocalPdfExtractor } from '../../adapters/extraction/local-pdf';
 import type { DocumentStore } from '../../domain/ports';
 import { FolioStatus, folioWorkflowId, hotelDispatchWorkflowId, type BatchGuest, type DocumentRef, type FolioRequest, type GuestOutcome, type Hotel } from '../../domain/model';
 import { HotelConfig } from '../../domain/schemas';
-import type { AllActivities, EmailActivities, TelephonyActivities } from '../../workflows/activity-types';
+import type { AllActivities, ClientNotification, EmailActivities, TelephonyActivities } from '../../workflows/activity-types';
 import {
   folioWorkflowType,
   agentToolSignal,
@@ -56,6 +56,8 @@ export class LifecycleWorld {
   readonly scripts = new Map<string, CallScript[]>();
   readonly emailScripts = new Map<string, 'accept' | 'reject'>();
   readonly documents = new MemoryDocuments();
+  /** What the folios told their clients while chasing (the signed webhook's kinds and messages). */
+  readonly notifications: ClientNotification[] = [];
   /** Optional hotel behaviour for calls not scripted in `scripts` (benchmarks draw it from a population). */
   behaviour?: (input: CallInput, callNumber: number) => CallScript;
   /** Called after each email is "sent" (benchmarks schedule the hotel's reply from here). */
@@ -94,6 +96,10 @@ export class LifecycleWorld {
       ...world.telephony(),
       ...(opts.mail ? opts.mail(config, store) : world.mail()),
       deliverResult: async () => ({ delivered: false }),
+      notifyClient: async (n) => {
+        world.notifications.push(n);
+        return { delivered: true, status: 204 };
+      },
     };
     world.worker = await Worker.create({
       connection: env.nativeConnection,
@@ -152,6 +158,14 @@ export class LifecycleWorld {
     });
   }
 
+  /** A hotel with these details and call scripts, and a folio started for it. */
+  async begin(hotel: Partial<Hotel> & { hotelId: string }, scripts: CallScript[], request: Partial<FolioRequest> = {}, options?: FolioOptions) {
+    await this.addHotel(hotel);
+    this.scripts.set(hotel.hotelId, scripts);
+    const req = this.request(hotel.hotelId, request);
+    return { req, handle: await this.start(req, options) };
+  }
+
   /** Advances server time in steps until the folio reaches one of the statuses (time-skipping). */
   /** A workflow's event history (replay fixtures are recorded from these). */
   history(workflowId: string) {
@@ -179,12 +193,12 @@ export class LifecycleWorld {
   }
 
   /** The hotel emails the folio: a real PDF, stored, and signalled as the inbox monitor does. */
-  async hotelSendsFolio(req: FolioRequest, opts: { guestName?: { firstName: string; lastName: string } } = {}): Promise<DocumentRef> {
+  async hotelSendsFolio(req: FolioRequest, opts: { guestName?: { firstName: string; lastName: string }; departure?: string } = {}): Promise<DocumentRef> {
     const pdf = await renderFolioPdf({
       hotelName: `Hotel ${req.hotelId}`,
       guests: [opts.guestName ?? { firstName: req.guest.firstName, lastName: req.guest.lastName }],
       arrival: req.checkIn,
-      departure: req.checkOut,
+      departure: opts.departure ?? req.checkOut,
       folioNumber: `F-${req.confirmationNumber}`,
       confirmationNumber: req.confirmationNumber,
       currency: 'EUR',
@@ -195,6 +209,11 @@ export class LifecycleWorld {
     const ref = await this.documents.save(pdf, { source: 'email', filename: 'folio.pdf', messageId: `<reply-${randomUUID()}@hotel>` });
     await this.client.workflow.getHandle(folioWorkflowId(req.clientId, req.clientReference)).signal(documentReceivedSignal, ref);
     return ref;
+  }
+
+  /** A stored PDF that is not a folio (the guest's signed form a client uploads). */
+  hotelDocument(filename = 'form.pdf'): Promise<DocumentRef> {
+    return this.documents.save(Buffer.from(`%PDF-1.4\n% ${filename} ${randomUUID()}\n%%EOF\n`), { source: 'upload', filename });
   }
 
   callsTo(hotelId: string): PlacedCall[] {
@@ -264,7 +283,10 @@ export class LifecycleWorld {
         world.emails.push(input);
         world.onEmail?.(input);
         if (world.emailScripts.get(input.hotel.hotelId) === 'reject') return { emailId: input.emailId, rejected: '550 mailbox unavailable' };
-        return { emailId: input.emailId, messageId: `<${input.emailId}@folio.test>`, to: input.hotel.emails[0] };
+        // as the real activity: the address the hotel gave for a guest first, then the hotel's
+        const to = input.guests.find((g) => g.writeTo)?.writeTo ?? input.hotel.emails[0];
+        if (!to) return { emailId: input.emailId, rejected: 'no email address on file' };
+        return { emailId: input.emailId, messageId: `<${input.emailId}@folio.test>`, to };
       },
     };
   }

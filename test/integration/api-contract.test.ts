@@ -16,6 +16,7 @@ import { dataConverter } from '../../temporal/data-converter';
 import { ApiKeys } from '../../api/auth';
 import { renderFolioPdf } from '../../sandbox/folio-pdf';
 import { edgeFor } from '../../temporal/edge';
+import { callOutcomeSignal } from '../../workflows/definitions';
 import { daysFromNow } from '../helpers/dates';
 import { DAY_MS } from '../../domain/calendar';
 
@@ -223,12 +224,20 @@ describe('API contract (OpenAPI routes and statuses)', function () {
     try {
       const big = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(1_200_000, 0x20)]);
       assert.equal((await call(small.url, 'POST', '/v1/folios/01ANY/document', { key: small.keys.operator, raw: big, contentType: 'application/pdf' })).status, 413);
+      assert.equal((await call(small.url, 'POST', '/v1/folios/01ANY/authorization', { key: small.keys.a, raw: big, contentType: 'application/pdf' })).status, 413);
     } finally {
       await small.close();
     }
     const disguised = await go('POST', `/v1/folios/${folioId}/document`, { key: api.keys.operator, raw: 'Dear guest, here is a text', contentType: 'application/pdf' });
     assert.equal(disguised.status, 415);
     assert.match(disguised.body.error.message, /text\/plain, not a PDF or an image/);
+
+    // the guest's signed form: the owning client may upload it, but only once the hotel asked for one
+    const unasked = await go('POST', `/v1/folios/${folioId}/authorization`, { key: api.keys.a, raw: Buffer.from('%PDF-1.4\n%form\n'), contentType: 'application/pdf' });
+    assert.equal(unasked.status, 409);
+    assert.match(unasked.body.error.message, /has not asked for a signed form/);
+    assert.equal((await go('POST', `/v1/folios/${folioId}/authorization`, { key: api.keys.a, raw: 'a signed form, honestly', contentType: 'application/pdf' })).status, 415);
+    assert.equal((await go('POST', '/v1/folios/01NOSUCH/authorization', { key: api.keys.a, raw: Buffer.from('%PDF-1.4'), contentType: 'application/pdf' })).status, 404);
 
     assert.equal((await go('POST', '/v1/folios/01NOSUCH/cancel', { key: api.keys.a, body: {} })).status, 404);
     assert.equal((await go('POST', `/v1/folios/${folioId}/cancel`, { key: api.keys.a, body: { note: 'guest paid directly' } })).status, 202);
@@ -407,6 +416,28 @@ describe('API contract (OpenAPI routes and statuses)', function () {
     assert.equal(encoded.status, 200);
     assert.equal(Buffer.from(encoded.body.payloads[0].metadata.encoding, 'base64').toString(), 'binary/encrypted');
     assert.equal((await go('POST', '/codec/encode', { body: payloads })).status, 401);
+  });
+
+  it("the guest's signed form: uploaded by the owning client once the hotel asked for it", async () => {
+    const input3 = folioInput({ checkIn: daysFromNow(-6), checkOut: daysFromNow(-4) });
+    const created = await go('POST', '/v1/folios', { key: api.keys.a, body: input3 });
+    assert.equal(created.status, 202);
+    const id = created.body.folioId;
+    const status = async () => (await go('GET', `/v1/folios/${id}`, { key: api.keys.a })).body.status as string;
+    const reach = async (wanted: string) => {
+      for (const until = Date.now() + 20_000; (await status()) !== wanted; await new Promise((r) => setTimeout(r, 200))) assert.ok(Date.now() < until, `never ${wanted}`);
+    };
+    await reach('Queued');
+    // this API's worker places no calls: the hotel's answer arrives as the call workflow would report it
+    await api.temporal.workflow.getHandle(created.body.workflowId).signal(callOutcomeSignal, { callId: 'call:test:1', disposition: 'conversation', outcome: { kind: 'authorization_required', form: 'authorisation form' } });
+    await reach('AwaitingClient');
+    const form = Buffer.from('%PDF-1.4\n% signed by the guest\n%%EOF\n');
+    assert.equal((await go('POST', `/v1/folios/${id}/authorization`, { raw: form, contentType: 'application/pdf' })).status, 401);
+    assert.equal((await go('POST', `/v1/folios/${id}/authorization`, { key: api.keys.b, raw: form, contentType: 'application/pdf' })).status, 404);
+    const up = await go('POST', `/v1/folios/${id}/authorization?filename=form.pdf`, { key: api.keys.a, raw: form, contentType: 'application/pdf' });
+    assert.equal(up.status, 200, JSON.stringify(up.body));
+    assert.equal(up.body.document.size, form.length);
+    await go('POST', `/v1/folios/${id}/cancel`, { key: api.keys.a, body: {} });
   });
 
   it('covered every documented route and status, and answered nothing undocumented', () => {

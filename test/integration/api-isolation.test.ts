@@ -26,6 +26,7 @@ describe('API isolation across clients', function () {
       ['GET', `/v1/folios/${folioA}/events`],
       ['GET', `/v1/folios/${folioA}/document`],
       ['POST', `/v1/folios/${folioA}/cancel`, {}],
+      ['POST', `/v1/folios/${folioA}/authorization`, {}],
     ] as [string, string, unknown][]) {
       const r = await call(api.url, method, path, { key: b, body });
       assert.equal(r.status, 404, `${method} ${path} → ${r.status}`);

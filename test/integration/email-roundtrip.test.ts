@@ -114,6 +114,21 @@ describe('email round trip (SMTP → hotel → IMAP → signal)', function () {
     assert.match(copies[0]!.parsed.text!, /• Jörg Müller — Anreise 2026-10-03, Abreise 2026-10-05, Bestätigungsnr\.: QL-1/);
   });
 
+  it("writes to the address the hotel gave for a guest, with the guest's signed form attached and the ask in the hotel's language", async () => {
+    const form = Buffer.from('%PDF-1.4\n% signed by the guest\n%%EOF\n');
+    const ref = await store.documents.save(form, { source: 'upload', filename: 'signed.pdf' });
+    const g: BatchGuest = { ...guest('s3', 'Lena Vogt', 'QL-3'), writeTo: 'billing@silent.example', ask: { kind: 'authorization', document: ref, form: 'Vollmacht' } };
+    const r = await activities.sendEmailRequest({ emailId: 'em-silent-3', kind: 'request', hotel: hotel('silent', ['frontdesk@silent.example'], 'de'), guests: [g] });
+    assert.equal(r.to, 'billing@silent.example');
+    await waitUntil(() => atHotel.some((m) => m.parsed.messageId === r.messageId));
+    const sent = atHotel.find((m) => m.parsed.messageId === r.messageId)!;
+    assert.deepEqual(sent.recipients, ['billing@silent.example']);
+    assert.equal(sent.parsed.attachments.length, 1);
+    assert.equal(sent.parsed.attachments[0]!.filename, 'authorisation-QL-3.pdf');
+    assert.ok(sent.parsed.attachments[0]!.content.equals(form), 'the uploaded bytes, unchanged');
+    assert.match(sent.parsed.text!, /Anbei das vom Gast unterschriebene Vollmacht/);
+  });
+
   it('sends a reminder as a reply in the same thread, with the same reference', async () => {
     const g = [guest('s2', 'Lena Vogt', 'QL-2')];
     const h = hotel('silent', ['frontdesk@silent.example'], 'de');

@@ -12,6 +12,9 @@ describe('email templates', () => {
     de: { subject: /^Anfrage Hotelrechnung für 2 Gäste – Hotel Rex \[Ref tok234abcd\]$/, ask: /senden Sie uns die endgültige Hotelrechnung/, remind: /wir warten noch/, line: /• Anna Schmidt — Anreise 2026-10-01, Abreise 2026-10-04, Bestätigungsnr\.: AB-123/ },
     fr: { subject: /^Demande de facture pour 2 clients – Hotel Rex \[Ref tok234abcd\]$/, ask: /envoyer la facture détaillée/, remind: /nous attendons toujours/, line: /• Anna Schmidt — arrivée 2026-10-01, départ 2026-10-04, n° de confirmation : AB-123/ },
     es: { subject: /^Solicitud de factura para 2 huéspedes – Hotel Rex \[Ref tok234abcd\]$/, ask: /enviarnos la factura detallada/, remind: /Todavía estamos esperando/, line: /• Anna Schmidt — llegada 2026-10-01, salida 2026-10-04, n\.º de confirmación: AB-123/ },
+    it: { subject: /^Richiesta fattura per 2 ospiti – Hotel Rex \[Ref tok234abcd\]$/, ask: /inviarci la fattura dettagliata/, remind: /stiamo ancora aspettando/, line: /• Anna Schmidt — arrivo 2026-10-01, partenza 2026-10-04, n\. conferma: AB-123/ },
+    pt: { subject: /^Pedido de fatura para 2 hóspedes – Hotel Rex \[Ref tok234abcd\]$/, ask: /enviar-nos a fatura discriminada/, remind: /ainda aguardamos/, line: /• Anna Schmidt — chegada 2026-10-01, partida 2026-10-04, n\.º de confirmação: AB-123/ },
+    nl: { subject: /^Verzoek om hotelrekening voor 2 gasten – Hotel Rex \[Ref tok234abcd\]$/, ask: /gespecificeerde eindrekening/, remind: /wij wachten nog/, line: /• Anna Schmidt — aankomst 2026-10-01, vertrek 2026-10-04, bevestigingsnr\.: AB-123/ },
   };
   for (const [lang, e] of Object.entries(expected)) {
     it(`writes the request and the reminder in ${lang}, listing every guest`, () => {
@@ -31,9 +34,28 @@ describe('email templates', () => {
   }
 
   it('falls back to English for other languages and singular wording for one guest', () => {
-    assert.equal(templateLanguage('it'), 'en');
+    assert.equal(templateLanguage('sv'), 'en');
     assert.equal(templateLanguage(undefined), 'en');
-    assert.equal(requestSubject('nl', 'Hotel Rex', 1, 'abcdefgh'), 'Folio request for 1 guest – Hotel Rex [Ref abcdefgh]');
+    assert.equal(requestSubject('sv', 'Hotel Rex', 1, 'abcdefgh'), 'Folio request for 1 guest – Hotel Rex [Ref abcdefgh]');
+  });
+
+  it('a re-ask in the thread names, under the guest, exactly what was wrong and what is needed', () => {
+    const reask = { ...guests[0]!, ask: { kind: 'reask' as const, need: 'correct-folio' as const, problems: ['guest-mismatch'], attempt: 1 } };
+    const rem = composeEmail({ kind: 'reminder', language: 'en', hotelName: 'Hotel Rex', guests: [reask], token: 'tok234abcd', originalSubject: 'Folio request' });
+    assert.match(rem.text, /Thank you for your reply\. Below is what we still need/);
+    assert.match(rem.text, /• Anna Schmidt — arrival 2026-10-01.*\n {3}The document you sent cannot be used: it is the folio of another guest\.\n {3}Could you please send the folio of this guest and this stay\?/);
+    assert.match(rem.html, /<strong>Anna Schmidt \(AB-123\)<\/strong>: The document you sent cannot be used/);
+    assert.deepEqual(parseGuestLines(rem.text), [guests[0]], 'the notes do not disturb the guest lines');
+    // in the hotel's language
+    const it = composeEmail({ kind: 'reminder', language: 'it', hotelName: 'Hotel Rex', guests: [reask], token: 'tok234abcd' });
+    assert.match(it.text, /è la fattura di un altro ospite/);
+  });
+
+  it('a guest without an ask in the same email is asked as before', () => {
+    const find = { ...guests[1]!, ask: { kind: 'find-booking' as const, nameVariants: ['J. Dupont'] } };
+    const mixed = composeEmail({ kind: 'reminder', language: 'fr', hotelName: 'Hotel Rex', guests: [guests[0]!, find], token: 'tok234abcd' });
+    assert.match(mixed.text, /nous attendons toujours/);
+    assert.match(mixed.text, /J\. Dupont/);
   });
 
   it('does not stack "Re:" prefixes', () => {

@@ -18,6 +18,7 @@ import {
   retryNowSignal,
   reviewDecisionUpdate,
   setCallbackUpdate,
+  uploadAuthorizationUpdate,
   uploadDocumentUpdate,
 } from '../definitions';
 import type { Folio } from './state';
@@ -82,6 +83,22 @@ export function registerHandlers(f: Folio): void {
     {
       validator: (_upload) => {
         if (f.status === FolioStatus.Completed || f.status === FolioStatus.Cancelled) throw new Error(`folio is ${f.status}; nothing to upload for`);
+      },
+    },
+  );
+  setHandler(
+    uploadAuthorizationUpdate,
+    async ({ document: doc, by }) => {
+      inbox.authorization = { document: doc, by };
+      // answered once the folio took the form (it goes to the hotel next)
+      await condition(() => inbox.authorization === undefined || f.isTerminal());
+      return { status: f.status };
+    },
+    {
+      validator: (_upload) => {
+        if (f.isTerminal()) throw new Error(`folio is ${f.status}; no form is needed`);
+        if (!f.authorization) throw new Error('the hotel has not asked for a signed form for this folio');
+        if (inbox.authorization) throw new Error('a signed form was just uploaded; it is on its way to the hotel');
       },
     },
   );

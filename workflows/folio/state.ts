@@ -2,7 +2,7 @@
 // action, and the outside events that have arrived and wait to be acted on.
 import type { Schedule } from '../../domain/business-hours';
 import * as chase from '../../domain/chase-policy';
-import { FolioStatus, TERMINAL_STATUSES, type BatchGuest, type DocumentRef, type FolioData, type FolioRequest, type GuestOutcome, type HotelSnapshot } from '../../domain/model';
+import { DEFAULT_CLIENT_POLICY, FolioStatus, TERMINAL_STATUSES, type BatchGuest, type ClientPolicy, type DocumentRef, type FolioData, type FolioRequest, type GuestAsk, type GuestOutcome, type HotelSnapshot } from '../../domain/model';
 import type { CallOutcomeMessage, DispatchKind, EmailBouncedMessage, EmailSentMessage, FolioState, HotelReplyMessage, OperatorAction } from '../definitions';
 import { Bookkeeping } from './bookkeeping';
 
@@ -30,18 +30,21 @@ export class Inbox {
   bounced?: EmailBouncedMessage;
   batchStarted?: DispatchKind;
   review?: ReviewDecision;
+  /** The guest's signed form the client uploaded for the hotel. */
+  authorization?: OperatorAction & { document: DocumentRef };
   readonly documents: DocumentRef[] = [];
   readonly seenDocuments = new Set<string>();
 
   /** Something a waiting step must stop for: the chase loop decides what follows. */
   interrupted(): boolean {
-    return !!this.cancelled || !!this.retryRequested || !!this.bounced || this.operatorCallback !== undefined || this.documents.length > 0;
+    return !!this.cancelled || !!this.retryRequested || !!this.bounced || this.operatorCallback !== undefined || this.documents.length > 0 || !!this.authorization;
   }
 }
 
 export class Folio {
   readonly folioId: string;
   readonly policy: chase.ChasePolicy;
+  readonly clientPolicy: ClientPolicy;
   readonly guest: BatchGuest;
   readonly inbox = new Inbox();
   readonly book: Bookkeeping;
@@ -59,8 +62,14 @@ export class Folio {
   threadMessageId?: string;
   lastOutcome?: string;
   pendingCallback?: Extract<GuestOutcome, { kind: 'callback' }>;
-  /** Whether the folio was last asked for on the phone or in writing (names the waiting status). */
-  lastAsk: 'phone' | 'email' = 'phone';
+  /** What the next call or email says about this guest beyond the plain request, until it reaches the hotel. */
+  pendingAsk?: GuestAsk;
+  /** The address the hotel gave on the phone: this folio's written requests go there. */
+  writeTo?: string;
+  /** What the folio completed with that a reader should notice (e.g. `departure-differs`). */
+  flags?: string[];
+  /** The hotel asked for a form signed by the guest: what it called it, and whether the client was told. */
+  authorization?: { form?: string; clientNotified: boolean };
   readonly history: FolioState['history'] = [];
   /** Set once the folio falls due: when the SLA passes and when the chase gives up. */
   deadlines = { slaAt: Infinity, giveUpAt: Infinity, slaFlagged: false };
@@ -69,9 +78,13 @@ export class Folio {
     readonly req: FolioRequest,
     options: FolioOptions,
     readonly workflowId: string,
+    /** False for folios started before the closed loop (their histories replay with the earlier policy). */
+    closedLoop = true,
   ) {
     this.folioId = req.folioId;
-    this.policy = { ...chase.DEFAULT_CHASE_POLICY, ...options.chasePolicy };
+    const chosen = { ...chase.DEFAULT_CHASE_POLICY, ...options.chasePolicy };
+    this.policy = closedLoop && chosen.closedLoop ? chosen : { ...chosen, ...chase.EARLIER_CHASE_POLICY };
+    this.clientPolicy = req.clientPolicy ?? DEFAULT_CLIENT_POLICY;
     this.guest = {
       folioId: req.folioId,
       workflowId,
@@ -83,6 +96,23 @@ export class Folio {
     this.book = new Bookkeeping(this);
   }
 
+  get closedLoop(): boolean {
+    return this.policy.closedLoop;
+  }
+
+  /** What the chase policy decides with: now, the hotel's hours and answer rates, the guest's names. */
+  ctx(): chase.ChaseContext {
+    return { nowMs: Date.now(), schedule: this.schedule(), callsByHour: this.hotel?.callsByHour, guest: this.req.guest };
+  }
+
+  /** The guest as the next call or email asks for it: with what it says beyond the request, and where to write. */
+  outgoing(kind: 'call' | 'email' | 'reminder'): BatchGuest {
+    // "did our email arrive?" is a question for the phone; an email to that address would not ask it
+    const ask = this.pendingAsk && !(kind !== 'call' && this.pendingAsk.kind === 'did-it-arrive') ? this.pendingAsk : undefined;
+    if (!ask && !this.writeTo) return this.guest;
+    return { ...this.guest, ...(ask && { ask }), ...(this.writeTo && kind !== 'call' && { writeTo: this.writeTo }) };
+  }
+
   schedule(): Schedule {
     if (!this.hotel) throw new Error('the folio is starting; try again in a moment');
     return { timeZone: this.hotel.timeZone, businessHours: this.hotel.businessHours, closedDates: this.hotel.closedDates };
@@ -92,7 +122,7 @@ export class Folio {
   useHotel(snapshot: HotelSnapshot): void {
     this.hotel = snapshot;
     this.chase.channelPreference = snapshot.channelPreference;
-    this.chase.hasEmail = snapshot.emails.length > 0;
+    this.chase.hasEmail = snapshot.emails.length > 0 || !!this.writeTo;
     if (this.chase.hasEmail) this.chase.emailBad = false;
   }
 
@@ -122,7 +152,7 @@ export class Folio {
     await this.book.statusChanged();
   }
 
-  /** How to ask again after a document did not pass: in writing when the hotel takes email, else by phone. */
+  /** How to ask again after a person rejected a document: in writing when the hotel takes email, else by phone. */
   askAgain(reason: string): chase.ChaseDecision {
     const s = this.chase;
     if (s.hasEmail && !s.emailBad) return s.emails > 0 ? { action: 'reminder', reason } : { action: 'email', reason };
@@ -143,6 +173,7 @@ export class Folio {
       reviewReasons: this.reviewReasons,
       document: this.document,
       extracted: this.extracted,
+      ...(this.flags && { flags: this.flags }),
       lastOutcome: this.lastOutcome,
       history: this.history,
     };

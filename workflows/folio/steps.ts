@@ -1,13 +1,13 @@
 // The steps of the chase that ask the hotel: wait for check-out, call, email, wait for the folio,
 // call back when the hotel said so, wait out a retry. Each returns what the chase policy decides next.
-import { condition, patched } from '@temporalio/workflow';
-import { addBusinessDays, checkoutDueAt } from '../../domain/business-hours';
+import { condition, log, patched } from '@temporalio/workflow';
+import { addBusinessDays, checkoutDueAt, localDate } from '../../domain/business-hours';
 import { DAY_MS } from '../../domain/calendar';
 import { callEvents, guestOutcomeEvents } from '../../domain/call-events';
 import { resolveCallback } from '../../domain/callbacks';
 import * as chase from '../../domain/chase-policy';
 import { FolioStatus, type GuestOutcome } from '../../domain/model';
-import { lifecycle } from './activities';
+import { lifecycle, notifications } from './activities';
 import { iso, type Folio } from './state';
 
 type Decision = chase.ChaseDecision;
@@ -15,17 +15,22 @@ type Decision = chase.ChaseDecision;
 /** A dispatcher that has not acted on an enqueued folio after this long gets the folio again. */
 const REENQUEUE_MS = DAY_MS;
 
-/** Loads the hotel, names the folio for operators, and waits until check-out (12:00 hotel-local) plus the grace. */
+/**
+ * Loads the hotel, names the folio for operators, and waits until check-out (12:00 hotel-local) plus the grace
+ * (with `email-early` and an address: until the early written request is due, a few hours after check-out).
+ */
 export async function waitForCheckout(f: Folio, graceHours = 24): Promise<void> {
   const { req, book } = f;
   f.useHotel(await lifecycle.loadHotel({ hotelId: req.hotelId }));
   book.identify();
   book.emit('FolioRequestAccepted', { hotelId: req.hotelId, checkOut: req.checkOut, priority: req.priority });
   const dueAt = checkoutDueAt(req.checkOut, f.hotel!.timeZone, graceHours);
-  if (dueAt > Date.now()) {
-    book.emit('CheckoutWaitStarted', { dueAt: iso(dueAt) });
-    await f.setStatus(FolioStatus.WaitingForCheckout, { at: dueAt, what: 'folio falls due (check-out + grace)' });
-    await condition(() => f.inbox.interrupted(), dueAt - Date.now());
+  const early = chase.emailsEarly(f.chase, f.policy) ? Math.min(dueAt, checkoutDueAt(req.checkOut, f.hotel!.timeZone, f.policy.emailEarlyHours)) : dueAt;
+  if (f.closedLoop) f.chase.dueAt = dueAt;
+  if (early > Date.now()) {
+    book.emit('CheckoutWaitStarted', { dueAt: iso(early) });
+    await f.setStatus(FolioStatus.WaitingForCheckout, { at: early, what: early < dueAt ? 'written request falls due (check-out + a few hours)' : 'folio falls due (check-out + grace)' });
+    await condition(() => f.inbox.interrupted(), early - Date.now());
   }
   book.emit('FolioDue');
   const due = Math.max(dueAt, Date.now());
@@ -45,30 +50,52 @@ export async function waitToRetry<D extends Decision & { atMs: number }>(f: Foli
 }
 
 /** Joins the hotel's next call batch and acts on what the call brought. */
-export async function callHotel(f: Folio): Promise<Decision> {
+export async function callHotel(f: Folio, reason: string): Promise<Decision> {
   const { inbox, chase: s, book } = f;
-  await lifecycle.enqueueAtHotel({ hotelId: f.req.hotelId, item: { kind: 'call', guest: f.guest } });
+  await lifecycle.enqueueAtHotel({ hotelId: f.req.hotelId, item: { kind: 'call', guest: f.outgoing('call') } });
   book.emit('FolioQueuedForCall');
   await f.setStatus(FolioStatus.Queued, { what: 'call in the hotel batch' });
   const report = await waitForDispatcher(f, 'call', () => inbox.callOutcome);
   if (!report) return { action: 'call', atMs: Date.now(), reason: 'dispatcher did not act; queued again' };
   inbox.callOutcome = undefined;
-  f.lastAsk = 'phone';
-  s.calls++;
-  if (report.outcome) s.failedCallsInRow = 0;
-  else if (report.disposition !== 'overflow') s.failedCallsInRow++;
+  const from = s.lastChannel;
+  chase.countCall(s, report.disposition, !!report.outcome, localDate(f.schedule().timeZone, Date.now()));
   book.emitAll(callEvents(report));
   f.lastOutcome = report.outcome?.kind ?? report.disposition;
   if (report.outcome?.kind === 'callback') s.callbacks++;
-  const next = chase.afterCall(s, report.disposition, report.outcome, f.policy, Date.now());
+  if (f.closedLoop && report.outcome) {
+    // the hotel heard what this call had to say about the guest
+    if (from === 'email') book.emit('ChannelSwitched', { from, to: 'phone', reason });
+    f.pendingAsk = undefined;
+    await useWhatTheHotelSaid(f, report.outcome, { callId: report.callId });
+  }
+  const next = chase.afterCall(s, report.disposition, report.outcome, f.policy, f.ctx());
   if (next.action === 'callback') f.pendingCallback = report.outcome as Extract<GuestOutcome, { kind: 'callback' }>;
   return next;
 }
 
+/** An address the hotel gave (on the phone, or in the outcome of its written answer) is kept on the hotel and used for this folio at once. */
+async function useWhatTheHotelSaid(f: Folio, outcome: GuestOutcome, via: { callId?: string; messageId?: string }): Promise<void> {
+  const email = 'email' in outcome ? outcome.email : undefined;
+  if (!email) return;
+  const purpose = outcome.kind === 'agreed' ? 'sends-folios' : 'written-requests';
+  f.writeTo = email;
+  f.chase.hasEmail = true;
+  f.chase.emailBad = false;
+  f.book.emit('HotelContactLearned', { address: email, source: 'call-outcome', purpose, ...via });
+  try {
+    await lifecycle.learnHotelContact({ hotelId: f.req.hotelId, contact: { email, source: 'call-outcome', purpose, folioId: f.folioId, ...(via.callId && { callId: via.callId }) } });
+  } catch (err) {
+    // not kept on the hotel (the activity refused it): this folio still writes to it; a bounce would tell
+    log.warn('address not kept on the hotel', { folioId: f.folioId, error: String(err) });
+  }
+}
+
 /** Joins the hotel's next email batch (a request, or a reminder in the same thread). */
-export async function emailHotel(f: Folio, kind: 'email' | 'reminder'): Promise<Decision> {
+export async function emailHotel(f: Folio, kind: 'email' | 'reminder', reason = ''): Promise<Decision> {
   const { inbox, chase: s, book } = f;
-  const item = kind === 'reminder' ? { kind, guest: f.guest, threadMessageId: f.threadMessageId } : { kind, guest: f.guest };
+  const guest = f.outgoing(kind);
+  const item = kind === 'reminder' ? { kind, guest, threadMessageId: f.threadMessageId } : { kind, guest };
   await lifecycle.enqueueAtHotel({ hotelId: f.req.hotelId, item });
   book.emit('FolioQueuedForEmail', { kind });
   await f.setStatus(FolioStatus.Queued, { what: kind === 'reminder' ? 'email reminder in the hotel batch' : 'written request in the hotel batch' });
@@ -83,15 +110,23 @@ export async function emailHotel(f: Folio, kind: 'email' | 'reminder'): Promise<
   const rejected = sent.rejected ?? sent.unsent;
   if (rejected) {
     s.emailBad = true;
+    if (f.writeTo && (!sent.to || sent.to.toLowerCase() === f.writeTo.toLowerCase())) f.writeTo = undefined;
     book.emit('EmailRejected', { emailId: sent.emailId, reason: rejected });
-    return chase.afterEmailRejected(s, f.policy, Date.now());
+    return chase.afterEmailRejected(s, f.policy, f.ctx());
   }
-  f.lastAsk = 'email';
-  if (kind === 'reminder') s.reminders++;
-  else s.emails++;
+  const from = s.lastChannel;
+  chase.countEmail(s, kind, sent.to, Date.now());
   f.threadMessageId ??= sent.messageId;
   book.emit(kind === 'reminder' ? 'EmailReminderSent' : 'EmailRequestSent', { emailId: sent.emailId, messageId: sent.messageId });
-  return chase.afterEmailSent(s, f.policy, Date.now());
+  if (f.closedLoop) {
+    if (from === 'phone' && s.calls > 0) book.emit('ChannelSwitched', { from, to: 'email', reason });
+    if (guest.ask?.kind === 'authorization') {
+      s.formSent = true;
+      book.emit('AuthorizationSentToHotel', { emailId: sent.emailId, documentId: guest.ask.document.documentId });
+    }
+    f.pendingAsk = undefined;
+  }
+  return chase.afterEmailSent(s, f.policy, f.ctx());
 }
 
 /** Waits for the hotel's dispatcher to report; withdraws the folio if something overtakes it. */
@@ -118,20 +153,62 @@ async function waitForDispatcher<T>(f: Folio, kind: 'call' | 'email', result: ()
 export async function awaitDocument(f: Folio, decision: Extract<Decision, { action: 'await_document' }>): Promise<Decision> {
   const { inbox } = f;
   const until = decision.untilMs;
-  await f.setStatus(f.lastAsk === 'email' ? FolioStatus.EmailRequested : FolioStatus.AwaitingEmail, { at: until, what: decision.reason });
+  await f.setStatus(f.chase.lastChannel === 'email' ? FolioStatus.EmailRequested : FolioStatus.AwaitingEmail, { at: until, what: decision.reason });
   const woke = await condition(() => inbox.interrupted() || !!inbox.hotelReply, Math.max(0, until - Date.now()));
   if (inbox.hotelReply) return takeHotelReply(f);
-  if (!woke) return chase.afterAwaitTimeout(f.chase, f.policy, Date.now());
+  if (!woke) return chase.afterAwaitTimeout(f.chase, f.policy, f.ctx());
   return decision;
 }
 
-function takeHotelReply(f: Folio): Decision {
+async function takeHotelReply(f: Folio): Promise<Decision> {
   const reply = f.inbox.hotelReply!;
   f.inbox.hotelReply = undefined;
   f.book.emit('EmailReceived', { messageId: reply.messageId });
   f.book.emitAll(guestOutcomeEvents(reply.outcome, { messageId: reply.messageId, via: 'email' }));
   f.lastOutcome = reply.outcome.kind;
-  return chase.afterCall(f.chase, 'conversation', reply.outcome, f.policy, Date.now());
+  if (f.closedLoop) await useWhatTheHotelSaid(f, reply.outcome, { messageId: reply.messageId });
+  return chase.afterCall(f.chase, 'conversation', reply.outcome, f.policy, f.ctx());
+}
+
+/**
+ * The hotel wants a form signed by the guest: the client is asked for it (signed webhook), and the folio waits
+ * for the upload; then the form goes to the hotel. No form in time: a person, told what to do.
+ */
+export async function awaitClient(f: Folio, decision: Extract<Decision, { action: 'await_client' }>): Promise<Decision> {
+  const { inbox, book } = f;
+  f.authorization ??= { form: decision.form, clientNotified: false };
+  if (!f.authorization.clientNotified) {
+    f.authorization.clientNotified = true;
+    const form = decision.form ?? 'authorisation form';
+    await notifyClient(f, {
+      folioId: f.folioId,
+      kind: 'folio.authorization_required',
+      message: `The hotel sends this folio only against a ${form} signed by the guest. Please upload the signed form; we send it to the hotel.`,
+      action: { method: 'POST', path: `/v1/folios/${f.folioId}/authorization`, description: 'upload the signed form (PDF or image) as the raw body' },
+      ...(decision.form && { form: decision.form }),
+    });
+  }
+  await f.setStatus(FolioStatus.AwaitingClient, { at: decision.untilMs, what: "waiting for the client to upload the guest's signed form" });
+  const woke = await condition(() => inbox.interrupted(), Math.max(0, decision.untilMs - Date.now()));
+  if (inbox.authorization) {
+    const { document, by } = inbox.authorization;
+    inbox.authorization = undefined;
+    book.emit('AuthorizationReceived', { documentId: document.documentId, by });
+    return chase.afterAuthorizationReceived(f.chase, document, f.authorization.form);
+  }
+  if (!woke) return chase.afterAuthorizationTimeout(f.policy);
+  return decision;
+}
+
+/** Tells the client something it may act on while the chase goes on; a failed notification is recorded, the chase goes on. */
+export async function notifyClient(f: Folio, n: Parameters<typeof notifications.notifyClient>[0]): Promise<void> {
+  try {
+    const r = await notifications.notifyClient(n);
+    if (r.delivered || r.status !== undefined) f.book.emit(r.delivered ? 'ClientNotified' : 'ClientNotificationFailed', { kind: n.kind, status: r.status });
+  } catch (err) {
+    log.warn('client notification failed', { folioId: f.folioId, kind: n.kind, error: String(err) });
+    f.book.emit('ClientNotificationFailed', { kind: n.kind, error: err instanceof Error ? err.message : String(err) });
+  }
 }
 
 /** A durable timer in the hotel's time zone for the time the hotel (or an operator) gave, then a call. */
