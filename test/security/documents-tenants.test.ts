@@ -109,7 +109,8 @@ describe('security: documents never cross tenants (item 2)', function () {
     const original = await call(api.url, 'GET', `/v1/folios/${b}/document?original=true`, { key: api.keys.operator });
     const whole = await pdfText(original.body as Buffer);
     assert.equal(whole.pages, 2);
-    assert.match(whole.text, /Schmidt[\s\S]*Keller/);
+    assert.match(whole.text, /Schmidt/);
+    assert.match(whole.text, /Keller/);
   });
 
   it("a wrong guest's folio in review is not downloadable by the client; the operator reviews it", async () => {
