@@ -14,6 +14,7 @@ import { codecFromConfig } from '../temporal/codec';
 import { DeliverySecrets } from '../adapters/http/delivery-secrets';
 import { postWebhook, WebhookRefusedError, type Resolve } from '../adapters/http/safe-webhook';
 import { signBody, verifyBody } from '../adapters/http/signing';
+import { writeProjection } from './projection-writer';
 
 export const DELIVERY_TIMEOUT_MS = 10_000;
 
@@ -67,7 +68,9 @@ export function createDeliveryActivities(deps: DeliveryDeps): DeliveryActivities
   }
 
   return {
-    async deliverResult({ folioId, flags }) {
+    async deliverResult({ folioId, flags, projection: completed }) {
+      // the completed state the workflow hands over is stored first: what the client then reads is what it is told
+      if (completed) await writeProjection(deps.store, completed);
       const folio = await projection(folioId);
       const webhookUrl = folio.request?.delivery?.webhookUrl;
       if (!webhookUrl) return { delivered: false };

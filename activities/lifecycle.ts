@@ -1,5 +1,6 @@
-// Activities of the lifecycle itself: read projections, hotel configuration, and the signal-with-start
-// calls workflows cannot make (to a hotel's dispatcher and to the global call-slot semaphore).
+// Activities of the lifecycle itself: durable projection writes, hotel configuration, and the signal-with-start
+// calls workflows cannot make (to a hotel's dispatcher and to the global call-slot semaphore). Passing states reach the
+// projection writer through the worker's sink instead (projectionSinks, activities/projection-writer.ts).
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Config } from '../config';
 import type { Store } from '../adapters/mongo/store';
@@ -19,29 +20,30 @@ import {
 } from '../workflows/definitions';
 import type { TemporalEdge } from '../temporal/edge';
 import type { FolioProjectionUpdate } from '../workflows/projection';
+import { ProjectionWriter } from './projection-writer';
 
 export interface LifecycleDeps {
   config: Config;
   store: Store;
   temporal: TemporalEdge;
+  /** The worker's projection writer (the sink's too); one of its own by default. */
+  projections?: ProjectionWriter;
 }
 
-export function createLifecycleActivities({ config, store, temporal }: LifecycleDeps): LifecycleActivities {
+export function createLifecycleActivities({ config, store, temporal, projections }: LifecycleDeps): LifecycleActivities {
   // One semaphore per task queue: the queue this worker (and so its edge) serves.
   const slotsId = callSlotsWorkflowId(temporal.taskQueue);
-
-  async function appendEvents(events: FolioEvent[]): Promise<void> {
-    for (const e of events) await store.folios.appendEvent(e);
-  }
+  const writer = projections ?? new ProjectionWriter(store);
 
   return {
     async projectFolio(update: FolioProjectionUpdate): Promise<void> {
-      // events first: a projection never shows a state whose events are missing from the timeline
-      await appendEvents(update.events);
-      await store.folios.project(update.folioId, update.seq, update.set);
+      // with whatever else the writer holds; events first, so a state never shows without its events
+      await writer.writeNow(update);
     },
 
-    appendEvents,
+    async appendEvents(events: FolioEvent[]): Promise<void> {
+      await store.folios.appendEvents(events);
+    },
 
     async loadHotel({ hotelId }): Promise<HotelSnapshot> {
       const hotel = await store.hotels.get(hotelId);

@@ -40,7 +40,10 @@ export const FolioView = z.object({
 });
 export type FolioView = z.infer<typeof FolioView>;
 
-export const FolioList = z.object({ items: z.array(FolioView), nextCursor: z.string().nullable() });
+/** A folio in a listing: the same fields, without the request, the document and the extraction (GET /v1/folios/{id} has them). */
+export const FolioListItem = FolioView.omit({ request: true, document: true, extracted: true, live: true, liveError: true });
+export type FolioListItem = z.infer<typeof FolioListItem>;
+export const FolioList = z.object({ items: z.array(FolioListItem), nextCursor: z.string().nullable() });
 
 const boolString = z.enum(['true', 'false']).transform((v) => v === 'true');
 export const ListFoliosQuery = z

@@ -10,7 +10,7 @@ import { diallingProblem } from '../domain/dialling';
 import { hotelVisibleTo } from '../domain/client-view';
 import { checkWebhookUrl } from '../adapters/http/safe-webhook';
 import { FolioRequestInput, HotelConfig } from '../domain/schemas';
-import type { FolioProjection } from '../domain/projection';
+import { searchStatus, type FolioProjection } from '../domain/projection';
 import { folioWorkflowType } from '../workflows/definitions';
 import { folioSummary } from '../domain/operator-view';
 import { CheckOutDateKey, ClientIdKey, FolioStatusKey, HotelIdKey } from '../workflows/search-attributes';
@@ -144,7 +144,7 @@ async function startWorkflow(deps: ApiDeps, request: FolioRequest, workflowId: s
       typedSearchAttributes: [
         { key: ClientIdKey, value: request.clientId },
         { key: HotelIdKey, value: request.hotelId },
-        { key: FolioStatusKey, value: FolioStatus.WaitingForCheckout },
+        { key: FolioStatusKey, value: searchStatus(FolioStatus.WaitingForCheckout) },
         { key: CheckOutDateKey, value: new Date(`${request.checkOut}T00:00:00Z`) },
       ],
     }),

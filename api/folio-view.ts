@@ -1,12 +1,12 @@
 // A folio projection (the one shape in domain/projection.ts) as the API shows it: its fields under the same
 // names, how fresh the read is, nothing internal — and to a client key only what domain/client-view.ts lets
 // a client see (no vendor ids, no data from a document not yet checked to be its guest's).
-import type { FolioProjection } from '../domain/projection';
+import type { FolioListItem, FolioProjection } from '../domain/projection';
 import type { FolioEvent } from '../domain/events';
 import type { FolioState } from '../workflows/definitions';
 import { clientEventView, clientSeesExtraction } from '../domain/client-view';
 import type { Principal } from './auth';
-import type { FolioView } from './contract';
+import type { FolioListItem as FolioListItemView, FolioView } from './contract';
 
 type DocumentView = NonNullable<FolioView['document']>;
 /** A stored document reference as the API shows it (absent fields omitted, never null). */
@@ -25,6 +25,20 @@ const isOperator = (viewer: Pick<Principal, 'role'>) => viewer.role === 'operato
 
 export function toFolioView(p: FolioProjection, viewer: Pick<Principal, 'role'>): FolioView {
   const shown = isOperator(viewer) || clientSeesExtraction(p.status);
+  const { createdAt, freshness, ...item } = toFolioListView(p, viewer);
+  return {
+    ...item,
+    document: p.document ? documentView(p.document) : null,
+    extracted: shown ? (p.extracted as unknown as Record<string, unknown> | null) : null,
+    request: p.request as unknown as Record<string, unknown> | null,
+    createdAt,
+    freshness,
+  };
+}
+
+/** A folio in a listing: what one folio's page shows, less the request, the document and the extraction. */
+export function toFolioListView(p: FolioListItem, viewer: Pick<Principal, 'role'>): FolioListItemView {
+  const shown = isOperator(viewer) || clientSeesExtraction(p.status);
   const { folioId, clientId, clientReference, workflowId, hotelId, status, checkOut, nextAction, nextActionAt, attention, attempts, reviewReasons } = p;
   return {
     folioId,
@@ -39,9 +53,6 @@ export function toFolioView(p: FolioProjection, viewer: Pick<Principal, 'role'>)
     attention,
     attempts,
     reviewReasons: shown ? reviewReasons : null,
-    document: p.document ? documentView(p.document) : null,
-    extracted: shown ? (p.extracted as unknown as Record<string, unknown> | null) : null,
-    request: p.request as unknown as Record<string, unknown> | null,
     createdAt: p.createdAt,
     freshness: { source: 'projection', updatedAt: p.updatedAt, seq: p.seq },
   };

@@ -95,6 +95,15 @@ export function arg(name: string, fallback: number): number {
   return v;
 }
 
+/** A text option (`--name value`), or undefined when absent. */
+export function textArg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return undefined;
+  const v = process.argv[i + 1];
+  if (v === undefined || v.startsWith('--')) throw new Error(`--${name} needs a value`);
+  return v;
+}
+
 /** Runs a benchmark's main and exits: 0 when it finished, 1 (with the error) when it failed. */
 export function runBench(main: () => Promise<void>): void {
   main().then(

@@ -1,38 +1,52 @@
 // A whole population of simulated hotels around the real lifecycle: the real workflows and the real
 // lifecycle, extraction and projection activities (FerretDB), with the population's hotels at the vendor
-// edge — what Twilio's callbacks and the voice agent would report, sent as the webhooks would, and hotel
-// replies as real PDF folios delivered by durable timers on the same server.
+// edge — what Twilio's callbacks and the voice agent would report, sent as the webhooks would — and, with
+// `mail: 'inbox'`, the real email activity, SMTP, Dovecot and inbox monitor between us and the hotels
+// (bench/sim-mail.ts). Each guest's truth (has the hotel the booking, what it says about it) is decided
+// once and holds across calls and emails. Hotel replies wait on durable timers on the same server.
 import { createHash, randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import type { SignalDefinition } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Db } from 'mongodb';
 import { loadConfig, type Config } from '../config';
 import { Store } from '../adapters/mongo/store';
 import { createLifecycleActivities } from '../activities/lifecycle';
+import { ProjectionWriter, projectionSinks, writeProjection } from '../activities/projection-writer';
 import { createExtractionActivities } from '../activities/extraction';
+import { fromUser, replyToken } from '../activities/email';
 import { LocalPdfExtractor } from '../adapters/extraction/local-pdf';
 import type { DocumentStore } from '../domain/ports';
 import { folioWorkflowId, type BatchGuest, type DocumentRef, type FolioRequest, type GuestOutcome } from '../domain/model';
 import type { AllActivities, EmailActivities, TelephonyActivities } from '../workflows/activity-types';
-import { folioWorkflowType, agentToolSignal, documentReceivedSignal, ivrStepSignal, recordingReadySignal, twilioStatusSignal, type CallInput } from '../workflows/definitions';
-import type { FolioOptions } from '../workflows/folio';
-import { renderFolioPdf, type FolioLayout } from '../sandbox/folio-pdf';
+import { folioWorkflowType, agentToolSignal, documentReceivedSignal, ivrStepSignal, recordingReadySignal, twilioStatusSignal, type CallInput, type FolioStartOptions, type WorkflowType } from '../workflows/definitions';
 import {
   drawAgreedReplyHours,
   drawCallShape,
   drawEmailReplyHours,
-  drawGuestReply,
   drawLine,
   drawReplyContent,
+  guestTruth,
   ivrDigitsFor,
-  prng,
+  keyedRng,
+  phoneAnswer,
+  RATES,
+  type GuestContact,
+  type GuestTruth,
   type HotelBehaviour,
+  type PhoneAnswer,
   type Rng,
   type SandboxHotel,
 } from '../sandbox/population';
-import type { FolioDelivery, SimHotelActivities } from './sim-workflows';
-import { edgeFor } from '../temporal/edge';
+import type { FolioDelivery, HotelReplyInput, MessageGuest, SimHotelActivities } from './sim-workflows';
+import { renderFolio } from './sim-folio';
+import { SimMail, type Booking } from './sim-mail';
+import { edgeFor, GONE, type TemporalEdge } from '../temporal/edge';
+
+const hotelReplyWorkflowType: WorkflowType<[HotelReplyInput]> = Object.freeze({ name: 'hotelReplyWorkflow' });
+/** Signals from the simulated vendors are retried for a while: a busy test server must not lose a call's course. */
+const SIGNAL_RETRY = { maxMs: 60_000, firstDelayMs: 250 };
 
 /** What one simulated call did, with the connected time it would be billed for (a model, see VOICE). */
 export interface SimCall {
@@ -48,7 +62,7 @@ export interface SimCall {
 }
 
 /** Modelled durations (seconds) of the parts of a call; ringing is not billed. */
-export const VOICE = { ivrLevel: 12, ivrDeadEnd: 60, greeting: 20, perGuest: 35, voicemail: 30, fax: 5, wrapUp: 15 } as const;
+export const VOICE = { ivrLevel: 12, ivrDeadEnd: 60, greeting: 20, perGuest: 35, voicemail: 30, fax: 5, wrapUp: 15, hangUpOnBot: 8 } as const;
 
 export interface SimWorldOptions {
   env: TestWorkflowEnvironment;
@@ -57,6 +71,12 @@ export interface SimWorldOptions {
   seed: number;
   /** Every hotel answers at once and agrees, and the folio arrives with no delay (throughput runs). */
   instant?: boolean;
+  /**
+   * 'inbox': requests go out by our real email activity over SMTP and answers come back as real messages through
+   * Dovecot and our inbox monitor. 'direct' (default): the email activity is simulated and folios are handed to
+   * the folio workflow (throughput runs, where the mail path is not what is measured).
+   */
+  mail?: 'inbox' | 'direct';
   config?: Partial<Record<string, string>>;
   workflowBundle?: WorkflowBundleWithSourceMap;
   maxConcurrentActivities?: number;
@@ -68,26 +88,39 @@ export interface SimWorldOptions {
 export class SimWorld {
   readonly calls = new Map<string, SimCall>();
   readonly emails = new Map<string, { emailId: string; hotelId: string; kind: string; guests: number; rejected: boolean }>();
-  readonly documents = new MemoryDocuments();
+  readonly documents: DocumentStore;
   /** Run ids of every execution started by signal-with-start (hotel dispatchers, the call-slot semaphore). */
   readonly signalWithStartRuns = new Set<string>();
   readonly hotels = new Map<string, SandboxHotel>();
+  /** Each requested guest's truth, by folio id (decided once from the seed and the folio id). */
+  readonly truths = new Map<string, GuestTruth>();
+  /** What the simulation did, by kind (mishearings, hang-ups, transfers, the hotels' messages…). */
+  readonly tallies: Record<string, Record<string, number>> = {};
   readonly replyQueue: string;
+  readonly edge: TemporalEdge;
+  private readonly bookings = new Map<string, Map<string, Booking>>();
+  private readonly contacts = new Map<string, GuestContact>();
   private readonly workers: Worker[] = [];
   private running: Promise<unknown>[] = [];
   /** How often placeCall ran per call id (a retry after a crash must not dial the hotel twice). */
   readonly dialled = new Map<string, number>();
   private makeWorkers?: () => Promise<Worker[]>;
-  private readonly background = new Set<Promise<unknown>>();
+  /** The worker's projection writer (passing states arrive through its sink); its histogram is the projection lag. */
+  readonly projections: ProjectionWriter;
+  readonly lagSeconds: number[] = [];
 
   private constructor(
     readonly env: TestWorkflowEnvironment,
     readonly store: Store,
     readonly config: Config,
     readonly opts: SimWorldOptions,
+    readonly mailSystem?: SimMail,
   ) {
     for (const h of opts.hotels) this.hotels.set(h.config.hotelId, h);
     this.replyQueue = `${config.TEMPORAL_TASK_QUEUE}-hotels`;
+    this.projections = new ProjectionWriter(store, { lag: { observe: (s: number) => void this.lagSeconds.push(s) } });
+    this.edge = edgeFor(env.client, config).retrying(SIGNAL_RETRY);
+    this.documents = mailSystem ? store.documents : new MemoryDocuments();
   }
 
   get client(): Client {
@@ -97,38 +130,56 @@ export class SimWorld {
   static async create(opts: SimWorldOptions): Promise<SimWorld> {
     const store = new Store(opts.db);
     await store.ensureIndexes();
-    const config = loadConfig({ TEMPORAL_TASK_QUEUE: `sim-${randomUUID().slice(0, 8)}`, ...opts.config });
-    const world = new SimWorld(opts.env, store, config, opts);
+    let world: SimWorld | undefined;
+    // the hotels' side needs the world, which needs the mail system's ports: the side reaches it once it exists
+    const side = {
+      hotels: new Map(opts.hotels.map((h) => [h.config.hotelId, h])),
+      booking: (hotelId: string, ref: string) => world!.bookings.get(hotelId)?.get(ref),
+      rngFor: (key: string) => world!.rngFor(key),
+      now: () => opts.env.currentTimeMs(),
+      scheduleReply: (id: string, input: HotelReplyInput) => world!.scheduleReply(id, input),
+      tally: (what: string, key: string) => world!.tally(what, key),
+    };
+    const mail = opts.mail === 'inbox' ? await SimMail.start(side) : undefined;
+    const config = loadConfig({ TEMPORAL_TASK_QUEUE: `sim-${randomUUID().slice(0, 8)}`, ...mail?.configEnv(), ...opts.config });
+    world = new SimWorld(opts.env, store, config, opts, mail);
     for (const h of opts.hotels) await store.hotels.upsert(h.config);
     const activities: AllActivities = {
-      ...createLifecycleActivities({ config, store, temporal: edgeFor(world.trackingClient(), config) }),
+      ...createLifecycleActivities({ config, store, temporal: edgeFor(world.trackingClient(), config), projections: world.projections }),
       ...createExtractionActivities({ extractor: new LocalPdfExtractor(), documents: world.documents }),
       ...world.telephony(),
-      ...world.mail(),
-      deliverResult: async () => ({ delivered: false }),
+      ...(mail ? mail.emailActivities({ config, store, record: (input, rejected) => world!.recordEmail(input, rejected) }) : world.mail()),
+      deliverResult: async ({ projection }) => {
+        if (projection) await writeProjection(store, projection);
+        return { delivered: false };
+      },
       notifyClient: async () => ({ delivered: false }),
     };
+    mail?.startInbox({ config, store, documents: world.documents, signaler: world.edge });
     const bundle = opts.workflowBundle ?? (await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quiet }));
     const hotelBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./sim-workflows'), logger: quiet });
+    const w = world;
     world.makeWorkers = async () => [
       await Worker.create({
         connection: opts.env.nativeConnection,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         workflowBundle: bundle,
         activities,
+        sinks: projectionSinks(world.projections),
         maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivities ?? 50,
         maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTasks ?? 40,
         ...(opts.maxCachedWorkflows !== undefined && { maxCachedWorkflows: opts.maxCachedWorkflows }),
       }),
       await Worker.create({
         connection: opts.env.nativeConnection,
-        taskQueue: world.replyQueue,
+        taskQueue: w.replyQueue,
         workflowBundle: hotelBundle,
-        activities: world.hotelActivities(),
+        activities: w.hotelActivities(),
+        maxConcurrentActivityTaskExecutions: 32,
       }),
     ];
     world.workers.push(...(await world.makeWorkers()));
-    world.running = world.workers.map((w) => w.run());
+    world.running = world.workers.map((wk) => wk.run());
     return world;
   }
 
@@ -140,38 +191,53 @@ export class SimWorld {
     this.running = this.workers.map((w) => w.run());
   }
 
-  async stop(): Promise<void> {
-    await Promise.allSettled([...this.background]);
+  /** Stops the inbox and the workers; bounded, so a stuck activity cannot keep the run (and its servers) alive. */
+  async stop(graceMs = 60_000): Promise<void> {
+    const bounded = (p: Promise<unknown>) => Promise.race([p, new Promise((r) => setTimeout(r, graceMs).unref())]);
+    await bounded(this.mailSystem?.stop() ?? Promise.resolve());
     for (const w of this.workers) if (w.getState() === 'RUNNING') w.shutdown();
-    await Promise.allSettled(this.running);
+    await bounded(Promise.allSettled(this.running));
+    await bounded(this.projections.close());
   }
 
-  async start(req: FolioRequest, options: FolioOptions) {
-    return this.client.workflow.start(folioWorkflowType.name, {
-      args: [req, options],
-      taskQueue: this.config.TEMPORAL_TASK_QUEUE,
-      workflowId: folioWorkflowId(req.clientId, req.clientReference),
-    });
+  /** Starts a folio's lifecycle; the hotel learns the booking first (unless it has none). */
+  async start(req: FolioRequest, options?: FolioStartOptions) {
+    const workflowId = folioWorkflowId(req.clientId, req.clientReference);
+    const h = this.hotels.get(req.hotelId);
+    if (h) {
+      const truth = guestTruth(h.behaviour, this.opts.seed, req.folioId);
+      this.truths.set(req.folioId, truth);
+      if (truth.hasBooking) {
+        const at = this.bookings.get(req.hotelId) ?? new Map<string, Booking>();
+        const guestName = [req.guest.firstName, req.guest.lastName].join(' ');
+        at.set(req.confirmationNumber, { folioId: req.folioId, workflowId, guestName, confirmationNumber: req.confirmationNumber, checkIn: req.checkIn, checkOut: req.checkOut, truth });
+        this.bookings.set(req.hotelId, at);
+      }
+    }
+    await this.edge.start(folioWorkflowType, workflowId, options ? [req, options] : [req]);
+    return this.client.workflow.getHandle(workflowId); // for reading its result
+  }
+
+  tally(what: string, key: string): void {
+    const t = (this.tallies[what] ??= {});
+    t[key] = (t[key] ?? 0) + 1;
+  }
+
+  private recordEmail(input: Parameters<EmailActivities['sendEmailRequest']>[0], rejected: boolean) {
+    if (!this.emails.has(input.emailId)) this.emails.set(input.emailId, { emailId: input.emailId, hotelId: input.hotel.hotelId, kind: input.kind, guests: input.guests.length, rejected });
   }
 
   /** A client whose signal-with-start records the run it reached (for counting actions from histories). */
   private trackingClient(): Client {
     const wf = this.client.workflow;
     const runs = this.signalWithStartRuns;
-    const tracked = new Proxy(wf, {
-      get(target, prop) {
-        if (prop === 'signalWithStart') {
-          return async (...args: Parameters<typeof wf.signalWithStart>) => {
-            const h = await target.signalWithStart(...args);
-            runs.add(`${h.workflowId}\n${h.signaledRunId}`);
-            return h;
-          };
-        }
-        const v = Reflect.get(target, prop, target) as unknown;
-        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-      },
+    const tracked = withOverride(wf, 'signalWithStart', async (...args: Parameters<typeof wf.signalWithStart>) => {
+      const h = await wf.signalWithStart(...args);
+      runs.add(`${h.workflowId}\n${h.signaledRunId}`);
+      return h;
     });
-    return { workflow: tracked } as unknown as Client;
+    // the rest of the client as it is (the edge also uses its deadlines and raw service)
+    return withOverride(this.client, 'workflow', tracked);
   }
 
   private behaviourOf(hotelId: string): HotelBehaviour {
@@ -181,29 +247,13 @@ export class SimWorld {
   }
 
   /** Each call and each email draws from its own stream, so results do not depend on scheduling order. */
-  private rngFor(key: string): Rng {
-    return prng(createHash('sha256').update(`${this.opts.seed}:${key}`).digest().readUInt32BE(0));
+  rngFor(key: string): Rng {
+    return keyedRng(this.opts.seed, key);
   }
 
-  private later(p: Promise<unknown>) {
-    const tracked = p.catch((err) => process.stderr.write(`[sim] ${String(err)}\n`)).finally(() => this.background.delete(tracked));
-    this.background.add(tracked);
-  }
-
-  /** A hotel emails folios after `hours` of server time (a timer on the Temporal server, not a wall clock). */
-  private scheduleReply(replyId: string, hours: number, deliveries: FolioDelivery[]) {
-    if (deliveries.length === 0) return;
-    this.later(
-      this.client.workflow
-        .start('hotelReplyWorkflow', {
-          taskQueue: this.replyQueue,
-          workflowId: `reply:${replyId}`,
-          args: [{ delayMs: Math.max(0, Math.round(hours * 3_600_000)), deliveries }],
-        })
-        .catch((err) => {
-          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err; // an activity retry scheduled it already
-        }),
-    );
+  /** A hotel's message waits on a timer on the Temporal server (not a wall clock); started once per id. */
+  async scheduleReply(replyId: string, input: HotelReplyInput): Promise<void> {
+    await this.edge.start(hotelReplyWorkflowType, `reply:${replyId}`, [input], { taskQueue: this.replyQueue });
   }
 
   private delivery(hotelId: string, g: BatchGuest, content: FolioDelivery['content']): FolioDelivery {
@@ -220,13 +270,36 @@ export class SimWorld {
     };
   }
 
+  private truthOf(g: BatchGuest): GuestTruth {
+    const t = this.truths.get(g.folioId);
+    if (!t) throw new Error(`folio ${g.folioId} was not started through the simulated world`);
+    return t;
+  }
+
+  /** What the person says about one guest on this call; the guest's truth holds, a mishearing is this call's. */
+  private answerOnPhone(b: HotelBehaviour, g: BatchGuest, rng: Rng): PhoneAnswer {
+    if (this.opts.instant) return { kind: 'agreed' };
+    const contact = this.contacts.get(g.folioId) ?? { callbackAsked: false };
+    const answer = phoneAnswer(b, this.truthOf(g), contact, rng);
+    if (answer.kind === 'callback') this.contacts.set(g.folioId, { ...contact, callbackAsked: true });
+    if (answer.kind === 'no_such_booking' && answer.misheard) this.tally('calls', `misheard a ${answer.misheard}`);
+    if ((answer.kind === 'agreed' || answer.kind === 'written_request_only') && answer.address) this.tally('addresses given on the phone', answer.address.startsWith('acounting@') ? 'misheard by the agent' : 'as given');
+    return answer;
+  }
+
   // ---- the vendor edge: telephony ------------------------------------------------------------
   private telephony(): TelephonyActivities {
     const world = this;
     let seq = 0;
+    const signal = async <A extends unknown[]>(callId: string, def: SignalDefinition<A>, ...args: A) => {
+      const r = await world.edge.send(callId, def, ...args);
+      if (r === GONE) throw new Error(`call ${callId} is gone`);
+    };
     const signalStatus = (callId: string, callSid: string, s: string, extra: { answeredBy?: string; durationSeconds?: number } = {}) =>
-      world.client.workflow.getHandle(callId).signal(twilioStatusSignal, { callSid, status: s, sequence: ++seq, ...extra });
+      signal(callId, twilioStatusSignal, { callSid, status: s, sequence: ++seq, ...extra });
     const sidOf = (callId: string) => `CA${createHash('sha256').update(callId).digest('hex').slice(0, 32)}`;
+    const recording = (callId: string, callSid: string, durationSeconds: number) =>
+      signal(callId, recordingReadySignal, { recordingSid: `RE${callSid.slice(2)}`, recordingUrl: 'https://recordings.invalid/sim', durationSeconds });
 
     return {
       async placeCall(input: CallInput) {
@@ -236,10 +309,22 @@ export class SimWorld {
         const hotelId = input.hotel.hotelId;
         const b = world.behaviourOf(hotelId);
         const rng = world.rngFor(input.callId);
+        // our side of placing a call that matters to the mail: the call's reply thread, as the real activity registers it
+        const token = replyToken(input.callId, world.config.MAIL_TOKEN_SECRET);
+        const replyTo = `${fromUser(world.config.MAIL_FROM)}+${token}@${world.config.MAIL_REPLY_DOMAIN}`;
+        if (world.mailSystem) {
+          await world.store.emails.registerCallThread({
+            callId: input.callId,
+            hotelId,
+            token,
+            hotelEmails: input.hotel.emails,
+            guests: input.guests.map(({ folioId, workflowId, confirmationNumber, guestName }) => ({ folioId, workflowId, confirmationNumber, guestName })),
+            domain: world.config.MAIL_REPLY_DOMAIN,
+          });
+        }
         const line = world.opts.instant ? 'answered' : drawLine(b, rng);
         const call: SimCall = { callId: input.callId, hotelId, guests: input.guests.length, folioIds: input.guests.map((g) => g.folioId), line, connectedSeconds: 0, agentSeconds: 0 };
         world.calls.set(input.callId, call);
-        const h = world.client.workflow.getHandle(input.callId);
         await signalStatus(input.callId, callSid, 'initiated');
         await signalStatus(input.callId, callSid, 'ringing');
         if (line === 'no-answer' || line === 'busy') {
@@ -261,13 +346,13 @@ export class SimWorld {
         if (ivr?.deadEnd) {
           call.connectedSeconds = VOICE.ivrDeadEnd;
           call.line = 'ivr-dead-end';
-          await h.signal(ivrStepSignal, { step: 0, heard: 'For reservations press 1. For the restaurant press 2.' });
-          await h.signal(ivrStepSignal, { step: 1, gaveUp: true });
+          await signal(input.callId, ivrStepSignal, { step: 0, heard: 'For reservations press 1. For the restaurant press 2.' });
+          await signal(input.callId, ivrStepSignal, { step: 1, gaveUp: true });
           return { callSid };
         }
         if (ivr) {
           const path = ivrDigitsFor(ivr.depth).split('w');
-          for (let i = 0; i < path.length; i++) await h.signal(ivrStepSignal, { step: i, digits: path[i], reachedPerson: i === path.length - 1 });
+          for (let i = 0; i < path.length; i++) await signal(input.callId, ivrStepSignal, { step: i, digits: path[i], reachedPerson: i === path.length - 1 });
           call.connectedSeconds += ivr.depth * VOICE.ivrLevel;
         }
         await signalStatus(input.callId, callSid, 'in-progress', { answeredBy: 'human' });
@@ -279,22 +364,40 @@ export class SimWorld {
           call.agentSeconds = input.overflowSeconds + VOICE.wrapUp;
           return { callSid };
         }
+        if (shape === 'hangs-up-on-bot' || shape === 'transfer-voicemail') {
+          // the person hangs up on hearing a bot, or the transfer ends at accounting's voicemail: nobody said anything about a guest
+          const talk = shape === 'hangs-up-on-bot' ? VOICE.hangUpOnBot : VOICE.greeting + RATES.accountingHoldSeconds + VOICE.voicemail;
+          call.line = shape;
+          call.connectedSeconds += talk;
+          call.agentSeconds = talk;
+          world.tally('calls', shape);
+          await recording(input.callId, callSid, call.connectedSeconds);
+          await signalStatus(input.callId, callSid, 'completed', { durationSeconds: call.connectedSeconds });
+          return { callSid };
+        }
+        if (shape === 'transfer') {
+          call.line = 'transferred';
+          call.connectedSeconds += RATES.accountingHoldSeconds;
+          call.agentSeconds += RATES.accountingHoldSeconds;
+          world.tally('calls', 'transferred to accounting');
+        }
         const guests = shape === 'drops' ? input.guests.slice(0, 1) : input.guests;
-        const agreed: FolioDelivery[] = [];
+        const agreed: BatchGuest[] = [];
         for (const g of guests) {
-          const outcome = world.opts.instant ? ({ kind: 'agreed' } as GuestOutcome) : guestOutcome(drawGuestReply(b, rng), input.hotel.emails[0]);
-          await h.signal(agentToolSignal, { toolCallId: `${callSid}:${g.folioId}`, folioId: g.folioId, outcome });
-          if (outcome.kind === 'agreed') agreed.push(world.delivery(hotelId, g, world.opts.instant ? 'correct' : drawReplyContent(b, rng)));
+          const answer = world.answerOnPhone(b, g, rng);
+          await signal(input.callId, agentToolSignal, { toolCallId: `${callSid}:${g.folioId}`, folioId: g.folioId, outcome: guestOutcome(answer) });
+          if (answer.kind === 'agreed') agreed.push(g);
         }
         const talk = VOICE.greeting + guests.length * VOICE.perGuest;
         call.connectedSeconds += talk;
-        call.agentSeconds = talk;
+        call.agentSeconds += talk;
         if (shape === 'drops') call.line = 'drops';
-        await h.signal(recordingReadySignal, { recordingSid: `RE${callSid.slice(2)}`, recordingUrl: 'https://recordings.invalid/sim', durationSeconds: call.connectedSeconds });
+        await recording(input.callId, callSid, call.connectedSeconds);
         await signalStatus(input.callId, callSid, 'completed', { durationSeconds: call.connectedSeconds });
         if (agreed.length) {
           const hours = world.opts.instant ? 0 : drawAgreedReplyHours(b, rng);
-          if (hours !== undefined) world.scheduleReply(input.callId, hours, agreed);
+          world.tally('folios promised on the phone', hours === undefined ? 'never sent' : 'sent');
+          if (hours !== undefined) await world.sendPromised(input.callId, hotelId, replyTo, agreed, hours, rng);
         }
         return { callSid };
       },
@@ -302,7 +405,7 @@ export class SimWorld {
         await signalStatus(callId, callSid, 'completed', { durationSeconds: world.calls.get(callId)?.connectedSeconds });
       },
       async endCall({ callId, callSid }) {
-        await world.client.workflow.getHandle(callId).signal(recordingReadySignal, { recordingSid: `RE${callSid.slice(2)}`, recordingUrl: 'https://recordings.invalid/sim', durationSeconds: 1 });
+        await recording(callId, callSid, 1);
         await signalStatus(callId, callSid, 'completed', { durationSeconds: world.calls.get(callId)?.connectedSeconds });
       },
       storeRecording: async () => undefined,
@@ -312,7 +415,20 @@ export class SimWorld {
     };
   }
 
-  // ---- the vendor edge: mail -------------------------------------------------------------------
+  /** The folios promised on a call: a message through the mail path, or (direct) a document handed over. */
+  private async sendPromised(callId: string, hotelId: string, replyTo: string, agreed: BatchGuest[], hours: number, rng: Rng) {
+    const h = this.hotels.get(hotelId)!;
+    const b = h.behaviour;
+    if (this.mailSystem) {
+      const guests: MessageGuest[] = agreed.map((g) => ({ folioWorkflowId: g.workflowId, guestName: g.guestName, confirmationNumber: g.confirmationNumber, checkIn: g.checkIn, checkOut: g.checkOut, content: drawReplyContent(b, rng) }));
+      await this.mailSystem.promised(h, callId, replyTo, guests, hours, rng);
+      return;
+    }
+    const deliveries = agreed.map((g) => this.delivery(hotelId, g, this.opts.instant ? 'correct' : drawReplyContent(b, rng)));
+    await this.scheduleReply(callId, { delayMs: Math.max(0, Math.round(hours * 3_600_000)), deliveries });
+  }
+
+  // ---- the vendor edge: mail, when the mail path is left out ('direct') ---------------------------
   private mail(): EmailActivities {
     const world = this;
     return {
@@ -321,11 +437,16 @@ export class SimWorld {
         const b = world.behaviourOf(hotelId);
         const rejected = !world.opts.instant && b.emailBounces;
         if (!world.emails.has(input.emailId)) {
-          world.emails.set(input.emailId, { emailId: input.emailId, hotelId, kind: input.kind, guests: input.guests.length, rejected });
+          world.recordEmail(input, rejected);
           if (!rejected) {
             const rng = world.rngFor(input.emailId);
             const hours = world.opts.instant ? 0 : drawEmailReplyHours(b, rng);
-            if (hours !== undefined) world.scheduleReply(input.emailId, hours, input.guests.map((g) => world.delivery(hotelId, g, world.opts.instant ? 'correct' : drawReplyContent(b, rng))));
+            // only guests the hotel has, and will send, get a folio
+            const sent = input.guests.filter((g) => world.opts.instant || world.truthOf(g).obtainable);
+            if (hours !== undefined && sent.length) {
+              const deliveries = sent.map((g) => world.delivery(hotelId, g, world.opts.instant ? 'correct' : drawReplyContent(b, rng)));
+              await world.scheduleReply(input.emailId, { delayMs: Math.max(0, Math.round(hours * 3_600_000)), deliveries });
+            }
           }
         }
         if (rejected) return { emailId: input.emailId, rejected: '550 5.1.1 mailbox unavailable' };
@@ -343,62 +464,43 @@ export class SimWorld {
         for (const d of deliveries) {
           const pdf = await renderFolio(d);
           const ref = await world.documents.save(pdf, { source: 'email', filename: 'folio.pdf', messageId: `<reply-${d.folioWorkflowId}@hotel>` });
-          try {
-            await world.client.workflow.getHandle(d.folioWorkflowId).signal(documentReceivedSignal, ref);
-            delivered++;
-          } catch (err) {
-            if (!(err instanceof WorkflowNotFoundError)) throw err; // the folio has ended: the reply is unmatched
-          }
+          // a folio that has ended leaves the reply unmatched
+          if ((await world.edge.send(d.folioWorkflowId, documentReceivedSignal, ref)) !== GONE) delivered++;
         }
         return delivered;
+      },
+      async sendHotelMessage(message) {
+        if (!world.mailSystem) throw new Error('sendHotelMessage needs the mail path (mail: inbox)');
+        return world.mailSystem.send(message);
       },
     };
   }
 }
 
-function guestOutcome(reply: ReturnType<typeof drawGuestReply>, email?: string): GuestOutcome {
-  switch (reply) {
+function guestOutcome(answer: PhoneAnswer): GuestOutcome {
+  switch (answer.kind) {
     case 'agreed':
-      return { kind: 'agreed', email };
+      return { kind: 'agreed', email: answer.address };
     case 'callback':
       return { kind: 'callback', phrase: 'tomorrow after 10' };
     case 'written_request_only':
-      return { kind: 'written_request_only', email };
+      return { kind: 'written_request_only', email: answer.address };
     case 'refused':
-      return { kind: 'refused', reason: 'folios go to the guest only' };
+      return { kind: 'refused', reason: answer.reason };
     case 'no_such_booking':
       return { kind: 'no_such_booking' };
   }
 }
 
-const LAYOUTS: Record<string, FolioLayout> = { de: 'german', fr: 'french', es: 'spanish' };
-const OTHER_GUESTS = [
-  { firstName: 'Charles', lastName: 'Babbage' },
-  { firstName: 'Mary', lastName: 'Somerville' },
-];
-
-/** The PDF a hotel sends: the right folio, or another guest's, or one with the wrong stay, or a scan. */
-export async function renderFolio(d: FolioDelivery): Promise<Buffer> {
-  const [firstName, ...rest] = d.guestName.split(' ');
-  const guest = d.content === 'wrong_guest' ? OTHER_GUESTS[d.guestName.length % 2] : { firstName, lastName: rest.join(' ') };
-  const departure = d.content === 'partial' ? shiftDate(d.checkOut, 3) : d.checkOut;
-  return renderFolioPdf({
-    hotelName: d.hotelName,
-    guests: [guest],
-    arrival: d.checkIn,
-    departure,
-    folioNumber: `F-${d.confirmationNumber}`,
-    confirmationNumber: d.confirmationNumber,
-    currency: 'EUR',
-    nightlyRate: 140,
-    taxRate: 0.1,
-    layout: LAYOUTS[d.language] ?? 'classic',
-    imageOnly: d.content === 'unreadable',
+/** The object with one property replaced, every other read from the object itself (methods bound to it). */
+function withOverride<T extends object, K extends keyof T>(target: T, key: K, value: T[K]): T {
+  return new Proxy(target, {
+    get(t, prop) {
+      if (prop === key) return value;
+      const v = Reflect.get(t, prop, t) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+    },
   });
-}
-
-function shiftDate(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 /** Documents kept in memory (the GridFS store has its own tests; here bytes only need to round-trip). */

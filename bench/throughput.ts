@@ -2,11 +2,18 @@
 // end to end (real workflows, projections in FerretDB, a real PDF folio read by the real extractor), next
 // to a skeleton workflow with the same number of activities and timers in the same run; history events per
 // folio for single-guest and 5-guest batches; calls per folio for requests over hotels with a Zipf spread.
+// Actions per folio by Temporal Cloud's rules (bench/actions.ts) over every workflow the folios caused: their
+// own, their hotels' dispatchers (and the calls and emails those started) and the call-slot semaphore. The
+// projection lag is write time - change time of every state the worker's projection writer stored.
+// Writes bench/results/throughput.json.
 //   npx tsx bench/throughput.ts [--postgres] [--folios 200] [--batch-hotels 20] [--zipf-folios 1000] [--zipf-hotels 150] [--seed 7]
 import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { generatePopulation, type SandboxHotel } from '../sandbox/population';
-import { FolioStatus, type FolioRequest } from '../domain/model';
+import { FolioStatus, hotelDispatchWorkflowId, type FolioRequest } from '../domain/model';
+import { callSlotsWorkflowId } from '../workflows/definitions';
 import { startMongo, startMongoOnPostgres, startTemporal, stopStack } from '../test/helpers/stack';
 import { countActions } from './actions';
 import { arg, inPool, planRequests, runBench } from './requests';
@@ -63,7 +70,10 @@ async function main() {
     async function events(reqs: FolioRequest[], callIds: string[]) {
       const folio = await countActions(env.client, reqs.map((r) => ({ workflowId: idOf(r) })));
       const calls = await countActions(env.client, callIds.map((workflowId) => ({ workflowId })));
-      return { folio, calls };
+      // everything these folios caused: dispatchers (with the calls and emails they started) and the call slots
+      const dispatchers = [...new Set(reqs.map((r) => hotelDispatchWorkflowId(r.hotelId)))].map((workflowId) => ({ workflowId }));
+      const all = await countActions(env.client, [...reqs.map((r) => ({ workflowId: idOf(r) })), ...dispatchers, { workflowId: callSlotsWorkflowId(world.config.TEMPORAL_TASK_QUEUE) }]);
+      return { folio, calls, all };
     }
 
     // 1) single-guest batches: one folio per hotel
@@ -116,6 +126,8 @@ async function main() {
     const top = [...perHotel.values()].sort((a, b) => b - a);
 
     const f = (x: number, d = 1) => x.toFixed(d);
+    const lags = [...world.lagSeconds].sort((a, b) => a - b);
+    const pct = (q: number) => (lags.length ? lags[Math.min(lags.length - 1, Math.floor(q * lags.length))]! : NaN);
     console.log(`
 == throughput (dev server, instant hotels) ${new Date().toISOString()}
 folios completed end to end:  ${r1.completed}/${p.folios} in ${f(r1.seconds)} s = ${f(r1.completed / r1.seconds, 2)} folios/s (single-guest batches)
@@ -123,8 +135,34 @@ skeleton workflow (${acts} activities + ${timers} timers each): ${p.folios} in $
 history events per completed folio, single-guest batch: folio workflow ${f(e1.folio.events / p.folios)}, + call workflow ${f(e1.calls.events / p.folios)} = ${f((e1.folio.events + e1.calls.events) / p.folios)} (actions ${f((e1.folio.actions + e1.calls.actions) / p.folios)})
 history events per folio, 5-guest batch:                folio workflow ${f(e2.folio.events / batchReqs.length)}, + call workflow share ${f(e2.calls.events / batchReqs.length)} = ${f((e2.folio.events + e2.calls.events) / batchReqs.length)} (${batchCalls.length} calls for ${batchReqs.length} folios; ${r2.completed} completed in ${f(r2.seconds)} s)
   (hotel dispatcher and call-slot histories are shared by every folio of a hotel and not in these per-folio figures)
+actions per folio by Temporal Cloud's rules, everything the folios caused (dispatchers, calls, call slots): single-guest ${f(e1.all.actions / p.folios)}, 5-guest ${f(e2.all.actions / batchReqs.length)}
+  single-guest by kind: ${Object.entries(e1.all.byKind).map(([k, n]) => `${k} ${f(n / p.folios)}`).join(', ')}
+projection lag (write - change, ${lags.length} states written by the worker's writer): p50 ${f(pct(0.5), 3)} s, p99 ${f(pct(0.99), 3)} s, max ${f(lags.at(-1) ?? NaN, 3)} s
 calls per folio, ${p.zipfFolios} requests over ${p.zipfHotels} hotels (Zipf s=1; busiest hotels got ${top.slice(0, 3).join(', ')} requests, ${top.filter((n) => n === 1).length} got one): ${zipfCalls.length} calls = ${f(zipfCalls.length / p.zipfFolios, 3)} calls per folio; ${r4.completed}/${p.zipfFolios} completed in ${f(r4.seconds)} s = ${f(r4.completed / r4.seconds, 2)} folios/s
 `);
+    const result = {
+      note: 'folio rates are bursts of --folios workflows started at once (latency of a burst, not sustained throughput); the skeleton has the same activities and timers but no signals, upserts or children',
+      params: p,
+      foliosPerSecondSingleGuest: r1.completed / r1.seconds,
+      skeletonPerSecond: p.folios / skSeconds,
+      folioToSkeletonRatioBurst: r1.completed / r1.seconds / (p.folios / skSeconds),
+      actionsPerHappyPathFolio: e1.all.actions / p.folios,
+      actionsPerFolioByKindSingleGuest: Object.fromEntries(Object.entries(e1.all.byKind).map(([k, n]) => [k, n / p.folios])),
+      actionsPerFolioFiveGuestBatches: e2.all.actions / batchReqs.length,
+      folioWorkflowActionsPerFolio: e1.folio.actions / p.folios,
+      historyEventsPerFolioSingleGuest: (e1.folio.events + e1.calls.events) / p.folios,
+      projectionLagP50Seconds: pct(0.5),
+      projectionLagP99Seconds: pct(0.99),
+      projectionStatesWritten: lags.length,
+      callsPerFolioZipf: zipfCalls.length / p.zipfFolios,
+      completed: { single: r1.completed, fiveGuest: r2.completed, zipf: r4.completed },
+      command: `npx tsx bench/throughput.ts ${process.argv.slice(2).join(' ')}`.trim(),
+      date: new Date().toISOString(),
+    };
+    const out = path.join(__dirname, 'results', 'throughput.json');
+    await mkdir(path.dirname(out), { recursive: true });
+    await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
+    console.log(`wrote ${path.relative(process.cwd(), out)}`);
   } finally {
     await world.stop();
     await stopStack();

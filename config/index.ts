@@ -50,6 +50,12 @@ export const ConfigSchema = z
     PUBLIC_BASE_URL: z.string().url().optional(),
     METRICS_HOST: z.string().default('127.0.0.1'),
     METRICS_PORT: port.default(9464),
+    /**
+     * Workflows a worker keeps in memory between their tasks (an evicted one is replayed from its history when it
+     * next wakes). Bounds the worker's memory instead of the SDK's heap-based default: 1,000 fits a worker within
+     * ~400 MB by the earlier figure of ~150 KB per open folio (1.8 GB at 10,000, a process shared with the API).
+     */
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
     /** Requests per API key per minute. */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
     /** Accepted callbacks the relay sends to workflows at once (per process). */

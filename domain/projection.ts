@@ -1,6 +1,7 @@
-// The folio as the read side knows it: one shape, written by the folio workflow (through the projectFolio
-// activity), stored by the folio repository and shown by the API. Times are ISO strings here.
-import { FolioStatus, type DocumentRef, type FolioData, type FolioRequest } from './model';
+// The folio as the read side knows it: one shape, written by the folio workflow (passing states through the
+// worker's projection sink, states a person or client acts on by an activity), stored by the folio repository
+// and shown by the API. Times are ISO strings here.
+import { FolioStatus, TERMINAL_STATUSES, type DocumentRef, type FolioData, type FolioRequest } from './model';
 
 export interface FolioAttempts {
   calls: number;
@@ -40,5 +41,24 @@ export type FolioProjectionSet = Pick<FolioProjection, 'status' | 'workflowId' |
   attempts: FolioAttempts;
 } & Partial<Pick<FolioProjection, 'extracted' | 'document'>>;
 
+/** A folio as listings show it: without the request, the document and what was read from it (one folio's page has those). */
+export type FolioListItem = Omit<FolioProjection, 'request' | 'document' | 'extracted'>;
+
 /** Statuses in which the folio waits for a person (needs-attention listings include these). */
 export const NEEDS_A_PERSON: readonly FolioStatus[] = [FolioStatus.NeedsAttention, FolioStatus.NeedsReview];
+
+/** Whether a person must act: a status that waits for one, or an attention note the workflow set (an SLA breach, say). */
+export function needsAPerson(status: FolioStatus, attention: string | null | undefined): boolean {
+  return NEEDS_A_PERSON.includes(status) || typeof attention === 'string';
+}
+
+/** The `FolioStatus` search attribute of a folio being chased (or waiting for its check-out): one value for all of it. */
+export const OPEN = 'Open';
+
+/**
+ * What Temporal's visibility holds as `FolioStatus`: a status a person acts on (waiting for one, or ended) by its
+ * name, every other as `Open`. It changes only when this value does; the status itself is in the projection.
+ */
+export function searchStatus(status: FolioStatus): string {
+  return NEEDS_A_PERSON.includes(status) || TERMINAL_STATUSES.includes(status) ? status : OPEN;
+}

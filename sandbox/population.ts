@@ -1,6 +1,7 @@
 // A deterministic population of simulated hotels for benchmarks and demos: where they are, when
 // they are open, and how they behave on the phone and by email. Every rate is documented (with its
 // source, or plainly marked as an assumption) in docs/population.md; the numbers live in RATES below.
+import { isOpenAt, nextOpenAt } from '../domain/business-hours';
 import { HotelConfig, type BusinessHours, type ChannelPreference, type Language } from '../domain/schemas';
 import { PHONE_PROFILES } from './profiles/phone';
 
@@ -67,18 +68,36 @@ export const RATES = {
   ivrDeadEnd: 0.05,
   /** IVR hotels whose path is already configured. */
   ivrPathKnown: 0.3,
-  /** The stance of the person who answers (per hotel; each guest follows it with `stanceConsistency`). */
+  /** The stance of the person who answers (per hotel; each guest gets it with `stanceConsistency`, once). */
   stance: [
-    ['agree', 0.55],
-    ['callback', 0.15],
-    ['written_only', 0.15],
-    ['refuse', 0.07],
+    ['agree', 0.47],
+    ['callback', 0.13],
+    ['written_only', 0.13],
+    ['refuse', 0.06],
     ['slow', 0.05],
     ['drops', 0.03],
+    ['accounting', 0.06],
+    ['auth_form', 0.04],
+    ['sent_to_guest', 0.03],
   ] as const,
   stanceConsistency: 0.8,
-  /** Per guest: the hotel finds no such booking. */
+  /** Per guest: the hotel has no such booking (wrong hotel or reference in the request). Decided once. */
   noSuchBooking: 0.02,
+  /** A guest the hotel asked us to call back about: on the next call the person agrees (else another callback). */
+  callbackThenAgrees: 0.75,
+  /** "Accounting" hotels: the front desk transfers the call; accounting picks up (else its voicemail). */
+  accountingAnswers: 0.65,
+  accountingHoldSeconds: 45,
+  /** "Already sent to the guest": asked in writing, the hotel sends a copy (decided once per guest). */
+  sentToGuestCopyInWriting: 0.6,
+  /** Hotels whose staff hang up on a voice bot, and how often they do on a call that a person answers. */
+  hangsUpOnBot: 0.06,
+  hangsUpOnBotPerCall: 0.6,
+  /** Per guest asked on a call: the agent mishears (or is misheard on) a confirmation digit or a name spelling, so the staff cannot find the booking on this call. */
+  mishearPerGuest: 0.04,
+  /** The person dictates an address for the folio on the phone; the agent mishears it (a typo: the mail is refused). */
+  addressGivenOnPhone: 0.5,
+  addressMisheard: 0.05,
   channel: [
     ['phone-first', 0.8],
     ['email-first', 0.08],
@@ -86,8 +105,9 @@ export const RATES = {
   ] as const,
   /** Hotels with no email address on file (phone-first only). */
   noEmailKnown: 0.1,
-  /** Addresses that bounce (5xx). */
+  /** Addresses on file that are dead (the hotel's working mailboxes stay reachable), and how the dead one fails. */
   emailBounces: 0.03,
+  bounceAtRcpt: 0.5,
   inbox: [
     ['prompt', 0.45],
     ['slow', 0.35],
@@ -107,6 +127,26 @@ export const RATES = {
     ['partial', 0.05],
     ['unreadable', 0.02],
   ] as const,
+  /** How a written answer is sent (a reply to our request or reminder). */
+  replyVariant: [
+    ['thread', 0.7],
+    ['new-to-reply-address', 0.1],
+    ['new-to-plain-address', 0.08],
+    ['other-mailbox', 0.12],
+  ] as const,
+  /** How the folio promised on the phone is sent (there is no email of ours to reply to: the address the agent gave). */
+  afterCallVariant: [
+    ['new-to-reply-address', 0.75],
+    ['new-to-plain-address', 0.1],
+    ['other-mailbox', 0.15],
+  ] as const,
+  /** Hotels of a chain whose shared accounting (another domain) answers some mail, days later. */
+  chainShared: 0.2,
+  chainAccountingReplies: 0.4,
+  chainExtraDays: [1, 4] as const,
+  /** Chain accounting forwards our request (keeping its subject, with the reference tag) rather than writing anew. */
+  chainKeepsSubject: 0.5,
+  chains: ['Meridian Hotels', 'Alder & Stone', 'Castellan Group', 'Northway Hospitality', 'Solana Resorts', 'Linden Hotels'],
   /** Front desks open around the clock vs. an office with weekday hours. */
   hours: [
     ['24h', 0.45],
@@ -174,9 +214,20 @@ export interface HotelBehaviour {
   replyHours?: readonly [number, number];
   /** Chance the inbox answers a given request or reminder. */
   replyChance: number;
+  /** The address on file is dead (its working mailboxes below still answer). */
   emailBounces: boolean;
+  /** A dead address is refused at RCPT (550) rather than accepted and bounced later (a DSN). */
+  bounceAtRcpt: boolean;
   agreedThenSends: number;
   replyContent: readonly (readonly [ReplyContent, number])[];
+  /** The hotel's mail domain; its working mailboxes are frontdesk@, reservations@ and accounting@. */
+  domain: string;
+  /** When its people write email (hotel-local): office hours, or the day shift of a 24-hour front desk. */
+  mailHours: BusinessHours;
+  /** Its staff hang up on a voice bot (on `RATES.hangsUpOnBotPerCall` of answered calls). */
+  hangsUpOnBot: boolean;
+  /** A chain whose shared accounting mailbox (on the chain's own domain) answers some of the hotel's mail. */
+  chain?: { name: string; address: string };
 }
 
 export interface SandboxHotel {
@@ -192,6 +243,11 @@ function businessHours(kind: (typeof RATES.hours)[number][0]): BusinessHours {
   if (kind === '24h') return allWeek('00:00', '24:00', ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
   const weekdays = allWeek('08:30', '18:00', ['mon', 'tue', 'wed', 'thu', 'fri']);
   return kind === 'office' ? weekdays : { ...weekdays, sat: [{ open: '09:00', close: '13:00' }] };
+}
+
+/** When a hotel's people answer email: office hours as its phone's, the day shift (07:00–22:00) at a 24-hour desk. */
+function mailHoursOf(kind: (typeof RATES.hours)[number][0]): BusinessHours {
+  return kind === '24h' ? allWeek('07:00', '22:00', ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']) : businessHours(kind);
 }
 
 function digits(rng: Rng, n: number): string {
@@ -216,6 +272,9 @@ function profileOf(b: HotelBehaviour, ivrPathKnown: boolean): string {
       refuse: 'refuse',
       slow: 'slow-staff',
       drops: 'drops-mid-call',
+      accounting: 'transfers-to-accounting',
+      auth_form: 'asks-authorisation-form',
+      sent_to_guest: 'sent-to-guest',
     }[b.stance];
   if (!PHONE_PROFILES[name]) throw new Error(`population names phone profile "${name}", which sandbox/profiles/phone.ts does not define`);
   return name;
@@ -254,11 +313,22 @@ export function generateHotel(seed: number, index: number): SandboxHotel {
     replyHours: inbox === 'silent' ? undefined : RATES.replyHours[inbox],
     replyChance: inbox === 'prompt' ? 1 : inbox === 'slow' ? RATES.slowInboxReplies : 0,
     emailBounces: !noEmail && rng() < RATES.emailBounces,
+    bounceAtRcpt: false,
     agreedThenSends: RATES.agreedThenSends,
     replyContent: RATES.replyContent,
+    domain,
+    mailHours: mailHoursOf(hoursKind),
+    hangsUpOnBot: false,
   };
   const name = `${pick(rng, NAMES.map((n) => [n, 1] as const))} ${pick(rng, KINDS.map((k) => [k, 1] as const))} ${place.city}`;
   const phoneDigits = place.dial === '+1' ? `${digits(rng, 3)}555${digits(rng, 4).slice(0, 4)}` : digits(rng, 9);
+  // traits added later are drawn last, so the hotels' earlier traits stay what they were
+  behaviour.bounceAtRcpt = rng() < RATES.bounceAtRcpt;
+  behaviour.hangsUpOnBot = rng() < RATES.hangsUpOnBot;
+  if (rng() < RATES.chainShared) {
+    const chain = RATES.chains[Math.floor(rng() * RATES.chains.length)]!;
+    behaviour.chain = { name: chain, address: `accounts.payable@${chain.toLowerCase().replace(/[^a-z]+/g, '-')}-shared.example` };
+  }
   const config = HotelConfig.parse({
     hotelId,
     name,
@@ -288,6 +358,16 @@ export function generatePopulation(seed: number, count: number): SandboxHotel[] 
 
 // ---- what happens on one call or one email (driven by the benchmark's own seeded stream) -------
 
+/** A stream of its own for one key (a guest, a call, an email): the same key draws the same numbers, whatever ran before. */
+export function keyedRng(seed: number, ...key: string[]): Rng {
+  let h = 0x811c9dc5;
+  for (const ch of key.join('\u0000')) {
+    h ^= ch.codePointAt(0)!;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return prng(subSeed(seed, h));
+}
+
 export type LineOutcome = 'answered' | 'no-answer' | 'voicemail' | 'busy' | 'fax';
 
 export function drawLine(b: HotelBehaviour, rng: Rng): LineOutcome {
@@ -300,29 +380,136 @@ export function drawLine(b: HotelBehaviour, rng: Rng): LineOutcome {
   ] as const);
 }
 
-export type GuestReply = 'agreed' | 'callback' | 'written_request_only' | 'refused' | 'no_such_booking';
+/** What the hotel holds about one guest, decided once (the guest's own stream) and kept across every call and email. */
+export type GuestStance = 'agree' | 'callback' | 'written_only' | 'refuse' | 'auth_form' | 'sent_to_guest';
 
-/** What the person says about one guest (stalling and dropping are per call, see drawCallShape). */
-export function drawGuestReply(b: HotelBehaviour, rng: Rng): GuestReply {
-  if (rng() < b.noSuchBooking) return 'no_such_booking';
-  if (rng() >= b.stanceConsistency) return 'agreed';
-  switch (b.stance) {
-    case 'callback':
-      return 'callback';
-    case 'written_only':
-      return 'written_request_only';
+export type TruthCategory = 'obtainable' | 'no such booking' | 'hotel refuses' | "needs the guest's authorisation form" | 'already with the guest' | 'hotel unreachable';
+
+export interface GuestTruth {
+  hasBooking: boolean;
+  stance: GuestStance;
+  /** "Already sent to the guest": asked in writing, the hotel sends a copy. */
+  copyInWriting: boolean;
+  /** The hotel has the booking and will send the folio to a chase that reaches it. */
+  obtainable: boolean;
+  category: TruthCategory;
+}
+
+/** The per-guest stance behind a hotel's stance: stalling, dropping and transferring are how its calls go, not what it says about a guest. */
+function guestStanceOf(stance: Stance): GuestStance {
+  return stance === 'slow' || stance === 'drops' || stance === 'accounting' ? 'agree' : stance;
+}
+
+/** A person can be reached on the hotel's number (not a fax, not a menu that leads nowhere). */
+export function phoneReaches(b: HotelBehaviour): boolean {
+  return b.line.fax < 1 && !b.ivr?.deadEnd && b.line.answered > 0;
+}
+
+/** The hotel's mailboxes answer written requests (a silent inbox never does). */
+export function answersMail(b: HotelBehaviour): boolean {
+  return b.inbox !== 'silent';
+}
+
+export function guestTruth(b: HotelBehaviour, seed: number, guestKey: string): GuestTruth {
+  const rng = keyedRng(seed, 'guest', guestKey);
+  const hasBooking = rng() >= b.noSuchBooking;
+  const stance = rng() < b.stanceConsistency ? guestStanceOf(b.stance) : 'agree';
+  const copyInWriting = rng() < RATES.sentToGuestCopyInWriting;
+  const category = truthCategory(b, { hasBooking, stance, copyInWriting });
+  return { hasBooking, stance, copyInWriting, obtainable: category === 'obtainable', category };
+}
+
+function truthCategory(b: HotelBehaviour, t: Pick<GuestTruth, 'hasBooking' | 'stance' | 'copyInWriting'>): TruthCategory {
+  if (!t.hasBooking) return 'no such booking';
+  switch (t.stance) {
     case 'refuse':
-      return 'refused';
-    default:
-      return 'agreed';
+      return 'hotel refuses';
+    case 'auth_form':
+      return "needs the guest's authorisation form";
+    case 'sent_to_guest':
+      if (!t.copyInWriting) return 'already with the guest';
+      return answersMail(b) ? 'obtainable' : 'hotel unreachable';
+    case 'written_only':
+      return answersMail(b) ? 'obtainable' : 'hotel unreachable';
+    case 'agree':
+    case 'callback':
+      return phoneReaches(b) || answersMail(b) ? 'obtainable' : 'hotel unreachable';
   }
 }
 
-/** Per call: does the person stall into the overflow limit or hang up part-way? */
-export function drawCallShape(b: HotelBehaviour, rng: Rng): 'normal' | 'stalls' | 'drops' {
+/** What happened with this guest on calls so far (the simulation keeps it per guest). */
+export interface GuestContact {
+  /** The hotel asked us to call back about this guest on an earlier call. */
+  callbackAsked: boolean;
+}
+
+export type PhoneAnswer =
+  | { kind: 'agreed'; address?: string }
+  | { kind: 'callback' }
+  | { kind: 'written_request_only'; address?: string }
+  | { kind: 'refused'; reason: string }
+  | { kind: 'no_such_booking'; misheard?: 'confirmation digit' | 'name spelling' };
+
+export const REFUSAL_REASONS: Record<'refuse' | 'auth_form' | 'sent_to_guest', string> = {
+  refuse: 'folios go to the guest only',
+  auth_form: 'the hotel needs a guest authorisation form signed by the guest',
+  sent_to_guest: 'the folio was already sent to the guest',
+};
+
+/** The hotel's working mailboxes, and the one people dictate on the phone. */
+export function hotelMailbox(b: HotelBehaviour, box: 'frontdesk' | 'reservations' | 'accounting'): string {
+  return `${box}@${b.domain}`;
+}
+
+/** What the person on the phone says about one guest on one call (the guest's stance holds; a mishearing does not). */
+export function phoneAnswer(b: HotelBehaviour, t: GuestTruth, contact: GuestContact, rng: Rng): PhoneAnswer {
+  if (!t.hasBooking) return { kind: 'no_such_booking' };
+  if (rng() < RATES.mishearPerGuest) return { kind: 'no_such_booking', misheard: rng() < 0.5 ? 'confirmation digit' : 'name spelling' };
+  const address = () => {
+    if (rng() >= RATES.addressGivenOnPhone) return undefined;
+    const a = hotelMailbox(b, 'accounting');
+    return rng() < RATES.addressMisheard ? a.replace('accounting@', 'acounting@') : a;
+  };
+  switch (t.stance) {
+    case 'agree':
+      return { kind: 'agreed', address: address() };
+    case 'callback':
+      return contact.callbackAsked && rng() < RATES.callbackThenAgrees ? { kind: 'agreed', address: address() } : { kind: 'callback' };
+    case 'written_only':
+      return { kind: 'written_request_only', address: address() };
+    case 'refuse':
+    case 'auth_form':
+    case 'sent_to_guest':
+      return { kind: 'refused', reason: REFUSAL_REASONS[t.stance] };
+  }
+}
+
+/** What the hotel writes back about one guest when it answers a written request: a folio only when it has the booking and will send it. */
+export type WrittenAnswer = 'folio' | 'no_booking' | 'refusal' | 'auth_form' | 'sent_to_guest';
+
+export function writtenAnswer(t: GuestTruth): WrittenAnswer {
+  if (!t.hasBooking) return 'no_booking';
+  switch (t.stance) {
+    case 'refuse':
+      return 'refusal';
+    case 'auth_form':
+      return 'auth_form';
+    case 'sent_to_guest':
+      return t.copyInWriting ? 'folio' : 'sent_to_guest';
+    default:
+      return 'folio';
+  }
+}
+
+export type CallShape = 'normal' | 'stalls' | 'drops' | 'hangs-up-on-bot' | 'transfer' | 'transfer-voicemail';
+
+/** Per call a person answers: do they hang up on the bot, stall into the overflow limit, hang up part-way, transfer to accounting? */
+export function drawCallShape(b: HotelBehaviour, rng: Rng): CallShape {
+  if (b.hangsUpOnBot && rng() < RATES.hangsUpOnBotPerCall) return 'hangs-up-on-bot';
   const r = rng();
   if (b.stance === 'slow') return r < 0.7 ? 'stalls' : 'normal';
   if (b.stance === 'drops') return r < 0.5 ? 'drops' : 'normal';
+  if (b.stance === 'accounting') return r < RATES.accountingAnswers ? 'transfer' : 'transfer-voicemail';
   return r < 0.02 ? 'stalls' : r < 0.03 ? 'drops' : 'normal';
 }
 
@@ -340,4 +527,26 @@ export function drawAgreedReplyHours(b: HotelBehaviour, rng: Rng): number | unde
 
 export function drawReplyContent(b: HotelBehaviour, rng: Rng): ReplyContent {
   return pick(rng, b.replyContent);
+}
+
+export type ReplyVariant = 'thread' | 'new-to-reply-address' | 'new-to-plain-address' | 'other-mailbox' | 'chain-accounting';
+
+/** How one message from the hotel is sent, and how much later a chain's accounting sends it. */
+export function drawReplyVariant(b: HotelBehaviour, rng: Rng, afterCall: boolean): { variant: ReplyVariant; extraHours: number } {
+  if (b.chain && rng() < RATES.chainAccountingReplies) {
+    const [lo, hi] = RATES.chainExtraDays;
+    return { variant: 'chain-accounting', extraHours: 24 * (lo + rng() * (hi - lo)) };
+  }
+  return { variant: pick(rng, afterCall ? RATES.afterCallVariant : RATES.replyVariant), extraHours: 0 };
+}
+
+/** The first moment at or after `atMs` when the hotel's people write email (its mail hours, hotel-local). */
+export function mailMomentAt(h: SandboxHotel, atMs: number): number {
+  const at = nextOpenAt({ timeZone: h.config.timeZone, businessHours: h.behaviour.mailHours, closedDates: [] }, atMs, 0);
+  if (at === undefined) throw new Error(`hotel ${h.config.hotelId} never writes email`);
+  return at;
+}
+
+export function isMailMoment(h: SandboxHotel, atMs: number): boolean {
+  return isOpenAt({ timeZone: h.config.timeZone, businessHours: h.behaviour.mailHours, closedDates: [] }, atMs);
 }

@@ -135,7 +135,7 @@ async function main() {
 
     console.log(`
   API           http://127.0.0.1:${config.API_PORT}/v1   (docs: http://127.0.0.1:${config.API_PORT}/docs)
-  Temporal UI   ${config.TEMPORAL_UI_URL}   (filter: FolioStatus = "AwaitingEmail")
+  Temporal UI   ${config.TEMPORAL_UI_URL}   (filter: FolioStatus = "NeedsAttention")
   Metrics       http://127.0.0.1:${config.API_PORT}/metrics  and worker http://127.0.0.1:${config.METRICS_PORT}/metrics
   Keys          client ${clientKey}
                 operator ${operatorKey}   (files in ${keyDir})

@@ -11,6 +11,7 @@ import { Mailer } from '../adapters/email/mailer';
 import { createExtractor } from '../adapters/extraction';
 import { TwilioTelephony } from '../adapters/telephony/twilio';
 import { createLifecycleActivities } from '../activities/lifecycle';
+import { ProjectionWriter, projectionSinks } from '../activities/projection-writer';
 import { createEmailActivities } from '../activities/email';
 import { createExtractionActivities } from '../activities/extraction';
 import { createTelephonyActivities } from '../activities/telephony';
@@ -36,8 +37,10 @@ async function main() {
   const extractor = createExtractor(config);
   const dkim = config.MAIL_DKIM_PRIVATE_KEY ? { domainName: config.MAIL_DKIM_DOMAIN!, keySelector: config.MAIL_DKIM_SELECTOR!, privateKey: config.MAIL_DKIM_PRIVATE_KEY } : undefined;
 
+  // passing folio states reach the store through this writer, batched, from the workflows' sink
+  const projections = new ProjectionWriter(store, { logger });
   const activities: AllActivities = {
-    ...createLifecycleActivities({ config, store, temporal: edgeFor(temporal, config, logger) }),
+    ...createLifecycleActivities({ config, store, temporal: edgeFor(temporal, config, logger), projections }),
     ...createTelephonyActivities({ config, store, telephony: new TwilioTelephony(config), logger }),
     ...createEmailActivities({ config, store, mailer: new Mailer(config, { dkim }) }),
     ...createExtractionActivities({ extractor, documents: store.documents }),
@@ -51,13 +54,17 @@ async function main() {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowsPath: require.resolve('../workflows'),
     activities,
+    sinks: projectionSinks(projections),
     dataConverter: dataConverter(config),
     shutdownGraceTime: '20s',
+    // bounded memory: what does not fit is replayed from its history when it wakes
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     ...tracingWorkerOptions(tracing),
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS, metrics: config.METRICS_PORT }, 'worker started');
   // Worker.run() drains on SIGINT/SIGTERM by itself (the Runtime's default shutdown signals)
   await worker.run();
+  await projections.close();
   await connection.close();
   if ('close' in extractor && typeof extractor.close === 'function') await extractor.close();
   await store.close();

@@ -39,8 +39,8 @@ export interface ClientNotification {
 }
 
 export interface DeliveryActivities {
-  /** `flags`: what the folio completed with that the client should notice (e.g. `departure-differs`). */
-  deliverResult(input: { folioId: string; flags?: string[] }): Promise<{ delivered: boolean; status?: number }>;
+  /** `flags`: what the folio completed with that the client should notice (e.g. `departure-differs`). With `projection`, writes that (completed) state first, so the client reads what it is told. */
+  deliverResult(input: { folioId: string; flags?: string[]; projection?: FolioProjectionUpdate }): Promise<{ delivered: boolean; status?: number }>;
   notifyClient(input: ClientNotification): Promise<{ delivered: boolean; status?: number }>;
 }
 

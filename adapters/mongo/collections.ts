@@ -4,6 +4,10 @@ import { MongoServerError, type Collection, type Document, type Filter, type Ind
 
 export const COLLECTIONS = {
   folios: 'folios',
+  /** What only one folio's page reads (the request, the document, the extraction). */
+  folioDetails: 'folio_details',
+  /** A client's references, unique by id. */
+  folioRefs: 'folio_refs',
   events: 'events',
   calls: 'calls',
   hotels: 'hotels',

@@ -108,8 +108,9 @@ export class EmailRepository {
       messageId: d.messageId,
       token: d.token,
       to: d.to,
-      hotelEmails: d.hotelEmails,
-      guests: d.guests,
+      // FerretDB drops an empty array written by $setOnInsert: a thread at a hotel with no address reads back without one
+      hotelEmails: d.hotelEmails ?? [],
+      guests: d.guests ?? [],
       open: !d.answeredAt,
     }));
   }

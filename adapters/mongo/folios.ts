@@ -1,23 +1,46 @@
-// Folios and their timelines (collections `folios` and `events`): the read side of every folio workflow.
-// Writes are idempotent and ordered by the folio's seq, so a late or repeated write never moves a folio back.
+// Folios and their timelines: the read side of every folio workflow. What lists read (`folios`) is kept
+// apart from what only one folio's page reads (`folio_details`: the request, the extraction, the document),
+// so a listing reads small documents; `folio_refs` makes a client's reference unique by id. Writes are
+// idempotent and ordered by the folio's seq, so a late or repeated write never moves a folio back.
 import type { Collection, Db, Filter } from 'mongodb';
 import type { FolioEvent, FolioEventType } from '../../domain/events';
-import { FolioStatus, TERMINAL_STATUSES, type FolioRequest } from '../../domain/model';
-import { NEEDS_A_PERSON, type FolioProjection, type FolioProjectionSet } from '../../domain/projection';
+import { FolioStatus, TERMINAL_STATUSES, type DocumentRef, type FolioData, type FolioRequest } from '../../domain/model';
+import { needsAPerson, type FolioListItem, type FolioProjection, type FolioProjectionSet } from '../../domain/projection';
 import { decodeCursor, toPage, type Page } from './cursor';
-import { COLLECTIONS, countBy, ensureIndexes, insertOnce, isDuplicateKey } from './collections';
+import { COLLECTIONS, countBy, ensureIndexes, insertOnce } from './collections';
+import type { GuardedWrites } from './guarded-writes';
 
-/** The stored form of the one projection shape: keyed by folio id, times as dates (queried by range), fields written by the workflow absent until then. */
+/** What a listing reads and filters by: small on purpose (FerretDB 1.x decodes every document of a filtered query). */
 export type FolioDoc = Pick<FolioProjection, 'workflowId' | 'clientId' | 'clientReference' | 'hotelId' | 'status' | 'checkOut' | 'seq'> &
-  Partial<Pick<FolioProjection, 'nextAction' | 'attention' | 'attempts' | 'reviewReasons' | 'document' | 'extracted'>> & {
+  Partial<Pick<FolioProjection, 'nextAction' | 'attention' | 'attempts' | 'reviewReasons'>> & {
     _id: string;
     nextActionAt?: Date | null;
-    request?: FolioRequest;
-    /** What the request looked like, to tell a repeat from a different request under the same reference. */
-    requestHash?: string;
+    /** Stored, so "needs attention" is one equality (indexed on MongoDB, cheap to test on FerretDB). */
+    needsAttention: boolean;
     createdAt: Date;
     updatedAt: Date;
   };
+
+/** What only one folio's page reads: the request as accepted, the document and what was read from it. */
+interface FolioDetailsDoc {
+  _id: string;
+  request?: FolioRequest;
+  /** What the request looked like, to tell a repeat from a different request under the same reference. */
+  requestHash?: string;
+  document?: DocumentRef | null;
+  extracted?: FolioData | null;
+  /** The seq of the last workflow write that changed these details. */
+  seq: number;
+  updatedAt: Date;
+}
+
+/** A client's reference, unique by id (an insert is atomic on every store; a unique secondary index is not on FerretDB). */
+interface FolioRefDoc {
+  _id: string;
+  folioId: string;
+  workflowId: string;
+}
+
 type EventDoc = FolioEvent & { _id: string };
 
 export interface FolioFilter {
@@ -38,9 +61,17 @@ export interface NewFolio {
   requestHash: string;
 }
 
-const iso = (d: Date | string) => new Date(d).toISOString();
+/** One workflow write: the folio's fields at `seq`. */
+export interface FolioWrite {
+  folioId: string;
+  seq: number;
+  set: FolioProjectionSet;
+}
 
-function toProjection(d: FolioDoc): FolioProjection {
+const iso = (d: Date | string) => new Date(d).toISOString();
+const refId = (clientId: string, clientReference: string) => `${clientId}\n${clientReference}`;
+
+function toListItem(d: FolioDoc): FolioListItem {
   return {
     folioId: d._id,
     workflowId: d.workflowId,
@@ -54,13 +85,14 @@ function toProjection(d: FolioDoc): FolioProjection {
     attention: d.attention ?? null,
     attempts: d.attempts ?? null,
     reviewReasons: d.reviewReasons ?? null,
-    document: d.document ?? null,
-    extracted: d.extracted ?? null,
-    request: d.request ?? null,
     seq: d.seq,
     createdAt: iso(d.createdAt),
     updatedAt: iso(d.updatedAt),
   };
+}
+
+function toProjection(d: FolioDoc, details: FolioDetailsDoc | null): FolioProjection {
+  return { ...toListItem(d), document: details?.document ?? null, extracted: details?.extracted ?? null, request: details?.request ?? null };
 }
 
 function toQuery(f: FolioFilter): Filter<FolioDoc> {
@@ -70,31 +102,52 @@ function toQuery(f: FolioFilter): Filter<FolioDoc> {
   if (f.hotelId) q.hotelId = f.hotelId;
   if (f.clientReference) q.clientReference = f.clientReference;
   if (f.checkOutFrom || f.checkOutTo) q.checkOut = { ...(f.checkOutFrom && { $gte: f.checkOutFrom }), ...(f.checkOutTo && { $lte: f.checkOutTo }) };
-  if (f.needsAttention === true) q.$or = [{ status: { $in: [...NEEDS_A_PERSON] } }, { attention: { $type: 'string' } }];
-  if (f.needsAttention === false) q.$and = [{ status: { $nin: [...NEEDS_A_PERSON] } }, { attention: null }];
+  if (f.needsAttention !== undefined) q.needsAttention = f.needsAttention;
   return q;
+}
+
+/** The list fields of a workflow write, and the details it carries (only when they changed). */
+function split(set: FolioProjectionSet): { list: Omit<FolioDoc, '_id' | 'seq' | 'createdAt' | 'updatedAt'>; details?: Pick<FolioDetailsDoc, 'document' | 'extracted'> } {
+  const { nextActionAt, extracted, document, ...rest } = set;
+  const list = { ...rest, nextActionAt: nextActionAt ? new Date(nextActionAt) : null, needsAttention: needsAPerson(set.status, set.attention) };
+  const details = extracted !== undefined || document !== undefined ? { ...(extracted !== undefined && { extracted }), ...(document !== undefined && { document }) } : undefined;
+  return { list, details };
 }
 
 export class FolioRepository {
   private readonly folios: Collection<FolioDoc>;
+  private readonly details: Collection<FolioDetailsDoc>;
+  private readonly refs: Collection<FolioRefDoc>;
   private readonly events: Collection<EventDoc>;
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly guards: GuardedWrites,
+  ) {
     this.folios = db.collection(COLLECTIONS.folios);
+    this.details = db.collection(COLLECTIONS.folioDetails);
+    this.refs = db.collection(COLLECTIONS.folioRefs);
     this.events = db.collection(COLLECTIONS.events);
   }
 
-  /** The indexes of the queries below: by reference, the listing filters in id order, the open folios of a hotel, the timeline. */
+  /**
+   * One index per list shape, each ending in `_id` (the listing's order): all, by client, by hotel, by status,
+   * needing attention (and by client within each); the open folios of a hotel; the timeline.
+   */
   async ensureIndexes(): Promise<void> {
     await ensureIndexes(this.folios, [
-      { key: { clientId: 1, clientReference: 1 }, name: 'client_reference', unique: true },
+      { key: { clientId: 1, clientReference: 1 }, name: 'client_reference' },
+      { key: { clientId: 1, _id: 1 }, name: 'client' },
       { key: { clientId: 1, status: 1, _id: 1 }, name: 'client_status' },
+      { key: { clientId: 1, needsAttention: 1, _id: 1 }, name: 'client_attention' },
+      { key: { hotelId: 1, _id: 1 }, name: 'hotel' },
       { key: { hotelId: 1, status: 1 }, name: 'hotel_status' },
       { key: { status: 1, _id: 1 }, name: 'status' },
+      { key: { needsAttention: 1, _id: 1 }, name: 'attention_flag' },
       { key: { checkOut: 1, _id: 1 }, name: 'checkout' },
-      { key: { attention: 1 }, name: 'attention', sparse: true },
       { key: { status: 1, updatedAt: -1 }, name: 'status_updated' },
     ]);
+    await ensureIndexes(this.details, [{ key: { updatedAt: -1 }, name: 'updated' }]);
     await ensureIndexes(this.events, [{ key: { folioId: 1, seq: 1 }, name: 'folio_timeline' }]);
   }
 
@@ -102,6 +155,8 @@ export class FolioRepository {
   async create(f: NewFolio): Promise<FolioProjection | undefined> {
     const now = new Date();
     const r = f.request;
+    if (!(await insertOnce(this.refs, { _id: refId(r.clientId, f.clientReference), folioId: r.folioId, workflowId: f.workflowId }))) return undefined;
+    const details: FolioDetailsDoc = { _id: r.folioId, request: r, requestHash: f.requestHash, seq: 0, updatedAt: now };
     const doc: FolioDoc = {
       _id: r.folioId,
       workflowId: f.workflowId,
@@ -109,43 +164,57 @@ export class FolioRepository {
       clientReference: f.clientReference,
       hotelId: r.hotelId,
       status: FolioStatus.WaitingForCheckout,
+      needsAttention: false,
       seq: 0,
       checkOut: r.checkOut,
-      request: r,
-      requestHash: f.requestHash,
       createdAt: now,
       updatedAt: now,
     };
-    return (await insertOnce(this.folios, doc)) ? toProjection(doc) : undefined;
+    await insertOnce(this.details, details);
+    await insertOnce(this.folios, doc);
+    return toProjection(doc, details);
   }
 
   /** A client's folio by its own reference, with the hash of the request that created it. */
   async byReference(clientId: string, clientReference: string): Promise<{ folio: FolioProjection; requestHash?: string } | null> {
-    const doc = await this.folios.findOne({ clientId, clientReference });
-    return doc && { folio: toProjection(doc), requestHash: doc.requestHash };
+    const ref = await this.refs.findOne({ _id: refId(clientId, clientReference) });
+    if (!ref) return null;
+    const [doc, details] = await Promise.all([this.folios.findOne({ _id: ref.folioId }), this.details.findOne({ _id: ref.folioId })]);
+    // the reference is written first: until the folio is, it reads as the request alone
+    if (!doc) return details?.request ? { folio: toProjection(pendingDoc(details.request, ref), details), requestHash: details.requestHash } : null;
+    return { folio: toProjection(doc, details), requestHash: details?.requestHash };
   }
 
   /** One folio; with `clientId`, only if it belongs to that client. */
   async get(folioId: string, clientId?: string): Promise<FolioProjection | null> {
-    const doc = await this.folios.findOne(clientId === undefined ? { _id: folioId } : { _id: folioId, clientId });
-    return doc && toProjection(doc);
+    // by id alone (the one query every store answers from its primary key), the owner checked here
+    const [doc, details] = await Promise.all([this.folios.findOne({ _id: folioId }), this.details.findOne({ _id: folioId })]);
+    if (!doc || (clientId !== undefined && doc.clientId !== clientId)) return null;
+    return toProjection(doc, details);
   }
 
   /** Applies a workflow's change unless a newer one (higher seq) is stored already. Returns whether it applied. */
   async project(folioId: string, seq: number, set: FolioProjectionSet): Promise<boolean> {
+    return (await this.projectMany([{ folioId, seq, set }]))[0]!;
+  }
+
+  /** Applies several workflows' changes in one round trip where the store allows it; per write, whether it applied. */
+  async projectMany(writes: readonly FolioWrite[]): Promise<boolean[]> {
+    if (writes.length === 0) return [];
     const now = new Date();
-    const { nextActionAt, ...rest } = set;
-    try {
-      const r = await this.folios.updateOne(
-        { _id: folioId, $or: [{ seq: { $lt: seq } }, { seq: { $exists: false } }] },
-        { $set: { ...rest, nextActionAt: nextActionAt ? new Date(nextActionAt) : null, seq, updatedAt: now }, $setOnInsert: { createdAt: now } },
-        { upsert: true },
+    const parts = writes.map((w) => ({ w, ...split(w.set) }));
+    const applied = await this.guards.apply(
+      this.folios,
+      parts.map(({ w, list }) => ({ _id: w.folioId, seq: w.seq, set: { ...list, seq: w.seq, updatedAt: now }, setOnInsert: { createdAt: now } })),
+    );
+    const withDetails = parts.filter((p, i) => p.details && applied[i]);
+    if (withDetails.length) {
+      await this.guards.apply(
+        this.details,
+        withDetails.map(({ w, details }) => ({ _id: w.folioId, seq: w.seq, set: { ...details, seq: w.seq, updatedAt: now }, setOnInsert: {} })),
       );
-      return r.modifiedCount + r.upsertedCount > 0;
-    } catch (e) {
-      if (isDuplicateKey(e)) return false; // a newer write is there already
-      throw e;
     }
+    return applied;
   }
 
   /** Appends a timeline event once: a repeat with the same id is ignored. */
@@ -153,12 +222,25 @@ export class FolioRepository {
     return insertOnce(this.events, { ...event, _id: event.eventId });
   }
 
-  /** In id order (ids are time-ordered), `limit` at a time from the cursor `after`. */
-  async list(filter: FolioFilter, page: { limit: number; after?: string }): Promise<Page<FolioProjection>> {
+  /** Appends timeline events in one round trip; repeats (same id) are ignored. Returns how many were new. */
+  async appendEvents(events: readonly FolioEvent[]): Promise<number> {
+    if (events.length === 0) return 0;
+    try {
+      return (await this.events.insertMany(events.map((e) => ({ ...e, _id: e.eventId })), { ordered: false })).insertedCount;
+    } catch (e) {
+      const bulk = e as { writeErrors?: { code?: number }[] | { code?: number }; result?: { insertedCount?: number } };
+      const errors = Array.isArray(bulk.writeErrors) ? bulk.writeErrors : bulk.writeErrors ? [bulk.writeErrors] : [];
+      if (errors.length === 0 || !errors.every((w) => w.code === 11000)) throw e;
+      return bulk.result?.insertedCount ?? events.length - errors.length;
+    }
+  }
+
+  /** In id order (ids are time-ordered), `limit` at a time from the cursor `after`; list items carry no request, document or extraction. */
+  async list(filter: FolioFilter, page: { limit: number; after?: string }): Promise<Page<FolioListItem>> {
     const q = toQuery(filter);
     if (page.after) q._id = { $gt: decodeCursor(page.after, ['string'])[0] };
     const docs = await this.folios.find(q).sort({ _id: 1 }).limit(page.limit + 1).toArray();
-    return toPage(docs.map(toProjection), page.limit, (last) => [last.folioId]);
+    return toPage(docs.map(toListItem), page.limit, (last) => [last.folioId]);
   }
 
   async timeline(folioId: string, opts: { afterSeq?: number; limit?: number; type?: FolioEventType } = {}): Promise<FolioEvent[]> {
@@ -170,10 +252,10 @@ export class FolioRepository {
     return docs.map(({ _id: _ignored, ...event }) => event);
   }
 
-  /** The clients these folios belong to (folios without a projection are left out). */
+  /** The clients these folios belong to (folios without a projection are left out); one lookup by id each. */
   async clientIdsOf(folioIds: readonly string[]): Promise<string[]> {
-    const docs = await this.folios.find({ _id: { $in: [...folioIds] } }, { projection: { clientId: 1 } }).toArray();
-    return [...new Set(docs.map((d) => d.clientId))];
+    const docs = await Promise.all([...new Set(folioIds)].map((_id) => this.folios.findOne({ _id }, { projection: { clientId: 1 } })));
+    return [...new Set(docs.flatMap((d) => (d ? [d.clientId] : [])))];
   }
 
   /** Workflow ids of the folios still being chased at a hotel. */
@@ -188,7 +270,7 @@ export class FolioRepository {
 
   /** Field confidences of the latest extracted folios. */
   async recentConfidences(limit: number): Promise<Record<string, number>[]> {
-    const docs = await this.folios.find({ 'extracted.confidence': { $exists: true } }, { projection: { 'extracted.confidence': 1 } }).sort({ updatedAt: -1 }).limit(limit).toArray();
+    const docs = await this.details.find({ 'extracted.confidence': { $exists: true } }, { projection: { 'extracted.confidence': 1 } }).sort({ updatedAt: -1 }).limit(limit).toArray();
     return docs.map((d) => d.extracted?.confidence ?? {});
   }
 
@@ -206,7 +288,9 @@ export class FolioRepository {
 
   /** Every folio (benchmarks and drills read a whole run back). */
   async all(): Promise<FolioProjection[]> {
-    return (await this.folios.find({}).toArray()).map(toProjection);
+    const [docs, details] = await Promise.all([this.folios.find({}).toArray(), this.details.find({}).toArray()]);
+    const byId = new Map(details.map((d) => [d._id, d]));
+    return docs.map((d) => toProjection(d, byId.get(d._id) ?? null));
   }
 
   /** Timeline events of some types across all folios (benchmarks). */
@@ -215,3 +299,10 @@ export class FolioRepository {
     return docs.map(({ _id: _ignored, ...event }) => event);
   }
 }
+
+/** A folio whose reference and request are recorded and whose list entry is not yet: as it will be written. */
+function pendingDoc(r: FolioRequest, ref: FolioRefDoc): FolioDoc {
+  const at = new Date(r.receivedAt);
+  return { _id: r.folioId, workflowId: ref.workflowId, clientId: r.clientId, clientReference: r.clientReference, hotelId: r.hotelId, status: FolioStatus.WaitingForCheckout, needsAttention: false, seq: 0, checkOut: r.checkOut, createdAt: at, updatedAt: at };
+}
+

@@ -17,6 +17,7 @@ import { LearnedSenderRepository } from './senders';
 import { DeadLetterRepository } from './dead-letters';
 import { CallbackInboxRepository } from './callback-inbox';
 import { CallStreamRepository } from './call-streams';
+import { GuardedWrites } from './guarded-writes';
 
 export interface StoreOptions {
   /** The connection this store owns (closed by close()). */
@@ -54,7 +55,7 @@ export class Store {
   constructor(db: Db, opts: StoreOptions = {}) {
     this.db = db;
     this.client = opts.client;
-    this.folios = new FolioRepository(db);
+    this.folios = new FolioRepository(db, new GuardedWrites(db));
     this.hotels = new HotelRepository(db);
     this.calls = new CallRepository(db);
     this.recordings = new RecordingRepository(db);

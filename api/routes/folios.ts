@@ -11,7 +11,7 @@ import { ApiError, errorBody, forbidden, notFound, parse } from '../errors';
 import { FolioStatus } from '../../domain/model';
 import { BatchCreateRequest, DocumentQuery, FolioIdParams, GetFolioQuery, ListFoliosQuery, OperatorNote, ReviewBody, SetCallbackBody, TimelineQuery, UploadQuery, type FolioView } from '../contract';
 import { createFolioRequest } from '../folio-requests';
-import { documentView, eventView, liveView, toFolioView } from '../folio-view';
+import { documentView, eventView, liveView, toFolioListView, toFolioView } from '../folio-view';
 import { sniffContentType } from '../../adapters/extraction/sniff';
 import { queryFolio, signalFolio, updateFolio } from '../workflow-calls';
 
@@ -58,7 +58,8 @@ export function createFoliosRouter(deps: ApiDeps & { documents?: DocumentStore }
     }
     const { limit, cursor, ...filter } = q;
     const page = await deps.store.folios.list({ ...filter, clientId: p.role === 'operator' ? q.clientId : p.clientId }, { limit, after: cursor });
-    res.json({ items: page.items.map((f) => toFolioView(f, p)), nextCursor: page.next ?? null });
+    // list items carry no request, document or extraction: what a listing reads stays small (docs/api.md)
+    res.json({ items: page.items.map((f) => toFolioListView(f, p)), nextCursor: page.next ?? null });
   });
 
   router.get('/:id', async (req, res) => {

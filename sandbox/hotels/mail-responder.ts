@@ -42,12 +42,170 @@ export function storeDirectory(store: Store, refreshMs = 5000): HotelDirectory &
   return { lookup: (a) => byAddress.get(a.toLowerCase()), refresh, stop: () => clearInterval(timer) };
 }
 
-const NO_BOOKING_TEXT: Record<string, string> = {
-  en: "Dear Sir or Madam,\n\nI'm sorry, but we do not have a booking under the name(s) and confirmation number(s) you sent.\n\nBest regards,\nFront Office",
-  de: 'Sehr geehrte Damen und Herren,\n\nleider haben wir keine Buchung unter diesem Namen und dieser Bestätigungsnummer gefunden.\n\nMit freundlichen Grüßen\nRezeption',
-  fr: "Madame, Monsieur,\n\nnous n'avons trouvé aucune réservation à ce nom avec ce numéro de confirmation.\n\nCordialement,\nLa réception",
-  es: 'Estimados señores:\n\nno tenemos ninguna reserva a ese nombre con ese número de confirmación.\n\nAtentamente,\nRecepción',
+/** What a hotel writes back, per language: the kinds of answer a front desk or accounting office gives. */
+export type HotelAnswer = 'folio' | 'no_booking' | 'refusal' | 'auth_form' | 'sent_to_guest';
+export const HOTEL_LANGUAGES = ['en', 'de', 'fr', 'es', 'it', 'pt', 'nl'] as const;
+type HotelLanguage = (typeof HOTEL_LANGUAGES)[number];
+
+interface HotelWords {
+  dear: string;
+  regards: string;
+  invoice: string;
+  answer: Record<HotelAnswer, string>;
+}
+
+const WORDS: Record<HotelLanguage, HotelWords> = {
+  en: {
+    dear: 'Dear Sir or Madam,',
+    regards: 'Best regards,',
+    invoice: 'Invoice',
+    answer: {
+      folio: 'Please find the folio(s) attached.',
+      no_booking: "I'm sorry, but we do not have a booking under the name(s) and confirmation number(s) you sent.",
+      refusal: 'For data protection reasons we send folios to the guest only.',
+      auth_form: 'To release a folio to a third party we need a guest authorisation form signed by the guest. Please send it to us.',
+      sent_to_guest: 'The folio was already sent to the guest by email at check-out.',
+    },
+  },
+  de: {
+    dear: 'Sehr geehrte Damen und Herren,',
+    regards: 'Mit freundlichen Grüßen',
+    invoice: 'Rechnung',
+    answer: {
+      folio: 'anbei erhalten Sie die Rechnung(en).',
+      no_booking: 'leider haben wir keine Buchung unter diesem Namen und dieser Bestätigungsnummer gefunden.',
+      refusal: 'aus Datenschutzgründen senden wir Rechnungen nur an den Gast.',
+      auth_form: 'für die Herausgabe an Dritte benötigen wir eine vom Gast unterschriebene Vollmacht. Bitte senden Sie uns diese zu.',
+      sent_to_guest: 'die Rechnung wurde dem Gast bereits bei der Abreise per E-Mail zugesandt.',
+    },
+  },
+  fr: {
+    dear: 'Madame, Monsieur,',
+    regards: 'Cordialement,',
+    invoice: 'Facture',
+    answer: {
+      folio: 'veuillez trouver ci-joint la ou les facture(s).',
+      no_booking: "nous n'avons trouvé aucune réservation à ce nom avec ce numéro de confirmation.",
+      refusal: "pour des raisons de protection des données, nous n'envoyons les factures qu'au client.",
+      auth_form: "pour transmettre une facture à un tiers, nous avons besoin d'une autorisation signée par le client. Merci de nous la faire parvenir.",
+      sent_to_guest: 'la facture a déjà été envoyée au client par e-mail à son départ.',
+    },
+  },
+  es: {
+    dear: 'Estimados señores:',
+    regards: 'Atentamente,',
+    invoice: 'Factura',
+    answer: {
+      folio: 'adjuntamos la(s) factura(s).',
+      no_booking: 'no tenemos ninguna reserva a ese nombre con ese número de confirmación.',
+      refusal: 'por motivos de protección de datos solo enviamos las facturas al huésped.',
+      auth_form: 'para entregar la factura a un tercero necesitamos una autorización firmada por el huésped. Por favor, envíennosla.',
+      sent_to_guest: 'la factura ya se envió al huésped por correo electrónico a su salida.',
+    },
+  },
+  it: {
+    dear: 'Gentili Signori,',
+    regards: 'Cordiali saluti,',
+    invoice: 'Fattura',
+    answer: {
+      folio: 'in allegato trovate la/le fattura/e.',
+      no_booking: 'purtroppo non abbiamo trovato alcuna prenotazione a questo nome con questo numero di conferma.',
+      refusal: "per motivi di privacy inviamo le fatture solo all'ospite.",
+      auth_form: "per consegnare la fattura a terzi ci serve un'autorizzazione firmata dall'ospite. Vi preghiamo di inviarcela.",
+      sent_to_guest: "la fattura è già stata inviata all'ospite via e-mail alla partenza.",
+    },
+  },
+  pt: {
+    dear: 'Prezados Senhores,',
+    regards: 'Atenciosamente,',
+    invoice: 'Fatura',
+    answer: {
+      folio: 'segue em anexo a(s) fatura(s).',
+      no_booking: 'infelizmente não encontramos nenhuma reserva com este nome e este número de confirmação.',
+      refusal: 'por motivos de proteção de dados, enviamos as faturas apenas ao hóspede.',
+      auth_form: 'para entregar a fatura a terceiros precisamos de uma autorização assinada pelo hóspede. Por favor, enviem-na.',
+      sent_to_guest: 'a fatura já foi enviada ao hóspede por e-mail no check-out.',
+    },
+  },
+  nl: {
+    dear: 'Geachte heer/mevrouw,',
+    regards: 'Met vriendelijke groet,',
+    invoice: 'Factuur',
+    answer: {
+      folio: 'bijgaand ontvangt u de factuur/facturen.',
+      no_booking: 'helaas hebben wij geen boeking gevonden op deze naam met dit bevestigingsnummer.',
+      refusal: 'om privacyredenen sturen wij facturen alleen naar de gast.',
+      auth_form: 'om de factuur aan derden te geven hebben wij een door de gast ondertekende machtiging nodig. Wilt u die aan ons sturen?',
+      sent_to_guest: 'de factuur is bij het uitchecken al per e-mail naar de gast gestuurd.',
+    },
+  },
 };
+
+function wordsFor(language: string | undefined): HotelWords {
+  return WORDS[(HOTEL_LANGUAGES as readonly string[]).includes(language ?? '') ? (language as HotelLanguage) : 'en'];
+}
+
+/** The body of a hotel's answer about these guests, in its language, naming each guest and reference (as staff do). */
+export function hotelAnswerText(language: string | undefined, answer: HotelAnswer, guests: Pick<TemplateGuest, 'guestName' | 'confirmationNumber'>[], signature: string): string {
+  const w = wordsFor(language);
+  const lines = guests.map((g) => `${g.guestName} – ${g.confirmationNumber}`);
+  return [w.dear, '', w.answer[answer], '', ...lines, '', w.regards, signature].join('\n');
+}
+
+/** A subject for a message the hotel writes anew (not as a reply): "Invoice C123456". */
+export function hotelSubject(language: string | undefined, guests: Pick<TemplateGuest, 'confirmationNumber'>[]): string {
+  return `${wordsFor(language).invoice} ${guests.map((g) => g.confirmationNumber).join(', ')}`;
+}
+
+/**
+ * How a hotel's message is addressed: a reply in our thread, a new message to our reply address (no thread
+ * headers) or to our plain address, a reply from another of the hotel's mailboxes, or a new message from the
+ * chain's shared accounting mailbox on another domain.
+ */
+export type HotelMessageVariant = 'thread' | 'new-to-reply-address' | 'new-to-plain-address' | 'other-mailbox' | 'chain-accounting';
+
+export interface HotelMessageContext {
+  hotelName: string;
+  language?: string;
+  /** The hotel mailbox our request reached (or the front desk, after a call). */
+  mailbox: string;
+  /** Another working mailbox of the same hotel. */
+  otherMailbox: string;
+  chain?: { name: string; address: string };
+  /** Where we asked for the answer to go (our Reply-To: a plus-address with the reply token). */
+  replyTo: string;
+  /** Our plain address (what a person keeps from an old email or writes down wrong). */
+  plainAddress: string;
+  /** The request this answers, when there is one (not after a call). */
+  request?: { messageId: string; references: string[]; subject: string };
+  /** Chain accounting forwards our request under its subject (keeping the reference tag) rather than writing anew. */
+  keepSubject?: boolean;
+}
+
+export function hotelMessageHeaders(variant: HotelMessageVariant, c: HotelMessageContext, guests: Pick<TemplateGuest, 'confirmationNumber'>[]): { from: string; to: string; subject: string; inReplyTo?: string; references?: string[] } {
+  const fresh = hotelSubject(c.language, guests);
+  const reply = c.request ? { subject: /^re:/i.test(c.request.subject) ? c.request.subject : `Re: ${c.request.subject}`, inReplyTo: c.request.messageId, references: [...c.request.references, c.request.messageId] } : { subject: fresh };
+  const desk = `"${c.hotelName}" <${c.mailbox}>`;
+  switch (variant) {
+    case 'thread':
+      return { from: desk, to: c.replyTo, ...reply };
+    case 'other-mailbox':
+      return { from: `"${c.hotelName} Accounting" <${c.otherMailbox}>`, to: c.replyTo, ...reply };
+    case 'new-to-reply-address':
+      return { from: desk, to: c.replyTo, subject: fresh };
+    case 'new-to-plain-address':
+      return { from: desk, to: c.plainAddress, subject: fresh };
+    case 'chain-accounting': {
+      if (!c.chain) throw new Error(`${c.hotelName} belongs to no chain`);
+      const subject = c.keepSubject && c.request ? `FW: ${c.request.subject}` : `${fresh} – ${c.hotelName}`;
+      return { from: `"${c.chain.name} Accounts Payable" <${c.chain.address}>`, to: c.plainAddress, subject };
+    }
+  }
+}
+
+const NO_BOOKING_TEXT: Record<string, string> = Object.fromEntries(
+  HOTEL_LANGUAGES.map((l) => [l, `${WORDS[l].dear}\n\n${WORDS[l].answer.no_booking}\n\n${WORDS[l].regards}\nFront Office`]),
+);
 const AUTO_REPLY: Record<string, [string, string]> = {
   en: ['Automatic reply', 'Thank you for your email. I am out of the office until Monday and will reply on my return.'],
   de: ['Automatische Antwort', 'Vielen Dank für Ihre Nachricht. Ich bin bis Montag nicht im Büro.'],
@@ -147,6 +305,7 @@ export function startMailResponder(opts: {
 
   function react(frontDesk: string, hotel: SimulatedHotel, p: EmailProfile, mail: HotelMail, guests: TemplateGuest[]) {
     const lang = hotel.language && hotel.language in AUTO_REPLY ? hotel.language : 'en';
+    const words = hotel.language && hotel.language in NO_BOOKING_TEXT ? hotel.language : 'en';
     const replyTo = mail.parsed.replyTo?.value[0]?.address ?? mail.parsed.from?.value[0]?.address ?? mail.envelopeFrom;
     const plainFrom = mail.parsed.from?.value[0]?.address ?? mail.envelopeFrom;
     const subject = mail.parsed.subject ?? '';
@@ -183,7 +342,7 @@ export function startMailResponder(opts: {
           await transport.sendMail({ from, ...thread, text: 'Here you go.', attachments });
         });
       case 'no-such-booking':
-        return later(delay, async () => void (await transport.sendMail({ from, ...thread, text: NO_BOOKING_TEXT[lang]! })));
+        return later(delay, async () => void (await transport.sendMail({ from, ...thread, text: NO_BOOKING_TEXT[words]! })));
       case 'forward-breaks-threading':
         return later(delay, async () => {
           const lines = guests.map((g) => `${g.guestName} – ${g.confirmationNumber}`).join('\n');

@@ -11,6 +11,7 @@ import { dataConverter } from '../../temporal/data-converter';
 import { createApp, type AppOptions } from '../../api/app';
 import { ApiKeys } from '../../api/auth';
 import { createLifecycleActivities } from '../../activities/lifecycle';
+import { ProjectionWriter, projectionSinks } from '../../activities/projection-writer';
 import { createDeliveryActivities } from '../../activities/delivery';
 import { createExtractionActivities } from '../../activities/extraction';
 import { createExtractor } from '../../adapters/extraction';
@@ -63,16 +64,18 @@ export async function startApi(opts: StartApiOptions = {}): Promise<ApiHandle> {
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   if (opts.worker) {
+    const projections = new ProjectionWriter(store);
     worker = await Worker.create({
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowBundle: await workflowBundle(),
       activities: {
-        ...createLifecycleActivities({ config, store, temporal: edge }),
+        ...createLifecycleActivities({ config, store, temporal: edge, projections }),
         ...createExtractionActivities({ extractor: createExtractor(config), documents: store.documents }),
         ...createDeliveryActivities({ config, store }),
       },
+      sinks: projectionSinks(projections),
       dataConverter: dataConverter(config),
     });
     running = worker.run();

@@ -12,6 +12,7 @@ import { temporalConnectionOptions } from '../../temporal/client';
 import { Store } from '../../adapters/mongo/store';
 import { LocalPdfExtractor } from '../../adapters/extraction/local-pdf';
 import { createLifecycleActivities } from '../../activities/lifecycle';
+import { ProjectionWriter, projectionSinks, writeProjection } from '../../activities/projection-writer';
 import { createExtractionActivities } from '../../activities/extraction';
 import type { AllActivities } from '../../workflows/activity-types';
 import { twilioStatusSignal } from '../../workflows/definitions';
@@ -33,8 +34,9 @@ async function main() {
   const status = (callId: string, callSid: string, s: string, answeredBy?: string) =>
     client.workflow.getHandle(callId).signal(twilioStatusSignal, { callSid, status: s, sequence: ++seq, answeredBy });
 
+  const projections = new ProjectionWriter(store);
   const activities: AllActivities = {
-    ...createLifecycleActivities({ config, store, temporal: edgeFor(client, config) }),
+    ...createLifecycleActivities({ config, store, temporal: edgeFor(client, config), projections }),
     ...createExtractionActivities({ extractor: new LocalPdfExtractor(), documents: store.documents }),
     async placeCall(input) {
       const existing = await placed.findOne({ callId: input.callId });
@@ -56,7 +58,8 @@ async function main() {
       await emails.updateOne({ _id: input.emailId }, { $setOnInsert: { hotelId: input.hotel.hotelId, at: new Date() } }, { upsert: true });
       return { emailId: input.emailId, messageId: `<${input.emailId}@drill>`, to: input.hotel.emails[0] };
     },
-    async deliverResult() {
+    async deliverResult({ projection }) {
+      if (projection) await writeProjection(store, projection);
       return { delivered: false };
     },
     async notifyClient() {
@@ -68,6 +71,7 @@ async function main() {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowBundle: { codePath: process.env.DRILL_BUNDLE! },
     activities,
+    sinks: projectionSinks(projections),
   });
   process.stdout.write('worker ready\n');
   await worker.run();

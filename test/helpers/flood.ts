@@ -7,6 +7,7 @@ import type { Store } from '../../adapters/mongo/store';
 import { LocalPdfExtractor } from '../../adapters/extraction/local-pdf';
 import { TwilioTelephony, type PlaceCallParams } from '../../adapters/telephony/twilio';
 import { createLifecycleActivities } from '../../activities/lifecycle';
+import { writeProjection, type ProjectionWriter } from '../../activities/projection-writer';
 import { createExtractionActivities } from '../../activities/extraction';
 import { createTelephonyActivities } from '../../activities/telephony';
 import type { TemporalEdge } from '../../temporal/edge';
@@ -91,7 +92,7 @@ export const all = (thunks: (() => Promise<unknown>)[]) => Promise.all(thunks.ma
  * (hang-up, voicemail) is recorded too, and a recording downloads as silence. Email and delivery are not
  * part of this drill: a request for an email is recorded so the drill can show none was needed.
  */
-export function floodActivities(config: Config, store: Store, db: Db, temporal: TemporalEdge): AllActivities {
+export function floodActivities(config: Config, store: Store, db: Db, temporal: TemporalEdge, projections: ProjectionWriter): AllActivities {
   const placements = drillLedger<Placement>(db, 'drill_calls');
   const hangups = drillLedger<{ callSid: string; change: unknown; at: Date }>(db, 'drill_hangups');
   const emails = drillLedger<{ _id: string; hotelId: string; at: Date }>(db, 'drill_emails');
@@ -117,14 +118,17 @@ export function floodActivities(config: Config, store: Store, db: Db, temporal: 
   }
   const quiet = pino({ level: 'silent' });
   return {
-    ...createLifecycleActivities({ config, store, temporal }),
+    ...createLifecycleActivities({ config, store, temporal, projections }),
     ...createExtractionActivities({ extractor: new LocalPdfExtractor(), documents: store.documents }),
     ...createTelephonyActivities({ config, store, telephony: new HotelLine(config), logger: quiet, ringTimeoutSeconds: 10 }),
     async sendEmailRequest(input) {
       await emails.updateOne({ _id: input.emailId }, { $setOnInsert: { hotelId: input.hotel.hotelId, at: new Date() } }, { upsert: true });
       return { emailId: input.emailId, messageId: `<${input.emailId}@drill>`, to: input.hotel.emails[0] };
     },
-    deliverResult: async () => ({ delivered: false }),
+    deliverResult: async ({ projection }) => {
+      if (projection) await writeProjection(store, projection);
+      return { delivered: false };
+    },
     notifyClient: async () => ({ delivered: false }),
   };
 }

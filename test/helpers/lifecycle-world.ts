@@ -8,6 +8,7 @@ import { Worker } from '@temporalio/worker';
 import { loadConfig, type Config } from '../../config';
 import { Store } from '../../adapters/mongo/store';
 import { createLifecycleActivities } from '../../activities/lifecycle';
+import { ProjectionWriter, projectionSinks, writeProjection } from '../../activities/projection-writer';
 import { createExtractionActivities } from '../../activities/extraction';
 import { LocalPdfExtractor } from '../../adapters/extraction/local-pdf';
 import type { DocumentStore } from '../../domain/ports';
@@ -64,6 +65,8 @@ export class LifecycleWorld {
   onEmail?: (input: EmailRequestInput) => void;
   private worker?: Worker;
   private running?: Promise<void>;
+  /** The worker's projection writer: passing states reach the store through it. */
+  readonly projections: ProjectionWriter;
   private ownServer = false;
 
 
@@ -71,7 +74,9 @@ export class LifecycleWorld {
     readonly env: TestWorkflowEnvironment,
     readonly store: Store,
     readonly config: Config,
-  ) {}
+  ) {
+    this.projections = new ProjectionWriter(store);
+  }
 
   get client(): Client {
     return this.env.client;
@@ -91,11 +96,15 @@ export class LifecycleWorld {
     const world = new LifecycleWorld(env, store, config);
     world.ownServer = !opts.env && !!opts.ownServer;
     const activities: AllActivities = {
-      ...createLifecycleActivities({ config, store, temporal: edgeFor(env.client, config) }),
+      ...createLifecycleActivities({ config, store, temporal: edgeFor(env.client, config), projections: world.projections }),
       ...createExtractionActivities({ extractor: new LocalPdfExtractor(), documents: world.documents }),
       ...world.telephony(),
       ...(opts.mail ? opts.mail(config, store) : world.mail()),
-      deliverResult: async () => ({ delivered: false }),
+      // a completed state is written before the client would be told; nothing is delivered here
+      deliverResult: async ({ projection }) => {
+        if (projection) await writeProjection(store, projection);
+        return { delivered: false };
+      },
       notifyClient: async (n) => {
         world.notifications.push(n);
         return { delivered: true, status: 204 };
@@ -106,6 +115,7 @@ export class LifecycleWorld {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowBundle: await workflowBundle(),
       activities,
+      sinks: projectionSinks(world.projections),
     });
     world.running = world.worker.run();
     return world;
@@ -177,7 +187,10 @@ export class LifecycleWorld {
     const start = await this.env.currentTimeMs();
     for (let round = 0; ; round++) {
       const s = await handle.query(folioStateQuery);
-      if (statuses.includes(s.status)) return s;
+      if (statuses.includes(s.status)) {
+        await this.projections.settled(); // what the store shows of it, written
+        return s;
+      }
       const now = await this.env.currentTimeMs();
       if (now - start > maxSkipMs || round > 500) {
         const dispatcher = await this.client.workflow

@@ -20,10 +20,11 @@ describe('API metrics from the projections', function () {
       _id: id, workflowId: `folio:c:${id}`, clientId: 'c', clientReference: id, hotelId: 'h', status, seq: 3, checkOut: '2026-11-01',
       createdAt: new Date(now - 30 * 3_600_000), updatedAt: new Date(now), ...extra,
     });
-    await rawCollection(db, COLLECTIONS.folios).insertMany([
-      folio('f1', FolioStatus.Completed, { extracted: { confidence: { total: 0.92, guestNames: 0.71 } } }),
-      folio('f2', FolioStatus.Completed, { extracted: { confidence: { total: 0.99 } } }),
-      folio('f3', FolioStatus.NeedsAttention),
+    await rawCollection(db, COLLECTIONS.folios).insertMany([folio('f1', FolioStatus.Completed), folio('f2', FolioStatus.Completed), folio('f3', FolioStatus.NeedsAttention, { needsAttention: true })]);
+    // what was read from each document lives beside the list entry
+    await rawCollection(db, COLLECTIONS.folioDetails).insertMany([
+      { _id: 'f1', seq: 3, updatedAt: new Date(now), extracted: { confidence: { total: 0.92, guestNames: 0.71 } } },
+      { _id: 'f2', seq: 3, updatedAt: new Date(now), extracted: { confidence: { total: 0.99 } } },
     ]);
     await rawCollection(db, COLLECTIONS.calls).insertMany([
       { _id: 'c1', hotelId: 'h', folioIds: ['f1'], status: 'completed', disposition: 'conversation', updatedAt: new Date() },

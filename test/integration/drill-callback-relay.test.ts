@@ -15,6 +15,7 @@ import { dataConverter } from '../../temporal/data-converter';
 import { edgeFor } from '../../temporal/edge';
 import { callWorkflowType, type TwilioStatusMessage } from '../../workflows/definitions';
 import { allDay } from '../helpers/dates';
+import { ProjectionWriter } from '../../activities/projection-writer';
 import { floodActivities, sleep, tally, type Placement } from '../helpers/flood';
 import { drillLedger } from '../helpers/raw-db';
 import { freePort, startMongo, startTemporal, workflowBundle } from '../helpers/stack';
@@ -67,7 +68,7 @@ describe('fault drills: the API killed while it relays callbacks', function () {
     const config = loadConfig(settings);
     const converter = dataConverter(config);
     client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default', dataConverter: converter });
-    worker = await Worker.create({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue: config.TEMPORAL_TASK_QUEUE, workflowBundle: await workflowBundle(), dataConverter: converter, activities: floodActivities(config, store, db, edgeFor(client, config)) });
+    worker = await Worker.create({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue: config.TEMPORAL_TASK_QUEUE, workflowBundle: await workflowBundle(), dataConverter: converter, activities: floodActivities(config, store, db, edgeFor(client, config), new ProjectionWriter(store)) });
     running = worker.run();
 
     // eight calls, each placed (the scripted line records it) and answered, so each waits for its conversation

@@ -25,6 +25,7 @@ import { parseXml } from '../../sandbox/twilio/xml';
 import { edgeFor } from '../../temporal/edge';
 import { folioWorkflowType, documentReceivedSignal, folioStateQuery, type FolioState } from '../../workflows/definitions';
 import { allDay, daysFromNow } from '../helpers/dates';
+import { ProjectionWriter, projectionSinks } from '../../activities/projection-writer';
 import { all, find, Flood, floodActivities, sleep, tally, within, type Placement, type Sent } from '../helpers/flood';
 import { forger } from '../helpers/flood-forgeries';
 import { drillLedger } from '../helpers/raw-db';
@@ -109,12 +110,14 @@ describe('fault drills: webhook flood', function () {
     });
     closeBridge = attachMediaBridge(server, deps).close;
 
+    const projections = new ProjectionWriter(store);
     worker = await Worker.create({
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowBundle: await workflowBundle(),
-      activities: floodActivities(config, store, db, deps.temporal),
+      activities: floodActivities(config, store, db, deps.temporal, projections),
+      sinks: projectionSinks(projections),
     });
     running = worker.run();
 

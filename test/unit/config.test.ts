@@ -7,6 +7,7 @@ describe('config', () => {
     assert.equal(c.MODE, 'sandbox');
     assert.equal(c.TEMPORAL_ADDRESS, '127.0.0.1:7233');
     assert.equal(c.CALL_OVERFLOW_SECONDS, 540);
+    assert.equal(c.WORKER_MAX_CACHED_WORKFLOWS, 1000, 'a bounded workflow cache, not the SDK heap-sized default');
   });
   it('names the bad variable in a one-line error', () => {
     assert.throws(() => loadConfig({ API_PORT: 'eighty' }), (e: unknown) => {

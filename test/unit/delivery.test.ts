@@ -58,13 +58,16 @@ describe('delivery webhook activity', function () {
 
   async function folio(webhookUrl?: string) {
     const folioId = `f-${Math.random().toString(36).slice(2)}`;
-    // a completed folio as the workflow's projection writes leave it
+    // a completed folio as the workflow's projection writes leave it: the list entry, and its details beside it
     await rawCollection(db, COLLECTIONS.folios).insertOne({
-      _id: folioId, workflowId: `folio:c:${folioId}`, clientId: 'c', clientReference: `ref-${folioId}`, hotelId: 'h1', status: FolioStatus.Completed, seq: 9, checkOut: '2026-11-01',
+      _id: folioId, workflowId: `folio:c:${folioId}`, clientId: 'c', clientReference: `ref-${folioId}`, hotelId: 'h1', status: FolioStatus.Completed, needsAttention: false, seq: 9, checkOut: '2026-11-01',
+      createdAt: new Date(), updatedAt: new Date(),
+    });
+    await rawCollection(db, COLLECTIONS.folioDetails).insertOne({
+      _id: folioId, seq: 9, updatedAt: new Date(),
       request: { delivery: webhookUrl ? { webhookUrl } : {}, guest: { firstName: 'Ada', lastName: 'Lovelace' } },
       extracted: { total: 412.5, currency: 'EUR', tax: 37.5, guestNames: ['Ada Lovelace'], lineItems: [{ description: 'Room', amount: 375 }], confidence: {} },
       document: { documentId: 'd1', sha256: 'x', contentType: 'application/pdf', size: 10, source: 'email' },
-      createdAt: new Date(), updatedAt: new Date(),
     });
     return folioId;
   }
@@ -86,6 +89,17 @@ describe('delivery webhook activity', function () {
     assert.equal(body.extracted.total, 412.5);
     assert.equal(body.documentUrl, `https://folio.example/v1/folios/${folioId}/document`);
     assert.ok(!got.body.includes('Lovelace'), 'guest names stay out of the notification');
+  });
+
+  it('writes the completed state it is given (and its events) before it reads and tells it', async () => {
+    answer = 200;
+    const folioId = await folio(`${base}/hooks/folio`);
+    const set = { status: FolioStatus.Completed, workflowId: `folio:c:${folioId}`, clientId: 'c', clientReference: `ref-${folioId}`, hotelId: 'h1', checkOut: '2026-11-01', nextActionAt: null, nextAction: null, attention: null, attempts: { calls: 1, emails: 0, reminders: 0, callbacks: 0 }, reviewReasons: null };
+    const projection = { folioId, seq: 12, set, events: [{ eventId: `${folioId}:12`, folioId, seq: 12, type: 'FolioCompleted' as const, at: new Date().toISOString() }] };
+    const r = await new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR', () => undefined) }).run(createDeliveryActivities({ config, store }).deliverResult, { folioId, projection });
+    assert.deepEqual(r, { delivered: true, status: 200 });
+    assert.equal((await store.folios.get(folioId))?.seq, 12, 'the state was written first');
+    assert.deepEqual((await store.folios.timeline(folioId)).map((e) => e.type), ['FolioCompleted']);
   });
 
   it('throws a retryable failure on 5xx, 408 and 429', async () => {

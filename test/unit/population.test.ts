@@ -2,9 +2,10 @@
 import assert from 'node:assert/strict';
 import { HotelConfig } from '../../domain/schemas';
 import { PHONE_PROFILES } from '../../sandbox/profiles/phone';
-import { drawLine, generatePopulation, PLACES, prng, RATES } from '../../sandbox/population';
+import { drawLine, generatePopulation, guestTruth, phoneAnswer, PLACES, prng, RATES, writtenAnswer } from '../../sandbox/population';
 
 const share = <T>(xs: T[], f: (x: T) => boolean) => xs.filter(f).length / xs.length;
+const stanceRate = (s: string) => RATES.stance.find(([k]) => k === s)![1];
 
 describe('sandbox population', () => {
   it('is deterministic from the seed, and hotel i does not depend on the population size', () => {
@@ -33,8 +34,7 @@ describe('sandbox population', () => {
     const near = (actual: number, expected: number, what: string) => assert.ok(Math.abs(actual - expected) < tol, `${what}: ${actual.toFixed(3)} vs ${expected}`);
     near(share(hotels, (h) => h.config.channelPreference === 'email-only'), 0.12, 'email-only');
     near(share(hotels, (h) => !!h.behaviour.ivr), RATES.ivr * (1 - RATES.faxLine), 'ivr');
-    near(share(hotels, (h) => h.behaviour.stance === 'agree'), 0.55, 'agree');
-    near(share(hotels, (h) => h.behaviour.stance === 'written_only'), 0.15, 'written only');
+    for (const stance of ['agree', 'written_only', 'auth_form', 'sent_to_guest']) near(share(hotels, (h) => h.behaviour.stance === stance), stanceRate(stance), stance);
     near(share(hotels, (h) => h.behaviour.inbox === 'silent'), 0.2, 'silent inbox');
     const w = (f: (p: (typeof PLACES)[number]) => boolean) => PLACES.filter(f).reduce((s, p) => s + p.weight, 0);
     near(share(hotels, (h) => h.config.timeZone.startsWith('America/')), w((p) => p.timeZone.startsWith('America/')) / w(() => true), 'americas');
@@ -44,6 +44,28 @@ describe('sandbox population', () => {
     const outcomes = hotels.flatMap((h) => Array.from({ length: 4 }, () => drawLine(h.behaviour, rng)));
     near(share(outcomes, (o) => o !== 'answered' && o !== 'fax'), RATES.unansweredShareMean * (1 - RATES.faxLine), 'unanswered attempts');
     near(share(outcomes, (o) => o === 'voicemail'), 0.4 * 0.3 * (1 - RATES.faxLine), 'voicemail');
+  });
+
+  it("a guest's truth is decided once: the same on every call and in writing, and a hotel without the booking never sends a folio", () => {
+    const hotels = generatePopulation(5, 300);
+    let noBooking = 0;
+    for (const [i, h] of hotels.entries()) {
+      const t = guestTruth(h.behaviour, 5, `folio-${i}`);
+      assert.deepEqual(guestTruth(h.behaviour, 5, `folio-${i}`), t);
+      const rng = prng(i + 1);
+      const said = Array.from({ length: 6 }, () => phoneAnswer(h.behaviour, t, { callbackAsked: true }, rng).kind);
+      if (!t.hasBooking) {
+        noBooking++;
+        assert.ok(said.every((k) => k === 'no_such_booking'), `${h.config.hotelId}: ${said.join(',')}`);
+        assert.equal(writtenAnswer(t), 'no_booking');
+        assert.equal(t.obtainable, false);
+      } else if (t.stance === 'refuse' || t.stance === 'auth_form') {
+        assert.ok(!said.includes('agreed'), `${t.stance} never agrees: ${said.join(',')}`);
+        assert.notEqual(writtenAnswer(t), 'folio');
+      }
+    }
+    // every hotel of the sample is asked once, so about 2 % have no such booking
+    assert.ok(noBooking > 0 && noBooking < 20, `no such booking: ${noBooking}`);
   });
 
   it('rejects a bad seed or size with a clear error', () => {

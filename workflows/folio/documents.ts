@@ -6,7 +6,8 @@ import * as chase from '../../domain/chase-policy';
 import type { FolioEventType } from '../../domain/events';
 import { FolioStatus, type DocumentRef, type FolioData } from '../../domain/model';
 import { namesAnotherGuestOrStay, resolveStayAgainstRequest, validateFolio, type FolioVerdict } from '../../domain/validation';
-import { delivery, extraction, lifecycle } from './activities';
+import { delivery, extraction } from './activities';
+import { withdraw } from './steps';
 import type { Folio, FolioResult, ReviewDecision } from './state';
 
 /** How long a folio that needs a person (or was given up) stays open for an operator to act. */
@@ -25,7 +26,7 @@ interface Failed {
  */
 export async function takeDocuments(f: Folio): Promise<FolioResult | chase.ChaseDecision | undefined> {
   const { inbox, book, req } = f;
-  await lifecycle.withdrawFromHotel({ hotelId: req.hotelId, folioId: f.folioId });
+  await withdraw(f);
   let failed: Failed | undefined;
   while (inbox.documents.length) {
     const doc = inbox.documents[0];
@@ -115,7 +116,7 @@ async function complete(f: Folio, how: string): Promise<FolioResult> {
   book.emit('FolioCompleted', { how });
   await f.setStatus(FolioStatus.Completed, { what: how });
   try {
-    const r = await delivery.deliverResult({ folioId: f.folioId, ...(f.flags && { flags: f.flags }) });
+    const r = await book.deliverWith((projection) => delivery.deliverResult({ folioId: f.folioId, ...(f.flags && { flags: f.flags }), ...(projection && { projection }) }));
     // no webhook configured: nothing to deliver, the client reads the result through the API
     if (r.delivered || r.status !== undefined) book.emit(r.delivered ? 'ResultDelivered' : 'DeliveryFailed', { status: r.status });
   } catch (err) {
@@ -128,7 +129,7 @@ async function complete(f: Folio, how: string): Promise<FolioResult> {
 /** Ends the chase without a folio: cancelled, or unobtainable. */
 export async function finish(f: Folio, final: FolioStatus, reason: string | undefined, event?: FolioEventType): Promise<FolioResult> {
   if (event) f.book.emit(event, { reason });
-  if (final === FolioStatus.Cancelled) await lifecycle.withdrawFromHotel({ hotelId: f.req.hotelId, folioId: f.folioId });
+  if (final === FolioStatus.Cancelled) await withdraw(f);
   f.attention = final === FolioStatus.Cancelled ? undefined : reason;
   await f.setStatus(final, { what: reason ?? final });
   return { folioId: f.folioId, status: final, reason };

@@ -4,6 +4,7 @@ import type { Schedule } from '../../domain/business-hours';
 import * as chase from '../../domain/chase-policy';
 import { DEFAULT_CLIENT_POLICY, FolioStatus, TERMINAL_STATUSES, type BatchGuest, type ClientPolicy, type DocumentRef, type FolioData, type FolioRequest, type GuestAsk, type GuestOutcome, type HotelSnapshot } from '../../domain/model';
 import type { CallOutcomeMessage, DispatchKind, EmailBouncedMessage, EmailSentMessage, FolioState, HotelReplyMessage, OperatorAction } from '../definitions';
+import { Alarm } from '../alarm';
 import { Bookkeeping } from './bookkeeping';
 
 export interface FolioOptions {
@@ -48,6 +49,10 @@ export class Folio {
   readonly guest: BatchGuest;
   readonly inbox = new Inbox();
   readonly book: Bookkeeping;
+  /** The folio's one deadline timer for its waits (lean lifecycle). */
+  readonly alarm = new Alarm();
+  /** Whether the hotel's dispatcher holds an item of this folio (only then is there anything to withdraw). */
+  atDispatcher = false;
   /** Loaded as the workflow starts; an operator's change reaches it by signal. */
   hotel?: HotelSnapshot;
   readonly chase = chase.newChaseState();

@@ -53,6 +53,7 @@ export async function waitToRetry<D extends Decision & { atMs: number }>(f: Foli
 export async function callHotel(f: Folio, reason: string): Promise<Decision> {
   const { inbox, chase: s, book } = f;
   await lifecycle.enqueueAtHotel({ hotelId: f.req.hotelId, item: { kind: 'call', guest: f.outgoing('call') } });
+  f.atDispatcher = true;
   book.emit('FolioQueuedForCall');
   await f.setStatus(FolioStatus.Queued, { what: 'call in the hotel batch' });
   const report = await waitForDispatcher(f, 'call', () => inbox.callOutcome);
@@ -97,6 +98,7 @@ export async function emailHotel(f: Folio, kind: 'email' | 'reminder', reason = 
   const guest = f.outgoing(kind);
   const item = kind === 'reminder' ? { kind, guest, threadMessageId: f.threadMessageId } : { kind, guest };
   await lifecycle.enqueueAtHotel({ hotelId: f.req.hotelId, item });
+  f.atDispatcher = true;
   book.emit('FolioQueuedForEmail', { kind });
   await f.setStatus(FolioStatus.Queued, { what: kind === 'reminder' ? 'email reminder in the hotel batch' : 'written request in the hotel batch' });
   const sent = await waitForDispatcher(f, 'email', () => inbox.emailSent);
@@ -132,16 +134,22 @@ export async function emailHotel(f: Folio, kind: 'email' | 'reminder', reason = 
 /** Waits for the hotel's dispatcher to report; withdraws the folio if something overtakes it. */
 async function waitForDispatcher<T>(f: Folio, kind: 'call' | 'email', result: () => T | undefined): Promise<T | undefined> {
   const { inbox } = f;
+  const deadline = Date.now() + REENQUEUE_MS;
   for (;;) {
-    const ok = await condition(() => result() !== undefined || inbox.interrupted() || inbox.batchStarted !== undefined, REENQUEUE_MS);
-    if (result() !== undefined) return result();
+    const wake = () => result() !== undefined || inbox.interrupted() || inbox.batchStarted !== undefined;
+    // one timer for the whole wait (lean lifecycle); earlier runs started one each time round
+    const ok = f.book.lean ? await f.alarm.until(wake, deadline) : await condition(wake, REENQUEUE_MS);
+    if (result() !== undefined) {
+      f.atDispatcher = false;
+      return result();
+    }
     if (inbox.batchStarted !== undefined) {
       inbox.batchStarted = undefined;
       if (kind === 'call') await f.setStatus(FolioStatus.Calling, { what: 'on the phone with the hotel' });
       continue;
     }
     if (inbox.interrupted()) {
-      await lifecycle.withdrawFromHotel({ hotelId: f.req.hotelId, folioId: f.folioId });
+      await withdraw(f);
       // a result that raced the withdrawal still counts
       return result();
     }
@@ -149,12 +157,20 @@ async function waitForDispatcher<T>(f: Folio, kind: 'call' | 'email', result: ()
   }
 }
 
+/** Takes the folio's item back from its hotel's dispatcher (in the lean lifecycle only when it holds one). */
+export async function withdraw(f: Folio): Promise<void> {
+  if (f.book.lean && !f.atDispatcher) return;
+  await lifecycle.withdrawFromHotel({ hotelId: f.req.hotelId, folioId: f.folioId });
+  f.atDispatcher = false;
+}
+
 /** Waits for the folio the hotel promised (or was asked for in writing), or the hotel's written answer. */
 export async function awaitDocument(f: Folio, decision: Extract<Decision, { action: 'await_document' }>): Promise<Decision> {
   const { inbox } = f;
   const until = decision.untilMs;
   await f.setStatus(f.chase.lastChannel === 'email' ? FolioStatus.EmailRequested : FolioStatus.AwaitingEmail, { at: until, what: decision.reason });
-  const woke = await condition(() => inbox.interrupted() || !!inbox.hotelReply, Math.max(0, until - Date.now()));
+  const wake = () => inbox.interrupted() || !!inbox.hotelReply;
+  const woke = f.book.lean ? await f.alarm.until(wake, until) : await condition(wake, Math.max(0, until - Date.now()));
   if (inbox.hotelReply) return takeHotelReply(f);
   if (!woke) return chase.afterAwaitTimeout(f.chase, f.policy, f.ctx());
   return decision;
