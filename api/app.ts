@@ -19,6 +19,7 @@ import { createDocsRouter } from './routes/docs';
 import { createTwilioWebhookRouter } from './webhooks/twilio';
 import { createElevenLabsWebhookRouter } from './webhooks/elevenlabs';
 import { createUnmatchedRouter } from './routes/unmatched';
+import { createDeadLettersRouter } from './routes/dead-letters';
 import { createClientsRouter } from './routes/clients';
 
 export const JSON_BODY_LIMIT = '256kb';
@@ -75,6 +76,7 @@ export function createApp(deps: ApiDeps & AppOptions): express.Express {
   v1.use('/hotels', createHotelsRouter(deps));
   v1.use('/clients', createClientsRouter(deps));
   v1.use('/unmatched', requireOperator, createUnmatchedRouter(deps));
+  v1.use('/dead-letters', requireOperator, createDeadLettersRouter(deps));
   app.use('/v1', v1);
 
   app.use(unknownRoute);

@@ -81,6 +81,8 @@ export const SetCallbackBody = z
   .strict()
   .refine((b) => b.at !== undefined || b.phrase !== undefined, { message: 'give at (ISO date-time) or phrase', path: ['at'] });
 export const ReviewBody = z.object({ approve: z.boolean(), note: z.string().max(500).optional() }).strict();
+/** `original=true` (operators): the document a part was cut from, as the hotel sent it. */
+export const DocumentQuery = z.object({ original: z.enum(['true', 'false']).transform((v) => v === 'true').optional() }).strict();
 export const UploadQuery = z.object({ filename: z.string().min(1).max(200).optional(), note: z.string().max(500).optional() }).strict();
 
 export const ActionAccepted = z.object({ folioId: z.string(), action: z.string() });

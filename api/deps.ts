@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import type { Logger } from '../config/logger';
 import type { Store } from '../adapters/mongo/store';
 import type { TemporalEdge } from '../temporal/edge';
+import type { CallbackRelay } from '../temporal/relay';
 
 export interface ApiDeps {
   config: Config;
@@ -10,4 +11,6 @@ export interface ApiDeps {
   temporal: TemporalEdge;
   store: Store;
   logger: Logger;
+  /** Where accepted callbacks are written down and relayed from (default: one per store, started on first use). */
+  relay?: CallbackRelay;
 }

@@ -1,5 +1,7 @@
 // Twilio Media Streams ↔ ElevenLabs Conversational AI. Audio is µ-law 8 kHz both ways, so frames pass
-// through untouched; barge-in clears Twilio's buffer; each client tool call becomes a workflow signal.
+// through untouched; barge-in clears Twilio's buffer; each client tool call becomes a workflow signal,
+// written down (callback relay) before the agent hears 'recorded'. A stream is taken only at its call's own
+// signed URL (/v1/media-stream/<callId>/<nonce>), once, while the call is in progress.
 import type { Server, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer, type RawData } from 'ws';
@@ -7,7 +9,9 @@ import twilio from 'twilio';
 import type { ApiDeps } from './deps';
 import { agentToolSignal, conversationEndedSignal } from '../workflows/definitions';
 import { conversationUrl, elevenLabsClient } from '../adapters/telephony/elevenlabs';
+import type { StreamClaim } from '../adapters/mongo/call-streams';
 import { dynamicVariables, parseFolioOutcome, RECORD_FOLIO_OUTCOME, ToolCallError } from '../adapters/telephony/agent-tools';
+import { relayOf } from '../temporal/relay';
 
 export const MEDIA_STREAM_PATH = '/v1/media-stream';
 
@@ -26,22 +30,47 @@ function parse(data: RawData): Json | undefined {
   }
 }
 
+/** `/v1/media-stream/<callId>/<nonce>` → its parts; undefined for any other path. */
+export function streamPathParts(pathname: string): { callId: string; nonce: string } | undefined | 'bare' {
+  if (pathname === MEDIA_STREAM_PATH) return 'bare';
+  const m = /^\/v1\/media-stream\/([^/]{1,200})\/([A-Za-z0-9_-]{16,64})$/.exec(pathname);
+  if (!m) return pathname.startsWith(`${MEDIA_STREAM_PATH}/`) ? 'bare' : undefined;
+  try {
+    return { callId: decodeURIComponent(m[1]!), nonce: m[2]! };
+  } catch {
+    return 'bare';
+  }
+}
+
 export function attachMediaBridge(server: Server, deps: ApiDeps): { close(): Promise<void> } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
   const eleven = elevenLabsClient(deps.config);
+  const refuse = (socket: Duplex, status: number, reason: string) => {
+    deps.logger.warn({ reason }, 'refused a media stream connection');
+    socket.end(`HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Service Unavailable'}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${reason}\n`);
+  };
   // Only our path is upgraded here; other WebSocket endpoints on the same server are left alone.
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (new URL(req.url ?? '/', 'http://x').pathname !== MEDIA_STREAM_PATH) return;
+    const parts = streamPathParts(new URL(req.url ?? '/', 'http://x').pathname);
+    if (parts === undefined) return;
+    socket.on('error', () => undefined); // a client gone mid-handshake
     const refusal = checkTwilioSignature(deps, req);
-    if (refusal) {
-      deps.logger.warn({ reason: refusal.reason }, 'refused a media stream connection');
-      socket.end(`HTTP/1.1 ${refusal.status} ${refusal.status === 403 ? 'Forbidden' : 'Service Unavailable'}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${refusal.reason}\n`);
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    if (refusal) return refuse(socket, refusal.status, refusal.reason);
+    if (parts === 'bare') return refuse(socket, 403, 'a stream URL names its call and nonce: /v1/media-stream/<callId>/<nonce>');
+    // Signed, so Twilio was given this URL; it opens the call's one stream, while the call is in progress.
+    claimStream(deps, parts.callId, parts.nonce).then(
+      (claim) => {
+        if (claim !== 'claimed') return refuse(socket, 403, STREAM_REFUSALS[claim]);
+        wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req, parts.callId));
+      },
+      (err: unknown) => {
+        deps.logger.error({ err: String(err) }, 'could not check a media stream against its call');
+        refuse(socket, 503, 'the call could not be checked; try again');
+      },
+    );
   };
   server.on('upgrade', onUpgrade);
-  wss.on('connection', (twilioWs: WebSocket) => bridge(twilioWs, deps, () => conversationUrl(deps.config, eleven)));
+  wss.on('connection', (twilioWs: WebSocket, _req: IncomingMessage, callId: string) => bridge(twilioWs, deps, callId, () => conversationUrl(deps.config, eleven)));
   return {
     close: () =>
       new Promise<void>((resolve) => {
@@ -52,9 +81,23 @@ export function attachMediaBridge(server: Server, deps: ApiDeps): { close(): Pro
   };
 }
 
+/** The call's one stream, if the call is known, the nonce its own and the call not over. */
+async function claimStream(deps: ApiDeps, callId: string, nonce: string): Promise<StreamClaim> {
+  const call = await deps.store.calls.placement(callId);
+  if (!call) return 'unknown-call';
+  return deps.store.callStreams.claim(callId, nonce, call.status === 'ended');
+}
+
+const STREAM_REFUSALS: Record<Exclude<StreamClaim, 'claimed'>, string> = {
+  'unknown-call': 'no such call',
+  'wrong-nonce': 'the nonce is not this call’s',
+  'already-streaming': 'this call’s stream was opened already (one stream per call)',
+  'call-ended': 'the call is over',
+};
+
 /**
- * Twilio signs the stream's connection request like a webhook (the stream URL, no parameters). Anyone
- * else could otherwise speak for the hotel and record outcomes, so unsigned connections are refused.
+ * Twilio signs the stream's connection request like a webhook: the stream URL (the call id and its nonce
+ * are in its path), no parameters. Anyone else could otherwise speak for the hotel and record outcomes.
  */
 function checkTwilioSignature(deps: ApiDeps, req: IncomingMessage): { status: number; reason: string } | undefined {
   const token = deps.config.TWILIO_AUTH_TOKEN;
@@ -69,7 +112,7 @@ function checkTwilioSignature(deps: ApiDeps, req: IncomingMessage): { status: nu
   return undefined;
 }
 
-function bridge(twilioWs: WebSocket, deps: ApiDeps, agentUrl: () => Promise<string>) {
+function bridge(twilioWs: WebSocket, deps: ApiDeps, streamCallId: string, agentUrl: () => Promise<string>) {
   const log = deps.logger;
   let streamSid: string | undefined;
   let callId: string | undefined;
@@ -98,7 +141,12 @@ function bridge(twilioWs: WebSocket, deps: ApiDeps, agentUrl: () => Promise<stri
     if (ended) return;
     ended = true;
     clearTimeout(wrapUp);
-    if (callId) deps.temporal.sendInBackground(callId, conversationEndedSignal, { conversationId, reason });
+    if (callId) {
+      const id = callId;
+      relayOf(deps)
+        .accept('media-stream', id, conversationEndedSignal, { conversationId, reason })
+        .catch((err: unknown) => log.error({ callId: id, err: String(err) }, 'could not record the end of the conversation'));
+    }
     log.info({ callId, conversationId, reason }, 'conversation ended');
     if (agent && agent.readyState <= WebSocket.OPEN) agent.close(1000);
     // Closing our side lets Twilio run past <Connect>; nothing follows it, so the call hangs up.
@@ -108,11 +156,13 @@ function bridge(twilioWs: WebSocket, deps: ApiDeps, agentUrl: () => Promise<stri
   async function start(msg: Json) {
     const start = msg.start as { streamSid?: string; customParameters?: Record<string, string> } | undefined;
     streamSid = (msg.streamSid as string | undefined) ?? start?.streamSid;
-    callId = start?.customParameters?.callId;
-    if (!callId) {
-      log.warn({ streamSid }, 'media stream without a callId parameter: closing');
-      return twilioWs.close(1008, 'callId parameter required');
+    const named = start?.customParameters?.callId;
+    if (named !== streamCallId) {
+      // the stream was opened for the call in its signed URL, and speaks for that call only
+      log.warn({ streamSid, streamCallId }, 'media stream naming another call than its URL: closing');
+      return twilioWs.close(1008, 'callId parameter must be the call of the stream URL');
     }
+    callId = named;
     const ctx = await deps.store.calls.context(callId);
     if (!ctx?.hotel || !ctx.guests) {
       log.warn({ callId }, 'media stream for an unknown call: closing');
@@ -170,15 +220,24 @@ function bridge(twilioWs: WebSocket, deps: ApiDeps, agentUrl: () => Promise<stri
     if (!id) return;
     const reply = (result: string, isError: boolean) => toAgent({ type: 'client_tool_result', tool_call_id: id, result, is_error: isError });
     if (call.tool_name !== RECORD_FOLIO_OUTCOME) return reply(`unknown tool ${String(call.tool_name)}`, true);
+    let parsed: ReturnType<typeof parseFolioOutcome>;
     try {
-      const parsed = parseFolioOutcome(call.parameters);
-      deps.temporal.sendInBackground(callId!, agentToolSignal, { toolCallId: id, ...parsed });
-      reply('recorded', false);
+      parsed = parseFolioOutcome(call.parameters);
     } catch (e) {
       // Tell the agent what was wrong so it can call again with fixed parameters.
       if (e instanceof ToolCallError) return reply(`invalid parameters: ${e.message}`, true);
       throw e;
     }
+    // 'recorded' only once it is written down; otherwise the agent is told to try again
+    relayOf(deps)
+      .accept('media-stream', callId!, agentToolSignal, { toolCallId: id, ...parsed })
+      .then(
+        () => reply('recorded', false),
+        (err: unknown) => {
+          log.error({ callId, err: String(err) }, 'could not record a tool call');
+          reply('not recorded (a storage problem on our side): please call the tool again', true);
+        },
+      );
   }
 
   twilioWs.on('message', (data) => {

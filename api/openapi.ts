@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { FolioRequestInput } from '../domain/schemas';
 import * as c from './contract';
 import { AssignBody, AssignResult, ListUnmatchedQuery, UnmatchedIdParams, UnmatchedList } from './routes/unmatched';
+import { DeadLetterIdParams, DeadLetterList, ListDeadLettersQuery, ReplayResult } from './routes/dead-letters';
 
 extendZodWithOpenApi(z);
 
@@ -70,8 +71,8 @@ export const ROUTES: RouteDoc[] = [
     responses: { 200: json('events in order', c.Timeline), 404: E404 },
   },
   {
-    method: 'get', path: '/v1/folios/{id}/document', summary: 'Download the folio document', tag: 'folios', security: 'apiKey', params: c.FolioIdParams,
-    responses: { 200: { description: 'the document bytes', contentType: 'application/pdf' }, 404: err('no such folio, or no document yet') },
+    method: 'get', path: '/v1/folios/{id}/document', summary: 'Download the folio document (clients: once it passed the checks; operators: any, and ?original=true the document it was cut from)', tag: 'folios', security: 'apiKey', params: c.FolioIdParams, query: c.DocumentQuery,
+    responses: { 200: { description: 'the document bytes (operators: header Folio-Document-Pages "<from>-<to> of <original documentId>" on a part)', contentType: 'application/pdf' }, 403: err('original=true from a client key'), 404: err('no such folio, or no document that passed the checks yet') },
   },
   {
     method: 'post', path: '/v1/folios/{id}/cancel', summary: 'Cancel (the owning client or an operator)', tag: 'actions', security: 'apiKey',
@@ -148,6 +149,14 @@ export const ROUTES: RouteDoc[] = [
     method: 'post', path: '/v1/unmatched/{id}/assign', summary: 'Assign an unmatched message to a folio (its documents go to the workflow)', tag: 'unmatched', security: 'operator',
     params: UnmatchedIdParams, body: { schema: AssignBody },
     responses: { 200: json('assigned (a repeat of the same assignment is a no-op)', AssignResult), 403: E403, 404: err('no such message or folio'), 409: err('already assigned elsewhere, or nothing to assign') },
+  },
+  {
+    method: 'get', path: '/v1/dead-letters', summary: 'What could not be acted on after every retry (inbox messages, callbacks), with the reason (newest first)', tag: 'dead letters', security: 'operator', query: ListDeadLettersQuery,
+    responses: { 200: json('a page of dead letters', DeadLetterList), 400: E400, 403: E403 },
+  },
+  {
+    method: 'post', path: '/v1/dead-letters/{id}/replay', summary: 'Send a dead callback to its workflow again (applied once)', tag: 'dead letters', security: 'operator', params: DeadLetterIdParams,
+    responses: { 200: json('back in the relay’s line', ReplayResult), 403: E403, 404: err('no such dead letter'), 409: err('replayed already, or an inbox message (not replayable)') },
   },
   {
     method: 'get', path: '/health/live', summary: 'Liveness', tag: 'health', security: 'none',

@@ -6,6 +6,7 @@ import { logger } from '../config/logger';
 import { Store } from '../adapters/mongo/store';
 import { connectClient } from '../temporal/client';
 import { edgeFor } from '../temporal/edge';
+import { CallbackRelay } from '../temporal/relay';
 import { startTracing, tracingClientInterceptors } from '../observability/tracing';
 
 function listen(app: import('express').Express, port: number, host: string): Promise<Server> {
@@ -28,7 +29,9 @@ async function main(): Promise<void> {
   const client = await connectClient(config, { interceptors: tracingClientInterceptors() });
   const temporal = edgeFor(client, config, logger);
   const metrics = createMetrics(store);
-  const app = createApp({ config, store, temporal, logger, metrics });
+  // Accepted callbacks are relayed from the callback inbox, including any a previous process left behind.
+  const relay = CallbackRelay.forConfig(config, { store, edge: temporal, logger }).start();
+  const app = createApp({ config, store, temporal, logger, metrics, relay });
   const ops = await listen(createOpsApp({ store, temporal, metrics }), config.API_OPS_PORT, config.API_OPS_HOST);
 
   const server = await listen(app, config.API_PORT, config.API_HOST);
@@ -36,7 +39,7 @@ async function main(): Promise<void> {
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
   // Twilio Media Streams ↔ the voice agent, as a WebSocket upgrade on the same port.
-  const bridge = attachMediaBridge(server, { config, store, temporal, logger });
+  const bridge = attachMediaBridge(server, { config, store, temporal, logger, relay });
   logger.info({ url: `http://${config.API_HOST}:${config.API_PORT}`, docs: '/docs', codec: '/codec', ops: `http://${config.API_OPS_HOST}:${config.API_OPS_PORT}`, mode: config.MODE }, 'API listening');
 
   let stopping = false;
@@ -50,6 +53,7 @@ async function main(): Promise<void> {
     ops.closeAllConnections();
     await new Promise((r) => ops.close(r));
     clearTimeout(force);
+    await relay.stop().catch(() => undefined);
     await client.connection.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     await tracing?.shutdown().catch(() => undefined);

@@ -62,6 +62,12 @@ export const ConfigSchema = z
     API_OPS_PORT: port.default(9465),
     /** Requests per API key per minute. */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+    /** Accepted callbacks the relay sends to workflows at once (per process). */
+    RELAY_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(256).default(16),
+    /** How long a relay holds a callback it is sending before another may take it over. */
+    RELAY_LEASE_SECONDS: z.coerce.number().min(1).default(30),
+    /** A callback not delivered this long after it arrived (Temporal down all along) becomes a dead letter. */
+    RELAY_GIVE_UP_SECONDS: z.coerce.number().min(1).default(3600),
 
     // Lifecycle policy defaults (per-hotel overrides live in the hotels collection).
     CHECKOUT_GRACE_HOURS: z.coerce.number().min(0).default(24),
@@ -113,6 +119,12 @@ export const ConfigSchema = z
     MAIL_DKIM_SELECTOR: z.string().optional(),
     MAIL_DKIM_PRIVATE_KEY: z.string().optional(),
     MAX_DOCUMENT_MB: z.coerce.number().min(1).max(100).default(20),
+    /** DNS server (`host:port`) the sender checks (DKIM, SPF, DMARC) ask; default: the system's (sandbox: the sandbox mail system's). */
+    MAIL_AUTH_DNS: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^[\w.:-]+:\d+$/, 'must be host:port').optional()),
+    /** Host name our receiving MTA writes in its Received lines; only such a line is trusted for SPF (default mx.<MAIL_REPLY_DOMAIN>). */
+    MAIL_RECEIVED_BY: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
+    /** A message whose handling fails this often is recorded as failed (a dead letter) and the inbox moves on. */
+    INBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
 
     // Extraction
     EXTRACTOR: z.enum(['local', 'documentai']).default('local'),

@@ -33,6 +33,8 @@ export interface ChasePolicy {
   /** Hours to wait for the folio after each email (request, then each reminder; last value repeats). Without the closed loop. */
   reminderHours: number[];
   maxReminders: number;
+  /** Minutes to wait before sending again an email our side could not send (our mail server down). */
+  resendAfterMinutes: number;
   /** Hours to wait for the promised email after a hotel agreed on the phone. */
   awaitAfterAgreedHours: number;
   maxCallbacks: number;
@@ -74,6 +76,7 @@ export const DEFAULT_CHASE_POLICY: ChasePolicy = {
   emailAfterFailedCalls: 3,
   reminderHours: [24, 48, 72],
   maxReminders: 3,
+  resendAfterMinutes: 60,
   awaitAfterAgreedHours: 24,
   maxCallbacks: 4,
   slaBusinessDays: 5,
@@ -144,8 +147,8 @@ export interface ChaseContext extends CallTimingContext {
 
 export type ChaseDecision =
   | { action: 'call'; atMs: number; reason: string; ask?: GuestAsk }
-  | { action: 'email'; reason: string; ask?: GuestAsk }
-  | { action: 'reminder'; reason: string; ask?: GuestAsk }
+  | { action: 'email'; reason: string; ask?: GuestAsk; atMs?: number }
+  | { action: 'reminder'; reason: string; ask?: GuestAsk; atMs?: number }
   | { action: 'await_document'; untilMs: number; reason: string }
   | { action: 'await_client'; untilMs: number; reason: string; form?: string }
   | { action: 'callback'; reason: string }
@@ -334,6 +337,14 @@ export function afterAwaitTimeout(s: ChaseState, p: ChasePolicy, ctx: ChaseConte
   if (canEmail(s) && s.reminders < p.maxReminders) return { action: 'reminder', reason: `no reply yet (reminder ${s.reminders + 1})` };
   if (mayCall(s, p, ctx)) return { action: 'call', atMs: goodCallTime(ctx, nowMs), reason: 'no folio yet; calling again' };
   return { action: 'give_up', reason: `no folio after ${s.calls} calls and ${s.emails + s.reminders} emails`, next: NEXT_STEP.gaveUp };
+}
+
+/**
+ * Our side could not send the email (our mail server down or refusing us, temporary failures outlasting the
+ * retries). Nothing is learned about the hotel's address and no attempt is counted: the same email again, later.
+ */
+export function afterEmailNotSent(kind: 'email' | 'reminder', p: ChasePolicy, nowMs: number): Extract<ChaseDecision, { action: 'email' | 'reminder' }> & { atMs: number } {
+  return { action: kind, atMs: nowMs + p.resendAfterMinutes * MINUTE_MS, reason: 'our mail server could not send it; sending again' };
 }
 
 /** The hotel's address rejected our email (permanent SMTP failure or bounce). */

@@ -1,5 +1,9 @@
 // Which folio request(s) an incoming email answers. Pure: the inbox monitor passes the parsed message
-// and the threads we sent in the last days; the rules are tried strongest first.
+// (with the result of its sender check) and the threads we sent in the last days; the rules are tried
+// strongest first, and every rule also needs the sender to be, provably, the hotel the request went to.
+import { namesMatch } from './names';
+import { normaliseReference } from './validation';
+
 export interface ThreadGuest {
   folioId: string;
   workflowId: string;
@@ -28,8 +32,18 @@ export interface IncomingFacts {
   recipients: string[];
   subject: string;
   from: string;
+  /** The From domain vouched for the message (DKIM/SPF/DMARC): without it, From is only a claim. */
+  senderAuthenticated: boolean;
+  /** What the sender check said (shown to operators when it refused). */
+  senderCheck?: string;
   text: string;
   attachmentTexts?: string[];
+}
+
+export interface CorrelationOptions {
+  replyDomain: string;
+  /** Addresses learned per hotel id: senders an operator vouched for by assigning their mail to one of its folios. */
+  learnedSenders?: ReadonlyMap<string, readonly string[]>;
 }
 
 export type CorrelationRule = 'thread' | 'reply-token' | 'subject-tag' | 'sender-domain' | 'guest-details';
@@ -102,6 +116,21 @@ export function guestsMentioned<T extends ThreadGuest>(guests: T[], text: string
   return named.length ? named : guests.filter((g) => containsWord(t, surnameOf(g.guestName)));
 }
 
+/**
+ * The guests a folio found in a document is for: its confirmation number, else a printed guest name that is
+ * the guest's (every guest a shared bill names). Names are compared as validation compares them.
+ */
+export function guestsOfFolio<T extends ThreadGuest>(found: { guestNames: readonly string[]; confirmationNumber?: string }, guests: T[]): T[] {
+  const conf = found.confirmationNumber ? normaliseReference(found.confirmationNumber) : '';
+  const byNumber = conf ? guests.filter((g) => normaliseReference(g.confirmationNumber) === conf) : [];
+  if (byNumber.length) return byNumber;
+  return guests.filter((g) => {
+    const parts = g.guestName.trim().split(/\s+/);
+    const expected = { firstName: parts.length > 1 ? parts.slice(0, -1).join(' ') : '', lastName: parts[parts.length - 1] ?? '' };
+    return found.guestNames.some((n) => namesMatch(expected, n));
+  });
+}
+
 /** Last resort: both the surname and the confirmation number appear. */
 function guestsIdentified<T extends ThreadGuest>(guests: T[], text: string): T[] {
   const t = fold(text);
@@ -118,38 +147,52 @@ function matched(rule: CorrelationRule, threads: SentThread[], folios = foliosOf
   return { matched: true, rule, folios, emailIds: [...new Set(folios.map((f) => f.emailId))] };
 }
 
-/** Does the sender look like the hotel this thread went to? */
-export function senderIsHotel(from: string, thread: SentThread): boolean {
+/** Does the sender look like the hotel this thread went to: an address on file, the hotel's own domain, or an address learned from it? */
+export function senderIsHotel(from: string, thread: SentThread, learned: readonly string[] = []): boolean {
   const sender = from.trim().toLowerCase();
   const addresses = [thread.to, ...thread.hotelEmails].map((a) => a.toLowerCase());
-  if (addresses.includes(sender)) return true;
+  if (addresses.includes(sender) || learned.some((a) => a.toLowerCase() === sender)) return true;
   const d = domainOf(sender);
   return !!d && !PUBLIC_MAIL_DOMAINS.has(d) && addresses.some((a) => domainOf(a) === d);
 }
 
-export function correlate(msg: IncomingFacts, threads: SentThread[], opts: { replyDomain: string }): Correlation {
+/** A thread, reply-token or subject-tag match stands only when the authenticated sender is that request's hotel. */
+function vouchedFor(rule: CorrelationRule, msg: IncomingFacts, th: SentThread[], opts: CorrelationOptions): Correlation {
+  const sender = msg.from || '(no sender)';
+  if (!msg.senderAuthenticated) {
+    return { matched: false, reason: `${rule} match refused: sender ${sender} is not authenticated (${msg.senderCheck ?? 'not checked'})`, candidates: foliosOf(th) };
+  }
+  const hotel = th.filter((t) => senderIsHotel(msg.from, t, opts.learnedSenders?.get(t.hotelId)));
+  if (!hotel.length) return { matched: false, reason: `${rule} match refused: ${sender} is not the hotel this request went to`, candidates: foliosOf(th) };
+  return matched(rule, hotel);
+}
+
+export function correlate(msg: IncomingFacts, threads: SentThread[], opts: CorrelationOptions): Correlation {
   // 1. Our Message-ID in In-Reply-To (the direct parent), then in References (newest first).
   const parents = [msg.inReplyTo, ...[...msg.references].reverse()].filter((x): x is string => !!x).map(normalizeMessageId);
   for (const id of parents) {
     const th = threads.filter((t) => normalizeMessageId(t.messageId) === id);
-    if (th.length) return matched('thread', th);
+    if (th.length) return vouchedFor('thread', msg, th, opts);
   }
   // 2. The reply token in a recipient's plus-address.
   for (const r of msg.recipients) {
     const token = tokenFromAddress(r, opts.replyDomain);
     const th = token ? threads.filter((t) => t.token === token) : [];
-    if (th.length) return matched('reply-token', th);
+    if (th.length) return vouchedFor('reply-token', msg, th, opts);
   }
   // 3. The [Ref token] tag kept in the subject.
   const subjectToken = tokenFromSubject(msg.subject);
   if (subjectToken) {
     const th = threads.filter((t) => t.token === subjectToken);
-    if (th.length) return matched('subject-tag', th);
+    if (th.length) return vouchedFor('subject-tag', msg, th, opts);
   }
   // 4. The sender's domain is the hotel's, and that hotel has exactly one open request chain.
-  const fromHotel = threads.filter((t) => senderIsHotel(msg.from, t));
+  const fromHotel = threads.filter((t) => senderIsHotel(msg.from, t, opts.learnedSenders?.get(t.hotelId)));
   if (!fromHotel.length) {
     return { matched: false, reason: 'sender is not a hotel we wrote to, and the message carries no thread, reply token or reference', candidates: [] };
+  }
+  if (!msg.senderAuthenticated) {
+    return { matched: false, reason: `sender ${msg.from} claims to be a hotel we wrote to but is not authenticated (${msg.senderCheck ?? 'not checked'})`, candidates: foliosOf(fromHotel.filter((t) => t.open)) };
   }
   const open = fromHotel.filter((t) => t.open);
   const chains = new Set(open.map((t) => t.token));

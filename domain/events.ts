@@ -48,6 +48,7 @@ export const FOLIO_EVENT_TYPES = [
   'EmailRequestSent',
   'EmailReminderSent',
   'EmailRejected',
+  'EmailNotSent',
   'EmailBounced',
   'EmailReceived',
   // closing the loop

@@ -123,6 +123,11 @@ export interface EmailRequestResult {
   to?: string;
   /** Set when the address was rejected permanently (5xx or bounce): the folio goes back to the phone. */
   rejected?: string;
+  /**
+   * Set when it could not be sent for a reason that says nothing against the address: our mail server down
+   * or refusing us, or temporary failures outlasting the retries. The folio sends it again later.
+   */
+  unsent?: string;
 }
 
 /** A stored document (attachment or upload), referenced by id: bytes never travel through workflow history. */
@@ -134,6 +139,8 @@ export interface DocumentRef {
   filename?: string;
   source: 'email' | 'upload';
   messageId?: string;
+  /** A part cut from a document that answered several guests: the original and its pages here (operators only). */
+  derivedFrom?: { documentId: string; pages: { from: number; to: number } };
 }
 
 export type LineCategory = 'room' | 'tax' | 'food_beverage' | 'parking' | 'other';

@@ -4,7 +4,7 @@ import type { DocumentRef, FolioData } from './model';
 
 export interface DocumentStore {
   /** Stores bytes (content type sniffed from the bytes, size-limited) and returns a reference. */
-  save(bytes: Buffer, meta: { filename?: string; source: DocumentRef['source']; messageId?: string }): Promise<DocumentRef>;
+  save(bytes: Buffer, meta: { filename?: string; source: DocumentRef['source']; messageId?: string; derivedFrom?: DocumentRef['derivedFrom'] }): Promise<DocumentRef>;
   read(documentId: string): Promise<{ bytes: Buffer; ref: DocumentRef }>;
 }
 

@@ -7,6 +7,7 @@ import type { Request, RequestHandler } from 'express';
 import type { Store } from '../adapters/mongo/store';
 import { FolioStatus } from '../domain/model';
 import { HOUR_MS } from '../domain/calendar';
+import { DEAD_LETTER_KINDS } from '../adapters/mongo/dead-letters';
 
 const CACHE_MS = 10_000;
 const SAMPLE = 500;
@@ -60,6 +61,9 @@ export function createMetrics(store: Store): ApiMetrics {
   const callSeconds = new Gauge({ name: 'folio_call_seconds', help: 'Seconds on the phone, by disposition (summed over the call projections; the cost rules price them)', labelNames: ['disposition'], registers: [registry] });
   const answerRate = new Gauge({ name: 'folio_call_answer_ratio', help: 'Share of finished calls a person answered (disposition conversation)', registers: [registry] });
   const inbox = new Gauge({ name: 'folio_inbox_messages', help: 'Inbound email messages by how they were handled (signalled = matched to a folio, unmatched, auto-reply, bounce, …)', labelNames: ['outcome'], registers: [registry] });
+  // dead letters waiting (mail given up on, callbacks no workflow could be told) feed the operator gauge
+  const operator = createOperatorMetrics(registry);
+  const callbacks = new Gauge({ name: 'folio_callbacks', help: 'Accepted callbacks in the callback inbox by state (pending = not yet told to their workflow)', labelNames: ['state'], registers: [registry] });
   const unmatchedWaiting = new Gauge({ name: 'folio_inbox_unmatched_waiting', help: 'Unmatched inbound messages not yet assigned by an operator', registers: [registry] });
   const confidence = new Histogram({ name: 'folio_extraction_confidence', help: `Lowest field confidence per extracted folio (latest ${SAMPLE})`, buckets: [0.1, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1], registers: [registry] });
   const timeToFolio = new Histogram({ name: 'folio_time_to_folio_hours', help: `Hours from request to completed folio (latest ${SAMPLE})`, buckets: [1, 4, 12, 24, 48, 72, 120, 168, 336], registers: [registry] });
@@ -88,6 +92,12 @@ export function createMetrics(store: Store): ApiMetrics {
     inbox.reset();
     for (const [outcome, n] of await store.inbox.countByOutcome()) inbox.set({ outcome }, n);
     unmatchedWaiting.set(await store.unmatched.countWaiting());
+    operator.deadLetters.reset();
+    for (const kind of DEAD_LETTER_KINDS) operator.deadLetters.set({ kind }, 0);
+    for (const [kind, n] of await store.deadLetters.countWaiting()) operator.deadLetters.set({ kind }, n);
+    callbacks.reset();
+    for (const state of ['pending', 'delivered', 'dead']) callbacks.set({ state }, 0);
+    for (const [state, n] of await store.callbacks.countByState()) callbacks.set({ state }, n);
 
     confidence.reset();
     for (const c of await store.folios.recentConfidences(SAMPLE)) {
@@ -130,7 +140,7 @@ export function createMetrics(store: Store): ApiMetrics {
     res.send(await registry.metrics());
   };
 
-  return { registry, httpMiddleware, handler, operator: createOperatorMetrics(registry) };
+  return { registry, httpMiddleware, handler, operator };
 }
 
 /** Runtime telemetry for a worker process: the Temporal SDK's metrics on a Prometheus endpoint (METRICS_PORT). */

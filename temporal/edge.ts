@@ -1,6 +1,8 @@
 // The one way into a workflow from outside one: start, signal, signal-with-start, update, query. Typed by
 // workflows/definitions.ts; every attempt has a deadline, "Temporal unavailable" is retried within a budget,
 // and a workflow that has ended or never existed answers GONE: a result the caller decides about, not an error.
+// Callbacks a webhook accepted are not signalled from memory: they are encoded (and encrypted) here, written
+// down by the callback relay (relay.ts), and sent with a request id of their own, which Temporal applies once.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -14,7 +16,7 @@ import {
   type Client,
   type WorkflowStartOptions,
 } from '@temporalio/client';
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type QueryDefinition, type SignalDefinition, type UpdateDefinition } from '@temporalio/common';
+import { ApplicationFailure, toPayloads, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Payload, type QueryDefinition, type SignalDefinition, type UpdateDefinition } from '@temporalio/common';
 import type { Config } from '../config';
 import { logger as rootLogger, type Logger } from '../config/logger';
 import type { WorkflowType } from '../workflows/definitions';
@@ -30,8 +32,6 @@ export interface RetryBudget {
 }
 /** One attempt: the caller answers now (an API request) or retries later itself (an activity, the inbox). */
 export const NO_RETRY: RetryBudget = Object.freeze({ maxMs: 0, firstDelayMs: 0 });
-/** Webhooks: the vendor got its 200 and will not send the callback again, so keep trying for a while. */
-export const BACKGROUND_RETRY: RetryBudget = Object.freeze({ maxMs: 5 * 60_000, firstDelayMs: 500 });
 const DEFAULT_ATTEMPT_MS = 10_000;
 
 /** Temporal could not be reached (or did not answer a signal or start) within the budget. */
@@ -63,6 +63,12 @@ export interface EdgeOptions {
 }
 
 type Operation = 'start' | 'signal' | 'update' | 'query';
+
+/** A signal's arguments as the data converter encodes them (codec included: encrypted), base64, ready to be stored. */
+export interface EncodedPayload {
+  metadata: Record<string, string>;
+  data: string;
+}
 type StartExtras = Partial<Pick<WorkflowStartOptions, 'memo' | 'staticSummary' | 'staticDetails' | 'typedSearchAttributes' | 'workflowIdConflictPolicy' | 'workflowIdReusePolicy' | 'workflowExecutionTimeout' | 'taskQueue'>>;
 
 export class TemporalEdge {
@@ -114,18 +120,25 @@ export class TemporalEdge {
     });
   }
 
+  /** A signal's arguments encoded by this client's data converter (and its codec), to be stored and sent later. */
+  async encode(args: unknown[]): Promise<EncodedPayload[]> {
+    const converter = this.client.options.loadedDataConverter;
+    let payloads: Payload[] = toPayloads(converter.payloadConverter, ...args) ?? [];
+    for (const codec of converter.payloadCodecs) payloads = await codec.encode(payloads);
+    return payloads.map((p) => ({ metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(p.data ?? new Uint8Array()).toString('base64') }));
+  }
+
   /**
-   * Sends a signal without waiting for it, with the background budget (webhooks answer their vendor at once).
-   * A workflow that is gone is normal there (late or repeated callbacks); giving up loses the signal and is logged as an error.
+   * Sends a signal encoded earlier, under `requestId`: Temporal applies a signal once per request id for the
+   * run, so sending it again (after a crash between sending and recording that it was sent) changes nothing.
    */
-  sendInBackground<A extends unknown[]>(workflowId: string, def: SignalDefinition<A>, ...args: A): void {
-    const edge = this.opts.retry && this.opts.retry.maxMs > 0 ? this : this.retrying(BACKGROUND_RETRY);
-    edge.send(workflowId, def, ...args).then(
-      (r) => {
-        if (r === GONE) this.log.info({ workflowId, signal: def.name }, 'signal for an unknown or finished workflow ignored');
-      },
-      (err: unknown) => this.log.error({ workflowId, signal: def.name, err: String(err) }, 'could not signal the workflow; the signal is lost'),
-    );
+  async sendEncoded(workflowId: string, signalName: string, payloads: EncodedPayload[], requestId: string): Promise<'sent' | Gone> {
+    const { namespace, identity } = this.client.options;
+    const input = { payloads: payloads.map((p) => ({ metadata: Object.fromEntries(Object.entries(p.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])), data: Buffer.from(p.data, 'base64') })) };
+    return this.attempt('signal', signalName, workflowId, async () => {
+      await this.client.workflowService.signalWorkflowExecution({ namespace, workflowExecution: { workflowId }, signalName, input, identity, requestId });
+      return 'sent' as const;
+    });
   }
 
   /** Runs an update and returns its result; the same update id on every attempt, so a retry never runs it twice. */

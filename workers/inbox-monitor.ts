@@ -1,5 +1,6 @@
 // The inbox monitor process (`tsx workers/inbox-monitor.ts`): watches the folio mailbox and turns each
-// hotel reply into signals on the folio workflows, until SIGINT/SIGTERM.
+// hotel reply into signals on the folio workflows, until SIGINT/SIGTERM. Its signals are written to the
+// callback inbox with the message and relayed from there (by this process, or any API).
 import { loadConfig } from '../config';
 import { logger } from '../config/logger';
 import { connectClient } from '../temporal/client';
@@ -7,6 +8,9 @@ import { startTracing, tracingClientInterceptors } from '../observability/tracin
 import { Store } from '../adapters/mongo/store';
 import { InboxMonitor } from '../adapters/email/inbox-monitor';
 import { edgeFor } from '../temporal/edge';
+import { CallbackRelay } from '../temporal/relay';
+import { createExtractor } from '../adapters/extraction';
+import { splitByGuestWith, type MultiFolioReader } from '../adapters/email/guest-split';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -14,10 +18,14 @@ async function main(): Promise<void> {
   const store = await Store.forConfig(config);
   await store.ensureIndexes();
   const client = await connectClient(config, { interceptors: tracingClientInterceptors() });
+  // the configured extractor finds each guest's folio (and its pages) in a PDF answering several guests
+  const extractor = createExtractor(config);
+  const relay = CallbackRelay.forConfig(config, { store, edge: edgeFor(client, config, logger), logger }).start();
   const monitor = new InboxMonitor({
     config,
     store,
-    signaler: edgeFor(client, config, logger),
+    signaler: relay.signaler('inbox'),
+    splitByGuest: 'extractAll' in extractor ? splitByGuestWith(extractor as MultiFolioReader) : undefined,
     pollIntervalMs: config.INBOX_POLL_SECONDS * 1000,
   });
   monitor.start();
@@ -29,6 +37,7 @@ async function main(): Promise<void> {
   });
   logger.info('inbox monitor stopping');
   await monitor.stop();
+  await relay.stop();
   await client.connection.close();
   await store.close();
   await tracing?.shutdown();

@@ -52,13 +52,16 @@ export function freshText(text: string): string {
   return out.join('\n');
 }
 
+/** A report naming more failed recipients than this is not about one of our requests; the rest are not kept. */
+export const MAX_FAILED_RECIPIENTS = 100;
+
 function bounceDetails(mail: ParsedMail): Classification {
   const parts = [mail.text ?? '', ...mail.attachments.filter((a) => /delivery-status|rfc822/i.test(a.contentType)).map((a) => a.content.toString('utf8'))].join('\n');
   const failed = [...parts.matchAll(/^(?:Final|Original)-Recipient:\s*(?:rfc822;)?\s*<?([^\s>]+@[^\s>]+)>?/gim)].map((m) => m[1]!.toLowerCase());
   const fallback = [...(mail.text ?? '').matchAll(/<([^\s>]+@[^\s>]+)>/g)].map((m) => m[1]!.toLowerCase());
   const original = /^Message-ID:\s*(<[^>]+>)/im.exec(parts.slice(parts.search(/^(From|To|Subject|Message-ID):/im)));
   const diagnostic = /^Diagnostic-Code:\s*(.+)$/im.exec(parts)?.[1]?.trim();
-  return { kind: 'bounce', failedRecipients: [...new Set(failed.length ? failed : fallback)], originalMessageId: original?.[1], diagnostic };
+  return { kind: 'bounce', failedRecipients: [...new Set(failed.length ? failed : fallback)].slice(0, MAX_FAILED_RECIPIENTS), originalMessageId: original?.[1], diagnostic: diagnostic?.slice(0, 500) };
 }
 
 export function classify(mail: ParsedMail): Classification {

@@ -1,12 +1,15 @@
 // The inbox monitor's connection loop: keeps the mailbox open (IDLE, with a polling safety net),
 // reconnects with a NEW imapflow client after any disconnect (with backoff), resumes from the
 // (UIDVALIDITY, last UID) checkpoint, and hands each new message, in UID order, to the message handler
-// (inbox-messages.ts); the checkpoint moves only past messages the handler has finished.
+// (inbox-messages.ts); the checkpoint moves only past messages the handler has finished, or given up on:
+// a message whose handling fails INBOX_MAX_ATTEMPTS times (not for an outage) becomes a dead letter.
 import { ImapFlow } from 'imapflow';
+import { MongoNetworkError, MongoNotConnectedError, MongoServerSelectionError } from 'mongodb';
 import type { Config } from '../../config';
 import { logger as rootLogger, type Logger } from '../../config/logger';
 import type { Store } from '../mongo/store';
-import { MessageHandler, type MessageCounters, type MessageHandlerOptions } from './inbox-messages';
+import { MessageHandler, type MailboxMessage, type MessageCounters, type MessageHandlerOptions } from './inbox-messages';
+import { TemporalUnavailableError, WorkflowNotAnsweringError } from '../../temporal/edge';
 
 /** The connection's own options, and the message handler's (its logger and counters are the monitor's). */
 export interface InboxMonitorOptions extends Omit<MessageHandlerOptions, 'config' | 'logger' | 'counters'> {
@@ -19,12 +22,17 @@ export interface InboxMonitorOptions extends Omit<MessageHandlerOptions, 'config
   backoff?: { initialMs: number; maxMs: number };
 }
 
-export type InboxCounters = MessageCounters & Record<'errors' | 'reconnects' | 'rescans', number>;
+export type InboxCounters = MessageCounters & Record<'errors' | 'reconnects' | 'rescans' | 'failed', number>;
+
+/** An outage of what the handler needs (Temporal, the database): the message is fine, try it again later, uncounted. */
+export function isOutage(e: unknown): boolean {
+  return e instanceof TemporalUnavailableError || e instanceof WorkflowNotAnsweringError || e instanceof MongoNetworkError || e instanceof MongoServerSelectionError || e instanceof MongoNotConnectedError;
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class InboxMonitor {
-  readonly counters: InboxCounters = { messages: 0, duplicates: 0, signalled: 0, unmatched: 0, autoReplies: 0, bounces: 0, noSuchBooking: 0, rejectedAttachments: 0, errors: 0, reconnects: 0, rescans: 0 };
+  readonly counters: InboxCounters = { messages: 0, duplicates: 0, signalled: 0, unmatched: 0, autoReplies: 0, bounces: 0, noSuchBooking: 0, rejectedAttachments: 0, errors: 0, reconnects: 0, rescans: 0, failed: 0 };
   private readonly store: Store;
   private readonly messages: MessageHandler;
   private readonly log: Logger;
@@ -125,6 +133,22 @@ export class InboxMonitor {
     }
   }
 
+  /** Handles a message; a failure that is not an outage is counted, and at the limit the message is given up on. */
+  private async handleOrGiveUp(msg: MailboxMessage): Promise<void> {
+    try {
+      await this.messages.handle(msg);
+    } catch (e) {
+      if (isOutage(e)) throw e;
+      const reason = e instanceof Error ? e.message : String(e);
+      const attempts = await this.store.inbox.recordFailure(msg, reason);
+      const max = this.opts.config.INBOX_MAX_ATTEMPTS;
+      this.log.warn({ uid: msg.uid, attempts, max, err: reason }, 'handling a message failed');
+      if (attempts < max) throw e;
+      this.counters.failed++;
+      await this.messages.fail(msg, reason, attempts);
+    }
+  }
+
   private async syncCheckpoint(uidValidity: string): Promise<void> {
     const cp = await this.store.inbox.checkpoint(this.key);
     if (cp && cp.uidValidity === uidValidity) {
@@ -169,12 +193,14 @@ export class InboxMonitor {
     if (!client?.usable || this.stopping) return;
     const mailbox = this.opts.config.IMAP_MAILBOX;
     const validity = this.uidValidity;
-    let pending: { uid: number; size: number; messageId?: string }[];
+    let pending: Omit<MailboxMessage, 'uidValidity'>[];
     // Collect first, then process: IMAP commands inside a fetch iteration deadlock, and IDLE waits for the lock.
     const lock = await client.getMailboxLock(mailbox);
     try {
       const found = await client.fetchAll(`${this.lastUid + 1}:*`, { uid: true, size: true, envelope: true }, { uid: true });
-      pending = found.filter((m) => m.uid > this.lastUid).map((m) => ({ uid: m.uid, size: m.size ?? 0, messageId: m.envelope?.messageId })); // `n:*` always returns the newest
+      pending = found
+        .filter((m) => m.uid > this.lastUid) // `n:*` always returns the newest
+        .map((m) => ({ uid: m.uid, size: m.size ?? 0, envelopeMessageId: m.envelope?.messageId, envelopeFrom: m.envelope?.from?.[0]?.address, envelopeSubject: m.envelope?.subject?.slice(0, 300) }));
     } finally {
       lock.release();
     }
@@ -193,7 +219,7 @@ export class InboxMonitor {
         }
         if (!source) continue; // expunged meanwhile
       }
-      await this.messages.handle({ uid: m.uid, uidValidity: validity, size: m.size, source, envelopeMessageId: m.messageId });
+      await this.handleOrGiveUp({ ...m, uidValidity: validity, source });
       this.lastUid = m.uid;
       await this.store.inbox.saveCheckpoint(this.key, validity, m.uid);
     }

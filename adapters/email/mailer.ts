@@ -1,5 +1,5 @@
-// Sends mail over SMTP with nodemailer. Tells a permanent refusal (5xx: the address is bad, stop
-// trying it) from a temporary failure (4xx, network: let Temporal retry).
+// Sends mail over SMTP with nodemailer. Tells a permanent refusal of the recipient (5xx to RCPT TO: the
+// address is bad, stop trying it) from a refusal of us and from a temporary failure (4xx, network: retry).
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Config } from '../../config';
 
@@ -105,6 +105,9 @@ export function classifySmtpError(e: unknown, recipient: string): Error {
   const code = f.responseCode ?? f.rejectedErrors?.[0]?.responseCode;
   const text = f.response ?? f.rejectedErrors?.[0]?.response ?? f.message ?? String(e);
   if (f.code === 'EAUTH' || /^(AUTH|MAIL FROM)/i.test(f.command ?? '')) return new PermanentMailError(text, code ?? 535, recipient, false);
-  if (code !== undefined && code >= 500) return new PermanentMailError(text, code, recipient);
+  // only a refusal of the recipient itself speaks against the hotel's address; a 5xx at the greeting, EHLO or
+  // DATA is our mail server refusing us (misconfigured, shutting down, refusing the content)
+  const aboutRecipient = /^RCPT/i.test(f.command ?? '') || !!f.rejectedErrors?.length;
+  if (code !== undefined && code >= 500) return new PermanentMailError(text, code, recipient, aboutRecipient);
   return new TemporaryMailError(`${f.code ?? 'SMTP'} ${code ?? ''} ${text}`.replace(/\s+/g, ' ').trim());
 }

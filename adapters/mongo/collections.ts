@@ -18,6 +18,11 @@ export const COLLECTIONS = {
   apiKeys: 'api_keys',
   clients: 'clients',
   webhookReplays: 'webhook_replays',
+  learnedSenders: 'learned_senders',
+  inboxFailures: 'inbox_failures',
+  deadLetters: 'dead_letters',
+  callbackInbox: 'callback_inbox',
+  callStreams: 'call_streams',
   /** GridFS buckets. */
   documents: 'documents',
   recordings: 'recordings',

@@ -29,6 +29,7 @@ interface FileMeta {
   source: DocumentRef['source'];
   filename?: string;
   messageId?: string;
+  derivedFrom?: DocumentRef['derivedFrom'];
 }
 
 export function documentIdOf(sha256: string): string {
@@ -48,7 +49,7 @@ export class GridFsDocumentStore implements DocumentStore {
     this.maxBytes = opts.maxBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
   }
 
-  async save(bytes: Buffer, meta: { filename?: string; source: DocumentRef['source']; messageId?: string }): Promise<DocumentRef> {
+  async save(bytes: Buffer, meta: { filename?: string; source: DocumentRef['source']; messageId?: string; derivedFrom?: DocumentRef['derivedFrom'] }): Promise<DocumentRef> {
     if (bytes.length > this.maxBytes) throw new DocumentTooLargeError(bytes.length, this.maxBytes);
     if (bytes.length === 0) throw new Error('document is empty');
     const sha256 = createHash('sha256').update(bytes).digest('hex');
@@ -58,7 +59,7 @@ export class GridFsDocumentStore implements DocumentStore {
 
     // Chunks left by an upload that died half-way would collide with ours on (files_id, n).
     await this.chunks.deleteMany({ files_id: documentId as never });
-    const metadata: FileMeta = { sha256, contentType: sniffContentType(bytes), source: meta.source, filename: meta.filename, messageId: meta.messageId };
+    const metadata: FileMeta = { sha256, contentType: sniffContentType(bytes), source: meta.source, filename: meta.filename, messageId: meta.messageId, ...(meta.derivedFrom && { derivedFrom: meta.derivedFrom }) };
     try {
       await new Promise<void>((resolve, reject) => {
         const up = this.bucket.openUploadStreamWithId(documentId as never, meta.filename ?? documentId, { metadata });
@@ -95,6 +96,7 @@ export class GridFsDocumentStore implements DocumentStore {
       filename: m.filename,
       source: m.source,
       messageId: m.messageId,
+      ...(m.derivedFrom && { derivedFrom: m.derivedFrom }),
     };
   }
 }

@@ -1,7 +1,9 @@
-// The inbox monitor's memory (collections `inbox_checkpoints` and `processed_messages`): where it is in
-// the mailbox (UIDVALIDITY, last UID) and which messages it has handled, so each is acted on exactly once.
+// The inbox monitor's memory (collections `inbox_checkpoints`, `processed_messages`, `inbox_failures`): where
+// it is in the mailbox (UIDVALIDITY, last UID), which messages it has handled, so each is acted on exactly
+// once, and how often handling a message has failed, so a message that always fails is given up on.
 import type { Collection, Db } from 'mongodb';
 import { COLLECTIONS, countBy, ensureIndexes, insertOnce } from './collections';
+import { BOUNDS, clip, firstOf } from './bounds';
 
 export interface InboxCheckpoint {
   _id: string; // account + mailbox
@@ -10,7 +12,7 @@ export interface InboxCheckpoint {
   updatedAt: Date;
 }
 
-export type MessageOutcome = 'signalled' | 'auto-reply' | 'bounce' | 'no-such-booking' | 'unmatched' | 'rejected' | 'folio-closed';
+export type MessageOutcome = 'signalled' | 'auto-reply' | 'bounce' | 'no-such-booking' | 'unmatched' | 'rejected' | 'folio-closed' | 'failed';
 
 export interface ProcessedMessage {
   _id: string; // Message-ID, or sha256 of the source when a message has none
@@ -23,13 +25,30 @@ export interface ProcessedMessage {
   processedAt: Date;
 }
 
+/** Failed attempts at one message, by its place in the mailbox. */
+export interface MessageFailures {
+  _id: string; // uidValidity:uid
+  attempts: number;
+  lastError: string;
+  lastAt: Date;
+}
+
 export class InboxLedger {
   private readonly checkpoints: Collection<InboxCheckpoint>;
   private readonly processed: Collection<ProcessedMessage>;
+  private readonly failures: Collection<MessageFailures>;
 
   constructor(db: Db) {
     this.checkpoints = db.collection(COLLECTIONS.inboxCheckpoints);
     this.processed = db.collection(COLLECTIONS.processedMessages);
+    this.failures = db.collection(COLLECTIONS.inboxFailures);
+  }
+
+  /** Counts one more failed attempt at the message in this place; returns how many there have been. */
+  async recordFailure(position: { uidValidity: string; uid: number }, error: string): Promise<number> {
+    const _id = `${position.uidValidity}:${position.uid}`;
+    await this.failures.updateOne({ _id }, { $inc: { attempts: 1 }, $set: { lastError: clip(error, BOUNDS.reason), lastAt: new Date() } }, { upsert: true });
+    return (await this.failures.findOne({ _id }))?.attempts ?? 1;
   }
 
   async ensureIndexes(): Promise<void> {
@@ -50,7 +69,7 @@ export class InboxLedger {
   }
 
   async markProcessed(rec: ProcessedMessage): Promise<void> {
-    await insertOnce(this.processed, rec);
+    await insertOnce(this.processed, { ...rec, ...(rec.detail !== undefined && { detail: clip(rec.detail, BOUNDS.reason) }), folioIds: firstOf(rec.folioIds, BOUNDS.ids), documentIds: firstOf(rec.documentIds, BOUNDS.ids) });
   }
 
   /** Handled messages that concern a folio. */

@@ -13,6 +13,10 @@ import { ApiKeyRepository } from './api-keys';
 import { ClientRepository } from './clients';
 import { ReplayGuard } from './replay-guard';
 import { GridFsDocumentStore } from './documents';
+import { LearnedSenderRepository } from './senders';
+import { DeadLetterRepository } from './dead-letters';
+import { CallbackInboxRepository } from './callback-inbox';
+import { CallStreamRepository } from './call-streams';
 import { GuardedWrites } from './guarded-writes';
 
 export interface StoreOptions {
@@ -35,6 +39,14 @@ export class Store {
   /** Per-client settings: policy, call quotas, allowed countries, delivery signing secrets. */
   readonly clients: ClientRepository;
   readonly replayGuard: ReplayGuard;
+  /** Sender addresses learned per hotel. */
+  readonly senders: LearnedSenderRepository;
+  /** What could not be acted on after every retry, for operators. */
+  readonly deadLetters: DeadLetterRepository;
+  /** Accepted callbacks until their workflow has been told (the relay's work list). */
+  readonly callbacks: CallbackInboxRepository;
+  /** Each call's stream nonce, its one stream, and whether Twilio said it is over. */
+  readonly callStreams: CallStreamRepository;
   /** Folio documents (GridFS). */
   readonly documents: GridFsDocumentStore;
   private readonly db: Db;
@@ -53,6 +65,10 @@ export class Store {
     this.apiKeys = new ApiKeyRepository(db);
     this.clients = new ClientRepository(db);
     this.replayGuard = new ReplayGuard(db);
+    this.senders = new LearnedSenderRepository(db);
+    this.deadLetters = new DeadLetterRepository(db);
+    this.callbacks = new CallbackInboxRepository(db);
+    this.callStreams = new CallStreamRepository(db);
     this.documents = new GridFsDocumentStore(db, { maxBytes: opts.maxDocumentBytes });
   }
 
@@ -78,6 +94,6 @@ export class Store {
 
   /** The indexes every repository's queries need; safe to call at every start. */
   async ensureIndexes(): Promise<void> {
-    for (const repo of [this.folios, this.hotels, this.calls, this.recordings, this.emails, this.inbox, this.unmatched, this.replayGuard]) await repo.ensureIndexes();
+    for (const repo of [this.folios, this.hotels, this.calls, this.recordings, this.emails, this.inbox, this.unmatched, this.replayGuard, this.senders, this.deadLetters, this.callbacks]) await repo.ensureIndexes();
   }
 }

@@ -4,11 +4,14 @@ import type { Collection, Db, Filter } from 'mongodb';
 import type { DocumentRef } from '../../domain/model';
 import { decodeCursor, toPage, type Page } from './cursor';
 import { COLLECTIONS, ensureIndexes, insertOnce } from './collections';
+import { BOUNDS, clip, firstOf } from './bounds';
 
 export interface UnmatchedMessage {
   _id: string; // same key as the processed-message ledger
   messageId?: string;
   from: string;
+  /** What the sender check said (absent on messages stored before it existed). */
+  sender?: { authenticated: boolean; check: string };
   subject: string;
   receivedAt: Date;
   reason: string;
@@ -31,9 +34,20 @@ export class UnmatchedRepository {
     await ensureIndexes(this.unmatched, [{ key: { receivedAt: -1, _id: 1 }, name: 'received' }]);
   }
 
-  /** Queues a message once (its key is the ledger's). */
+  /** Queues a message once (its key is the ledger's), every field bounded whatever the message held. */
   async put(doc: UnmatchedMessage): Promise<void> {
-    await insertOnce(this.unmatched, doc);
+    await insertOnce(this.unmatched, {
+      ...doc,
+      ...(doc.messageId !== undefined && { messageId: clip(doc.messageId, BOUNDS.address) }),
+      from: clip(doc.from, BOUNDS.address),
+      ...(doc.sender && { sender: { authenticated: doc.sender.authenticated, check: clip(doc.sender.check, BOUNDS.reason) } }),
+      subject: clip(doc.subject, BOUNDS.subject),
+      reason: clip(doc.reason, BOUNDS.reason),
+      candidates: firstOf(doc.candidates, BOUNDS.items),
+      documents: firstOf(doc.documents, BOUNDS.items),
+      rejectedAttachments: firstOf(doc.rejectedAttachments, BOUNDS.items).map((r) => ({ ...(r.filename !== undefined && { filename: clip(r.filename, BOUNDS.filename) }), reason: clip(r.reason, BOUNDS.reason) })),
+      textExcerpt: clip(doc.textExcerpt, BOUNDS.excerpt),
+    });
   }
 
   get(id: string): Promise<UnmatchedMessage | null> {
@@ -48,7 +62,7 @@ export class UnmatchedRepository {
       filter.$or = [{ receivedAt: { $lt: new Date(ms) } }, { receivedAt: new Date(ms), _id: { $gt: id } }];
     }
     const docs = await this.unmatched.find(filter).sort({ receivedAt: -1, _id: 1 }).limit(page.limit + 1).toArray();
-    return toPage(docs, page.limit, (last) => [last.receivedAt.getTime(), last._id]);
+    return toPage(docs, page.limit, (last) => [new Date(last.receivedAt).getTime() || 0, last._id]);
   }
 
   /** Marks it assigned unless it is already (the first assignment stands). */

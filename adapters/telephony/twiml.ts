@@ -10,6 +10,8 @@ export interface CallUrls {
   /** Public base URL, no trailing slash. */
   base: string;
   callId: string;
+  /** The call's media-stream nonce (needed where the TwiML connects the agent). */
+  streamNonce?: string;
 }
 
 export function webhookUrl(u: CallUrls, route: 'voice' | 'status' | 'amd' | 'ivr' | 'recording', extra: Record<string, string | number> = {}): string {
@@ -17,8 +19,9 @@ export function webhookUrl(u: CallUrls, route: 'voice' | 'status' | 'amd' | 'ivr
   return `${u.base}/v1/webhooks/twilio/${route}?${q.toString()}`;
 }
 
-export function mediaStreamUrl(base: string): string {
-  return `${base.replace(/^http/, 'ws')}/v1/media-stream`;
+/** The call's own stream URL: its id and nonce are in the path (Twilio signs the URL; it takes no query string). */
+export function mediaStreamUrl(base: string, callId: string, nonce: string): string {
+  return `${base.replace(/^http/, 'ws')}/v1/media-stream/${encodeURIComponent(callId)}/${nonce}`;
 }
 
 function consent(r: InstanceType<typeof VoiceResponse>, language: Language, announce: boolean) {
@@ -27,7 +30,8 @@ function consent(r: InstanceType<typeof VoiceResponse>, language: Language, anno
 
 function connectAgent(r: InstanceType<typeof VoiceResponse>, u: CallUrls) {
   // Nothing follows <Connect>: when the bridge closes the stream, the call ends.
-  const stream = r.connect().stream({ url: mediaStreamUrl(u.base) });
+  if (!u.streamNonce) throw new Error(`no media-stream nonce for call ${u.callId}`);
+  const stream = r.connect().stream({ url: mediaStreamUrl(u.base, u.callId, u.streamNonce) });
   stream.parameter({ name: 'callId', value: u.callId });
 }
 

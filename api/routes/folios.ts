@@ -7,8 +7,9 @@ import type { FolioProjection } from '../../domain/projection';
 import { cancelSignal, folioStateQuery, retryNowSignal, reviewDecisionUpdate, setCallbackUpdate, uploadAuthorizationUpdate, uploadDocumentUpdate } from '../../workflows/definitions';
 import type { ApiDeps } from '../deps';
 import { principalOf, requireOperator, type Principal } from '../auth';
-import { ApiError, errorBody, notFound, parse } from '../errors';
-import { BatchCreateRequest, FolioIdParams, GetFolioQuery, ListFoliosQuery, OperatorNote, ReviewBody, SetCallbackBody, TimelineQuery, UploadQuery, type FolioView } from '../contract';
+import { ApiError, errorBody, forbidden, notFound, parse } from '../errors';
+import { FolioStatus } from '../../domain/model';
+import { BatchCreateRequest, DocumentQuery, FolioIdParams, GetFolioQuery, ListFoliosQuery, OperatorNote, ReviewBody, SetCallbackBody, TimelineQuery, UploadQuery, type FolioView } from '../contract';
 import { createFolioRequest } from '../folio-requests';
 import { documentView, eventView, liveView, toFolioListView, toFolioView } from '../folio-view';
 import { sniffContentType } from '../../adapters/extraction/sniff';
@@ -88,12 +89,18 @@ export function createFoliosRouter(deps: ApiDeps & { documents?: DocumentStore }
 
   router.get('/:id/document', async (req, res) => {
     const folio = await visibleFolio(res, req.params.id);
+    const q = parse(DocumentQuery, req.query, 'query');
+    const operator = principalOf(res).role === 'operator';
     const ref = folio.document;
     if (!ref?.documentId) throw notFound(`document of folio ${folio.folioId}`);
+    if (q.original && !operator) throw forbidden('query.original: the original a document was cut from is for operators');
+    // A client gets only a document that passed the checks for its own folio (a wrong guest's is never shown).
+    if (!operator && folio.status !== FolioStatus.Completed) throw new ApiError(404, 'not_found', `the document of folio ${folio.folioId} has not passed the checks (yet)`);
+    const documentId = q.original ? (ref.derivedFrom?.documentId ?? ref.documentId) : ref.documentId;
     if (!deps.documents) throw new ApiError(503, 'documents_unavailable', 'the document store is not configured on this API instance');
     let stored, bytes;
     try {
-      ({ bytes, ref: stored } = await deps.documents.read(ref.documentId));
+      ({ bytes, ref: stored } = await deps.documents.read(documentId));
     } catch (e) {
       if ((e as Error).name === 'DocumentNotFoundError') throw notFound(`document of folio ${folio.folioId}`);
       throw e;
@@ -101,6 +108,8 @@ export function createFoliosRouter(deps: ApiDeps & { documents?: DocumentStore }
     res.setHeader('Content-Type', stored.contentType);
     res.setHeader('Content-Disposition', `attachment; filename="${(stored.filename ?? `folio-${folio.folioId}`).replace(/[^\w.-]/g, '_')}"`);
     res.setHeader('ETag', `"${stored.sha256}"`);
+    // operators see where a part came from: its pages in the original the hotel sent
+    if (operator && ref.derivedFrom && !q.original) res.setHeader('Folio-Document-Pages', `${ref.derivedFrom.pages.from}-${ref.derivedFrom.pages.to} of ${ref.derivedFrom.documentId}`);
     res.send(bytes);
   });
 

@@ -1,11 +1,13 @@
-// ElevenLabs post-call webhook → postCall signal. The signature is a timestamped HMAC over the raw
-// body (checked in constant time by adapters/http/signing.ts, the SDK's check compares with !==); a signature
-// seen before (by any API instance), or older than 30 minutes, is refused.
+// ElevenLabs post-call webhook → postCall signal, written down before it is answered (the callback relay
+// tells the workflow). The signature is a timestamped HMAC over the raw body (checked in constant time by
+// adapters/http/signing.ts, the SDK's check compares with !==); a signature seen before (by any API
+// instance), or older than 30 minutes, is refused.
 import express, { type Response } from 'express';
 import { z } from 'zod';
 import { verifyBody } from '../../adapters/http/signing';
 import type { ApiDeps } from '../deps';
 import { postCallSignal, type PostCallMessage } from '../../workflows/definitions';
+import { relayOf } from '../../temporal/relay';
 
 const MAX_TURNS = 300;
 
@@ -78,7 +80,7 @@ export function createElevenLabsWebhookRouter(deps: ApiDeps): express.Router {
       deps.logger.warn({ conversationId: event.data?.conversation_id }, 'post-call webhook without call_id: not one of our calls');
       return res.status(204).end();
     }
-    deps.temporal.sendInBackground(callId, postCallSignal, message);
+    await relayOf(deps).accept('elevenlabs', callId, postCallSignal, message);
     res.status(204).end();
   });
   return router;

@@ -1,5 +1,6 @@
-// Twilio's webhooks → call-workflow signals, answered at once with the TwiML the call needs next.
-// Signatures are checked against PUBLIC_BASE_URL + path + query, so this works behind a TLS proxy.
+// Twilio's webhooks → call-workflow signals, answered at once with the TwiML the call needs next, once the
+// callback is written down (the callback relay tells the workflow). Signatures are checked against
+// PUBLIC_BASE_URL + path + query, so this works behind a TLS proxy.
 import express, { type Request, type Response, type NextFunction } from 'express';
 import twilio from 'twilio';
 import type { ApiDeps } from '../deps';
@@ -7,9 +8,13 @@ import { nextIvrAction, DEFAULT_IVR_MAX_STEPS } from '../../domain/ivr';
 import { ivrStepSignal, recordingReadySignal, twilioStatusSignal } from '../../workflows/definitions';
 import { answerTwiml, connectTwiml, hangupTwiml, ivrStepTwiml, type CallUrls } from '../../adapters/telephony/twiml';
 import { DEFAULT_CONSENT_COUNTRIES } from '../../adapters/telephony/messages';
+import { relayOf } from '../../temporal/relay';
 
 /** AMD results carry no SequenceNumber; one fixed number above any status sequence makes a retried AMD callback a repeat. */
 export const AMD_SEQUENCE = 1_000_000;
+
+/** Twilio's final call statuses. */
+const LINE_ENDED = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
 
 export interface TwilioWebhookOptions {
   /** ISO countries whose hotels hear a recording announcement first. */
@@ -69,11 +74,12 @@ export function createTwilioWebhookRouter(deps: ApiDeps, opts: TwilioWebhookOpti
       deps.logger.warn({ callId }, 'voice webhook for an unknown call: hanging up');
       return sendTwiml(res, hangupTwiml());
     }
-    const urls: CallUrls = { base: publicBase(deps, req), callId };
+    // answered: the call's stream nonce is issued now (its one stream must present it)
+    const urls: CallUrls = { base: publicBase(deps, req), callId, streamNonce: await deps.store.callStreams.issueNonce(callId) };
     sendTwiml(res, answerTwiml(urls, { language: ctx.language, ivrPath: ctx.ivrPath, announceRecording: ctx.announceRecording ?? (!!ctx.country && consent.has(ctx.country)) }));
   });
 
-  router.post('/status', signed, (req, res) => {
+  router.post('/status', signed, async (req, res) => {
     const callId = callIdOf(req, res);
     if (!callId) return;
     const b = req.body as Record<string, string | undefined>;
@@ -82,22 +88,25 @@ export function createTwilioWebhookRouter(deps: ApiDeps, opts: TwilioWebhookOpti
     const sequence = b.SequenceNumber !== undefined ? Number(b.SequenceNumber) : Date.parse(b.Timestamp ?? '');
     if (!Number.isFinite(sequence)) return problem(res, 400, 'invalid_request', 'SequenceNumber or Timestamp is required');
     const duration = b.CallDuration ?? b.Duration;
-    deps.temporal.sendInBackground(callId, twilioStatusSignal, {
-      callSid: b.CallSid,
-      status: b.CallStatus,
-      answeredBy: b.AnsweredBy || undefined,
-      durationSeconds: duration !== undefined && duration !== '' ? Number(duration) : undefined,
-      sequence,
-    });
+    await Promise.all([
+      relayOf(deps).accept('twilio', callId, twilioStatusSignal, {
+        callSid: b.CallSid,
+        status: b.CallStatus,
+        answeredBy: b.AnsweredBy || undefined,
+        durationSeconds: duration !== undefined && duration !== '' ? Number(duration) : undefined,
+        sequence,
+      }),
+      LINE_ENDED.has(b.CallStatus) ? deps.store.callStreams.markEnded(callId) : undefined, // no stream is taken after this
+    ]);
     res.status(204).end();
   });
 
-  router.post('/amd', signed, (req, res) => {
+  router.post('/amd', signed, async (req, res) => {
     const callId = callIdOf(req, res);
     if (!callId) return;
     const b = req.body as Record<string, string | undefined>;
     if (!b.CallSid || !b.AnsweredBy) return problem(res, 400, 'invalid_request', 'CallSid and AnsweredBy are required');
-    deps.temporal.sendInBackground(callId, twilioStatusSignal, { callSid: b.CallSid, status: 'in-progress', answeredBy: b.AnsweredBy, sequence: AMD_SEQUENCE });
+    await relayOf(deps).accept('twilio', callId, twilioStatusSignal, { callSid: b.CallSid, status: 'in-progress', answeredBy: b.AnsweredBy, sequence: AMD_SEQUENCE });
     res.status(204).end();
   });
 
@@ -113,26 +122,27 @@ export function createTwilioWebhookRouter(deps: ApiDeps, opts: TwilioWebhookOpti
     if (!ctx) return sendTwiml(res, hangupTwiml());
     const b = req.body as Record<string, string | undefined>;
     const heard = (b.SpeechResult ?? '').slice(0, 2000);
-    const urls: CallUrls = { base: publicBase(deps, req), callId };
+    const urls: CallUrls = { base: publicBase(deps, req), callId, streamNonce: await deps.store.callStreams.issueNonce(callId) };
     const action = nextIvrAction({ step, heard, language: ctx.language, path, maxSteps: maxSteps });
+    const tell = (more: { digits?: string; reachedPerson?: boolean; gaveUp?: boolean }) => relayOf(deps).accept('twilio', callId, ivrStepSignal, { step, heard, ...more });
     switch (action.kind) {
       case 'press':
-        deps.temporal.sendInBackground(callId, ivrStepSignal, { step, digits: action.digit, heard });
+        await tell({ digits: action.digit });
         return sendTwiml(res, ivrStepTwiml(urls, { language: ctx.language, press: action.digit, step: step + 1, path: action.path }));
       case 'connect':
-        deps.temporal.sendInBackground(callId, ivrStepSignal, { step, heard, reachedPerson: true });
+        await tell({ reachedPerson: true });
         return sendTwiml(res, connectTwiml(urls));
       case 'listen':
-        deps.temporal.sendInBackground(callId, ivrStepSignal, { step, heard });
+        await tell({});
         return sendTwiml(res, ivrStepTwiml(urls, { language: ctx.language, step: step + 1, path }));
       case 'give_up':
-        deps.temporal.sendInBackground(callId, ivrStepSignal, { step, heard, gaveUp: true });
+        await tell({ gaveUp: true });
         // The workflow ends the call (ivr_dead_end); hold the line meanwhile so a hang-up of ours can't race it.
         return sendTwiml(res, holdThenHangup());
     }
   });
 
-  router.post('/recording', signed, (req, res) => {
+  router.post('/recording', signed, async (req, res) => {
     const callId = callIdOf(req, res);
     if (!callId) return;
     const b = req.body as Record<string, string | undefined>;
@@ -141,7 +151,7 @@ export function createTwilioWebhookRouter(deps: ApiDeps, opts: TwilioWebhookOpti
       deps.logger.warn({ callId, recordingSid: b.RecordingSid, status: b.RecordingStatus }, 'recording not completed');
       return res.status(204).end();
     }
-    deps.temporal.sendInBackground(callId, recordingReadySignal, {
+    await relayOf(deps).accept('twilio', callId, recordingReadySignal, {
       recordingSid: b.RecordingSid,
       recordingUrl: b.RecordingUrl,
       durationSeconds: Number(b.RecordingDuration ?? 0) || 0,

@@ -1,9 +1,10 @@
 // Simulated hotels answering our written requests: the front desk reads the guest lines, waits as long
-// as its profile says, and replies through the sandbox SMTP server like any mail client would.
-import nodemailer, { type Transporter } from 'nodemailer';
+// as its profile says, and replies through the sandbox SMTP server as its own domain's mail system would
+// (from the domain's address, DKIM-signed with its key).
 import type { Attachment } from 'nodemailer/lib/mailer';
+import type Mail from 'nodemailer/lib/mailer';
 import type { Logger } from '../../config/logger';
-import { renderFolioPdf, type FolioSpec } from '../folio-pdf';
+import { multiGuestFolio, renderFolioPdf, type FolioSpec } from '../folio-pdf';
 import { parseGuestLines, type TemplateGuest } from '../../adapters/email/templates';
 import { emailProfile, type EmailProfile } from '../profiles/email';
 import type { HotelMail, MailSystem } from '../mail';
@@ -254,13 +255,18 @@ export interface MailResponder {
 }
 
 export function startMailResponder(opts: {
-  mail: Pick<MailSystem, 'onHotelMail' | 'setRecipientPolicy' | 'smtpPort'>;
+  mail: Pick<MailSystem, 'onHotelMail' | 'setRecipientPolicy' | 'senders'>;
   directory: HotelDirectory;
   /** Overrides every profile's delay (tests). */
   delayMs?: number;
   logger?: Logger;
 }): MailResponder {
-  const transport: Transporter = nodemailer.createTransport({ host: '127.0.0.1', port: opts.mail.smtpPort, secure: false, ignoreTLS: true });
+  const transport = {
+    sendMail: (m: Mail.Options & { from: string }) => {
+      const t = opts.mail.senders.transport(m.from);
+      return t.sendMail(m).finally(() => t.close());
+    },
+  };
   const timers = new Set<NodeJS.Timeout>();
   const inFlight = new Set<Promise<unknown>>();
   let sent = 0;
@@ -318,8 +324,9 @@ export function startMailResponder(opts: {
         return later(delay, async () => void (await transport.sendMail({ from, ...thread, text: 'Scan attached.', attachments: await pdfPerGuest(true) })));
       case 'replies-one-pdf-all-guests':
         return later(delay, async () => {
-          const content = await renderFolioPdf(specFor(hotel, p, guests));
-          await transport.sendMail({ from, ...thread, text: 'Anbei die Rechnung für alle Gäste.', attachments: [{ filename: 'Rechnung.pdf', content, contentType: 'application/pdf' }] });
+          // one attachment for the whole batch: each guest's folio on its own page
+          const content = await multiGuestFolio(guests.map((g) => specFor(hotel, p, [g])));
+          await transport.sendMail({ from, ...thread, text: 'Anbei die Rechnungen für alle Gäste.', attachments: [{ filename: 'Rechnungen.pdf', content, contentType: 'application/pdf' }] });
         });
       case 'replies-inline-html':
         return later(delay, async () => void (await transport.sendMail({ from, ...thread, text: 'Folio below.', html: inlineFolioHtml(hotel, p, guests[0]!) })));
@@ -378,7 +385,6 @@ export function startMailResponder(opts: {
       for (const t of timers) clearTimeout(t);
       timers.clear();
       await Promise.allSettled([...inFlight]);
-      transport.close();
     },
   };
 }

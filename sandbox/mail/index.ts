@@ -1,4 +1,5 @@
-// The sandbox mail system: SMTP in (smtp-server) → Dovecot IMAP for our domain, simulated hotels for the rest.
+// The sandbox mail system: SMTP in (smtp-server) → Dovecot IMAP for our domain, simulated hotels for the rest,
+// and the DNS the receiver checks senders against (each hotel domain's DKIM key, SPF and DMARC records).
 // Local delivery is an IMAP APPEND as the mailbox owner, so Dovecot assigns UIDs and wakes IDLE clients
 // exactly as it would for mail its own LDA delivered.
 import { freePort } from '../net';
@@ -7,8 +8,10 @@ import { ImapFlow } from 'imapflow';
 import { startDovecot, type DovecotHandle, type MailUser, type Spawner } from './dovecot';
 import { createSmtpServer, localUser, type HotelMail, type RecipientVerdict } from './smtp';
 import { buildDsn } from './dsn';
+import { startDnsServer, type DnsServer } from './dns';
+import { SandboxSenders, type SenderIdentity } from './senders';
 
-export type { HotelMail, RecipientVerdict, MailUser };
+export type { HotelMail, RecipientVerdict, MailUser, SenderIdentity };
 
 export interface MailSystem {
   smtpPort: number;
@@ -16,6 +19,10 @@ export interface MailSystem {
   domain: string;
   users: MailUser[];
   dovecotPid: number;
+  /** The DNS server (UDP, 127.0.0.1) holding the sandbox domains' DKIM, SPF and DMARC records. */
+  dnsPort: number;
+  /** Each other domain's sending identity and a mail client that sends as it (its address, its DKIM key). */
+  senders: SandboxSenders;
   stop(): Promise<void>;
   /** Puts a raw message straight into a user's mailbox (tests: malformed MIME, odd senders). */
   deliverLocal(user: string, raw: Buffer | string, mailbox?: string): Promise<void>;
@@ -34,6 +41,8 @@ export async function startMailSystem(opts: {
   domain?: string;
   users?: MailUser[];
   maxMessageBytes?: number;
+  /** The DNS server's port (0 or absent: any free port). */
+  dnsPort?: number;
   /** How to start Dovecot (tests pass their process registry so nothing outlives the run). */
   spawn?: Spawner;
 }): Promise<MailSystem> {
@@ -41,6 +50,13 @@ export async function startMailSystem(opts: {
   const users = opts.users ?? [{ user: 'folios', pass: 'folios' }];
   const imapPort = opts.imapPort ?? (await freePort());
   const dovecot: DovecotHandle = await startDovecot({ dataDir: opts.dataDir, port: imapPort, users, spawn: opts.spawn });
+  let dns: DnsServer;
+  try {
+    dns = await startDnsServer({ port: opts.dnsPort });
+  } catch (e) {
+    await dovecot.stop();
+    throw e;
+  }
 
   const handlers = new Set<(mail: HotelMail) => Promise<void> | void>();
   let policy: (address: string) => RecipientVerdict = () => ({ action: 'accept' });
@@ -90,9 +106,11 @@ export async function startMailSystem(opts: {
     smtp.once('error', reject);
     smtp.listen(opts.smtpPort ?? 0, '127.0.0.1', () => resolve((smtp.server.address() as { port: number }).port));
   }).catch(async (e: unknown) => {
+    await dns.stop();
     await dovecot.stop();
     throw e;
   });
+  const senders = new SandboxSenders(dns.zone, () => smtpPort);
 
   return {
     smtpPort,
@@ -100,6 +118,8 @@ export async function startMailSystem(opts: {
     domain,
     users,
     dovecotPid: dovecot.pid,
+    dnsPort: dns.port,
+    senders,
     deliverLocal,
     onHotelMail(handler) {
       handlers.add(handler);
@@ -112,6 +132,7 @@ export async function startMailSystem(opts: {
     async stop() {
       await new Promise<void>((resolve) => smtp.close(() => resolve()));
       await Promise.allSettled([...pending]);
+      await dns.stop();
       await dovecot.stop();
     },
   };

@@ -1,5 +1,5 @@
-// The sandbox mail system wired to the sandbox's hotels: SMTP and Dovecot IMAP on the configured ports,
-// data under DATA_DIR/mail, and each stored hotel with a `sandboxProfile` answering as that profile says.
+// The sandbox mail system wired to the sandbox's hotels: SMTP, Dovecot IMAP and the mail DNS on the configured
+// ports, data under DATA_DIR/mail, and each stored hotel with a `sandboxProfile` answering as that profile says.
 // As a process: `tsx sandbox/mail/run.ts [--delay-ms N]` (--delay-ms replaces every profile's delay).
 import path from 'node:path';
 import type { Config } from '../../config';
@@ -8,6 +8,7 @@ import { logger as rootLogger, type Logger } from '../../config/logger';
 import { Store } from '../../adapters/mongo/store';
 import { startMailResponder, storeDirectory, type MailResponder } from '../hotels/mail-responder';
 import { startMailSystem, type MailSystem } from './index';
+import { mailAuthDns } from '../../adapters/email/sender-auth';
 
 /** For sandbox/server.ts (or any sandbox host): the mail system plus the simulated hotels. */
 export async function startSandboxMail(opts: { config: Config; store: Store; delayMs?: number; logger?: Logger }): Promise<{ mail: MailSystem; responder: MailResponder; stop(): Promise<void> }> {
@@ -19,6 +20,8 @@ export async function startSandboxMail(opts: { config: Config; store: Store; del
     imapPort: config.IMAP_PORT,
     domain: config.MAIL_REPLY_DOMAIN,
     users: [{ user: config.IMAP_USER, pass: config.IMAP_PASS }],
+    // the DNS the inbox monitor's sender check asks (MAIL_AUTH_DNS)
+    dnsPort: Number(mailAuthDns(config)?.split(':').pop()),
   });
   const directory = storeDirectory(opts.store);
   await directory.refresh();

@@ -40,6 +40,7 @@ export function createSmtpServer(routing: SmtpRouting): SMTPServer {
     disabledCommands: ['STARTTLS'],
     size: routing.maxMessageBytes,
     logger: false,
+    disableReverseLookup: true,
     onAuth(auth, _session, callback) {
       const ok = routing.users.some((u) => u.user === auth.username && u.pass === auth.password);
       callback(ok ? null : SMTP_ERROR(535, '5.7.8 authentication failed'), ok ? { user: auth.username } : undefined);
@@ -69,6 +70,18 @@ export function createSmtpServer(routing: SmtpRouting): SMTPServer {
   });
 }
 
+/** The host name this MTA writes in its Received lines (`by …`): the receiver trusts only its own. */
+export function mxHost(domain: string): string {
+  return `mx.${domain}`;
+}
+
+/** The trace line a receiving MTA puts on top: who connected (EHLO name, address) and who received it. */
+export function receivedLine(session: Pick<SMTPServerSession, 'hostNameAppearsAs' | 'remoteAddress' | 'id'>, by: string, rcpt: string, at = new Date()): string {
+  const ip = session.remoteAddress.replace(/^::ffff:/, '');
+  const helo = (session.hostNameAppearsAs || `[${ip}]`).replace(/[^\w.[\]:-]/g, '');
+  return `Received: from ${helo} ([${ip}])\r\n\tby ${by} with ESMTP id ${session.id}\r\n\tfor <${rcpt}>; ${at.toUTCString()}\r\n`;
+}
+
 async function route(routing: SmtpRouting, session: SMTPServerSession, raw: Buffer): Promise<void> {
   const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
   const remote: string[] = [];
@@ -76,7 +89,7 @@ async function route(routing: SmtpRouting, session: SMTPServerSession, raw: Buff
     const user = localUser(rcpt.address, routing);
     if (user) {
       // What a real MTA adds on final delivery.
-      const trace = Buffer.from(`Return-Path: <${envelopeFrom}>\r\nDelivered-To: ${rcpt.address}\r\n`);
+      const trace = Buffer.from(`Return-Path: <${envelopeFrom}>\r\nDelivered-To: ${rcpt.address}\r\n${receivedLine(session, mxHost(routing.domain), rcpt.address)}`);
       await routing.deliverLocal(user, Buffer.concat([trace, raw]));
     } else remote.push(rcpt.address);
   }

@@ -39,7 +39,7 @@ function profile(behaviour: EmailBehaviour, description: string, over: Partial<E
 export const EMAIL_PROFILES: Record<string, EmailProfile> = Object.fromEntries(
   [
     profile('replies-with-pdf', 'replies in the thread with one PDF folio per guest'),
-    profile('replies-one-pdf-all-guests', 'replies in the thread with a single PDF covering every guest', { layout: 'german', currency: 'EUR', nightlyRate: 128, taxRate: 0.07 }),
+    profile('replies-one-pdf-all-guests', 'replies in the thread with a single PDF holding every guest’s folio, one per page', { layout: 'german', currency: 'EUR', nightlyRate: 128, taxRate: 0.07 }),
     profile('replies-inline-html', 'pastes the folio into the HTML body, no attachment', { layout: 'modern', currency: 'USD', nightlyRate: 219, taxRate: 0.145 }),
     profile('auto-reply-then-pdf', 'an out-of-office auto-reply at once, the real answer later', { replyDelayMs: 10 * MIN, layout: 'french', currency: 'EUR', nightlyRate: 175, taxRate: 0.1 }),
     profile('wrong-guest', "sends another guest's folio", { layout: 'compact', currency: 'GBP', nightlyRate: 165, taxRate: 0.2 }),

@@ -40,6 +40,8 @@ export interface StartApiOptions extends AppOptions {
   env?: NodeJS.ProcessEnv;
   /** Run a worker with the real workflows and the lifecycle, extraction and delivery activities on this API's task queue. */
   worker?: boolean;
+  /** The database to serve (default: a fresh one). */
+  db?: Db;
 }
 
 let counter = 0;
@@ -47,7 +49,7 @@ let counter = 0;
 export async function startApi(opts: StartApiOptions = {}): Promise<ApiHandle> {
   const [mongo, env] = await Promise.all([startMongo(), startTemporal()]);
   const config = loadConfig({ LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: `api-test-${process.pid}-${++counter}`, CODEC_CORS_ORIGIN: 'http://127.0.0.1:8233', ...opts.env });
-  const db = mongo.db();
+  const db = opts.db ?? mongo.db();
   const store = new Store(db);
   await store.ensureIndexes();
   const temporal = new Client({ connection: env.connection, namespace: env.namespace ?? 'default', dataConverter: dataConverter(config) });

@@ -87,7 +87,7 @@ export class LifecycleWorld {
    * `ownServer` asks for a time-skipping server of this world's own, stopped with it: what a whole lifecycle
    * leaves running then cannot stall another test file's clock.
    */
-  static async create(opts: { config?: Partial<Record<string, string>>; env?: TestWorkflowEnvironment; ownServer?: boolean } = {}): Promise<LifecycleWorld> {
+  static async create(opts: { config?: Partial<Record<string, string>>; env?: TestWorkflowEnvironment; ownServer?: boolean; mail?: (config: Config, store: Store) => EmailActivities } = {}): Promise<LifecycleWorld> {
     const env = opts.env ?? (opts.ownServer ? await createTimeSkipping() : await startTimeSkipping());
     const mongo = await startMongo();
     const store = new Store(mongo.db());
@@ -99,7 +99,7 @@ export class LifecycleWorld {
       ...createLifecycleActivities({ config, store, temporal: edgeFor(env.client, config), projections: world.projections }),
       ...createExtractionActivities({ extractor: new LocalPdfExtractor(), documents: world.documents }),
       ...world.telephony(),
-      ...world.mail(),
+      ...(opts.mail ? opts.mail(config, store) : world.mail()),
       // a completed state is written before the client would be told; nothing is delivered here
       deliverResult: async ({ projection }) => {
         if (projection) await writeProjection(store, projection);

@@ -7,7 +7,7 @@ import { GONE, type Gone, type Signaler } from '../../temporal/edge';
 
 export const MAIL_DOMAIN = 'folio.test';
 /** One mailbox per test file keeps their inboxes apart on the shared server. */
-export const MAIL_USERS = ['folios', 'roundtrip', 'monitor', 'edges', 'scratch', 'imapdrill', 'requests'].map((user) => ({ user, pass: `${user}-pw` }));
+export const MAIL_USERS = ['folios', 'roundtrip', 'monitor', 'edges', 'scratch', 'imapdrill', 'requests', 'sender', 'poison', 'split'].map((user) => ({ user, pass: `${user}-pw` }));
 
 let started: Promise<MailSystem> | undefined;
 
@@ -33,6 +33,8 @@ export function mailEnv(mail: MailSystem, user: string): Record<string, string> 
     IMAP_MAILBOX: 'INBOX',
     MAIL_FROM: `Folio Desk <${user}@${MAIL_DOMAIN}>`,
     MAIL_REPLY_DOMAIN: MAIL_DOMAIN,
+    // sender checks (DKIM, SPF, DMARC) ask the mail system's own DNS
+    MAIL_AUTH_DNS: `127.0.0.1:${mail.dnsPort}`,
   };
 }
 

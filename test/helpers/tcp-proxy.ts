@@ -20,7 +20,8 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-export async function startTcpProxy(upstreamPort: number): Promise<TcpProxy> {
+/** `listenPort`: the port to listen on (default any free one), e.g. one a client was configured with before. */
+export async function startTcpProxy(upstreamPort: number, listenPort = 0): Promise<TcpProxy> {
   const pairs = new Set<[Socket, Socket]>();
   let connections = 0;
   let cuts = 0;
@@ -66,7 +67,7 @@ export async function startTcpProxy(upstreamPort: number): Promise<TcpProxy> {
   server.unref();
   const port = await new Promise<number>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
+    server.listen(listenPort, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
   });
 
   return {

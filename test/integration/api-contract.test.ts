@@ -306,15 +306,25 @@ describe('API contract (OpenAPI routes and statuses)', function () {
       assert.ok(Date.now() < until, 'the projection never showed the document');
       await new Promise((r) => setTimeout(r, 100));
     }
-    const doc = await go('GET', `/v1/folios/${id}/document`, { key: api.keys.a });
+    // In review: the operator reads it, the client does not (it has not passed the checks).
+    const doc = await go('GET', `/v1/folios/${id}/document`, { key: api.keys.operator });
     assert.equal(doc.status, 200);
     assert.equal(doc.headers.get('content-type'), 'application/pdf');
     assert.ok(Buffer.compare(doc.body as Buffer, pdf) === 0, 'downloaded bytes differ from the upload');
+    assert.equal((await go('GET', `/v1/folios/${id}/document`, { key: api.keys.a })).status, 404);
+    assert.equal((await go('GET', `/v1/folios/${id}/document?original=true`, { key: api.keys.a })).status, 403);
     const needs = await go('GET', '/v1/folios?needsAttention=true', { key: api.keys.a });
     assert.ok(needs.body.items.some((f: { folioId: string }) => f.folioId === id));
     const approved = await go('POST', `/v1/folios/${id}/review`, { key: api.keys.operator, body: { approve: true, note: 'guest travelled as Babbage' } });
     assert.equal(approved.status, 200, JSON.stringify(approved.body));
     assert.equal(approved.body.status, 'Completed');
+    while ((await go('GET', `/v1/folios/${id}`, { key: api.keys.a })).body.status !== 'Completed') {
+      assert.ok(Date.now() < until + 15_000, 'the projection never showed the folio completed');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const approvedDoc = await go('GET', `/v1/folios/${id}/document`, { key: api.keys.a });
+    assert.equal(approvedDoc.status, 200, 'approved by a person: the client reads it');
+    assert.ok(Buffer.compare(approvedDoc.body as Buffer, pdf) === 0);
   });
 
   it('unmatched messages: list and assign to a folio (operators only)', async () => {
@@ -336,6 +346,27 @@ describe('API contract (OpenAPI routes and statuses)', function () {
     assert.equal(assigned.status, 200, JSON.stringify(assigned.body));
     assert.deepEqual([assigned.body.documents, assigned.body.alreadyAssigned], [1, false]);
     assert.equal((await go('POST', path, { key: api.keys.operator, body: { folioId: folioId } })).status, 409);
+  });
+
+  it('dead letters: listed for operators only', async () => {
+    await api.store.deadLetters.add({ kind: 'mail', key: 'mid:stuck@hotel.example', subject: 'message <stuck@hotel.example>', reason: 'object store refused the write', attempts: 3 });
+    const list = await go('GET', '/v1/dead-letters?kind=mail', { key: api.keys.operator });
+    assert.equal(list.status, 200);
+    assert.equal(list.body.items[0].deadLetterId, 'mail:mid:stuck@hotel.example');
+    assert.equal((await go('GET', '/v1/dead-letters?kind=nonsense', { key: api.keys.operator })).status, 400);
+    assert.equal((await go('GET', '/v1/dead-letters', { key: api.keys.a })).status, 403);
+    // a callback given up on goes back to the relay's line once
+    const edge = edgeFor(api.temporal, api.config);
+    await api.store.callbacks.accept({ _id: 'cb-contract', source: 'twilio', workflowId: 'call-contract-none', signal: 'twilioStatus', payloads: await edge.encode([{ callSid: 'CA1', status: 'ringing', sequence: 1 }]) });
+    const [claimed] = await api.store.callbacks.claim('contract', 1, 60_000);
+    await api.store.callbacks.dead(claimed!._id, 'contract', 'Temporal is not reachable');
+    await api.store.deadLetters.add({ kind: 'callback', key: 'cb-contract', subject: 'twilioStatus for call-contract-none (from twilio)', reason: 'Temporal is not reachable', attempts: 9 });
+    const replay = (id: string, key: string) => go('POST', `/v1/dead-letters/${encodeURIComponent(id)}/replay`, { key });
+    assert.equal((await replay('callback:cb-contract', api.keys.a)).status, 403);
+    assert.equal((await replay('callback:nope', api.keys.operator)).status, 404);
+    assert.equal((await replay('callback:cb-contract', api.keys.operator)).status, 200);
+    assert.equal((await replay('callback:cb-contract', api.keys.operator)).status, 409);
+    assert.equal((await api.store.callbacks.get('cb-contract'))?.state !== 'dead', true);
   });
 
   it('client settings and delivery secrets: own only, operators for quotas', async () => {

@@ -57,17 +57,16 @@ describe('API process (api/server.ts)', function () {
       const counted = await (await fetch(`${ops}/metrics`)).text();
       assert.match(counted, /folio_api_requests_total\{method="POST",route="\/v1\/webhooks\/twilio\/status",status="403"\} 1/);
       assert.match(counted, /folio_api_requests_total\{method="POST",route="\/v1\/webhooks\/elevenlabs\/post-call",status="403"\} 1/);
-      // The media bridge is attached to the same server: unsigned streams are refused, a signed one without a
-      // call id is closed by it.
-      const streamUrl = `ws://127.0.0.1:${port}/v1/media-stream`;
-      const unsignedWs = new WebSocket(streamUrl);
-      const refused = await new Promise<string>((r) => unsignedWs.once('error', (e) => r(e.message)).once('open', () => r('open')));
-      assert.match(refused, /403/);
-      const ws = new WebSocket(streamUrl, { headers: { 'x-twilio-signature': twilio.getExpectedTwilioSignature('twilio-test-token', streamUrl, {}) } });
-      await new Promise((r, j) => ws.once('open', r).once('error', j));
-      ws.send(JSON.stringify({ event: 'start', streamSid: 'MZ1', start: { streamSid: 'MZ1', customParameters: {} } }));
-      const [code, reason] = await new Promise<[number, string]>((r) => ws.once('close', (c, b) => r([c, b.toString()])));
-      assert.deepEqual([code, reason], [1008, 'callId parameter required']);
+      // The media bridge is attached to the same server: unsigned streams are refused, and so are signed ones
+      // at a URL that names no call and nonce, or a call it has no record of.
+      const handshake = (url: string, headers: Record<string, string>) =>
+        new Promise<string>((r) => new WebSocket(url, { headers }).once('error', (e) => r(e.message)).once('open', () => r('open')));
+      const signedWith = (url: string) => ({ 'x-twilio-signature': twilio.getExpectedTwilioSignature('twilio-test-token', url, {}) });
+      const bare = `ws://127.0.0.1:${port}/v1/media-stream`;
+      const unknown = `${bare}/call-1/${'n'.repeat(32)}`;
+      assert.match(await handshake(unknown, {}), /403/);
+      assert.match(await handshake(bare, signedWith(bare)), /403/);
+      assert.match(await handshake(unknown, signedWith(unknown)), /403/);
 
       child.kill('SIGTERM');
       assert.equal(await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 15_000))]), 0, log.slice(-2000));

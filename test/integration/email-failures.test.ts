@@ -1,6 +1,8 @@
 // sendEmailRequest when things go wrong between us and the mail server.
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
+import type { ApplicationFailure } from '@temporalio/common';
 import { loadConfig } from '../../config';
 import { Store } from '../../adapters/mongo/store';
 import { Mailer, TemporaryMailError } from '../../adapters/email/mailer';
@@ -49,6 +51,24 @@ describe('sending a request when the mail server misbehaves', function () {
     const doc = await store.emails.get('em-down');
     assert.equal(doc?.state, 'sending', 'the intent is recorded; the retry reuses it');
     mailer.close();
+  });
+
+  it('our mail server refusing us with a 5xx (at the greeting) is our failure: not retried, the hotel address not marked bad', async () => {
+    const mongo = await startMongo();
+    const refusing = createServer((socket) => socket.end('554 5.3.2 service shutting down\r\n'));
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    const config = loadConfig({ SMTP_PORT: String((refusing.address() as AddressInfo).port), LOG_LEVEL: 'warn' });
+    const mailer = new Mailer(config, { timeoutMs: 2000 });
+    const store = new Store(mongo.db());
+    await assert.rejects(createEmailActivities({ config, store, mailer }).sendEmailRequest(input('em-refused')), (e: ApplicationFailure) => {
+      assert.equal(e.type, 'MailConfigError');
+      assert.equal(e.nonRetryable, true);
+      return true;
+    });
+    assert.deepEqual(await store.hotels.badAddresses('fail'), []);
+    assert.equal((await store.emails.get('em-refused'))?.state, 'sending');
+    mailer.close();
+    await new Promise((resolve) => refusing.close(resolve));
   });
 
   it('a retry after a crash between sending and recording reuses the same Message-ID and token', async () => {

@@ -23,6 +23,6 @@ describe('sent threads (FerretDB)', () => {
     assert.deepEqual(none?.hotelEmails, []);
     assert.deepEqual(threads.find((t) => t.emailId === 'call:h-mail:1')?.hotelEmails, ['frontdesk@hotel.example']);
     // a message from an unknown sender with no token or thread headers goes through every thread without failing
-    assert.doesNotThrow(() => correlate({ references: [], recipients: ['folios@folio.test'], subject: 'Invoice', from: 'someone@elsewhere.example', text: 'Folio for Ada Lovelace' }, threads, { replyDomain: 'folio.test' }));
+    assert.doesNotThrow(() => correlate({ references: [], recipients: ['folios@folio.test'], subject: 'Invoice', from: 'someone@elsewhere.example', senderAuthenticated: false, text: 'Folio for Ada Lovelace' }, threads, { replyDomain: 'folio.test' }));
   });
 });

@@ -44,7 +44,9 @@ describe('inbox monitor: awkward mail', function () {
   let mailer: Mailer;
   let grandToken: string;
 
-  const smtp = () => nodemailer.createTransport({ host: '127.0.0.1', port: mail.smtpPort, secure: false, ignoreTLS: true });
+  /** The hotel's own mail system (its address, its DKIM key); strangers use plain SMTP from anywhere. */
+  const smtp = () => mail.senders.transport('frontdesk@grand.example');
+  const anyone = () => nodemailer.createTransport({ host: '127.0.0.1', port: mail.smtpPort, secure: false, ignoreTLS: true });
   const outcome = async (messageId: string) => {
     const key = `mid:${messageId.replace(/^<|>$/g, '')}`;
     await waitUntil(async () => !!(await store.inbox.processedMessage(key)));
@@ -107,7 +109,7 @@ describe('inbox monitor: awkward mail', function () {
     await mail.deliverLocal('edges', Buffer.from([0x00, 0xff, 0x13, 0x37, 0x0a, 0x0d, 0x00, 0x80]));
     const r = await outcome('<broken-1@grand.example>');
     assert.equal(r.processed.outcome, 'unmatched');
-    assert.match(r.unmatched!.reason, /attachment refused|reply without a folio/);
+    assert.match(r.unmatched!.reason, /attachment refused|reply without a folio|not authenticated/);
     assert.deepEqual(r.unmatched!.candidates, ['g1'], 'the operator sees which folio it probably belongs to');
     await monitor.caughtUp();
     assert.equal(signaler.to('folio:c1:g1').length, 0);
@@ -141,7 +143,7 @@ describe('inbox monitor: awkward mail', function () {
   });
 
   it('a spoofed sender naming a real guest and confirmation number is not attached to the folio', async () => {
-    const t = smtp();
+    const t = anyone();
     await t.sendMail({ from: 'billing@evil.example', to: 'edges@folio.test', subject: 'Invoice Anna Schmidt GR-100', messageId: '<spoof-1@evil.example>', text: 'Folio for Anna Schmidt, confirmation GR-100 attached.', attachments: [{ filename: 'folio.pdf', content: await pdf('Schmidt', 'GR-100') }] });
     t.close();
     const r = await outcome('<spoof-1@evil.example>');
@@ -153,7 +155,7 @@ describe('inbox monitor: awkward mail', function () {
   it('an operator assigns an unmatched message: its document reaches the folio once, however often it is assigned', async () => {
     const page = await store.unmatched.list({ limit: 50 });
     const spoof = page.items.find((i) => i.messageId === '<spoof-1@evil.example>')!;
-    const input = { unmatchedId: spoof._id, folioId: 'g1', workflowId: 'folio:c1:g1', by: 'ops@folio.test' };
+    const input = { unmatchedId: spoof._id, folioId: 'g1', workflowId: 'folio:c1:g1', hotelId: 'grand', by: 'ops@folio.test' };
     const first = await assignUnmatched({ store, signaler }, input);
     const second = await assignUnmatched({ store, signaler }, input);
     assert.equal(first.documents, 1);
@@ -205,10 +207,13 @@ describe('inbox monitor: awkward mail', function () {
     assert.match(rec!.detail!, /rule sender-domain/);
   });
 
-  it('one PDF covering the whole batch goes to every guest of it', async () => {
+  it("one PDF holding the whole batch's folios is cut per guest: each gets its own page, with the original's range kept", async () => {
     await send({ emailId: 'em-one', kind: 'request', hotel: hotel('onepdf', 'frontdesk@onepdf.example', 'de'), guests: [guest('op1', 'Karl Huber', 'ZH-1'), guest('op2', 'Maria Huber', 'ZH-2')] });
     await signaler.waitFor(() => signaler.to('folio:c1:op1', 'documentReceived').length === 1 && signaler.to('folio:c1:op2', 'documentReceived').length === 1);
-    assert.equal((signaler.to('folio:c1:op1')[0]!.arg as DocumentRef).documentId, (signaler.to('folio:c1:op2')[0]!.arg as DocumentRef).documentId);
+    const [one, two] = ['op1', 'op2'].map((f) => signaler.to(`folio:c1:${f}`)[0]!.arg as DocumentRef);
+    assert.notEqual(one!.documentId, two!.documentId);
+    assert.deepEqual([one!.derivedFrom?.pages, two!.derivedFrom?.pages], [{ from: 1, to: 1 }, { from: 2, to: 2 }]);
+    assert.equal(one!.derivedFrom?.documentId, two!.derivedFrom?.documentId, 'both cut from the one PDF the hotel sent');
   });
 
   it("an image-only scan and a wrong guest's folio still reach the folio (extraction and validation judge them)", async () => {

@@ -1,7 +1,6 @@
 // The monitor's durability on a real Dovecot: restart mid-stream, a crash mid-message, a lost
 // checkpoint, a dropped connection and a UIDVALIDITY change — no message lost, none acted on twice.
 import assert from 'node:assert/strict';
-import nodemailer from 'nodemailer';
 import type { Db } from 'mongodb';
 import type { ImapFlow } from 'imapflow';
 import { loadConfig, type Config } from '../../config';
@@ -16,6 +15,7 @@ import type { MailSystem } from '../../sandbox/mail';
 import type { DocumentRef } from '../../domain/model';
 import { startMongo } from '../helpers/stack';
 import { startMail, mailEnv, RecordingSignaler } from '../helpers/mail';
+import { TemporalUnavailableError } from '../../temporal/edge';
 
 describe('inbox monitor: restarts, crashes and UIDVALIDITY', function () {
   this.timeout(30_000);
@@ -42,7 +42,7 @@ describe('inbox monitor: restarts, crashes and UIDVALIDITY', function () {
   async function reply(): Promise<string> {
     const k = ++n;
     const pdf = await renderFolioPdf({ hotelName: 'Quay Hotel', guests: [{ firstName: 'Mia', lastName: 'Novak' }], arrival: '2026-10-01', departure: '2026-10-02', folioNumber: `Q-${k}`, confirmationNumber: 'QH-1', currency: 'EUR', nightlyRate: 100 + k, taxRate: 0.1, layout: 'modern' });
-    const t = nodemailer.createTransport({ host: '127.0.0.1', port: mail.smtpPort, secure: false, ignoreTLS: true });
+    const t = mail.senders.transport('frontdesk@quay.example'); // the hotel's own mail system: its address, its DKIM key
     const messageId = `<reply-${k}@quay.example>`;
     await t.sendMail({ from: 'frontdesk@quay.example', to: replyTo, subject: 'Re: folio', inReplyTo: requestId, references: [requestId], messageId, text: `folio ${k}`, attachments: [{ filename: `folio-${k}.pdf`, content: pdf }] });
     t.close();
@@ -88,7 +88,7 @@ describe('inbox monitor: restarts, crashes and UIDVALIDITY', function () {
 
   it('a message whose signal failed (Temporal unreachable) is processed again later; done ones are not', async () => {
     const before = docs().length;
-    signaler.failing = new Error('14 UNAVAILABLE: temporal is down');
+    signaler.failing = new TemporalUnavailableError('signal documentReceived: Temporal is not reachable (14 UNAVAILABLE)');
     const m = monitor();
     const id = await reply();
     await waitUntil(() => m.counters.errors > 0);

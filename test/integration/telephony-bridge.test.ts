@@ -27,7 +27,7 @@ describe('telephony: media bridge protocol', function () {
   this.timeout(60_000);
   let w: TelephonyWorld;
   let agentServer: WebSocketServer;
-  let bridgeUrl: string;
+  let bridgeBase: string;
   const agentSockets: WebSocket[] = [];
 
   before(async () => {
@@ -38,7 +38,7 @@ describe('telephony: media bridge protocol', function () {
     // Without an API key the bridge takes the public agent URL under ELEVENLABS_BASE_URL.
     const port = (agentServer.address() as AddressInfo).port;
     Object.assign(w.config, { ELEVENLABS_API_KEY: undefined, ELEVENLABS_BASE_URL: `http://127.0.0.1:${port}` });
-    bridgeUrl = `${w.baseUrl.replace('http', 'ws')}/v1/media-stream`;
+    bridgeBase = `${w.baseUrl.replace('http', 'ws')}/v1/media-stream`;
   });
   after(async () => {
     for (const s of agentServer?.clients ?? []) s.terminate();
@@ -46,17 +46,22 @@ describe('telephony: media bridge protocol', function () {
     await w?.close();
   });
 
-  async function twilioSide(callId?: string) {
-    const ws = new WebSocket(bridgeUrl, { headers: { 'x-twilio-signature': twilio.getExpectedTwilioSignature(w.config.TWILIO_AUTH_TOKEN!, bridgeUrl, {}) } });
+  /** The call's stream URL, as the TwiML of its answer gives it to Twilio (its id and nonce in the path). */
+  const streamUrl = async (callId: string) => `${bridgeBase}/${callId}/${await w.store.callStreams.issueNonce(callId)}`;
+  async function twilioSide(callId: string, opts: { name?: string | null } = {}) {
+    const url = await streamUrl(callId);
+    const ws = new WebSocket(url, { headers: { 'x-twilio-signature': twilio.getExpectedTwilioSignature(w.config.TWILIO_AUTH_TOKEN!, url, {}) } });
     await once(ws, 'open');
+    const named = opts.name === undefined ? callId : opts.name;
     ws.send(JSON.stringify({ event: 'connected', protocol: 'Call', version: '1.0.0' }));
-    ws.send(JSON.stringify({ event: 'start', streamSid: 'MZ1', start: { streamSid: 'MZ1', callSid: 'CA1', customParameters: callId ? { callId } : {} } }));
+    ws.send(JSON.stringify({ event: 'start', streamSid: 'MZ1', start: { streamSid: 'MZ1', callSid: 'CA1', customParameters: named ? { callId: named } : {} } }));
     return ws;
   }
 
   it('refuses a connection that Twilio did not sign', async () => {
-    for (const headers of [{}, { 'x-twilio-signature': twilio.getExpectedTwilioSignature('another-token', bridgeUrl, {}) }]) {
-      const ws = new WebSocket(bridgeUrl, { headers });
+    const url = `${bridgeBase}/call-unsigned/${'x'.repeat(32)}`;
+    for (const headers of [{}, { 'x-twilio-signature': twilio.getExpectedTwilioSignature('another-token', url, {}) }]) {
+      const ws = new WebSocket(url, { headers });
       ws.on('error', () => undefined); // terminate() below aborts the handshake
       const [, res] = (await once(ws, 'unexpected-response')) as [unknown, { statusCode: number }];
       assert.equal(res.statusCode, 403);
@@ -64,13 +69,17 @@ describe('telephony: media bridge protocol', function () {
     }
   });
 
-  it('closes a stream that names no call, or an unknown one', async () => {
-    const a = await twilioSide();
+  it('closes a stream whose start message names no call; refuses one for a call we have no record of', async () => {
+    await w.store.calls.update('call-unnamed', { status: 'in-progress' });
+    const a = await twilioSide('call-unnamed', { name: null });
     const [codeA] = (await once(a, 'close')) as [number];
     assert.equal(codeA, 1008);
-    const b = await twilioSide('call-nobody');
-    const [codeB] = (await once(b, 'close')) as [number];
-    assert.equal(codeB, 1008);
+    const url = `${bridgeBase}/call-nobody/${'y'.repeat(32)}`;
+    const b = new WebSocket(url, { headers: { 'x-twilio-signature': twilio.getExpectedTwilioSignature(w.config.TWILIO_AUTH_TOKEN!, url, {}) } });
+    b.on('error', () => undefined);
+    const [, res] = (await once(b, 'unexpected-response')) as [unknown, { statusCode: number }];
+    assert.equal(res.statusCode, 403);
+    b.terminate();
   });
 
   it('relays audio both ways, clears on barge-in, answers pings and checks tool calls', async () => {

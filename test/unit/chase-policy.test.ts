@@ -5,6 +5,7 @@ import {
   afterAuthorizationTimeout,
   afterAwaitTimeout,
   afterCall,
+  afterEmailNotSent,
   afterEmailRejected,
   afterEmailSent,
   afterFailedCheck,
@@ -121,6 +122,11 @@ describe('chase policy', () => {
     const d = afterEmailRejected(base({ emailBad: true, channelPreference: 'email-only' }), P, C);
     assert.equal(d.action, 'needs_attention');
     assert.match(d.action === 'needs_attention' ? d.next : '', /PUT \/v1\/hotels/);
+  });
+
+  it('sends the same kind of email again an hour after our side could not send it', () => {
+    assert.deepEqual(afterEmailNotSent('email', P, NOW), { action: 'email', atMs: NOW + 3_600_000, reason: 'our mail server could not send it; sending again' });
+    assert.equal(afterEmailNotSent('reminder', { ...P, resendAfterMinutes: 5 }, NOW).atMs, NOW + 5 * 60_000);
   });
 
   describe('failed checks → automatic re-ask', () => {
@@ -344,6 +350,10 @@ describe('chase policy', () => {
       const d = afterAuthorizationTimeout(P);
       assert.equal(d.action, 'needs_attention');
       assert.match(d.action === 'needs_attention' ? d.next : '', /authorization/);
+    });
+    it('sends the same kind of email again an hour after our side could not send it', () => {
+      assert.deepEqual(afterEmailNotSent('email', P, NOW), { action: 'email', atMs: NOW + 3_600_000, reason: 'our mail server could not send it; sending again' });
+      assert.equal(afterEmailNotSent('reminder', { ...P, resendAfterMinutes: 5 }, NOW).atMs, NOW + 5 * 60_000);
     });
   });
 });

@@ -17,7 +17,7 @@ const reminder = thread({ emailId: 'e1r', token: 'aaaabbbbcc', messageId: '<emai
 const other = thread({ emailId: 'e2', token: 'ddddeeeeff', hotelId: 'max', to: 'info@max.example', hotelEmails: ['info@max.example'], guests: [g('f3', 'Clara Weiss', 'MX-9')] });
 const threads = [batch, reminder, other];
 const opts = { replyDomain: 'folio.test' };
-const msg = (over: Partial<IncomingFacts>): IncomingFacts => ({ references: [], recipients: ['folios@folio.test'], subject: 'Folio', from: 'someone@unknown.example', text: '', ...over });
+const msg = (over: Partial<IncomingFacts>): IncomingFacts => ({ references: [], recipients: ['folios@folio.test'], subject: 'Folio', from: 'frontdesk@rex.example', senderAuthenticated: true, text: '', ...over });
 const ids = (r: ReturnType<typeof correlate>) => (r.matched ? r.folios.map((f) => f.folioId).sort() : []);
 
 describe('correlation of a reply to its request', () => {
@@ -33,13 +33,13 @@ describe('correlation of a reply to its request', () => {
   });
 
   it('1. References alone (In-Reply-To lost by the mail client)', () => {
-    const r = correlate(msg({ inReplyTo: '<foreign@x>', references: ['<email-e2@folio.test>', '<foreign@x>'] }), threads, opts);
+    const r = correlate(msg({ from: 'info@max.example', inReplyTo: '<foreign@x>', references: ['<email-e2@folio.test>', '<foreign@x>'] }), threads, opts);
     assert.equal(r.matched && r.rule, 'thread');
     assert.deepEqual(ids(r), ['f3']);
   });
 
   it('2. the reply token in a recipient plus-address', () => {
-    const r = correlate(msg({ recipients: ['Folios+DDDDEEEEFF@Folio.test'] }), threads, opts);
+    const r = correlate(msg({ from: 'info@max.example', recipients: ['Folios+DDDDEEEEFF@Folio.test'] }), threads, opts);
     assert.equal(r.matched && r.rule, 'reply-token');
     assert.deepEqual(ids(r), ['f3']);
   });
@@ -100,6 +100,24 @@ describe('correlation of a reply to its request', () => {
     const r = correlate(msg({ from: 'x@rex.example' }), threads.map((t) => ({ ...t, open: false })), opts);
     assert.equal(r.matched, false);
     assert.match(!r.matched ? r.reason : '', /no open request/);
+  });
+
+  it('1-3. a thread, token or tag match from a sender the checks did not authenticate is refused, with its candidates', () => {
+    const forged = msg({ inReplyTo: '<email-e1@folio.test>', senderAuthenticated: false, senderCheck: 'dkim=none spf=fail dmarc=fail' });
+    const r = correlate(forged, threads, opts);
+    assert.equal(r.matched, false);
+    assert.match(!r.matched ? r.reason : '', /thread match refused: sender frontdesk@rex\.example is not authenticated \(dkim=none spf=fail dmarc=fail\)/);
+    assert.deepEqual(!r.matched ? r.candidates.map((c) => c.folioId).sort() : [], ['f1', 'f2']);
+    assert.equal(correlate(msg({ from: 'x@rex.example', senderAuthenticated: false }), threads, opts).matched, false, 'nor the sender-domain rule');
+  });
+
+  it('1-3. an authenticated stranger with our token or tag is not the hotel; a learned address is', () => {
+    const token = correlate(msg({ from: 'billing@evil.example', recipients: ['folios+aaaabbbbcc@folio.test'] }), threads, opts);
+    assert.match(!token.matched ? token.reason : '', /reply-token match refused: billing@evil\.example is not the hotel/);
+    const tag = correlate(msg({ from: 'billing@evil.example', subject: 'Re: [Ref aaaabbbbcc]' }), threads, opts);
+    assert.match(!tag.matched ? tag.reason : '', /subject-tag match refused/);
+    const learned = correlate(msg({ from: 'invoices@agency.example', subject: 'Re: [Ref aaaabbbbcc]' }), threads, { ...opts, learnedSenders: new Map([['rex', ['invoices@agency.example']]]) });
+    assert.deepEqual(ids(learned), ['f1', 'f2']);
   });
 
   it('guestsMentioned picks the guests an attachment names', () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { answerTwiml, connectTwiml, ivrStepTwiml, overflowTwiml, voicemailTwiml, webhookUrl } from '../../adapters/telephony/twiml';
 import { parseXml, XmlError } from '../../sandbox/twilio/xml';
 
-const u = { base: 'https://folio.example.com', callId: 'call-1' };
+const u = { base: 'https://folio.example.com', callId: 'call-1', streamNonce: 'n0nce-of-the-call-1' };
 
 describe('TwiML', () => {
   it('with a known path: consent, digits, then the agent stream carrying the call id', () => {
@@ -14,7 +14,7 @@ describe('TwiML', () => {
     assert.equal(doc.children[1].attrs.digits, 'w2w3');
     const stream = doc.children[2].children[0];
     assert.equal(stream.name, 'Stream');
-    assert.equal(stream.attrs.url, 'wss://folio.example.com/v1/media-stream');
+    assert.equal(stream.attrs.url, 'wss://folio.example.com/v1/media-stream/call-1/n0nce-of-the-call-1', 'the call id and its nonce in the signed URL');
     assert.deepEqual(stream.children.map((p) => p.attrs), [{ name: 'callId', value: 'call-1' }]);
   });
 
@@ -33,6 +33,7 @@ describe('TwiML', () => {
     assert.equal(doc.children[0].attrs.digits, 'w2');
     assert.equal(new URL(doc.children[1].attrs.action).searchParams.get('step'), '2');
     assert.equal(parseXml(connectTwiml(u)).children[0].name, 'Connect');
+    assert.throws(() => connectTwiml({ base: u.base, callId: 'call-1' }), /no media-stream nonce/);
   });
 
   it('voicemail and wrap-up name our address in the hotel language, then hang up', () => {

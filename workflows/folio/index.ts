@@ -45,7 +45,8 @@ export async function folioWorkflow(req: FolioRequest, options: FolioOptions = {
         break;
       case 'email':
       case 'reminder':
-        decision = await emailHotel(f, decision.action, decision.reason);
+        // an email our side could not send waits before it goes again
+        decision = decision.atMs !== undefined && decision.atMs > Date.now() ? await waitToRetry(f, { ...decision, atMs: decision.atMs }) : await emailHotel(f, decision.action, decision.reason);
         break;
       case 'await_document':
         decision = await awaitDocument(f, decision);

@@ -1,6 +1,6 @@
 // The steps of the chase that ask the hotel: wait for check-out, call, email, wait for the folio,
 // call back when the hotel said so, wait out a retry. Each returns what the chase policy decides next.
-import { condition, log } from '@temporalio/workflow';
+import { condition, log, patched } from '@temporalio/workflow';
 import { addBusinessDays, checkoutDueAt, localDate } from '../../domain/business-hours';
 import { DAY_MS } from '../../domain/calendar';
 import { callEvents, guestOutcomeEvents } from '../../domain/call-events';
@@ -37,8 +37,11 @@ export async function waitForCheckout(f: Folio, graceHours = 24): Promise<void> 
   f.deadlines = { slaAt: addBusinessDays(f.schedule(), due, f.policy.slaBusinessDays), giveUpAt: due + f.policy.giveUpAfterDays * DAY_MS, slaFlagged: false };
 }
 
-/** The backoff before the next call; something from outside ends it early. */
-export async function waitToRetry(f: Folio, decision: Extract<Decision, { action: 'call' }>): Promise<Decision> {
+/** Marks folios that send again an email our side could not send (before it, that counted as the hotel refusing it). */
+export const RESEND_UNSENT_PATCH = 'resend-unsent-email';
+
+/** The backoff before the next call (or before sending again); something from outside ends it early. */
+export async function waitToRetry<D extends Decision & { atMs: number }>(f: Folio, decision: D): Promise<D> {
   const at = decision.atMs;
   f.book.emit('RetryScheduled', { at: iso(at), reason: decision.reason });
   await f.setStatus(FolioStatus.RetryScheduled, { at, what: decision.reason });
@@ -101,10 +104,16 @@ export async function emailHotel(f: Folio, kind: 'email' | 'reminder', reason = 
   const sent = await waitForDispatcher(f, 'email', () => inbox.emailSent);
   if (!sent) return { action: kind, reason: 'queued again' };
   inbox.emailSent = undefined;
-  if (sent.rejected) {
+  if (sent.unsent && patched(RESEND_UNSENT_PATCH)) {
+    // our failure, not the hotel's: the address stays usable and no attempt is counted
+    book.emit('EmailNotSent', { emailId: sent.emailId, reason: sent.unsent });
+    return chase.afterEmailNotSent(kind, f.policy, Date.now());
+  }
+  const rejected = sent.rejected ?? sent.unsent;
+  if (rejected) {
     s.emailBad = true;
     if (f.writeTo && (!sent.to || sent.to.toLowerCase() === f.writeTo.toLowerCase())) f.writeTo = undefined;
-    book.emit('EmailRejected', { emailId: sent.emailId, reason: sent.rejected });
+    book.emit('EmailRejected', { emailId: sent.emailId, reason: rejected });
     return chase.afterEmailRejected(s, f.policy, f.ctx());
   }
   const from = s.lastChannel;
