@@ -28,8 +28,9 @@ export interface OperatorMetrics {
 
 /**
  * Metrics the alert rules (deploy/prometheus/alerts.yml) act on whose figures are produced elsewhere: one
- * name for the rules, the dashboards and the code that feeds them. Until a feeder sets them they export no
- * samples (dead letters by kind, the projection lag histogram) or zero (inbox lag), and their alerts stay quiet.
+ * name for the rules, the dashboards and the code that feeds them. The API's scrape sets dead letters by kind
+ * and the inbox lag from the store. The projection lag histogram exports no samples yet: projections are
+ * written in the worker (activities/projection-writer.ts takes a lag observer), whose only endpoint is the SDK's.
  */
 export function createOperatorMetrics(registry: Registry): OperatorMetrics {
   return {
@@ -92,6 +93,7 @@ export function createMetrics(store: Store): ApiMetrics {
     inbox.reset();
     for (const [outcome, n] of await store.inbox.countByOutcome()) inbox.set({ outcome }, n);
     unmatchedWaiting.set(await store.unmatched.countWaiting());
+    operator.inboxLagSeconds.set(await store.inbox.lagSeconds());
     operator.deadLetters.reset();
     for (const kind of DEAD_LETTER_KINDS) operator.deadLetters.set({ kind }, 0);
     for (const [kind, n] of await store.deadLetters.countWaiting()) operator.deadLetters.set({ kind }, n);

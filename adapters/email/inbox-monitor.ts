@@ -193,18 +193,20 @@ export class InboxMonitor {
     if (!client?.usable || this.stopping) return;
     const mailbox = this.opts.config.IMAP_MAILBOX;
     const validity = this.uidValidity;
-    let pending: Omit<MailboxMessage, 'uidValidity'>[];
+    let pending: (Omit<MailboxMessage, 'uidValidity'> & { arrivedAt?: Date })[];
     // Collect first, then process: IMAP commands inside a fetch iteration deadlock, and IDLE waits for the lock.
     const lock = await client.getMailboxLock(mailbox);
     try {
-      const found = await client.fetchAll(`${this.lastUid + 1}:*`, { uid: true, size: true, envelope: true }, { uid: true });
+      const found = await client.fetchAll(`${this.lastUid + 1}:*`, { uid: true, size: true, envelope: true, internalDate: true }, { uid: true });
       pending = found
         .filter((m) => m.uid > this.lastUid) // `n:*` always returns the newest
-        .map((m) => ({ uid: m.uid, size: m.size ?? 0, envelopeMessageId: m.envelope?.messageId, envelopeFrom: m.envelope?.from?.[0]?.address, envelopeSubject: m.envelope?.subject?.slice(0, 300) }));
+        .map((m) => ({ uid: m.uid, size: m.size ?? 0, envelopeMessageId: m.envelope?.messageId, envelopeFrom: m.envelope?.from?.[0]?.address, envelopeSubject: m.envelope?.subject?.slice(0, 300), arrivedAt: arrival(m.internalDate) }));
     } finally {
       lock.release();
     }
     pending.sort((a, b) => a.uid - b.uid);
+    // the inbox lag operators watch (folio_inbox_lag_seconds): how long the oldest waiting message has waited
+    await this.store.inbox.saveCheckpoint(this.key, validity, this.lastUid, pending[0]?.arrivedAt ?? null);
     const maxBytes = this.opts.maxMessageBytes ?? 50 * 1024 * 1024;
     for (const m of pending) {
       if (this.stopping || validity !== this.uidValidity) return;
@@ -219,9 +221,16 @@ export class InboxMonitor {
         }
         if (!source) continue; // expunged meanwhile
       }
-      await this.handleOrGiveUp({ ...m, uidValidity: validity, source });
+      const { arrivedAt: _, ...seen } = m;
+      await this.handleOrGiveUp({ ...seen, uidValidity: validity, source });
       this.lastUid = m.uid;
-      await this.store.inbox.saveCheckpoint(this.key, validity, m.uid);
+      await this.store.inbox.saveCheckpoint(this.key, validity, m.uid, pending.find((p) => p.uid > m.uid)?.arrivedAt ?? null);
     }
   }
+}
+
+/** The server's arrival time of a message (IMAP INTERNALDATE), when it gave a usable one. */
+function arrival(internalDate: Date | string | undefined): Date | undefined {
+  const d = internalDate === undefined ? undefined : new Date(internalDate);
+  return d && !Number.isNaN(d.getTime()) ? d : undefined;
 }

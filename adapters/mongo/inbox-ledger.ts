@@ -9,6 +9,8 @@ export interface InboxCheckpoint {
   _id: string; // account + mailbox
   uidValidity: string;
   lastUid: number;
+  /** When the oldest message the monitor has seen but not yet handled arrived (null: caught up). */
+  oldestUnhandledAt?: Date | null;
   updatedAt: Date;
 }
 
@@ -59,8 +61,16 @@ export class InboxLedger {
     return this.checkpoints.findOne({ _id: key });
   }
 
-  async saveCheckpoint(key: string, uidValidity: string, lastUid: number): Promise<void> {
-    await this.checkpoints.updateOne({ _id: key }, { $set: { uidValidity, lastUid, updatedAt: new Date() } }, { upsert: true });
+  /** Moves the checkpoint; `oldestUnhandledAt` (when given) is the arrival of the oldest message still waiting. */
+  async saveCheckpoint(key: string, uidValidity: string, lastUid: number, oldestUnhandledAt?: Date | null): Promise<void> {
+    const set = { uidValidity, lastUid, updatedAt: new Date(), ...(oldestUnhandledAt !== undefined && { oldestUnhandledAt }) };
+    await this.checkpoints.updateOne({ _id: key }, { $set: set }, { upsert: true });
+  }
+
+  /** Seconds the oldest message seen and not yet handled has waited, over every mailbox (0 when caught up). */
+  async lagSeconds(now = Date.now()): Promise<number> {
+    const waiting = await this.checkpoints.find({ oldestUnhandledAt: { $type: 'date' } }).toArray();
+    return Math.max(0, ...waiting.map((c) => (now - c.oldestUnhandledAt!.getTime()) / 1000));
   }
 
   /** The record of a message handled before, or null. */

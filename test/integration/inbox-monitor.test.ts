@@ -94,11 +94,15 @@ describe('inbox monitor: restarts, crashes and UIDVALIDITY', function () {
     await waitUntil(() => m.counters.errors > 0);
     await m.stop();
     assert.equal(await store.inbox.processedMessage(`mid:${id.slice(1, -1)}`), null, 'not marked done');
+    // the message waits: operators see its age as the inbox lag (folio_inbox_lag_seconds)
+    await new Promise((r) => setTimeout(r, 1100));
+    assert.ok((await store.inbox.lagSeconds()) >= 1, 'the waiting message shows no inbox lag');
     signaler.failing = undefined;
     const again = monitor();
     await signaler.waitFor(() => docs().length === before + 1);
     await again.caughtUp();
     assert.equal(docs().length, before + 1);
+    assert.equal(await store.inbox.lagSeconds(), 0, 'caught up, yet an inbox lag is shown');
   });
 
   it('a checkpoint that lags behind the ledger (crash after processing) causes no duplicate', async () => {
