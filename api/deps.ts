@@ -3,7 +3,7 @@ import type { Config } from '../config';
 import type { Logger } from '../config/logger';
 import type { Store } from '../adapters/mongo/store';
 import type { TemporalEdge } from '../temporal/edge';
-import type { CallbackRelay } from '../temporal/relay';
+import type { CallbackRelay } from '../adapters/callbacks/relay';
 
 export interface ApiDeps {
   config: Config;

@@ -11,7 +11,7 @@ import { agentToolSignal, conversationEndedSignal } from '../workflows/definitio
 import { conversationUrl, elevenLabsClient } from '../adapters/telephony/elevenlabs';
 import type { StreamClaim } from '../adapters/mongo/call-streams';
 import { dynamicVariables, parseFolioOutcome, RECORD_FOLIO_OUTCOME, ToolCallError } from '../adapters/telephony/agent-tools';
-import { relayOf } from '../temporal/relay';
+import { relayOf } from '../adapters/callbacks/relay';
 
 export const MEDIA_STREAM_PATH = '/v1/media-stream';
 

@@ -6,7 +6,7 @@ import { logger } from '../config/logger';
 import { Store } from '../adapters/mongo/store';
 import { connectClient } from '../temporal/client';
 import { edgeFor } from '../temporal/edge';
-import { CallbackRelay } from '../temporal/relay';
+import { CallbackRelay } from '../adapters/callbacks/relay';
 import { startTracing, tracingClientInterceptors } from '../observability/tracing';
 
 function listen(app: import('express').Express, port: number, host: string): Promise<Server> {

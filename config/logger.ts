@@ -1,7 +1,7 @@
 // The one logger: structured JSON (pino). Log ids, never guest names, phone numbers or document contents;
 // what slips through anyway is redacted by key name at any depth (observability/redact.ts).
 import pino, { type DestinationStream } from 'pino';
-import { redactDeep } from '../observability/redact';
+import { redactDeep } from './redact';
 
 /** The logger, writing to stdout unless a destination is given (tests read what it writes). */
 export function createLogger(destination?: DestinationStream, level = process.env.LOG_LEVEL ?? 'info'): pino.Logger {

@@ -26,3 +26,8 @@ export function isoDaysBetween(later: string, earlier: string): number {
 export function isoDateOf(atMs: number): string {
   return new Date(atMs).toISOString().slice(0, 10);
 }
+
+/** An instant (epoch ms) as an ISO timestamp; undefined stays undefined. */
+export function iso(ms: number | undefined): string | undefined {
+  return ms === undefined ? undefined : new Date(ms).toISOString();
+}

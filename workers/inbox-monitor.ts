@@ -8,7 +8,7 @@ import { startTracing, tracingClientInterceptors } from '../observability/tracin
 import { Store } from '../adapters/mongo/store';
 import { InboxMonitor } from '../adapters/email/inbox-monitor';
 import { edgeFor } from '../temporal/edge';
-import { CallbackRelay } from '../temporal/relay';
+import { CallbackRelay } from '../adapters/callbacks/relay';
 import { createExtractor } from '../adapters/extraction';
 import { splitByGuestWith, type MultiFolioReader } from '../adapters/email/guest-split';
 

@@ -7,7 +7,7 @@ import type { ApiDeps } from '../deps';
 import { DEAD_LETTER_KINDS, type DeadLetter } from '../../adapters/mongo/dead-letters';
 import { ApiError, notFound, parse } from '../errors';
 import { principalOf } from '../auth';
-import { relayOf } from '../../temporal/relay';
+import { relayOf } from '../../adapters/callbacks/relay';
 
 export const ListDeadLettersQuery = z
   .object({ kind: z.enum(DEAD_LETTER_KINDS).optional(), limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(400).optional(), includeReplayed: z.enum(['true', 'false']).optional() })

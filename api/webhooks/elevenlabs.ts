@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { verifyBody } from '../../adapters/http/signing';
 import type { ApiDeps } from '../deps';
 import { postCallSignal, type PostCallMessage } from '../../workflows/definitions';
-import { relayOf } from '../../temporal/relay';
+import { relayOf } from '../../adapters/callbacks/relay';
 
 const MAX_TURNS = 300;
 

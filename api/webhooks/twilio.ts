@@ -8,7 +8,7 @@ import { nextIvrAction, DEFAULT_IVR_MAX_STEPS } from '../../domain/ivr';
 import { ivrStepSignal, recordingReadySignal, twilioStatusSignal } from '../../workflows/definitions';
 import { answerTwiml, connectTwiml, hangupTwiml, ivrStepTwiml, type CallUrls } from '../../adapters/telephony/twiml';
 import { DEFAULT_CONSENT_COUNTRIES } from '../../adapters/telephony/messages';
-import { relayOf } from '../../temporal/relay';
+import { relayOf } from '../../adapters/callbacks/relay';
 
 /** AMD results carry no SequenceNumber; one fixed number above any status sequence makes a retried AMD callback a repeat. */
 export const AMD_SEQUENCE = 1_000_000;

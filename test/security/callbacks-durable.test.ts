@@ -11,7 +11,7 @@ import { Store } from '../../adapters/mongo/store';
 import { ApiKeys } from '../../api/auth';
 import { callWorkflowType, twilioStatusSignal } from '../../workflows/definitions';
 import { edgeFor } from '../../temporal/edge';
-import { callbackKey } from '../../temporal/relay';
+import { callbackKey } from '../../adapters/callbacks/relay';
 import { freePort, startMongo, startTemporalServer, type TemporalServer } from '../helpers/stack';
 import { startApiProcess, type ApiProcess } from '../helpers/api-process';
 import { signElevenLabs } from '../helpers/webhook-client';

@@ -16,7 +16,8 @@ import type { FolioProjectionUpdate, ProjectionSinks } from '../projection';
 import type { FolioProjectionSet } from '../../domain/projection';
 import { AttemptCountKey, CheckOutDateKey, ClientIdKey, FolioStatusKey, HotelIdKey, NextActionAtKey } from '../search-attributes';
 import { projections } from './activities';
-import { iso, type Folio } from './state';
+import { iso } from '../../domain/calendar';
+import type { Folio } from './state';
 
 /** The patch of every change of the lean lifecycle in the folio workflow (one marker, asked once at the start). */
 export const LEAN_LIFECYCLE = 'lean-lifecycle';

@@ -6,6 +6,7 @@ import { DEFAULT_CLIENT_POLICY, FolioStatus, TERMINAL_STATUSES, type BatchGuest,
 import type { CallOutcomeMessage, DispatchKind, EmailBouncedMessage, EmailSentMessage, FolioState, HotelReplyMessage, OperatorAction } from '../definitions';
 import { Alarm } from '../alarm';
 import { Bookkeeping } from './bookkeeping';
+import { iso } from '../../domain/calendar';
 
 export interface FolioOptions {
   checkoutGraceHours?: number;
@@ -183,8 +184,4 @@ export class Folio {
       history: this.history,
     };
   }
-}
-
-export function iso(ms: number | undefined): string | undefined {
-  return ms === undefined ? undefined : new Date(ms).toISOString();
 }

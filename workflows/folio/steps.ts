@@ -2,13 +2,13 @@
 // call back when the hotel said so, wait out a retry. Each returns what the chase policy decides next.
 import { condition, log, patched } from '@temporalio/workflow';
 import { addBusinessDays, checkoutDueAt, localDate } from '../../domain/business-hours';
-import { DAY_MS } from '../../domain/calendar';
+import { DAY_MS, iso } from '../../domain/calendar';
 import { callEvents, guestOutcomeEvents } from '../../domain/call-events';
 import { resolveCallback } from '../../domain/callbacks';
 import * as chase from '../../domain/chase-policy';
 import { FolioStatus, type GuestOutcome } from '../../domain/model';
 import { lifecycle, notifications } from './activities';
-import { iso, type Folio } from './state';
+import type { Folio } from './state';
 
 type Decision = chase.ChaseDecision;
 

@@ -7,11 +7,11 @@
 // too long, or refused too often, it becomes a dead letter.
 import { createHash, randomUUID } from 'node:crypto';
 import type { SignalDefinition } from '@temporalio/common';
-import type { Config } from '../config';
-import type { Logger } from '../config/logger';
-import type { Store } from '../adapters/mongo/store';
-import type { CallbackSource, InboxCallback } from '../adapters/mongo/callback-inbox';
-import { GONE, NO_RETRY, TemporalUnavailableError, WorkflowNotAnsweringError, type Signaler, type TemporalEdge } from './edge';
+import type { Config } from '../../config';
+import type { Logger } from '../../config/logger';
+import type { Store } from '../mongo/store';
+import type { CallbackSource, InboxCallback } from '../mongo/callback-inbox';
+import { GONE, NO_RETRY, TemporalUnavailableError, WorkflowNotAnsweringError, type Signaler, type TemporalEdge } from '../../temporal/edge';
 
 /** A refusal that is not an outage (a payload Temporal rejects) is tried this often. */
 const MAX_REFUSALS = 5;
