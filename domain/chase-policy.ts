@@ -11,13 +11,13 @@ import { HOUR_MS, MINUTE_MS } from './calendar';
 import { nameVariants, reaskNeed, type FailedCheck } from './asks';
 import { goodCallTime, nextBusinessDay, type CallTimingContext } from './call-timing';
 import { NEXT_STEP } from './next-steps';
-import type { CallDisposition, ClientPolicy, DocumentRef, GuestAsk, GuestOutcome } from './model';
+import type { CallDisposition, DocumentRef, GuestAsk, GuestOutcome } from './model';
 import type { ChannelPreference } from './schemas';
-import { normaliseReference } from './validation';
 
 export { goodCallTime, MIN_CALLS_TO_JUDGE_HOUR, nextBusinessDay } from './call-timing';
 export { NEXT_STEP } from './next-steps';
 export { reaskNeed, type FailedCheck } from './asks';
+export { acceptsDepartureMismatch } from './validation';
 
 /** The order of the first contacts: call at check-out + grace (today's order), or write a few hours after check-out and call at the grace end only if nothing usable came. */
 export const FIRST_CONTACTS = ['call-after-grace', 'email-early'] as const;
@@ -372,22 +372,6 @@ export function afterFailedCheck(s: ChaseState, failed: FailedCheck, p: ChasePol
   if (canEmail(s)) return written(s, reason, ask);
   if (mayCall(s, p, ctx)) return { action: 'call', atMs: goodCallTime(ctx, ctx.nowMs), reason, ask };
   return review(`the folio did not pass the checks (${failed.codes.join(', ')}) and the hotel cannot be asked again`);
-}
-
-/**
- * The confirmation number and arrival match, only the departure differs (an early departure, a late
- * check-out billed as a night): completes with a visible flag when the client's policy accepts it.
- */
-export function acceptsDepartureMismatch(
-  codes: string[],
-  found: { confirmationNumber?: string; arrival?: string },
-  req: { confirmationNumber: string; checkIn: string },
-  client: ClientPolicy,
-  p: ChasePolicy,
-): boolean {
-  if (!p.closedLoop || !client.acceptDepartureMismatch) return false;
-  if (codes.length !== 1 || codes[0] !== 'departure-mismatch') return false;
-  return !!found.confirmationNumber && normaliseReference(found.confirmationNumber) === normaliseReference(req.confirmationNumber) && found.arrival === req.checkIn;
 }
 
 // ---- the guest's signed form -----------------------------------------------------------------

@@ -6,7 +6,7 @@
 // as a stay both day-first and month-first are resolved against the requested stay, and the verdict
 // says so. Each failure has a machine-readable code, and the verdict says what should happen next.
 import { isoDaysBetween } from './calendar';
-import type { FolioData, ValidationResult } from './model';
+import type { ClientPolicy, FolioData, ValidationResult } from './model';
 import { namesMatch } from './names';
 
 export interface FolioCheck {
@@ -156,4 +156,20 @@ export function validateFolio(extracted: FolioData, check: FolioCheck): FolioVer
 /** Whether a failed verdict shows the document is another guest's or another stay's folio (not just an unreadable one). */
 export function namesAnotherGuestOrStay(v: FolioVerdict): boolean {
   return v.codes.some((c) => MISMATCH.includes(c));
+}
+
+/**
+ * The confirmation number and arrival match, only the departure differs (an early departure, a late
+ * check-out billed as a night): completes with a visible flag when the client's policy accepts it.
+ */
+export function acceptsDepartureMismatch(
+  codes: string[],
+  found: { confirmationNumber?: string; arrival?: string },
+  req: { confirmationNumber: string; checkIn: string },
+  client: ClientPolicy,
+  p: { closedLoop: boolean },
+): boolean {
+  if (!p.closedLoop || !client.acceptDepartureMismatch) return false;
+  if (codes.length !== 1 || codes[0] !== 'departure-mismatch') return false;
+  return !!found.confirmationNumber && normaliseReference(found.confirmationNumber) === normaliseReference(req.confirmationNumber) && found.arrival === req.checkIn;
 }

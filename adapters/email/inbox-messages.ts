@@ -2,8 +2,7 @@
 // classify it, correlate it with the requests we sent, store its attachments (GridFS; folios get a
 // reference, never bytes), signal the folios it is for through the Temporal edge, and record it in the
 // ledger so it is acted on exactly once. A message no rule ties to a folio waits for an operator.
-import { createHash } from 'node:crypto';
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import { simpleParser, type ParsedMail } from 'mailparser';
 import type { SignalDefinition } from '@temporalio/common';
 import type { Config } from '../../config';
 import type { Logger } from '../../config/logger';
@@ -17,6 +16,7 @@ import { correlate, guestsMentioned, normalizeMessageId, type IncomingFacts, typ
 import { GONE, type Signaler } from '../../temporal/edge';
 import { documentReceivedSignal, emailBouncedSignal, hotelRepliedSignal } from '../../workflows/definitions';
 import { classify } from './classify';
+import { factsOf, messageKey } from './message-facts';
 import { SenderAuthenticator, type SenderAuth } from './sender-auth';
 import { PDF_LIMITS, readPdfPages, type PdfPagesLimits } from './pdf-pages';
 import { splitByGuestWith, type GuestPart, type SplitByGuest } from './guest-split';
@@ -76,15 +76,6 @@ export async function attachmentText(bytes: Buffer, contentType: string, limits:
   // unreadable here is fine (extraction reports it properly later); too long or too slow is not a folio
   if (!r.ok) return r.total !== undefined || /within/.test(r.reason) ? { text: '', refused: r.reason } : { text: '' };
   return { text: r.pages.join('\n'), pages: r.pages };
-}
-
-/** The ledger key of a message: its Message-ID (hashed when absurdly long), else the hash of its bytes. */
-export function messageKey(messageId: string | undefined, source?: Buffer): string {
-  if (messageId) {
-    const id = normalizeMessageId(messageId);
-    return id.length <= 160 ? `mid:${id}` : `mid-sha:${createHash('sha256').update(id).digest('hex')}`;
-  }
-  return `sha:${createHash('sha256').update(source ?? Buffer.alloc(0)).digest('hex')}`;
 }
 
 /** Attachments read per message; a message with more is not a folio reply (the rest are refused, listed). */
@@ -383,25 +374,4 @@ function narrow(folios: MatchedFolio[], text: string): MatchedFolio[] {
   if (folios.length < 2) return folios;
   const named = guestsMentioned(folios, text);
   return named.length ? named : folios;
-}
-
-function addresses(a: AddressObject | AddressObject[] | undefined): string[] {
-  if (!a) return [];
-  return (Array.isArray(a) ? a : [a]).flatMap((x) => x.value.map((v) => v.address ?? '')).filter(Boolean);
-}
-
-export function factsOf(parsed: ParsedMail, sender: SenderAuth): IncomingFacts {
-  const refs = parsed.references ? (Array.isArray(parsed.references) ? parsed.references : parsed.references.split(/\s+/)) : [];
-  const delivered = parsed.headers.get('delivered-to');
-  return {
-    messageId: parsed.messageId,
-    inReplyTo: parsed.inReplyTo?.split(/\s+/)[0],
-    references: refs.filter(Boolean),
-    recipients: [...addresses(parsed.to), ...addresses(parsed.cc), ...(typeof delivered === 'string' ? [delivered] : [])],
-    subject: parsed.subject ?? '',
-    from: parsed.from?.value?.[0]?.address ?? '',
-    senderAuthenticated: sender.authenticated,
-    senderCheck: sender.summary,
-    text: parsed.text ?? '',
-  };
 }
