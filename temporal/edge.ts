@@ -132,11 +132,11 @@ export class TemporalEdge {
    * Sends a signal encoded earlier, under `requestId`: Temporal applies a signal once per request id for the
    * run, so sending it again (after a crash between sending and recording that it was sent) changes nothing.
    */
-  async sendEncoded(workflowId: string, signalName: string, payloads: EncodedPayload[], requestId: string): Promise<'sent' | Gone> {
+  async sendEncoded(workflowId: string, signalName: string, payloads: EncodedPayload[], requestId: string, headers?: Record<string, Payload>): Promise<'sent' | Gone> {
     const { namespace, identity } = this.client.options;
     const input = { payloads: payloads.map((p) => ({ metadata: Object.fromEntries(Object.entries(p.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])), data: Buffer.from(p.data, 'base64') })) };
     return this.attempt('signal', signalName, workflowId, async () => {
-      await this.client.workflowService.signalWorkflowExecution({ namespace, workflowExecution: { workflowId }, signalName, input, identity, requestId });
+      await this.client.workflowService.signalWorkflowExecution({ namespace, workflowExecution: { workflowId }, signalName, input, identity, requestId, ...(headers && { header: { fields: headers } }) });
       return 'sent' as const;
     });
   }

@@ -6,7 +6,9 @@
 // is sent under its own key as Temporal's request id, so sending it twice applies it once. Undeliverable for
 // too long, or refused too often, it becomes a dead letter.
 import { createHash, randomUUID } from 'node:crypto';
-import type { SignalDefinition } from '@temporalio/common';
+import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
+import { defaultPayloadConverter, type SignalDefinition } from '@temporalio/common';
+import { TRACE_HEADER } from '@temporalio/interceptors-opentelemetry/lib/instrumentation';
 import type { Config } from '../../config';
 import type { Logger } from '../../config/logger';
 import type { Store } from '../mongo/store';
@@ -33,12 +35,17 @@ export function callbackKey(workflowId: string, signal: string, args: unknown[])
   return `cb-${createHash('sha256').update(JSON.stringify([workflowId, signal, args])).digest('hex').slice(0, 48)}`;
 }
 
+/** The relay's spans (a no-op tracer when tracing is off). */
+const tracer = trace.getTracer('folio-callback-relay');
+
 export class CallbackRelay {
   readonly owner = `relay-${randomUUID()}`;
   private readonly edge: TemporalEdge;
   private readonly log: Logger;
   private inFlight = 0;
   private readonly sending = new Set<Promise<void>>();
+  /** The last send to each workflow still on its way: a workflow's callbacks reach it in the order they came. */
+  private readonly lastTo = new Map<string, Promise<unknown>>();
   private kicked = false;
   private running = false;
   private loop?: Promise<void>;
@@ -141,7 +148,13 @@ export class CallbackRelay {
   /** Sends a leased callback and records the outcome (for one just accepted: once it is written, and only if it was new). */
   private dispatch(c: InboxCallback, written: Promise<'accepted' | 'duplicate'> = Promise.resolve('accepted')): void {
     this.inFlight++;
-    const p: Promise<void> = Promise.all([this.send(c), written.catch(() => 'unwritten' as const)])
+    // after the callback before it to the same workflow (a tool call's outcome before the hang-up that followed it)
+    const before = this.lastTo.get(c.workflowId);
+    const sent = (before ? before.then(() => this.send(c)) : this.send(c)).finally(() => {
+      if (this.lastTo.get(c.workflowId) === sent) this.lastTo.delete(c.workflowId);
+    });
+    this.lastTo.set(c.workflowId, sent);
+    const p: Promise<void> = Promise.all([sent, written.catch(() => 'unwritten' as const)])
       .then(([r, w]) => (w === 'accepted' ? this.record(c, r) : undefined))
       .finally(() => {
         this.inFlight--;
@@ -151,12 +164,22 @@ export class CallbackRelay {
     this.sending.add(p);
   }
 
+  /**
+   * Sends one callback as the signal it carries, in a span of its own: sent as it is accepted, that span
+   * continues the webhook's trace, and its context goes with the signal (the header the worker's tracing reads).
+   */
   private async send(c: InboxCallback): Promise<'sent' | typeof GONE | { error: unknown }> {
-    try {
-      return await this.edge.sendEncoded(c.workflowId, c.signal, c.payloads, c._id);
-    } catch (error) {
-      return { error };
-    }
+    return tracer.startActiveSpan(`SignalWorkflow:${c.signal}`, { kind: SpanKind.CLIENT, attributes: { workflowId: c.workflowId } }, async (span) => {
+      try {
+        const carrier: Record<string, string> = {};
+        propagation.inject(context.active(), carrier);
+        return await this.edge.sendEncoded(c.workflowId, c.signal, c.payloads, c._id, { [TRACE_HEADER]: defaultPayloadConverter.toPayload(carrier) });
+      } catch (error) {
+        return { error };
+      } finally {
+        span.end();
+      }
+    });
   }
 
   private async record(c: InboxCallback, r: 'sent' | typeof GONE | { error: unknown }): Promise<void> {

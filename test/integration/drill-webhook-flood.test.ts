@@ -14,6 +14,8 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { loadConfig } from '../../config';
 import { Store } from '../../adapters/mongo/store';
 import { createApp } from '../../api/app';
+import { createOpsApp } from '../../api/ops';
+import { createMetrics } from '../../observability/metrics';
 import { attachMediaBridge } from '../../api/media-bridge';
 import type { ApiDeps } from '../../api/deps';
 import { FolioStatus, folioWorkflowId, type CallResult, type FolioRequest } from '../../domain/model';
@@ -46,15 +48,17 @@ describe('fault drills: webhook flood', function () {
   this.timeout(300_000);
 
   let server: Server | undefined;
+  let opsServer: Server | undefined;
   let closeBridge: (() => Promise<void>) | undefined;
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   let stopAgent: (() => Promise<void>) | undefined;
   after(async () => {
     await closeBridge?.();
-    if (server) {
-      server.closeAllConnections();
-      await new Promise((r) => server!.close(r));
+    for (const s of [server, opsServer]) {
+      if (!s) continue;
+      s.closeAllConnections();
+      await new Promise((r) => s.close(r));
     }
     if (worker?.getState() === 'RUNNING') worker.shutdown();
     await running?.catch(() => undefined);
@@ -105,8 +109,14 @@ describe('fault drills: webhook flood', function () {
     const errors: string[] = [];
     const logger = pino({ level: 'warn' }, { write: (line: string) => void (JSON.parse(line).level >= 50 && errors.push(line)) });
     const deps: ApiDeps = { config, store, temporal: edgeFor(env.client, config, logger), logger };
+    const metrics = createMetrics(store);
     server = await new Promise<Server>((resolve) => {
-      const s = createApp(deps).listen(port, '127.0.0.1', () => resolve(s));
+      const s = createApp({ ...deps, metrics }).listen(port, '127.0.0.1', () => resolve(s));
+    });
+    // the operations port, where the request metrics are scraped
+    const opsPort = await freePort();
+    opsServer = await new Promise<Server>((resolve) => {
+      const s = createOpsApp({ store, temporal: deps.temporal, metrics }).listen(opsPort, '127.0.0.1', () => resolve(s));
     });
     closeBridge = attachMediaBridge(server, deps).close;
 
@@ -278,7 +288,7 @@ describe('fault drills: webhook flood', function () {
     assert.deepEqual(errors, [], 'the API logged no error (no lost signal, no unhandled failure)');
 
     // each rejection counted: the request metrics hold every status the flood saw, by route
-    const scraped = await (await fetch(`${base}/metrics`)).text();
+    const scraped = await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text();
     const counted = new Map<string, number>();
     for (const m of scraped.matchAll(/^folio_api_requests_total\{method="POST",route="([^"]*)",status="(\d+)"\} (\d+)$/gm)) counted.set(`${m[1]} ${m[2]}`, Number(m[3]));
     const byStatus = (test: (status: number) => boolean) => [...counted].filter(([k]) => test(Number(k.split(' ')[1]))).reduce((n, [, v]) => n + v, 0);

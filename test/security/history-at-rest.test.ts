@@ -54,7 +54,7 @@ describe('security: what Temporal keeps', function () {
       const activities = { sendEmailRequest: async () => Promise.reject(ApplicationFailure.nonRetryable(refusal, 'MailConfigError')) };
       const input = emailInput();
       const result = await runWorker(config, taskQueue, activities, () => client.workflow.execute(emailRequestWorkflowType.name, { taskQueue, workflowId: input.emailId, args: [input] }) as Promise<EmailRequestResult>);
-      assert.match(String(result.rejected), new RegExp(`could not send: ${refusal.replace(/[()<>.]/g, '.')}`), 'the workflow did not see the message');
+      assert.match(String(result.unsent), new RegExp(`could not send: ${refusal.replace(/[()<>.]/g, '.')}`), 'the workflow did not see the message');
 
       const { events, bytes } = await rawHistory(client, input.emailId);
       for (const secret of [GUEST, CONFIRMATION, HOTEL_EMAIL, 'no mailbox here', 'sendEmailRequest (']) assert.ok(!bytes.includes(secret), `"${secret}" is readable in history`);

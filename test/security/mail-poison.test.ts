@@ -120,7 +120,7 @@ describe('security: poison mail never stops the inbox (item 8)', function () {
     assert.match(letter.reason, /object store refused the write/);
     assert.equal((await call(api.url, 'GET', '/v1/dead-letters', { key: api.keys.a })).status, 403, 'operators only');
 
-    const metrics = await (await fetch(`${api.url}/metrics`)).text();
+    const metrics = await (await fetch(`${api.opsUrl}/metrics`)).text();
     assert.match(metrics, /^folio_dead_letters\{kind="mail"\} 1$/m);
     assert.match(metrics, /^folio_inbox_messages\{outcome="failed"\} 1$/m);
   });
