@@ -228,9 +228,10 @@ function bridge(twilioWs: WebSocket, deps: ApiDeps, streamCallId: string, agentU
       if (e instanceof ToolCallError) return reply(`invalid parameters: ${e.message}`, true);
       throw e;
     }
-    // 'recorded' only once it is written down; otherwise the agent is told to try again
+    // 'recorded' only once it is written down (and told to the call, so the agent's hang-up cannot overtake it);
+    // otherwise the agent is told to try again
     relayOf(deps)
-      .accept('media-stream', callId!, agentToolSignal, { toolCallId: id, ...parsed })
+      .acceptAndTell('media-stream', callId!, agentToolSignal, [{ toolCallId: id, ...parsed }])
       .then(
         () => reply('recorded', false),
         (err: unknown) => {

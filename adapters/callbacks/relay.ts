@@ -44,8 +44,6 @@ export class CallbackRelay {
   private readonly log: Logger;
   private inFlight = 0;
   private readonly sending = new Set<Promise<void>>();
-  /** The last send to each workflow still on its way: a workflow's callbacks reach it in the order they came. */
-  private readonly lastTo = new Map<string, Promise<unknown>>();
   private kicked = false;
   private running = false;
   private loop?: Promise<void>;
@@ -62,7 +60,11 @@ export class CallbackRelay {
   }
 
   /** Writes a callback down (encoded and encrypted) and wakes the relay; resolves once it is stored. */
-  async accept<A extends unknown[]>(source: CallbackSource, workflowId: string, def: SignalDefinition<A>, ...args: A): Promise<'accepted' | 'duplicate'> {
+  accept<A extends unknown[]>(source: CallbackSource, workflowId: string, def: SignalDefinition<A>, ...args: A): Promise<'accepted' | 'duplicate'> {
+    return this.write(source, workflowId, def, args);
+  }
+
+  private async write<A extends unknown[]>(source: CallbackSource, workflowId: string, def: SignalDefinition<A>, args: A, sending?: (sent: Promise<unknown>) => void): Promise<'accepted' | 'duplicate'> {
     const payloads = await this.edge.encode(args);
     // With room in flight, this relay leases it as it writes it and sends it at once (no round trip through
     // the work list); if this process dies first, the lease runs out and any relay sends it.
@@ -77,8 +79,21 @@ export class CallbackRelay {
     }
     // Sent while it is written (a repeat, or a send that was not recorded, is applied once by its request id);
     // recorded as delivered only once it is written and was ours.
-    this.dispatch({ ...entry, state: 'pending', attempts: 0, receivedAt: now, order: 0, nextAttemptAt: now, lease }, written);
+    const sent = this.dispatch({ ...entry, state: 'pending', attempts: 0, receivedAt: now, order: 0, nextAttemptAt: now, lease }, written);
+    sending?.(sent);
     return written;
+  }
+
+  /**
+   * As `accept`, and waits (up to `waitMs`) until the signal has reached the workflow when it was sent at once:
+   * for a callback whose sender acts on our answer (the voice agent ends the call after a tool call's reply), so
+   * what it does next cannot overtake it. Written down either way: if the send is slow or fails, the relay goes on.
+   */
+  async acceptAndTell<A extends unknown[]>(source: CallbackSource, workflowId: string, def: SignalDefinition<A>, args: A, waitMs = 10_000): Promise<'accepted' | 'duplicate'> {
+    let sent: Promise<unknown> | undefined;
+    const r = await this.write(source, workflowId, def, args, (p) => (sent = p));
+    if (sent) await Promise.race([sent, new Promise((ok) => setTimeout(ok, waitMs).unref())]);
+    return r;
   }
 
   /** A Signaler whose signals go through this relay (the inbox monitor's): 'sent' means written down. */
@@ -127,7 +142,7 @@ export class CallbackRelay {
           this.log.warn({ err: String(e) }, 'could not read the callback inbox; trying again');
         }
       }
-      for (const c of claimed) this.dispatch(c);
+      for (const c of claimed) void this.dispatch(c); // recorded by dispatch itself
       // a kick while claiming (a callback accepted meanwhile) means: look again at once
       if (!this.kicked && (!claimed.length || this.inFlight >= this.opts.maxInFlight)) await this.pause(POLL_MS);
     }
@@ -146,14 +161,9 @@ export class CallbackRelay {
   }
 
   /** Sends a leased callback and records the outcome (for one just accepted: once it is written, and only if it was new). */
-  private dispatch(c: InboxCallback, written: Promise<'accepted' | 'duplicate'> = Promise.resolve('accepted')): void {
+  private dispatch(c: InboxCallback, written: Promise<'accepted' | 'duplicate'> = Promise.resolve('accepted')): Promise<unknown> {
     this.inFlight++;
-    // after the callback before it to the same workflow (a tool call's outcome before the hang-up that followed it)
-    const before = this.lastTo.get(c.workflowId);
-    const sent = (before ? before.then(() => this.send(c)) : this.send(c)).finally(() => {
-      if (this.lastTo.get(c.workflowId) === sent) this.lastTo.delete(c.workflowId);
-    });
-    this.lastTo.set(c.workflowId, sent);
+    const sent = this.send(c);
     const p: Promise<void> = Promise.all([sent, written.catch(() => 'unwritten' as const)])
       .then(([r, w]) => (w === 'accepted' ? this.record(c, r) : undefined))
       .finally(() => {
@@ -162,6 +172,7 @@ export class CallbackRelay {
         this.kick();
       });
     this.sending.add(p);
+    return sent;
   }
 
   /**
