@@ -76,7 +76,9 @@ describe('fault drills: the API killed while it relays callbacks', function () {
     for (let i = 0; i < CALLS; i++) {
       const callId = `call:relay-${run}:${i}`;
       callIds.push(callId);
-      await client.workflow.start(callWorkflowType.name, { taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: callId, args: [{ callId, hotel, guests: [{ folioId: `f-${run}-${i}`, workflowId: `folio:drill:${run}-${i}`, guestName: 'Ada Lovelace', confirmationNumber: `RL${i}`, checkIn: '2026-01-01', checkOut: '2026-01-03' }], overflowSeconds: 900 }] });
+      // each call its own line: one call at a time per number is the rule (activities/call-admission.ts)
+      const line = { ...hotel, hotelId: `${hotel.hotelId}-${i}`, phone: `+4416329601${String(i).padStart(2, '0')}` };
+      await client.workflow.start(callWorkflowType.name, { taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: callId, args: [{ callId, hotel: line, guests: [{ folioId: `f-${run}-${i}`, workflowId: `folio:drill:${run}-${i}`, guestName: 'Ada Lovelace', confirmationNumber: `RL${i}`, checkIn: '2026-01-01', checkOut: '2026-01-03' }], overflowSeconds: 900 }] });
     }
     const placements = drillLedger<Placement>(db, 'drill_calls');
     await waitUntil(async () => (await placements.countDocuments()) === CALLS, 120_000, 'every call to be placed');
