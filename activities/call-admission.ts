@@ -7,9 +7,10 @@ import type { Store } from '../adapters/mongo/store';
 import { diallingProblem, knownDiallingHazard } from '../domain/dialling';
 import { isUnvettedInlineHotel } from '../domain/client-view';
 import type { Hotel } from '../domain/model';
+import { MINUTE_MS } from '../domain/calendar';
 
 /** A call that started longer ago than this is not counted as in progress, whatever its record says. */
-const IN_PROGRESS_WINDOW_MS = 30 * 60_000;
+const IN_PROGRESS_WINDOW_MS = 30 * MINUTE_MS;
 const DAY = 24 * 3600_000;
 
 export interface CallRefusal {

@@ -9,6 +9,7 @@ import type { Store } from '../adapters/mongo/store';
 import { logger as defaultLogger, type Logger } from '../config/logger';
 import type { FolioEvent } from '../domain/events';
 import type { FolioProjectionUpdate, ProjectionSinks } from '../workflows/projection';
+import { MINUTE_MS } from '../domain/calendar';
 
 /** The sink that feeds a worker's writer (Worker.create({ sinks })); not called when a history is replayed. */
 export function projectionSinks(writer: ProjectionWriter): InjectedSinks<ProjectionSinks> {
@@ -60,7 +61,7 @@ export class ProjectionWriter {
   ) {
     this.flushAfterMs = opts.flushAfterMs ?? 20;
     this.maxBatch = opts.maxBatch ?? 200;
-    this.giveUpAfterMs = opts.giveUpAfterMs ?? 5 * 60_000;
+    this.giveUpAfterMs = opts.giveUpAfterMs ?? 5 * MINUTE_MS;
     this.log = opts.logger ?? defaultLogger;
   }
 

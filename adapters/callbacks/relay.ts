@@ -14,12 +14,13 @@ import type { Logger } from '../../config/logger';
 import type { Store } from '../mongo/store';
 import type { CallbackSource, InboxCallback } from '../mongo/callback-inbox';
 import { GONE, NO_RETRY, TemporalUnavailableError, WorkflowNotAnsweringError, type Signaler, type TemporalEdge } from '../../temporal/edge';
+import { DAY_MS, MINUTE_MS } from '../../domain/calendar';
 
 /** A refusal that is not an outage (a payload Temporal rejects) is tried this often. */
 const MAX_REFUSALS = 5;
 const POLL_MS = 1000;
-const KEEP_DELIVERED_MS = 7 * 24 * 3_600_000;
-const PURGE_EVERY_MS = 10 * 60_000;
+const KEEP_DELIVERED_MS = 7 * DAY_MS;
+const PURGE_EVERY_MS = 10 * MINUTE_MS;
 
 export interface RelayOptions {
   store: Pick<Store, 'callbacks' | 'deadLetters'>;

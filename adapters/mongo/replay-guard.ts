@@ -2,9 +2,10 @@
 // captured request cannot be played again. Kept as long as a signature could still pass the age check.
 import type { Collection, Db } from 'mongodb';
 import { COLLECTIONS, ensureIndexes, insertOnce } from './collections';
+import { MINUTE_MS } from '../../domain/calendar';
 
 /** How long a signed webhook stays acceptable, and so how long its signature is remembered. */
-export const REPLAY_WINDOW_MS = 30 * 60_000;
+export const REPLAY_WINDOW_MS = 30 * MINUTE_MS;
 
 export class ReplayGuard {
   private readonly seen: Collection<{ _id: string; at: Date }>;
