@@ -12,7 +12,8 @@ import { hotelVisibleTo } from '../domain/client-view';
 import { checkWebhookUrl } from '../adapters/http/safe-webhook';
 import { FolioRequestInput, HotelConfig } from '../domain/schemas';
 import { searchStatus, type FolioProjection } from '../domain/projection';
-import { folioWorkflowType } from '../workflows/definitions';
+import { folioWorkflowType, type FolioStartOptions } from '../workflows/definitions';
+import type { Config } from '../config';
 import { folioSummary } from '../domain/operator-view';
 import { CheckOutDateKey, ClientIdKey, FolioStatusKey, HotelIdKey } from '../workflows/search-attributes';
 import type { ApiDeps } from './deps';
@@ -131,10 +132,19 @@ async function repeat(deps: ApiDeps, principal: Principal, existing: { folio: Fo
   return { status: 200, folio: toFolioView(folio, principal) };
 }
 
+/**
+ * What the API starts every folio with beside its request: the deployment's first contact (CHASE_FIRST_CONTACT),
+ * written into the start input so the folio keeps it whatever the workflow's own default (which stays as it was,
+ * so histories recorded without the field replay unchanged).
+ */
+export function folioStartOptions(config: Pick<Config, 'CHASE_FIRST_CONTACT'>): FolioStartOptions {
+  return { chasePolicy: { firstContact: config.CHASE_FIRST_CONTACT } };
+}
+
 /** Starts the folio's workflow; one already started (a repeat, a race) is the same outcome. */
 async function startWorkflow(deps: ApiDeps, request: FolioRequest, workflowId: string, requestId?: string): Promise<void> {
   await viaEdge('start folio workflow', () =>
-    deps.temporal.start(folioWorkflowType, workflowId, [request], {
+    deps.temporal.start(folioWorkflowType, workflowId, [request, folioStartOptions(deps.config)], {
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       // The operator's view in the Web UI (encrypted by the payload codec like every payload): the summary on
