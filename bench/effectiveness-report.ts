@@ -21,6 +21,8 @@ export interface ShardResult {
   startWeekday: string;
   /** The chase policy's first contact the folios started with. */
   firstContact: string;
+  /** Whether clients asked for a guest's signed form upload it (absent in runs before clients were simulated: they never did). */
+  clientForms?: boolean;
   simDays: number;
   wallSeconds: number;
   status: Tally;
@@ -31,6 +33,8 @@ export interface ShardResult {
   validatedWithin: Within;
   /** Every folio validated (the right folio passed the checks automatically), and the hours from check-out to it. */
   validated: number;
+  /** Validated folios by their truth (absent in runs before it was counted). */
+  validatedByTruth?: Tally;
   /** Completed by the checks with a document that was not the right folio (another guest's, other dates, a scan): a person's work. */
   completedWrong: number;
   hoursToValidated: number[];
@@ -98,6 +102,9 @@ export function summarise(shards: ShardResult[], meta: { command: string; date: 
     needingPersonPct: pct(sum((s) => s.needPerson), n),
     needingPersonByReason: shards.reduce((t, s) => add(t, s.needPersonWhy), {} as Tally),
     needingPersonByTruth: shards.reduce((t, s) => add(t, s.needPersonByTruth), {} as Tally),
+    needingPersonObtainablePct: pct(sum((s) => s.needPersonByTruth.obtainable ?? 0), n),
+    needingPersonUnobtainablePct: pct(sum((s) => s.needPerson - (s.needPersonByTruth.obtainable ?? 0)), n),
+    validatedByTruth: shards.reduce((t, s) => add(t, s.validatedByTruth), {} as Tally),
     medianHoursToValidated: hours.length ? r2(quantile(hours, 0.5)) : null,
     p90HoursToValidated: hours.length ? r2(quantile(hours, 0.9)) : null,
     callsPerValidatedFolio: validated ? r2(calls / validated) : null,
@@ -114,6 +121,7 @@ export function summarise(shards: ShardResult[], meta: { command: string; date: 
     foliosByTruth: shards.reduce((t, s) => add(t, s.truth), {} as Tally),
     startWeekday: weekdays.length === 1 ? weekdays[0] : weekdays.join('/'),
     firstContact: [...new Set(shards.map((s) => s.firstContact))].join('/'),
+    clientsUploadForms: [...new Set(shards.map((s) => s.clientForms ?? false))].join('/'),
     startDate: [...new Set(shards.map((s) => s.startDate))].join('/'),
     seeds: shards.map((s) => s.seed),
     simulatedDays: r1(Math.max(...shards.map((s) => s.simDays))),
@@ -198,6 +206,8 @@ NEEDING A PERSON at the horizon (not completed automatically, open ones included
 ${reasons(shards.reduce((t, s) => add(t, s.needPersonWhy), {} as Tally))}
   by what the population says of them:
 ${reasons(shards.reduce((t, s) => add(t, s.needPersonByTruth), {} as Tally))}
+validated, by what the population says of them: ${list(shards.reduce((t, s) => add(t, s.validatedByTruth), {} as Tally)) || 'not counted'}
+first contact ${[...new Set(shards.map((s) => s.firstContact))].join('/')}; clients upload the signed forms they are asked for: ${[...new Set(shards.map((s) => (s.clientForms ? 'yes' : 'no')))].join('/')}
 final status:                 ${list(shards.reduce((t, s) => add(t, s.status), {} as Tally))}
 completed with a document that is not the right folio (counted as needing a person): ${sum((s) => s.completedWrong)}
 a document in hand (any document, right or not; secondary): ${retrieved} (${pct(retrieved)})

@@ -7,6 +7,7 @@
 // after the other by default (the machine is shared); each has a wall-clock budget and is stopped past it.
 //   npx tsx bench/effectiveness-shards.ts [--shards 5] [--parallel 1] [--first-seed 1] [--folios 400] [--hotels 150]
 //        [--start YYYY-MM-DD] [--max-wall-minutes 30] [--count-minutes 8] [--results bench/results/effectiveness.json] [--postgres]
+//        [--first-contact call-after-grace|email-early] [--no-client-forms]   (passed on to each shard)
 //   npx tsx bench/effectiveness-shards.ts --combine 1.json 2.json …   (shards written by effectiveness.ts --out)
 import './effectiveness-env';
 import { spawn } from 'node:child_process';
@@ -41,6 +42,7 @@ async function main() {
   };
   const passOn = ['start', 'days', 'spread-days', 'grace-hours', 'first-contact', 'mail'].flatMap((k) => (textArg(k) !== undefined ? [`--${k}`, textArg(k)!] : []));
   const postgres = process.argv.includes('--postgres');
+  const flags = ['--no-client-forms'].filter((f) => process.argv.includes(f));
   const keep = textArg('keep-shards');
   console.log(command);
   console.log(`started ${new Date().toISOString()}`);
@@ -60,6 +62,7 @@ async function main() {
         ...['--seed', String(seed), '--folios', String(p.folios), '--hotels', String(p.hotels)],
         ...['--max-wall-minutes', String(p.maxWallMinutes), '--count-minutes', String(p.countMinutes), '--out', file],
         ...passOn,
+        ...flags,
         ...(postgres ? ['--postgres'] : []),
       ];
       const code = await new Promise<number | null>((resolve) => {

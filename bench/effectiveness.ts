@@ -6,6 +6,8 @@
 //   npx tsx bench/effectiveness.ts [--start YYYY-MM-DD] [--folios 400] [--hotels 150] [--seed 1] [--spread-days 7]
 //        [--days N (default: until every folio's 5th business day)] [--max-wall-minutes 40] [--count-minutes 8]
 //        [--grace-hours N (default: the workflow's own, as the API starts folios)] [--mail inbox|direct] [--postgres]
+//        [--first-contact call-after-grace|email-early (default: the API's, CHASE_FIRST_CONTACT)]
+//        [--no-client-forms (no client ever uploads a signed form it is asked for)]
 //        [--out shard.json] [--results bench/results/effectiveness.json]
 // Several runs on servers of their own, reported together: bench/effectiveness-shards.ts.
 import './effectiveness-env';
@@ -17,7 +19,8 @@ import { addDays, checkoutDueAt, isoWeekday, localToMs, parseLocalDate } from '.
 import { DAY_MS, HOUR_MS } from '../domain/calendar';
 import { FolioStatus, type FolioRequest } from '../domain/model';
 import { DEFAULT_CHASE_POLICY, FIRST_CONTACTS, type FirstContact } from '../domain/chase-policy';
-import { callSlotsWorkflowId } from '../workflows/definitions';
+import { callSlotsWorkflowId, type FolioStartOptions } from '../workflows/definitions';
+import { folioStartOptions } from '../api/folio-requests';
 import { generatePopulation } from '../sandbox/population';
 import { createTimeSkipping, startMongo, startMongoOnPostgres, stopStack } from '../test/helpers/stack';
 import { countActions, type ActionCount } from './actions';
@@ -45,14 +48,11 @@ async function main() {
   };
   // the folios start as the API starts them (the workflow's own grace after check-out) unless --grace-hours is given
   const graceArg = textArg('grace-hours');
-  // and with the policy's default first contact unless --first-contact names the other order (to compare them)
+  // and with the API's first contact unless --first-contact names the other order (to compare them)
   const firstContact = textArg('first-contact');
   if (firstContact !== undefined && !(FIRST_CONTACTS as readonly string[]).includes(firstContact)) throw new Error(`--first-contact is one of ${FIRST_CONTACTS.join(', ')}, got "${firstContact}"`);
-  const startOptions =
-    graceArg !== undefined || firstContact !== undefined
-      ? { ...(graceArg !== undefined && { checkoutGraceHours: Number(graceArg) }), ...(firstContact !== undefined && { chasePolicy: { firstContact: firstContact as FirstContact } }) }
-      : undefined;
   if (graceArg !== undefined && !(Number(graceArg) >= 0)) throw new Error(`--grace-hours needs a number of hours, got "${graceArg}"`);
+  const clientForms = !process.argv.includes('--no-client-forms');
   const startArg = textArg('start');
   const daysArg = textArg('days');
   const mail = textArg('mail') ?? 'inbox';
@@ -81,10 +81,17 @@ async function main() {
     mail,
     // the service's own configuration defaults: the run measures the policy the code has
     config: { LOG_LEVEL: 'warn' },
+    clientForms,
     maxConcurrentActivities: 20,
     maxConcurrentWorkflowTasks: 8,
   });
   let worldStopped = false;
+  const api = folioStartOptions(world.config);
+  const startOptions: FolioStartOptions = {
+    ...api,
+    ...(graceArg !== undefined && { checkoutGraceHours: Number(graceArg) }),
+    chasePolicy: { ...api.chasePolicy, ...(firstContact !== undefined && { firstContact: firstContact as FirstContact }) },
+  };
   try {
     // the test server's clock starts at the machine's time: skip it forward to the start, before any workflow exists
     const start = await startAt(env, startArg);
@@ -187,7 +194,9 @@ async function main() {
       hotels: hotels.length,
       startDate,
       startWeekday,
-      firstContact: (firstContact as FirstContact | undefined) ?? DEFAULT_CHASE_POLICY.firstContact,
+      firstContact: startOptions.chasePolicy?.firstContact ?? DEFAULT_CHASE_POLICY.firstContact,
+      clientForms,
+      validatedByTruth: [...validatedAt.keys()].reduce<Tally>((t, id) => ((t[truthOf(id).category] = (t[truthOf(id).category] ?? 0) + 1), t), {}),
       simDays: (simEnd - t0) / DAY_MS,
       wallSeconds,
       status,

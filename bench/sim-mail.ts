@@ -29,6 +29,8 @@ import {
   mailMomentAt,
   RATES,
   writtenAnswer,
+  answersMail,
+  type GuestContact,
   type GuestTruth,
   type Rng,
   type SandboxHotel,
@@ -54,8 +56,12 @@ export interface HotelSide {
   rngFor(key: string): Rng;
   /** Server time (held still while the activity that asks runs). */
   now(): Promise<number>;
-  scheduleReply(replyId: string, input: HotelReplyInput): Promise<void>;
+  scheduleReply(replyId: string, input: HotelReplyInput): Promise<unknown>;
   tally(what: string, key: string): void;
+  /** What the hotel knows of a guest beyond its truth (the signed form received). */
+  contact(folioId: string): GuestContact;
+  /** The guest's signed form, attached to our email, reached the hotel. */
+  formReached(folioId: string): void;
 }
 
 /** Counts of what the mail did in a run, by kind (printed with the results). */
@@ -183,6 +189,14 @@ export class SimMail {
     const guests = parseGuestLines(mail.parsed.text ?? '');
     if (!h || !guests.length) return;
     const b = h.behaviour;
+    // the guests' signed forms attached to our email (authorisation-<confirmation>.pdf) reach a hotel that reads its mail
+    const forms = new Set((mail.parsed.attachments ?? []).flatMap((a) => (/^authorisation-(.+)\.\w+$/.exec(a.filename ?? '') ?? []).slice(1)));
+    if (forms.size && answersMail(b)) {
+      for (const g of guests) {
+        const booking = this.side.booking(h.config.hotelId, g.confirmationNumber);
+        if (booking && forms.has(g.confirmationNumber.replace(/[^\w-]/g, '_'))) this.side.formReached(booking.folioId);
+      }
+    }
     const rng = this.side.rngFor(`read:${id}:${rcpt}`);
     const hours = drawEmailReplyHours(b, rng);
     this.side.tally('written requests read', hours === undefined ? 'left unanswered' : 'answered');
@@ -192,7 +206,7 @@ export class SimMail {
     const groups = new Map<HotelMessage['answer'], MessageGuest[]>();
     for (const g of guests) {
       const booking = this.side.booking(h.config.hotelId, g.confirmationNumber);
-      const answer = booking ? writtenAnswer(booking.truth) : 'no_booking';
+      const answer = booking ? writtenAnswer(booking.truth, this.side.contact(booking.folioId)) : 'no_booking';
       const entry: MessageGuest = { ...g, folioWorkflowId: booking?.workflowId, content: answer === 'folio' ? drawReplyContent(b, rng) : undefined };
       groups.set(answer, [...(groups.get(answer) ?? []), entry]);
     }

@@ -1,7 +1,8 @@
-// The simulated hotels' side of the mail: a reply that takes hours is a durable timer on the same
-// Temporal server as the lifecycle, so compressed (time-skipping) runs stay honest; the message itself is
-// sent by an activity that holds the server's clock until our inbox has handled it. Bundled on its own,
-// on its own task queue: it is the hotel, not our product.
+// The simulated hotels' side of the mail, and the clients' uploads: a reply that takes hours is a durable
+// timer on the same Temporal server as the lifecycle, so compressed (time-skipping) runs stay honest; the
+// message itself is sent by an activity that holds the server's clock until our inbox has handled it (an
+// upload, until our API has answered). Bundled on its own, on its own task queue: it is the hotels and
+// clients, not our product.
 import { proxyActivities, sleep } from '@temporalio/workflow';
 
 /** A folio handed straight to the folio workflow (throughput runs that leave the inbox out). */
@@ -49,12 +50,16 @@ export interface HotelReplyInput {
   delayMs?: number;
   deliveries?: FolioDelivery[];
   message?: HotelMessage;
+  /** The client uploads the guest's signed form to this path of our API (the one our notification named). */
+  upload?: { folioId: string; path: string };
 }
 
 export interface SimHotelActivities {
   deliverFolios(input: { deliveries: FolioDelivery[] }): Promise<number>;
   /** Sends the message by SMTP as the hotel and returns once our inbox has handled it. */
   sendHotelMessage(message: HotelMessage): Promise<string>;
+  /** The client's upload of a guest's signed form through our API; the HTTP status it got. */
+  clientUploadsForm(input: { folioId: string; path: string }): Promise<number>;
 }
 
 const hotel = proxyActivities<SimHotelActivities>({ startToCloseTimeout: '10 minutes', retry: { maximumAttempts: 5 } });
@@ -62,6 +67,7 @@ const hotel = proxyActivities<SimHotelActivities>({ startToCloseTimeout: '10 min
 export async function hotelReplyWorkflow(input: HotelReplyInput): Promise<number | string> {
   const wait = input.atMs !== undefined ? input.atMs - Date.now() : (input.delayMs ?? 0);
   if (wait > 0) await sleep(wait);
+  if (input.upload) return hotel.clientUploadsForm(input.upload);
   if (input.message) return hotel.sendHotelMessage(input.message);
   return hotel.deliverFolios({ deliveries: input.deliveries ?? [] });
 }

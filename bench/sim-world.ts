@@ -3,14 +3,22 @@
 // edge — what Twilio's callbacks and the voice agent would report, sent as the webhooks would — and, with
 // `mail: 'inbox'`, the real email activity, SMTP, Dovecot and inbox monitor between us and the hotels
 // (bench/sim-mail.ts). Each guest's truth (has the hotel the booking, what it says about it) is decided
-// once and holds across calls and emails. Hotel replies wait on durable timers on the same server.
+// once and holds across calls and emails. Hotel replies wait on durable timers on the same server. The
+// clients answer too: asked for a guest's signed form, a client uploads it through our real API
+// (`POST /v1/folios/{id}/authorization`, on a loopback port) when the population says, or never.
 import { createHash, randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Db } from 'mongodb';
 import { loadConfig, type Config } from '../config';
+import { logger } from '../config/logger';
+import { createApp } from '../api/app';
+import { ApiKeys } from '../api/auth';
+import { HOUR_MS } from '../domain/calendar';
 import { Store } from '../adapters/mongo/store';
 import { createLifecycleActivities } from '../activities/lifecycle';
 import { ProjectionWriter, projectionSinks, writeProjection } from '../activities/projection-writer';
@@ -19,9 +27,11 @@ import { fromUser, replyToken } from '../activities/email';
 import { LocalPdfExtractor } from '../adapters/extraction/local-pdf';
 import type { DocumentStore } from '../domain/ports';
 import { folioWorkflowId, type BatchGuest, type DocumentRef, type FolioRequest, type GuestOutcome } from '../domain/model';
-import type { AllActivities, EmailActivities, TelephonyActivities } from '../workflows/activity-types';
+import type { AllActivities, ClientNotification, EmailActivities, TelephonyActivities } from '../workflows/activity-types';
 import { folioWorkflowType, agentToolSignal, documentReceivedSignal, ivrStepSignal, recordingReadySignal, twilioStatusSignal, type CallInput, type FolioStartOptions, type WorkflowType } from '../workflows/definitions';
 import {
+  answersMail,
+  clientFormHours,
   drawAgreedReplyHours,
   drawCallShape,
   drawEmailReplyHours,
@@ -32,6 +42,7 @@ import {
   keyedRng,
   phoneAnswer,
   RATES,
+  writtenAnswer,
   type GuestContact,
   type GuestTruth,
   type HotelBehaviour,
@@ -83,6 +94,11 @@ export interface SimWorldOptions {
   maxConcurrentWorkflowTasks?: number;
   /** The worker's sticky cache of workflow runs (the SDK's default is sized from the machine's memory). */
   maxCachedWorkflows?: number;
+  /**
+   * Clients asked for a guest's signed authorisation form upload it through the API as the population says
+   * (`clientFormHours`; default). false: no client ever answers (the world before clients were simulated).
+   */
+  clientForms?: boolean;
 }
 
 export class SimWorld {
@@ -100,6 +116,10 @@ export class SimWorld {
   readonly edge: TemporalEdge;
   private readonly bookings = new Map<string, Map<string, Booking>>();
   private readonly contacts = new Map<string, GuestContact>();
+  /** Each folio's client (the API key the simulated client uploads with is its own). */
+  private readonly clientOf = new Map<string, string>();
+  /** Our real API on a loopback port, started when a client first needs it; the clients' keys. */
+  private api?: Promise<{ server: Server; url: string; keys: ApiKeys; keyOf: Map<string, Promise<string>> }>;
   private readonly workers: Worker[] = [];
   private running: Promise<unknown>[] = [];
   /** How often placeCall ran per call id (a retry after a crash must not dial the hotel twice). */
@@ -139,6 +159,8 @@ export class SimWorld {
       now: () => opts.env.currentTimeMs(),
       scheduleReply: (id: string, input: HotelReplyInput) => world!.scheduleReply(id, input),
       tally: (what: string, key: string) => world!.tally(what, key),
+      contact: (folioId: string) => world!.contactOf(folioId),
+      formReached: (folioId: string) => world!.formReached(folioId),
     };
     const mail = opts.mail === 'inbox' ? await SimMail.start(side) : undefined;
     const config = loadConfig({ TEMPORAL_TASK_QUEUE: `sim-${randomUUID().slice(0, 8)}`, ...mail?.configEnv(), ...opts.config });
@@ -153,7 +175,7 @@ export class SimWorld {
         if (projection) await writeProjection(store, projection);
         return { delivered: false };
       },
-      notifyClient: async () => ({ delivered: false }),
+      notifyClient: async (n) => world!.clientNotified(n),
     };
     mail?.startInbox({ config, store, documents: world.documents, signaler: world.edge });
     const bundle = opts.workflowBundle ?? (await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quiet }));
@@ -198,6 +220,8 @@ export class SimWorld {
     for (const w of this.workers) if (w.getState() === 'RUNNING') w.shutdown();
     await bounded(Promise.allSettled(this.running));
     await bounded(this.projections.close());
+    const api = await this.api?.catch(() => undefined);
+    if (api) await bounded(new Promise((r) => api.server.close(r)));
   }
 
   /** Starts a folio's lifecycle; the hotel learns the booking first (unless it has none). */
@@ -207,6 +231,7 @@ export class SimWorld {
     if (h) {
       const truth = guestTruth(h.behaviour, this.opts.seed, req.folioId);
       this.truths.set(req.folioId, truth);
+      this.clientOf.set(req.folioId, req.clientId);
       if (truth.hasBooking) {
         const at = this.bookings.get(req.hotelId) ?? new Map<string, Booking>();
         const guestName = [req.guest.firstName, req.guest.lastName].join(' ');
@@ -216,6 +241,61 @@ export class SimWorld {
     }
     await this.edge.start(folioWorkflowType, workflowId, options ? [req, options] : [req]);
     return this.client.workflow.getHandle(workflowId); // for reading its result
+  }
+
+  /** What the hotel knows of a guest beyond its truth (a callback asked for, the signed form received). */
+  contactOf(folioId: string): GuestContact {
+    return this.contacts.get(folioId) ?? { callbackAsked: false };
+  }
+
+  /** The guest's signed form reached the hotel (attached to our email): from now on it sends the folio. */
+  formReached(folioId: string): void {
+    const contact = this.contactOf(folioId);
+    if (!contact.formReceived) this.tally('client forms', 'reached the hotel');
+    this.contacts.set(folioId, { ...contact, formReceived: true });
+  }
+
+  /**
+   * The client's end of our notifications. Asked for a guest's signed form, the client uploads it after the
+   * hours the population draws for this guest (a durable timer on the server), or never; anything else it only reads.
+   */
+  async clientNotified(n: ClientNotification): Promise<{ delivered: boolean; status?: number }> {
+    if (n.kind !== 'folio.authorization_required' || this.opts.clientForms === false) return { delivered: false };
+    const hours = clientFormHours(this.opts.seed, n.folioId);
+    if (hours === undefined) this.tally('client forms', 'asked, never uploaded');
+    else if ((await this.scheduleReply(`form:${n.folioId}`, { delayMs: Math.round(hours * HOUR_MS), upload: { folioId: n.folioId, path: n.action?.path ?? `/v1/folios/${n.folioId}/authorization` } })) === 'started') {
+      this.tally('client forms', hours <= 24 ? 'asked, uploads within a day' : 'asked, uploads after days');
+    }
+    return { delivered: true, status: 204 };
+  }
+
+  /** Our API as a client reaches it, with an API key of the client's own (created once per client). */
+  private clientApi(clientId: string): Promise<{ url: string; key: string }> {
+    this.api ??= (async () => {
+      const app = createApp({ config: this.config, store: this.store, temporal: this.edge, logger: logger.child({}, { level: 'silent' }), documents: this.documents, rateLimitPerMinute: 100_000 });
+      const server = await new Promise<Server>((resolve, reject) => {
+        const srv = app.listen(0, '127.0.0.1', () => resolve(srv)).once('error', reject);
+      });
+      return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, keys: new ApiKeys(this.store.apiKeys), keyOf: new Map() };
+    })();
+    return this.api.then((api) => {
+      if (!api.keyOf.has(clientId)) api.keyOf.set(clientId, api.keys.create({ clientId, role: 'client', name: `simulated client ${clientId}` }).then((k) => k.key));
+      return api.keyOf.get(clientId)!.then((key) => ({ url: api.url, key }));
+    });
+  }
+
+  /** The client uploads the guest's signed form (a small PDF) to the path our notification named; the HTTP status. */
+  private async uploadForm(folioId: string, path: string): Promise<number> {
+    const clientId = this.clientOf.get(folioId);
+    if (!clientId) throw new Error(`folio ${folioId} was not started through the simulated world`);
+    const { url, key } = await this.clientApi(clientId);
+    const form = Buffer.from(`%PDF-1.4\n% guest authorisation form signed for ${folioId}\n%%EOF\n`);
+    const r = await fetch(`${url}${path}?filename=signed-form.pdf`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/pdf' }, body: form });
+    const body = await r.text();
+    // our side failing is retried (the activity's retry policy); a refusal is the answer (the folio moved on)
+    if (r.status >= 500) throw new Error(`the upload of ${folioId}'s form failed: ${r.status} ${body.slice(0, 200)}`);
+    this.tally('client forms', r.ok ? 'uploaded through the API' : `upload refused (${r.status} ${(/"code":"([^"]+)"/.exec(body) ?? [])[1] ?? ''})`);
+    return r.status;
   }
 
   tally(what: string, key: string): void {
@@ -252,8 +332,8 @@ export class SimWorld {
   }
 
   /** A hotel's message waits on a timer on the Temporal server (not a wall clock); started once per id. */
-  async scheduleReply(replyId: string, input: HotelReplyInput): Promise<void> {
-    await this.edge.start(hotelReplyWorkflowType, `reply:${replyId}`, [input], { taskQueue: this.replyQueue });
+  async scheduleReply(replyId: string, input: HotelReplyInput): Promise<'started' | 'already-started'> {
+    return this.edge.start(hotelReplyWorkflowType, `reply:${replyId}`, [input], { taskQueue: this.replyQueue });
   }
 
   private delivery(hotelId: string, g: BatchGuest, content: FolioDelivery['content']): FolioDelivery {
@@ -283,7 +363,7 @@ export class SimWorld {
     const answer = phoneAnswer(b, this.truthOf(g), contact, rng);
     if (answer.kind === 'callback') this.contacts.set(g.folioId, { ...contact, callbackAsked: true });
     if (answer.kind === 'no_such_booking' && answer.misheard) this.tally('calls', `misheard a ${answer.misheard}`);
-    if ((answer.kind === 'agreed' || answer.kind === 'written_request_only') && answer.address) this.tally('addresses given on the phone', answer.address.startsWith('acounting@') ? 'misheard by the agent' : 'as given');
+    if ((answer.kind === 'agreed' || answer.kind === 'written_request_only' || answer.kind === 'authorization_required') && answer.address) this.tally('addresses given on the phone', answer.address.startsWith('acounting@') ? 'misheard by the agent' : 'as given');
     return answer;
   }
 
@@ -441,8 +521,10 @@ export class SimWorld {
           if (!rejected) {
             const rng = world.rngFor(input.emailId);
             const hours = world.opts.instant ? 0 : drawEmailReplyHours(b, rng);
+            // a signed form attached for a guest reaches a hotel that reads its mail
+            for (const g of input.guests) if (g.ask?.kind === 'authorization' && answersMail(b)) world.formReached(g.folioId);
             // only guests the hotel has, and will send, get a folio
-            const sent = input.guests.filter((g) => world.opts.instant || world.truthOf(g).obtainable);
+            const sent = input.guests.filter((g) => world.opts.instant || world.truthOf(g).obtainable || writtenAnswer(world.truthOf(g), world.contactOf(g.folioId)) === 'folio');
             if (hours !== undefined && sent.length) {
               const deliveries = sent.map((g) => world.delivery(hotelId, g, world.opts.instant ? 'correct' : drawReplyContent(b, rng)));
               await world.scheduleReply(input.emailId, { delayMs: Math.max(0, Math.round(hours * 3_600_000)), deliveries });
@@ -469,6 +551,7 @@ export class SimWorld {
         }
         return delivered;
       },
+      clientUploadsForm: ({ folioId, path }) => world.uploadForm(folioId, path),
       async sendHotelMessage(message) {
         if (!world.mailSystem) throw new Error('sendHotelMessage needs the mail path (mail: inbox)');
         return world.mailSystem.send(message);
@@ -487,6 +570,8 @@ function guestOutcome(answer: PhoneAnswer): GuestOutcome {
       return { kind: 'written_request_only', email: answer.address };
     case 'refused':
       return { kind: 'refused', reason: answer.reason };
+    case 'authorization_required':
+      return { kind: 'authorization_required', form: answer.form, email: answer.address };
     case 'no_such_booking':
       return { kind: 'no_such_booking' };
   }

@@ -90,6 +90,14 @@ export const RATES = {
   accountingHoldSeconds: 45,
   /** "Already sent to the guest": asked in writing, the hotel sends a copy (decided once per guest). */
   sentToGuestCopyInWriting: 0.6,
+  /**
+   * A client asked for the guest's signed authorisation form (folio.authorization_required) uploads it: most
+   * within hours (log-normal, median and one-sigma factor), some after a few days (uniform, hours), some never.
+   * Decided once per guest, on a stream of its own.
+   */
+  clientForm: { withinHours: 0.7, withinDays: 0.15 },
+  clientFormHours: [4, 2] as const,
+  clientFormDaysHours: [24, 96] as const,
   /** Hotels whose staff hang up on a voice bot, and how often they do on a call that a person answers. */
   hangsUpOnBot: 0.06,
   hangsUpOnBotPerCall: 0.6,
@@ -441,6 +449,8 @@ function truthCategory(b: HotelBehaviour, t: Pick<GuestTruth, 'hasBooking' | 'st
 export interface GuestContact {
   /** The hotel asked us to call back about this guest on an earlier call. */
   callbackAsked: boolean;
+  /** The guest's signed authorisation form has reached the hotel (attached to our email): a hotel that asked for it now sends the folio. */
+  formReceived?: boolean;
 }
 
 export type PhoneAnswer =
@@ -448,7 +458,12 @@ export type PhoneAnswer =
   | { kind: 'callback' }
   | { kind: 'written_request_only'; address?: string }
   | { kind: 'refused'; reason: string }
+  /** The hotel sends the folio only against a form signed by the guest (what the voice agent reports as `authorization_required`). */
+  | { kind: 'authorization_required'; form: string; address?: string }
   | { kind: 'no_such_booking'; misheard?: 'confirmation digit' | 'name spelling' };
+
+/** What the staff calls the form they want signed by the guest. */
+export const AUTHORISATION_FORM = 'guest authorisation form';
 
 export const REFUSAL_REASONS: Record<'refuse' | 'auth_form' | 'sent_to_guest', string> = {
   refuse: 'folios go to the guest only',
@@ -459,6 +474,18 @@ export const REFUSAL_REASONS: Record<'refuse' | 'auth_form' | 'sent_to_guest', s
 /** The hotel's working mailboxes, and the one people dictate on the phone. */
 export function hotelMailbox(b: HotelBehaviour, box: 'frontdesk' | 'reservations' | 'accounting'): string {
   return `${box}@${b.domain}`;
+}
+
+/**
+ * Hours after it was asked until the client uploads the guest's signed form through the API (undefined: never).
+ * Decided once per guest, on a stream of its own (the guest's truth does not move).
+ */
+export function clientFormHours(seed: number, guestKey: string): number | undefined {
+  const rng = keyedRng(seed, 'client-form', guestKey);
+  const r = rng();
+  if (r < RATES.clientForm.withinHours) return logNormal(rng, RATES.clientFormHours[0], RATES.clientFormHours[1]);
+  if (r < RATES.clientForm.withinHours + RATES.clientForm.withinDays) return RATES.clientFormDaysHours[0] + rng() * (RATES.clientFormDaysHours[1] - RATES.clientFormDaysHours[0]);
+  return undefined;
 }
 
 /** What the person on the phone says about one guest on one call (the guest's stance holds; a mishearing does not). */
@@ -477,8 +504,10 @@ export function phoneAnswer(b: HotelBehaviour, t: GuestTruth, contact: GuestCont
       return contact.callbackAsked && rng() < RATES.callbackThenAgrees ? { kind: 'agreed', address: address() } : { kind: 'callback' };
     case 'written_only':
       return { kind: 'written_request_only', address: address() };
-    case 'refuse':
     case 'auth_form':
+      // once the signed form has reached it the hotel agrees; before, the staff names the form and where to send it
+      return contact.formReceived ? { kind: 'agreed', address: address() } : { kind: 'authorization_required', form: AUTHORISATION_FORM, address: address() };
+    case 'refuse':
     case 'sent_to_guest':
       return { kind: 'refused', reason: REFUSAL_REASONS[t.stance] };
   }
@@ -487,13 +516,13 @@ export function phoneAnswer(b: HotelBehaviour, t: GuestTruth, contact: GuestCont
 /** What the hotel writes back about one guest when it answers a written request: a folio only when it has the booking and will send it. */
 export type WrittenAnswer = 'folio' | 'no_booking' | 'refusal' | 'auth_form' | 'sent_to_guest';
 
-export function writtenAnswer(t: GuestTruth): WrittenAnswer {
+export function writtenAnswer(t: GuestTruth, contact: Pick<GuestContact, 'formReceived'> = {}): WrittenAnswer {
   if (!t.hasBooking) return 'no_booking';
   switch (t.stance) {
     case 'refuse':
       return 'refusal';
     case 'auth_form':
-      return 'auth_form';
+      return contact.formReceived ? 'folio' : 'auth_form';
     case 'sent_to_guest':
       return t.copyInWriting ? 'folio' : 'sent_to_guest';
     default:

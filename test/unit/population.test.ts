@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { HotelConfig } from '../../domain/schemas';
 import { PHONE_PROFILES } from '../../sandbox/profiles/phone';
-import { drawLine, generatePopulation, guestTruth, phoneAnswer, PLACES, prng, RATES, writtenAnswer } from '../../sandbox/population';
+import { clientFormHours, drawLine, generatePopulation, guestTruth, phoneAnswer, PLACES, prng, RATES, writtenAnswer } from '../../sandbox/population';
 
 const share = <T>(xs: T[], f: (x: T) => boolean) => xs.filter(f).length / xs.length;
 const stanceRate = (s: string) => RATES.stance.find(([k]) => k === s)![1];
@@ -66,6 +66,30 @@ describe('sandbox population', () => {
     }
     // every hotel of the sample is asked once, so about 2 % have no such booking
     assert.ok(noBooking > 0 && noBooking < 20, `no such booking: ${noBooking}`);
+  });
+
+  it('clients asked for a signed form: most upload within a day, some after days, some never; decided once per guest', () => {
+    const hours = Array.from({ length: 5000 }, (_, i) => clientFormHours(3, `folio-${i}`));
+    assert.deepEqual(Array.from({ length: 50 }, (_, i) => clientFormHours(3, `folio-${i}`)), hours.slice(0, 50));
+    const never = share(hours, (h) => h === undefined);
+    const withinDay = share(hours, (h) => h !== undefined && h <= 24);
+    assert.ok(Math.abs(never - (1 - RATES.clientForm.withinHours - RATES.clientForm.withinDays)) < 0.025, `never: ${never}`);
+    // the log-normal tail of the prompt ones passes a day now and then; the "after days" ones never arrive within one
+    assert.ok(withinDay > RATES.clientForm.withinHours - 0.03 && withinDay < RATES.clientForm.withinHours + 0.025, `within a day: ${withinDay}`);
+    assert.ok(hours.every((h) => h === undefined || (h > 0 && h <= RATES.clientFormDaysHours[1])));
+  });
+
+  it('a hotel that asks for the signed form says so on every call until the form reached it; then it sends the folio', () => {
+    const h = generatePopulation(9, 400).find((x) => x.behaviour.stance === 'auth_form')!;
+    const b = { ...h.behaviour, stanceConsistency: 1, noSuchBooking: 0 };
+    const t = guestTruth(b, 9, 'folio-form');
+    const rng = prng(4);
+    const before = Array.from({ length: 20 }, () => phoneAnswer(b, t, { callbackAsked: false }, rng).kind);
+    assert.ok(before.includes('authorization_required') && before.every((k) => k === 'authorization_required' || k === 'no_such_booking'), `a mishearing aside, the staff asks for the form: ${before.join(',')}`);
+    assert.equal(writtenAnswer(t), 'auth_form');
+    const after = Array.from({ length: 20 }, () => phoneAnswer(b, t, { callbackAsked: false, formReceived: true }, rng).kind);
+    assert.ok(after.includes('agreed') && !after.includes('authorization_required'), after.join(','));
+    assert.equal(writtenAnswer(t, { formReceived: true }), 'folio');
   });
 
   it('rejects a bad seed or size with a clear error', () => {
