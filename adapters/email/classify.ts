@@ -1,11 +1,14 @@
 // What kind of mail a hotel sent back, before correlation: an auto-reply (not an answer), a bounce
-// (the address is bad), "we have no such booking" (an outcome), a folio pasted inline in HTML, or a reply.
+// (the address is bad), "we have no such booking" or "we need a form signed by the guest" (outcomes), a folio
+// pasted inline in HTML, or a reply.
 import type { ParsedMail } from 'mailparser';
 
 export type Classification =
   | { kind: 'auto-reply'; reason: string }
   | { kind: 'bounce'; failedRecipients: string[]; originalMessageId?: string; diagnostic?: string }
   | { kind: 'no-such-booking'; phrase: string }
+  /** The hotel releases the folio only against a form (authorisation, power of attorney) signed by the guest. */
+  | { kind: 'form-required'; phrase: string }
   | { kind: 'inline-folio' }
   | { kind: 'reply' };
 
@@ -27,6 +30,19 @@ const NO_BOOKING = [
   /no (tenemos|encontramos|consta|hemos encontrado) (ninguna |la |esta |dicha )?reserva/i,
   /reserva (no (existe|encontrada|consta)|inexistente)/i,
   /ninguna reserva/i,
+];
+
+/** A form signed by the guest, asked for before the folio goes to a third party (words of either order). */
+const FORM_REQUIRED = [
+  /\b(authori[sz]ation|consent|third[- ]party) (form|letter)\b[^.\n]{0,80}\bsigned\b/i,
+  /\bsigned (by the guest|guest|credit[- ]card|third[- ]party)?[^.\n]{0,30}\b(authori[sz]ation|consent)( form| letter)?\b/i,
+  /\b(unterschriebene|unterzeichnete)\b[^.\n]{0,40}\b(vollmacht|einverständniserklärung|autorisierung)/i,
+  /\b(vollmacht|einverständniserklärung)\b[^.\n]{0,40}\b(unterschrieben|unterzeichnet)/i,
+  /\bautorisation (écrite |signée)[^.\n]{0,40}|\bautorisation\b[^.\n]{0,40}\bsignée\b/i,
+  /\bautorizaci[oó]n (firmada|escrita)\b|\bautorizaci[oó]n\b[^.\n]{0,40}\bfirmada\b/i,
+  /\bautorizzazione (firmata|scritta)\b|\bautorizzazione\b[^.\n]{0,40}\bfirmata\b/i,
+  /\bautoriza[çc][ãa]o (assinada|escrita)\b|\bautoriza[çc][ãa]o\b[^.\n]{0,40}\bassinada\b/i,
+  /\b(ondertekende|getekende) (machtiging|toestemming)\b|\bmachtiging\b[^.\n]{0,40}\b(ondertekend|getekend)\b/i,
 ];
 
 const FOLIO_WORDS = /(folio|invoice|rechnung|facture|factura|total|gesamt|montant|importe)/i;
@@ -86,6 +102,10 @@ export function classify(mail: ParsedMail): Classification {
     for (const re of NO_BOOKING) {
       const m = re.exec(fresh);
       if (m) return { kind: 'no-such-booking', phrase: m[0] };
+    }
+    for (const re of FORM_REQUIRED) {
+      const m = re.exec(fresh);
+      if (m) return { kind: 'form-required', phrase: m[0] };
     }
     const html = typeof mail.html === 'string' ? mail.html : '';
     if (html && /<table/i.test(html) && FOLIO_WORDS.test(html) && AMOUNT_CELL.test(html)) return { kind: 'inline-folio' };

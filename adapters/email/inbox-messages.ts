@@ -154,12 +154,14 @@ export class MessageHandler {
     if (!corr.matched) {
       return this.unmatched(key, { ...base, reason: corr.reason, candidates: corr.candidates.map((f) => f.folioId) }, at, parsed, atts);
     }
-    if (kind.kind === 'no-such-booking') {
-      this.counters.noSuchBooking++;
+    if (kind.kind === 'no-such-booking' || kind.kind === 'form-required') {
+      // what the hotel wrote is an outcome, as if said on a call: "no such booking", or "send us the guest's signed form"
+      if (kind.kind === 'no-such-booking') this.counters.noSuchBooking++;
+      else this.counters.signalled++;
       const targets = narrow(corr.folios, facts.text);
-      await this.signalAll(targets, hotelRepliedSignal, { messageId, outcome: { kind: 'no_such_booking' } });
+      await this.signalAll(targets, hotelRepliedSignal, { messageId, outcome: kind.kind === 'no-such-booking' ? { kind: 'no_such_booking' } : { kind: 'authorization_required' } });
       await this.store.emails.markAnswered(corr.emailIds);
-      return record('no-such-booking', targets.map((f) => f.folioId), [], kind.phrase);
+      return record(kind.kind, targets.map((f) => f.folioId), [], kind.phrase);
     }
     if (!usable.length) {
       const reason = rejected.length ? `attachment refused: ${rejected.map((a) => `${a.filename ?? 'unnamed'} (${a.rejected})`).join('; ')}` : 'reply without a folio attached';

@@ -14,7 +14,7 @@ export interface InboxCheckpoint {
   updatedAt: Date;
 }
 
-export type MessageOutcome = 'signalled' | 'auto-reply' | 'bounce' | 'no-such-booking' | 'unmatched' | 'rejected' | 'folio-closed' | 'failed';
+export type MessageOutcome = 'signalled' | 'auto-reply' | 'bounce' | 'no-such-booking' | 'form-required' | 'unmatched' | 'rejected' | 'folio-closed' | 'failed';
 
 export interface ProcessedMessage {
   _id: string; // Message-ID, or sha256 of the source when a message has none

@@ -89,6 +89,9 @@ for (const mail of ['direct', 'inbox'] as const) {
       // started as the API starts folios: the written request goes out before the first call
       const contacts = (await world.store.folios.timeline(req.folioId, { limit: 500 })).map((e) => e.type).filter((t) => t === 'EmailRequestSent' || t === 'CallPlaced');
       assert.equal(contacts[0], 'EmailRequestSent', contacts.join(','));
+      // through the mail path the hotel's written answer to the early request already asks for the form (read by our inbox)
+      const required = await world.store.folios.timeline(req.folioId, { type: 'AuthorizationRequired' });
+      assert.equal(required[0]?.data?.via, mail === 'inbox' ? 'email' : 'phone', JSON.stringify(required));
       const received = await world.store.folios.timeline(req.folioId, { type: 'AuthorizationReceived' });
       assert.equal(received.length, 1);
       // uploaded with the client's own API key, not by an operator or by the simulation behind the API's back

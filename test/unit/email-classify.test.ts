@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { simpleParser } from 'mailparser';
 import { classify, freshText } from '../../adapters/email/classify';
 import { buildDsn } from '../../sandbox/mail/dsn';
+import { HOTEL_LANGUAGES, hotelAnswerText } from '../../sandbox/hotels/mail-responder';
 
 const parse = (headers: string[], body = 'Hello') => simpleParser([...headers, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', body].join('\r\n'));
 const base = ['From: frontdesk@rex.example', 'To: folios+abcdefgh@folio.test'];
@@ -49,6 +50,29 @@ describe('classifying hotel mail', () => {
       assert.equal(classify(await parse([...base, 'Subject: Re: folio'], text)).kind, 'no-such-booking');
     });
   }
+
+  const formRequests: [string, string][] = [
+    ['en', 'We can only release the invoice against a credit card authorization form signed by the guest.'],
+    ['en', 'Please send us a signed third-party authorisation form first.'],
+    ['de', 'Bitte senden Sie uns eine vom Gast unterschriebene Vollmacht.'],
+    ['fr', "Il nous faut une autorisation signée par le client avant d'envoyer la facture."],
+  ];
+  for (const [lang, text] of formRequests) {
+    it(`a form signed by the guest asked for in writing (${lang}): ${text}`, async () => {
+      assert.equal(classify(await parse([...base, 'Subject: Re: folio'], text)).kind, 'form-required');
+    });
+  }
+
+  it("the sandbox hotels' written form request is one in each of their languages; their refusals and \"sent to the guest\" are not", async () => {
+    const guests = [{ guestName: 'Ada Lovelace', confirmationNumber: 'C123456' }];
+    for (const lang of HOTEL_LANGUAGES) {
+      assert.equal(classify(await parse([...base, 'Subject: Re: folio'], hotelAnswerText(lang, 'auth_form', guests, 'Hotel'))).kind, 'form-required', lang);
+      for (const other of ['refusal', 'sent_to_guest'] as const) assert.equal(classify(await parse([...base, 'Subject: Re: folio'], hotelAnswerText(lang, other, guests, 'Hotel'))).kind, 'reply', `${lang} ${other}`);
+    }
+    // our own words quoted back (the email that carried the signed form) are not the hotel asking again
+    const quoted = 'Thank you.\n\nOn Mon, 1 Oct 2026 Folio Desk wrote:\n> please find attached the authorisation form signed by the guest';
+    assert.equal(classify(await parse([...base, 'Subject: Re: folio'], quoted)).kind, 'reply');
+  });
 
   it('phrases in the quoted request or with an attachment do not count as "no booking"', async () => {
     const quoted = 'Folio attached.\n\nOn Mon, 1 Oct 2026 Folio Desk wrote:\n> we do not have a booking reference yet';
