@@ -381,19 +381,31 @@ export class SimWorld {
           call.agentSeconds += RATES.accountingHoldSeconds;
           world.tally('calls', 'transferred to accounting');
         }
-        const guests = shape === 'drops' ? input.guests.slice(0, 1) : input.guests;
+        const heard = shape === 'drops' ? input.guests.slice(0, 1) : input.guests;
+        // the desk gets through as many guests as fit before the call's overflow limit; the call workflow
+        // wraps up then, and the guests nobody had time for go by email
+        const fit = Math.max(0, Math.floor((input.overflowSeconds - call.connectedSeconds - VOICE.greeting) / VOICE.perGuest));
+        const guests = heard.slice(0, fit);
+        const overflows = guests.length < heard.length;
         const agreed: BatchGuest[] = [];
         for (const g of guests) {
           const answer = world.answerOnPhone(b, g, rng);
           await signal(input.callId, agentToolSignal, { toolCallId: `${callSid}:${g.folioId}`, folioId: g.folioId, outcome: guestOutcome(answer) });
           if (answer.kind === 'agreed') agreed.push(g);
         }
-        const talk = VOICE.greeting + guests.length * VOICE.perGuest;
-        call.connectedSeconds += talk;
-        call.agentSeconds += talk;
-        if (shape === 'drops') call.line = 'drops';
-        await recording(input.callId, callSid, call.connectedSeconds);
-        await signalStatus(input.callId, callSid, 'completed', { durationSeconds: call.connectedSeconds });
+        if (overflows) {
+          call.line = 'overflow';
+          call.connectedSeconds = input.overflowSeconds + VOICE.wrapUp;
+          call.agentSeconds = input.overflowSeconds + VOICE.wrapUp;
+          world.tally('calls', 'overflowed with guests left');
+        } else {
+          const talk = VOICE.greeting + guests.length * VOICE.perGuest;
+          call.connectedSeconds += talk;
+          call.agentSeconds += talk;
+          if (shape === 'drops') call.line = 'drops';
+          await recording(input.callId, callSid, call.connectedSeconds);
+          await signalStatus(input.callId, callSid, 'completed', { durationSeconds: call.connectedSeconds });
+        }
         if (agreed.length) {
           const hours = world.opts.instant ? 0 : drawAgreedReplyHours(b, rng);
           world.tally('folios promised on the phone', hours === undefined ? 'never sent' : 'sent');
