@@ -13,7 +13,7 @@ import { Store } from '../adapters/mongo/store';
 import { createTwilioWebhookRouter } from '../api/webhooks/twilio';
 import { callWorkflowType, type CallInput } from '../workflows/definitions';
 import { startTemporal, stopStack } from '../test/helpers/stack';
-import { edgeFor } from '../temporal/edge';
+import { edgeFor, GONE } from '../temporal/edge';
 
 const RATE = Number(process.argv[2] ?? 200);
 const SECONDS = Number(process.argv[3] ?? 8);
@@ -107,7 +107,6 @@ async function main() {
   };
   const edge = edgeFor(temporal, { TEMPORAL_TASK_QUEUE: 'bench-webhooks-no-worker' }, logger.child({}, { level: 'silent' }));
   await edge.start(callWorkflowType, callId, [input], { workflowExecutionTimeout: '5 minutes' });
-  const handle = temporal.workflow.getHandle(callId);
 
   const bare = express();
   bare.post('/status', (_req, res) => void res.status(200).end());
@@ -156,9 +155,10 @@ async function main() {
       }
     }
   }
-  const history = await handle.fetchHistory();
-  const signals = history.events?.filter((e) => e.workflowExecutionSignaledEventAttributes).length ?? 0;
-  await handle.terminate('benchmark done');
+  const history = await edge.history(callId);
+  if (history === GONE) throw new Error(`the call workflow ${callId} is gone before the count`);
+  const signals = history.filter((e) => e.workflowExecutionSignaledEventAttributes).length;
+  await edge.terminate(callId, 'benchmark done');
 
   console.log('\nendpoint                          sent     ok  fail  drop  req/s    p50 ms   p99 ms   max ms');
   for (const r of runs) {
