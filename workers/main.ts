@@ -77,12 +77,12 @@ async function main() {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowsPath: require.resolve('../workflows'),
     activities,
-    sinks: projectionSinks(projections),
     dataConverter: dataConverter(config),
     shutdownGraceTime: '20s',
     // bounded memory: what does not fit is replayed from its history when it wakes
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
-    ...tracingWorkerOptions(tracing),
+    // the projection sink, beside the span exporter when tracing is on
+    ...tracingWorkerOptions(tracing, projectionSinks(projections)),
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS, metrics: config.METRICS_PORT, ops: `http://${config.WORKER_OPS_HOST}:${config.WORKER_OPS_PORT}` }, 'worker started');
   // Worker.run() drains on SIGINT/SIGTERM by itself (the Runtime's default shutdown signals)

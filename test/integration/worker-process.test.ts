@@ -1,7 +1,7 @@
-// The worker process as deployed (workers/main.ts, beside the API process): its operations endpoint binds
-// loopback unless told otherwise, reports readiness once the worker polls, and serves on /metrics the projection
-// lag of the folio states its workflows wrote — the histogram the ProjectionLagging alert reads, which Prometheus
-// can only scrape there. Stops cleanly on SIGTERM.
+// The worker process as deployed (workers/main.ts, beside the API process, the sandbox's default tracing on):
+// its operations endpoint binds loopback unless told otherwise, reports readiness once the worker polls, and
+// serves on /metrics the projection lag of the folio states its workflows wrote — the histogram the
+// ProjectionLagging alert reads, which Prometheus can only scrape there. Stops cleanly on SIGTERM.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -57,7 +57,6 @@ describe('worker process (workers/main.ts): its operations endpoint', function (
       MONGODB_URI: mongo.uri,
       MONGODB_DB: dbName,
       DATA_DIR: tempDir('worker-ops'),
-      TRACING_EXPORTER: 'none',
       LOG_LEVEL: 'info',
       API_PORT: String(apiPort),
       API_OPS_PORT: String(apiOpsPort),
@@ -113,7 +112,8 @@ describe('worker process (workers/main.ts): its operations endpoint', function (
     const before = await (await fetch(`${ops}/metrics`)).text();
     assert.equal(sample(before, 'folio_projection_lag_seconds_count'), 0);
 
-    // a folio through the API: its workflow runs on this worker, whose writer projects its states
+    // a folio through the API: its workflow runs on this worker, whose writer projects its states (passing ones
+    // through the workflows' projection sink, which tracing's span-exporter sink must not displace)
     await until('the API', async () => ((await fetch(`http://127.0.0.1:${apiOpsPort}/health/ready`)).ok ? true : undefined));
     const created = await fetch(`http://127.0.0.1:${apiPort}/v1/folios`, {
       method: 'POST',
