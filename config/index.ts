@@ -77,6 +77,11 @@ export const ConfigSchema = z
     BATCH_WINDOW_SECONDS: z.coerce.number().min(0).default(120),
     MAX_CONCURRENT_CALLS: z.coerce.number().int().min(1).default(20),
     CALL_OVERFLOW_SECONDS: z.coerce.number().int().min(30).default(540),
+    /** What one guest takes on a call; guests per call = what fits before the overflow (domain/batching.ts). */
+    CALL_SECONDS_PER_GUEST: z.coerce.number().int().min(5).max(600).default(35),
+    /** Guests per call, when set, instead of deriving it from the overflow (e.g. a sandbox whose desk answers in seconds). */
+    CALL_MAX_GUESTS: z.coerce.number().int().min(1).max(20).optional(),
+    EMAIL_MAX_GUESTS: z.coerce.number().int().min(1).max(50).default(20),
     CALL_RING_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(600).default(30),
     IVR_MAX_STEPS: z.coerce.number().int().min(1).max(10).default(4),
     RECORDING_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),

@@ -36,6 +36,8 @@ export const SANDBOX_ENV: Record<string, string> = {
   // sandbox pace: hotels answer mail within 20 s and calls wrap up after 60 s, so the demo settles in minutes
   SANDBOX_REPLY_DELAY_SECONDS: '20',
   CALL_OVERFLOW_SECONDS: '60',
+  // the sandbox desk answers a guest in seconds, not the ~35 s the overflow-derived size assumes
+  CALL_MAX_GUESTS: '8',
   CHECKOUT_GRACE_HOURS: '0',
 };
 

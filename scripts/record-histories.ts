@@ -14,7 +14,7 @@ import { acquireCallSlotSignal, callSlotsStateQuery, callSlotsWorkflowId, callSl
 const OUT = path.resolve(__dirname, '..', 'test', 'fixtures', 'histories');
 
 async function main() {
-  const world = await LifecycleWorld.create({ config: { CALL_OVERFLOW_SECONDS: '30' } });
+  const world = await LifecycleWorld.create({ config: { CALL_OVERFLOW_SECONDS: '30', CALL_MAX_GUESTS: '8' } });
   try {
     mkdirSync(OUT, { recursive: true });
     const save = async (name: string, workflowId: string) => {
