@@ -107,8 +107,7 @@ export class SimMail {
       IMAP_MAILBOX: 'INBOX',
       MAIL_FROM: `Folio Desk <${MAILBOX.user}@${SIM_MAIL_DOMAIN}>`,
       MAIL_REPLY_DOMAIN: SIM_MAIL_DOMAIN,
-      // the sender check asks this mail system's own DNS (its hotels' DKIM, SPF, DMARC): the sandbox's fixed
-      // default port may be another sandbox's on a shared machine, whose zone knows none of these hotels
+      // sender checks (DKIM, SPF, DMARC) ask the mail system's own DNS, where each hotel domain publishes its keys
       MAIL_AUTH_DNS: `127.0.0.1:${this.system.dnsPort}`,
     };
   }
@@ -265,8 +264,8 @@ export class SimMail {
             })),
           )
         : [];
-    // sent as the hotel's (or chain's) own mail system sends: from its address, DKIM-signed, as its DNS says (the
-    // inbox trusts a thread or reply-token match only from an authenticated sender, as it would in live mode)
+    // sent as the hotel's domain sends (from its own address, DKIM-signed), so our sender checks see what
+    // they see of real hotels
     const transport = this.system.senders.transport(m.from);
     await transport.sendMail({
       from: m.from,
