@@ -1,6 +1,5 @@
 // The one config loader: environment variables validated at start-up, with embedded-mode defaults.
 import { z } from 'zod';
-import { FIRST_CONTACTS } from '../domain/chase-policy';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -79,9 +78,10 @@ export const ConfigSchema = z
      * The first contact of folios the API starts (the chase policy's `firstContact`, docs/chase-policy.md): the
      * written request a few hours after check-out, the call at the grace end only without a folio. Measured better
      * than calling first on the same seeds (docs/BENCHMARKS.md); the workflow's own default stays call-after-grace,
-     * so folios started before this setting replay as they ran.
+     * so folios started before this setting replay as they ran. The values are domain/chase-policy's
+     * FIRST_CONTACTS (config imports nothing of ours; the type check where the API uses it and a unit test keep them equal).
      */
-    CHASE_FIRST_CONTACT: z.enum(FIRST_CONTACTS).default('email-early'),
+    CHASE_FIRST_CONTACT: z.enum(['call-after-grace', 'email-early']).default('email-early'),
     BATCH_WINDOW_SECONDS: z.coerce.number().min(0).default(120),
     MAX_CONCURRENT_CALLS: z.coerce.number().int().min(1).default(20),
     CALL_OVERFLOW_SECONDS: z.coerce.number().int().min(30).default(540),

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { loadConfig, ConfigError } from '../../config';
+import { FIRST_CONTACTS } from '../../domain/chase-policy';
 
 describe('config', () => {
   it('gives embedded-mode defaults with an empty environment', () => {
@@ -11,7 +12,7 @@ describe('config', () => {
     assert.equal(c.CHASE_FIRST_CONTACT, 'email-early', 'new folios write to the hotel first');
   });
   it('refuses a first contact the chase policy does not know, naming the variable', () => {
-    assert.equal(loadConfig({ CHASE_FIRST_CONTACT: 'call-after-grace' }).CHASE_FIRST_CONTACT, 'call-after-grace');
+    for (const first of FIRST_CONTACTS) assert.equal(loadConfig({ CHASE_FIRST_CONTACT: first }).CHASE_FIRST_CONTACT, first);
     assert.throws(() => loadConfig({ CHASE_FIRST_CONTACT: 'fax-first' }), (e: unknown) => e instanceof ConfigError && /CHASE_FIRST_CONTACT/.test(e.message));
   });
   it('names the bad variable in a one-line error', () => {
