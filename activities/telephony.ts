@@ -23,7 +23,7 @@ export interface TelephonyActivityDeps {
   store: Store;
   telephony: TwilioTelephony;
   logger?: Logger;
-  /** Days a recording is kept (default 90); older ones are purged as new ones arrive. */
+  /** Days a recording is kept (default RECORDING_RETENTION_DAYS): its expiry date, which the retention workflow purges by. */
   recordingRetentionDays?: number;
   /** Seconds the hotel's phone may ring (default 30). */
   ringTimeoutSeconds?: number;
@@ -145,8 +145,8 @@ export function createTelephonyActivities(deps: TelephonyActivityDeps): Telephon
         const { bytes, contentType } = downloaded;
         stored = await store.recordings.save(bytes, { callId, recordingSid, durationSeconds, contentType, expiresAt: new Date(Date.now() + retentionDays * DAY_MS) });
       }
+      // kept until expiresAt; the scheduled retention workflow purges it then (activities/retention.ts)
       await store.calls.update(callId, { recording: { fileId: stored.fileId, bucket: RECORDINGS_BUCKET, recordingSid, durationSeconds, size: stored.size, expiresAt: stored.expiresAt } });
-      await purgeExpiredRecordings(store, log);
     },
 
     async storeCallAnalysis({ callId, analysis }) {
@@ -168,11 +168,4 @@ export function createTelephonyActivities(deps: TelephonyActivityDeps): Telephon
       await store.hotels.countCallAttempt(hotelId, startedAtHour, PERSON_ANSWERED.includes(result.disposition));
     },
   };
-}
-
-/** Deletes recordings past their retention date (a few per call, so the cost stays small). */
-export async function purgeExpiredRecordings(store: Store, log: Logger, now = new Date(), limit = 20): Promise<number> {
-  const callIds = await store.recordings.purgeExpired(now, limit, (err) => log.warn({ err: String(err) }, 'could not delete an expired recording'));
-  for (const callId of callIds) await store.calls.markRecordingPurged(callId, now);
-  return callIds.length;
 }

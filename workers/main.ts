@@ -16,7 +16,8 @@ import { createEmailActivities } from '../activities/email';
 import { createExtractionActivities } from '../activities/extraction';
 import { createTelephonyActivities } from '../activities/telephony';
 import { createDeliveryActivities } from '../activities/delivery';
-import type { AllActivities } from '../workflows/activity-types';
+import { createRetentionActivities, ensureRetentionSchedule } from '../activities/retention';
+import type { WorkerActivities } from '../workflows/activity-types';
 import { edgeFor } from '../temporal/edge';
 
 async function main() {
@@ -39,12 +40,14 @@ async function main() {
 
   // passing folio states reach the store through this writer, batched, from the workflows' sink
   const projections = new ProjectionWriter(store, { logger });
-  const activities: AllActivities = {
-    ...createLifecycleActivities({ config, store, temporal: edgeFor(temporal, config, logger), projections }),
+  const edge = edgeFor(temporal, config, logger);
+  const activities: WorkerActivities = {
+    ...createLifecycleActivities({ config, store, temporal: edge, projections }),
     ...createTelephonyActivities({ config, store, telephony: new TwilioTelephony(config), logger }),
     ...createEmailActivities({ config, store, mailer: new Mailer(config, { dkim }) }),
     ...createExtractionActivities({ extractor, documents: store.documents }),
     ...createDeliveryActivities({ config, store }),
+    ...createRetentionActivities({ config, store, logger }),
   };
 
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
@@ -61,6 +64,7 @@ async function main() {
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     ...tracingWorkerOptions(tracing),
   });
+  await ensureRetentionSchedule(edge, config);
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS, metrics: config.METRICS_PORT }, 'worker started');
   // Worker.run() drains on SIGINT/SIGTERM by itself (the Runtime's default shutdown signals)
   await worker.run();

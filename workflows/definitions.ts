@@ -182,6 +182,13 @@ export interface HotelDispatchStart {
 export interface CallSlotsStart {
   capacity: number;
 }
+/** What the retention schedule starts its workflow with: how much one run purges at most. */
+export interface RetentionStart {
+  /** Items per activity call. */
+  batchSize: number;
+  /** Activity calls per category in one run; what is left waits for the next run. */
+  maxBatches: number;
+}
 
 export const folioWorkflowType = workflowType<[FolioRequest, FolioStartOptions?]>('folioWorkflow');
 export const hotelDispatchWorkflowType = workflowType<[HotelDispatchStart]>('hotelDispatchWorkflow');
@@ -189,10 +196,14 @@ export const callSlotsWorkflowType = workflowType<[CallSlotsStart]>('callSlotsWo
 /** Started as children by the dispatcher; named here for benches and drills that start them alone. */
 export const callWorkflowType = workflowType<[CallInput]>('callWorkflow');
 export const emailRequestWorkflowType = workflowType<[EmailRequestInput]>('emailRequestWorkflow');
+export const retentionWorkflowType = workflowType<[RetentionStart]>('retentionWorkflow');
+/** The retention schedule of a task queue, and the id its runs get (one at a time). */
+export const retentionScheduleId = (taskQueue: string) => `retention:${taskQueue}`;
 export const WORKFLOW_TYPES = {
   folio: folioWorkflowType,
   hotelDispatch: hotelDispatchWorkflowType,
   callSlots: callSlotsWorkflowType,
   call: callWorkflowType,
   emailRequest: emailRequestWorkflowType,
+  retention: retentionWorkflowType,
 } as const;

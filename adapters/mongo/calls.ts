@@ -157,6 +157,20 @@ export class CallRepository {
     await this.calls.updateOne({ _id: callId }, { $set: { 'recording.purgedAt': at } });
   }
 
+  /**
+   * Retention: drops the context (guests, reply address) or the transcript of up to `limit` calls started before
+   * `before`, marking when; the call record itself (status, outcome, duration) stays. Returns how many.
+   */
+  async purgeField(field: 'context' | 'transcript', before: Date, limit: number, now = new Date()): Promise<number> {
+    const due = await this.calls
+      .find({ startedAt: { $lt: before }, [field]: { $exists: true } }, { projection: { _id: 1 } })
+      .limit(limit)
+      .toArray();
+    if (due.length === 0) return 0;
+    const r = await this.calls.updateMany({ _id: { $in: due.map((c) => c._id) } }, { $unset: { [field]: '' }, $set: { [`${field}PurgedAt`]: now } });
+    return r.modifiedCount;
+  }
+
   /** Finished calls by disposition: how many, and the seconds on the phone they add up to. */
   async statsByDisposition(): Promise<Map<string, { calls: number; seconds: number }>> {
     const rows = await this.calls

@@ -65,6 +65,14 @@ export async function insertOnce<T extends Document>(collection: Collection<T>, 
   }
 }
 
+/** Who holds each wanted key, from (key, holders) pairs (e.g. the folios holding each document). */
+export function holdersByKey(pairs: Iterable<readonly [string | undefined, readonly string[]]>, wanted: readonly string[]): Map<string, string[]> {
+  const keys = new Set(wanted);
+  const out = new Map<string, string[]>();
+  for (const [key, holders] of pairs) if (key !== undefined && keys.has(key)) out.set(key, [...(out.get(key) ?? []), ...holders]);
+  return out;
+}
+
 /** How many documents (matching `match`) have each value of `field`. */
 export async function countBy<T extends Document>(collection: Collection<T>, field: keyof T & string, match: Filter<T> = {}): Promise<Map<string, number>> {
   const rows = await collection.aggregate<{ _id: unknown; n: number }>([{ $match: match }, { $group: { _id: `$${field}`, n: { $sum: 1 } } }]).toArray();

@@ -83,6 +83,27 @@ export class GridFsDocumentStore implements DocumentStore {
     return { bytes: Buffer.concat(chunks), ref };
   }
 
+  /** Retention: up to `limit` documents stored before `before`, in id order after `after`. */
+  async storedBefore(before: Date, limit: number, after?: string): Promise<string[]> {
+    const files = await this.files
+      .find({ uploadDate: { $lt: before }, ...(after !== undefined && { _id: { $gt: after as never } }) }, { projection: { _id: 1 } })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray();
+    return files.map((f) => String(f._id));
+  }
+
+  /** Deletes a stored document (its file and chunks); false when there was none. */
+  async delete(documentId: string): Promise<boolean> {
+    try {
+      await this.bucket.delete(documentId as never);
+      return true;
+    } catch (e) {
+      if (/file not found/i.test(String((e as Error).message))) return false;
+      throw e;
+    }
+  }
+
   /** The reference of a stored document, or null. */
   async find(documentId: string): Promise<DocumentRef | null> {
     const f = await this.files.findOne({ _id: documentId as never });

@@ -5,9 +5,10 @@
 import type { Collection, Db, Filter } from 'mongodb';
 import type { FolioEvent, FolioEventType } from '../../domain/events';
 import { FolioStatus, TERMINAL_STATUSES, type DocumentRef, type FolioData, type FolioRequest } from '../../domain/model';
+import type { FolioLifecycle } from '../../domain/retention';
 import { needsAPerson, type FolioListItem, type FolioProjection, type FolioProjectionSet } from '../../domain/projection';
 import { decodeCursor, toPage, type Page } from './cursor';
-import { COLLECTIONS, countBy, ensureIndexes, insertOnce } from './collections';
+import { COLLECTIONS, countBy, ensureIndexes, holdersByKey, insertOnce } from './collections';
 import type { GuardedWrites } from './guarded-writes';
 
 /** What a listing reads and filters by: small on purpose (FerretDB 1.x decodes every document of a filtered query). */
@@ -291,6 +292,44 @@ export class FolioRepository {
     const [docs, details] = await Promise.all([this.folios.find({}).toArray(), this.details.find({}).toArray()]);
     const byId = new Map(details.map((d) => [d._id, d]));
     return docs.map((d) => toProjection(d, byId.get(d._id) ?? null));
+  }
+
+  /** Retention: each of these folios' status and last change (folios without a record are left out). */
+  async lifecycles(folioIds: readonly string[]): Promise<Map<string, FolioLifecycle>> {
+    if (folioIds.length === 0) return new Map();
+    const docs = await this.folios.find({ _id: { $in: [...new Set(folioIds)] } }, { projection: { status: 1, updatedAt: 1 } }).toArray();
+    return new Map(docs.map((d) => [String(d._id), { status: d.status, updatedAt: d.updatedAt }]));
+  }
+
+  /** Retention: up to `limit` distinct folios (after `after`, in id order) with timeline events from before `before`. */
+  async foliosWithEventsBefore(before: Date, limit: number, after?: string): Promise<string[]> {
+    const ids = new Set<string>();
+    const cursor = this.events
+      .find({ at: { $lt: before.toISOString() }, ...(after !== undefined && { folioId: { $gt: after } }) }, { projection: { folioId: 1 } })
+      .sort({ folioId: 1 });
+    for await (const e of cursor) {
+      if (!ids.has(e.folioId) && ids.size === limit) break;
+      ids.add(e.folioId);
+    }
+    await cursor.close();
+    return [...ids];
+  }
+
+  /** Retention: deletes the whole timeline of these folios. */
+  async purgeTimelines(folioIds: readonly string[]): Promise<number> {
+    if (folioIds.length === 0) return 0;
+    return (await this.events.deleteMany({ folioId: { $in: [...folioIds] } })).deletedCount;
+  }
+
+  /** The folios whose document (or the original it was cut from) is each of these documents. */
+  async foliosHolding(documentIds: readonly string[]): Promise<Map<string, string[]>> {
+    if (documentIds.length === 0) return new Map();
+    const ids = [...documentIds];
+    const docs = await this.details.find({ $or: [{ 'document.documentId': { $in: ids } }, { 'document.derivedFrom.documentId': { $in: ids } }] }, { projection: { document: 1 } }).toArray();
+    return holdersByKey(
+      docs.flatMap((d) => [d.document?.documentId, d.document?.derivedFrom?.documentId].map((held) => [held, [d._id]] as const)),
+      documentIds,
+    );
   }
 
   /** Timeline events of some types across all folios (benchmarks). */

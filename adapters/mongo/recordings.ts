@@ -1,5 +1,5 @@
 // Call recordings in GridFS (bucket `recordings`): stored once per Twilio recording sid, each with the
-// date it expires; expired ones are purged a few at a time as new ones arrive.
+// date it expires; expired ones are purged in batches by the scheduled retention workflow.
 import { GridFSBucket, type Collection, type Db, type GridFSFile } from 'mongodb';
 import { COLLECTIONS, ensureIndexes } from './collections';
 
