@@ -1,6 +1,7 @@
 // The worker process: every workflow and activity of the folio lifecycle on one task queue.
 // Scale out by running more of these; Temporal spreads the work.
-import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString, type LogLevel } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { installRuntime } from './runtime';
 import { connectClient, temporalConnectionOptions } from '../temporal/client';
 import { startTracing, tracingClientInterceptors, tracingWorkerOptions } from '../observability/tracing';
 import { dataConverter } from '../temporal/data-converter';
@@ -23,15 +24,8 @@ import { edgeFor } from '../temporal/edge';
 async function main() {
   const config = loadConfig();
   const tracing = startTracing(config, process.env.OTEL_SERVICE_NAME ?? 'folio-worker');
-  Runtime.install({
-    // the SDK logs through our one logger
-    logger: new DefaultLogger('INFO', ({ level, message, meta }) => logger[pinoLevel(level)](meta ?? {}, message)),
-    telemetryOptions: {
-      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) },
-      // the SDK's worker metrics (task latencies, slots, polls) for Prometheus
-      metrics: { prometheus: { bindAddress: `${config.METRICS_HOST}:${config.METRICS_PORT}` } },
-    },
-  });
+  // the SDK logs through our one logger, its failures' free text withheld
+  installRuntime(config, logger);
   const store = await Store.forConfig(config);
   await store.ensureIndexes();
   const temporal = await connectClient(config, { interceptors: tracingClientInterceptors() });
@@ -74,10 +68,6 @@ async function main() {
   await store.close();
   await tracing?.shutdown();
   logger.info('worker stopped');
-}
-
-function pinoLevel(level: LogLevel): 'trace' | 'debug' | 'info' | 'warn' | 'error' {
-  return level.toLowerCase() as 'trace' | 'debug' | 'info' | 'warn' | 'error';
 }
 
 main().catch((err) => {
