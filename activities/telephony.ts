@@ -41,11 +41,15 @@ export function createTelephonyActivities(deps: TelephonyActivityDeps): Telephon
     return ctx;
   }
 
-  async function placeOrFail(p: Parameters<TwilioTelephony['placeCall']>[0]) {
+  async function placeOrFail(callId: string, p: Parameters<TwilioTelephony['placeCall']>[0]) {
     try {
       return await telephony.placeCall(p);
     } catch (e) {
-      if (e instanceof TelephonyConfigError) throw ApplicationFailure.nonRetryable(e.message, 'ConfigError');
+      if (e instanceof TelephonyConfigError) {
+        // never retried, so never placed: the number is free again at once (other failures keep it for the retry)
+        await admission.release(p.to, callId);
+        throw ApplicationFailure.nonRetryable(e.message, 'ConfigError');
+      }
       throw e;
     }
   }
@@ -97,7 +101,7 @@ export function createTelephonyActivities(deps: TelephonyActivityDeps): Telephon
       };
       await store.calls.beginPlacing(input.callId, { hotelId: input.hotel.hotelId, folioIds: input.guests.map((g) => g.folioId), clientIds, to: input.hotel.phone, context: ctx });
       const u = { base, callId: input.callId };
-      const { callSid, status } = await placeOrFail({
+      const { callSid, status } = await placeOrFail(input.callId, {
         to: input.hotel.phone,
         url: webhookUrl(u, 'voice'),
         statusCallback: webhookUrl(u, 'status'),
@@ -162,6 +166,9 @@ export function createTelephonyActivities(deps: TelephonyActivityDeps): Telephon
     },
 
     async finishCall({ callId, hotelId, result, startedAtHour }) {
+      // the number is free for the next call (also on a retry: releasing twice changes nothing)
+      const to = (await store.calls.get(callId))?.to;
+      if (to) await admission.release(to, callId);
       // Marked finished once: a retried activity must not count the attempt twice.
       if (!(await store.calls.finish(callId, hotelId, result))) return;
       if (startedAtHour === undefined) return;

@@ -23,6 +23,7 @@ export const COLLECTIONS = {
   deadLetters: 'dead_letters',
   callbackInbox: 'callback_inbox',
   callStreams: 'call_streams',
+  numberLeases: 'number_leases',
   /** GridFS buckets. */
   documents: 'documents',
   recordings: 'recordings',

@@ -17,6 +17,7 @@ import { LearnedSenderRepository } from './senders';
 import { DeadLetterRepository } from './dead-letters';
 import { CallbackInboxRepository } from './callback-inbox';
 import { CallStreamRepository } from './call-streams';
+import { NumberLeaseRepository } from './number-leases';
 import { GuardedWrites } from './guarded-writes';
 
 export interface StoreOptions {
@@ -47,6 +48,8 @@ export class Store {
   readonly callbacks: CallbackInboxRepository;
   /** Each call's stream nonce, its one stream, and whether Twilio said it is over. */
   readonly callStreams: CallStreamRepository;
+  /** One call at a time to a number: a lease per number while a call to it is placed and under way. */
+  readonly numberLeases: NumberLeaseRepository;
   /** Folio documents (GridFS). */
   readonly documents: GridFsDocumentStore;
   private readonly db: Db;
@@ -69,6 +72,7 @@ export class Store {
     this.deadLetters = new DeadLetterRepository(db);
     this.callbacks = new CallbackInboxRepository(db);
     this.callStreams = new CallStreamRepository(db);
+    this.numberLeases = new NumberLeaseRepository(db);
     this.documents = new GridFsDocumentStore(db, { maxBytes: opts.maxDocumentBytes });
   }
 
