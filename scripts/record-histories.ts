@@ -8,7 +8,6 @@ import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { FolioStatus } from '../domain/model';
 import { agrees, LifecycleWorld } from '../test/helpers/lifecycle-world';
-import { stopStack } from '../test/helpers/stack';
 import { edgeFor, GONE } from '../temporal/edge';
 import { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
@@ -16,9 +15,8 @@ import { loadConfig } from '../config';
 import { Store } from '../adapters/mongo/store';
 import { createRetentionActivities } from '../activities/retention';
 import { DAY_MS } from '../domain/calendar';
-import { startMongo, startTemporal, workflowBundle } from '../test/helpers/stack';
-import { retentionWorkflowType } from '../workflows/definitions';
-import { acquireCallSlotSignal, callSlotsStateQuery, callSlotsWorkflowId, callSlotsWorkflowType, folioStateQuery, hotelDispatchWorkflowType, uploadAuthorizationUpdate } from '../workflows/definitions';
+import { startMongo, startTemporal, stopStack, workflowBundle } from '../test/helpers/stack';
+import { acquireCallSlotSignal, retentionWorkflowType, callSlotsStateQuery, callSlotsWorkflowId, callSlotsWorkflowType, folioStateQuery, hotelDispatchWorkflowType, uploadAuthorizationUpdate } from '../workflows/definitions';
 
 const OUT = path.resolve(__dirname, '..', 'test', 'fixtures', 'histories');
 
@@ -55,7 +53,8 @@ async function main() {
 }
 
 async function recordLifecycle() {
-  const world = await LifecycleWorld.create({ config: { CALL_OVERFLOW_SECONDS: '30' } });
+  const world = await LifecycleWorld.create({ config: { CALL_OVERFLOW_SECONDS: '30', CALL_MAX_GUESTS: '8' } });
+  const temporal = edgeFor(world.client, world.config);
   try {
     mkdirSync(OUT, { recursive: true });
     const save = async (name: string, workflowId: string) => {
@@ -126,7 +125,6 @@ async function recordLifecycle() {
     await save('call-slots', callSlotsWorkflowId(world.config.TEMPORAL_TASK_QUEUE));
 
     // call slots: the slot granted to a requester that has gone goes to the next waiter at once
-    const temporal = edgeFor(world.client, world.config);
     const waiter = await world.addHotel({ hotelId: 'replay-waiter' });
     await temporal.start(hotelDispatchWorkflowType, 'hotel:replay-waiter', [{ hotelId: waiter.hotelId }]);
     const slotsId = 'call-slots:replay-vanished';
@@ -149,8 +147,8 @@ async function recordLifecycle() {
   async function waitUntil(done: () => boolean, workflowId?: string): Promise<void> {
     for (let i = 0; !done(); i++) {
       if (i > 300) throw new Error('the recorded run did not reach the expected step');
-      const s = workflowId ? await world.client.workflow.getHandle(workflowId).query(folioStateQuery) : undefined;
-      const next = s?.nextActionAt ? Date.parse(s.nextActionAt) - (await world.env.currentTimeMs()) : 0;
+      const s = workflowId ? await temporal.query(workflowId, folioStateQuery) : undefined;
+      const next = s && s !== GONE && s.nextActionAt ? Date.parse(s.nextActionAt) - (await world.env.currentTimeMs()) : 0;
       await world.env.sleep(next > 60_000 && next < 40 * 86_400_000 ? next + 1_000 : 20_000);
     }
   }

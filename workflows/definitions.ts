@@ -4,6 +4,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CallDisposition, DocumentRef, EmailRequestResult, FolioStatus, GuestOutcome, HotelSnapshot, BatchGuest, CallResult, FolioData, FolioRequest } from '../domain/model';
 import type { BatchPolicy, DispatchItem, DispatchKind } from '../domain/batching';
 import type { ChasePolicy } from '../domain/chase-policy';
+import type { RetentionReport } from './retention';
 
 // ---- folio workflow --------------------------------------------------------------------------
 export interface CallOutcomeMessage {
@@ -161,13 +162,22 @@ export interface EmailRequestInput {
 export type { EmailRequestResult };
 
 // ---- workflow types: what the outside starts, and with which arguments -----------------------
-/** A workflow type as the outside sees it: the name the worker registers it under and a start's arguments. */
-export interface WorkflowType<A extends unknown[]> {
+/** A workflow type as the outside sees it: the name the worker registers it under, a start's arguments, its result. */
+export interface WorkflowType<A extends unknown[], R = unknown> {
   readonly name: string;
   /** Never set: carries the argument types to the Temporal edge. */
   readonly args?: A;
+  /** Never set: carries the result type to the Temporal edge. */
+  readonly result?: R;
 }
-const workflowType = <A extends unknown[]>(name: string): WorkflowType<A> => Object.freeze({ name });
+export const workflowType = <A extends unknown[], R = unknown>(name: string): WorkflowType<A, R> => Object.freeze({ name });
+
+/** How a folio's chase ended. */
+export interface FolioResult {
+  folioId: string;
+  status: FolioStatus;
+  reason?: string;
+}
 
 export interface FolioStartOptions {
   checkoutGraceHours?: number;
@@ -190,13 +200,13 @@ export interface RetentionStart {
   maxBatches: number;
 }
 
-export const folioWorkflowType = workflowType<[FolioRequest, FolioStartOptions?]>('folioWorkflow');
-export const hotelDispatchWorkflowType = workflowType<[HotelDispatchStart]>('hotelDispatchWorkflow');
-export const callSlotsWorkflowType = workflowType<[CallSlotsStart]>('callSlotsWorkflow');
+export const folioWorkflowType = workflowType<[FolioRequest, FolioStartOptions?], FolioResult>('folioWorkflow');
+export const hotelDispatchWorkflowType = workflowType<[HotelDispatchStart], void>('hotelDispatchWorkflow');
+export const callSlotsWorkflowType = workflowType<[CallSlotsStart], void>('callSlotsWorkflow');
 /** Started as children by the dispatcher; named here for benches and drills that start them alone. */
-export const callWorkflowType = workflowType<[CallInput]>('callWorkflow');
-export const emailRequestWorkflowType = workflowType<[EmailRequestInput]>('emailRequestWorkflow');
-export const retentionWorkflowType = workflowType<[RetentionStart]>('retentionWorkflow');
+export const callWorkflowType = workflowType<[CallInput], CallResult>('callWorkflow');
+export const emailRequestWorkflowType = workflowType<[EmailRequestInput], EmailRequestResult>('emailRequestWorkflow');
+export const retentionWorkflowType = workflowType<[RetentionStart], RetentionReport>('retentionWorkflow');
 /** The retention schedule of a task queue, and the id its runs get (one at a time). */
 export const retentionScheduleId = (taskQueue: string) => `retention:${taskQueue}`;
 export const WORKFLOW_TYPES = {

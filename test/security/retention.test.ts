@@ -63,6 +63,7 @@ describe('security: retention runs as a Temporal Schedule (item 15)', function (
       MONGODB_URI: mongo.uri,
       MONGODB_DB: dbName,
       METRICS_PORT: String(await freePort()),
+      WORKER_OPS_PORT: String(await freePort()),
       LOG_LEVEL: 'warn',
       TRACING_EXPORTER: 'none',
       RETENTION_SCHEDULE_CRON: CRON,
