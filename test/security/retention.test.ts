@@ -161,6 +161,10 @@ describe('security: retention runs as a Temporal Schedule (item 15)', function (
     // what the run reports is what went
     assert.deepEqual(report.purged, { callContext: 1, transcripts: 1, recordings: 1, inboxMessages: 1, unmatchedMessages: 1, deadLetters: 1, callbackDeliveries: 1, folioEvents: 2, documents: 2 });
     assert.deepEqual(report.unfinished, []);
+    // and the worker counts it for Prometheus (the SDK's endpoint)
+    const scraped = await (await fetch(`http://127.0.0.1:${env.METRICS_PORT}/metrics`)).text();
+    const purgedDocs = scraped.split('\n').find((l) => l.startsWith('folio_retention_purged') && l.includes('category="documents"'));
+    assert.match(purgedDocs ?? '', / 2$/, scraped.split('\n').filter((l) => l.includes('retention')).join('\n') || 'no folio_retention_purged metric');
     assert.ok(report.kept.documents >= 5 && report.kept.folioEvents >= 2 && report.kept.inboxMessages >= 1, JSON.stringify(report.kept));
   });
 });
