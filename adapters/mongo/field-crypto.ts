@@ -1,15 +1,14 @@
 // Encryption of personal data at rest in MongoDB (FerretDB has no client-side field-level encryption): values
 // sealed with AES-256-GCM under keys derived from the payload key ring, the key id beside the ciphertext so old
-// keys keep decrypting after a rotation; keyed hashes for the equality lookups; per-file data keys for GridFS.
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+// keys keep decrypting after a rotation; per-file data keys for GridFS.
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import type { Config } from '../../config';
 import { keyRingFromConfig, type KeyRing } from '../../temporal/codec';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-/** Separate keys per use, so a field key never equals the payload codec's key or the hash key. */
+/** A key of its own (HKDF from each ring key), so a field key never equals the payload codec's key. */
 const FIELD_PURPOSE = 'mongo-field-v1';
-const HASH_PURPOSE = 'mongo-lookup-hash-v1';
 
 /** A sealed value as stored: `_enc` marks it (a plaintext object of ours never has that field). */
 export interface Envelope {
@@ -28,6 +27,9 @@ export interface FileHeader {
   iv: Buffer;
   tag: Buffer;
 }
+
+/** The associated data a sealed field is bound to: its collection, field and record. */
+export const sealContext = (collection: string, field: string, id: string) => `${collection}.${field}:${id}`;
 
 /** A stored value that fails its integrity check or names a key the ring does not hold: refused, never guessed. */
 export class FieldDecryptError extends Error {
@@ -49,7 +51,6 @@ export function isEnvelope(v: unknown): v is Envelope {
 
 export class FieldCrypto {
   private readonly fieldKeys = new Map<string, Buffer>();
-  private readonly hashKeys = new Map<string, Buffer>();
 
   constructor(
     ring: KeyRing,
@@ -58,7 +59,6 @@ export class FieldCrypto {
     if (!ring.has(activeKeyId)) throw new FieldDecryptError(`active key "${activeKeyId}" is not in the key ring (${[...ring.keys()].join(', ')})`);
     for (const [id, key] of ring) {
       this.fieldKeys.set(id, Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), FIELD_PURPOSE, 32)));
-      this.hashKeys.set(id, Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), HASH_PURPOSE, 32)));
     }
   }
 
@@ -104,16 +104,6 @@ export class FieldCrypto {
     return !isEnvelope(stored) || stored.k !== this.activeKeyId;
   }
 
-  /** A keyed hash for equality lookups, under the active key (`<keyId>:<hex>`). */
-  lookupHash(value: string, purpose: string): string {
-    return this.hashUnder(this.activeKeyId, value, purpose);
-  }
-
-  /** The value's keyed hash under every key of the ring: what an equality lookup matches while a rotation is under way. */
-  lookupHashes(value: string, purpose: string): string[] {
-    return [...this.hashKeys.keys()].map((id) => this.hashUnder(id, value, purpose));
-  }
-
   /** Encrypts a file's bytes under a fresh data key; the ciphertext is as long as the plaintext (GCM, no padding). */
   sealBytes(bytes: Buffer, context: string): { header: FileHeader; ct: Buffer } {
     const dataKey = randomBytes(32);
@@ -139,10 +129,6 @@ export class FieldCrypto {
   /** A file's header with its data key re-wrapped under the active key (the bytes stay as they are). */
   rewrapHeader(header: FileHeader, context: string): FileHeader {
     return { ...header, dek: this.seal(this.open<string>(header.dek, `${context}#dek`), `${context}#dek`) };
-  }
-
-  private hashUnder(keyId: string, value: string, purpose: string): string {
-    return `${keyId}:${createHmac('sha256', this.hashKeys.get(keyId)!).update(purpose).update('\0').update(value).digest('base64url')}`;
   }
 
   private encrypt(plain: Buffer, keyId: string, context: string): { iv: Buffer; ct: Buffer; tag: Buffer } {
