@@ -36,6 +36,7 @@ COPY --from=build /app/observability observability
 COPY --from=build /app/scripts scripts
 COPY --from=build /app/sandbox sandbox
 USER node
-# 8080 the public API; 9465 the API's operations port (metrics, readiness); 9464 the worker's metrics.
-EXPOSE 8080 9465 9464
+# 8080 the public API; 9465 the API's operations port (metrics, readiness); 9464 the worker's SDK metrics;
+# 9466 the worker's operations port (its own metrics, readiness).
+EXPOSE 8080 9465 9464 9466
 CMD ["node", "--import", "tsx", "api/server.ts"]

@@ -5,6 +5,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Config } from '../config';
 import type { Store } from '../adapters/mongo/store';
 import type { FolioEvent } from '../domain/events';
+import { guestsPerCall } from '../domain/batching';
 import { LearnedContact } from '../domain/schemas';
 import { hotelDispatchWorkflowId, hotelSnapshot, type HotelSnapshot } from '../domain/model';
 import type { LifecycleActivities } from '../workflows/activity-types';
@@ -52,7 +53,9 @@ export function createLifecycleActivities({ config, store, temporal, projections
     },
 
     async enqueueAtHotel({ hotelId, item }: { hotelId: string; item: DispatchItem }): Promise<void> {
-      const start = { hotelId, overflowSeconds: config.CALL_OVERFLOW_SECONDS, batchPolicy: { windowMs: config.BATCH_WINDOW_SECONDS * 1000, maxGuestsPerCall: 8, maxGuestsPerEmail: 20 } };
+      const maxGuestsPerCall = config.CALL_MAX_GUESTS ?? guestsPerCall(config.CALL_OVERFLOW_SECONDS, config.CALL_SECONDS_PER_GUEST);
+      const batchPolicy = { windowMs: config.BATCH_WINDOW_SECONDS * 1000, maxGuestsPerCall, maxGuestsPerEmail: config.EMAIL_MAX_GUESTS };
+      const start = { hotelId, overflowSeconds: config.CALL_OVERFLOW_SECONDS, batchPolicy };
       await temporal.sendOrStart(hotelDispatchWorkflowType, hotelDispatchWorkflowId(hotelId), [start], enqueueSignal, item);
     },
 

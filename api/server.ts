@@ -1,6 +1,5 @@
 // The API process: config, MongoDB (indexes), Temporal client, the public app, the operations port (metrics,
 // readiness), graceful shutdown.
-import type { Server } from 'node:http';
 import { loadConfig } from '../config';
 import { logger } from '../config/logger';
 import { Store } from '../adapters/mongo/store';
@@ -8,13 +7,6 @@ import { connectClient } from '../temporal/client';
 import { edgeFor } from '../temporal/edge';
 import { CallbackRelay } from '../adapters/callbacks/relay';
 import { startTracing, tracingClientInterceptors } from '../observability/tracing';
-
-function listen(app: import('express').Express, port: number, host: string): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const s = app.listen(port, host, () => resolve(s));
-    s.once('error', reject);
-  });
-}
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -24,6 +16,7 @@ async function main(): Promise<void> {
   const { attachMediaBridge } = require('./media-bridge') as typeof import('./media-bridge');
   const { createOpsApp } = require('./ops') as typeof import('./ops');
   const { createMetrics } = require('../observability/metrics') as typeof import('../observability/metrics');
+  const { closeNow, listen } = require('../observability/ops-server') as typeof import('../observability/ops-server');
   const store = await Store.forConfig(config);
   await store.ensureIndexes();
   const client = await connectClient(config, { interceptors: tracingClientInterceptors() });
@@ -50,8 +43,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => server.closeAllConnections(), 10_000);
     await bridge.close().catch(() => undefined);
     await new Promise((r) => server.close(r));
-    ops.closeAllConnections();
-    await new Promise((r) => ops.close(r));
+    await closeNow(ops);
     clearTimeout(force);
     await relay.stop().catch(() => undefined);
     await client.connection.close().catch(() => undefined);

@@ -14,8 +14,8 @@
 //   (none here) are counted as one per workflow task that ran any.
 // Queries and activity heartbeats are billed but leave no history: the benchmarks send neither on the
 // measured runs (a test's state query is not part of a benchmark). Workflow tasks are not billed.
-import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { GONE, type TemporalEdge } from '../temporal/edge';
 
 const E = temporal.api.enums.v1.EventType;
 
@@ -82,19 +82,21 @@ export function actionsOf(events: temporal.api.history.v1.IHistoryEvent[]): { ac
  * (backwards through `continuedExecutionRunId`, forwards through `newExecutionRunId`), the parent runs
  * named by children and the children their parents started. Each run is counted once.
  */
-export async function countActions(client: Client, roots: { workflowId: string; runId?: string }[], opts: { concurrency?: number; exclude?: (type: string) => boolean } = {}): Promise<ActionCount> {
+export async function countActions(edge: TemporalEdge, roots: { workflowId: string; runId?: string }[], opts: { concurrency?: number; exclude?: (type: string) => boolean } = {}): Promise<ActionCount> {
   const total: ActionCount = { runs: 0, events: 0, actions: 0, byKind: {}, byWorkflowType: {} };
   const seen = new Set<string>();
   const queue = [...roots];
   const key = (w: string, r?: string) => `${w}\n${r ?? ''}`;
   async function visit(workflowId: string, runId?: string) {
     if (runId === undefined) {
-      runId = (await client.workflow.getHandle(workflowId).describe()).runId;
+      const d = await edge.describe(workflowId);
+      if (d === GONE) throw new Error(`no workflow ${workflowId} to count`);
+      runId = d.runId;
       if (seen.has(key(workflowId, runId))) return;
       seen.add(key(workflowId, runId));
     }
-    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-    const events = history.events ?? [];
+    const events = await edge.history(workflowId, runId);
+    if (events === GONE) throw new Error(`no run ${runId} of ${workflowId} to count`);
     const started = events[0]?.workflowExecutionStartedEventAttributes;
     const type = started?.workflowType?.name ?? 'unknown';
     const prev = started?.continuedExecutionRunId;

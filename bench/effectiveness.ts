@@ -15,7 +15,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { addDays, checkoutDueAt, isoWeekday, localToMs, parseLocalDate } from '../domain/business-hours';
 import { DAY_MS, HOUR_MS } from '../domain/calendar';
-import { FolioStatus, type FolioRequest } from '../domain/model';
+import { FolioStatus, folioWorkflowId, hotelDispatchWorkflowId, type FolioRequest } from '../domain/model';
 import { DEFAULT_CHASE_POLICY, FIRST_CONTACTS, type FirstContact } from '../domain/chase-policy';
 import { callSlotsWorkflowId } from '../workflows/definitions';
 import { generatePopulation } from '../sandbox/population';
@@ -26,6 +26,8 @@ import { arg, inPool, planRequests, runBench, textArg } from './requests';
 import { isRightFolio } from './sim-folio';
 import { SimWorld } from './sim-world';
 import { StallGuard } from './stall-guard';
+import { NO_RETRY, TemporalEdge } from '../temporal/edge';
+import { hotelReplyWorkflowType } from './workflow-types';
 
 const SETTLED = [FolioStatus.Completed, FolioStatus.NeedsReview, FolioStatus.NeedsAttention, FolioStatus.Unobtainable, FolioStatus.Cancelled];
 const NEEDS_PERSON_OLD = [FolioStatus.NeedsReview, FolioStatus.NeedsAttention, FolioStatus.Unobtainable];
@@ -98,8 +100,8 @@ async function main() {
     const end5 = (r: FolioRequest) => businessDayEnd(r.checkOut, tz.get(r.hotelId)!, 5);
     const horizon = daysArg !== undefined ? t0 + Number(daysArg) * DAY_MS : Math.max(...requests.map(end5)) + HOUR_MS;
     await inPool(requests, 16, (r) => world.start(r, startOptions));
-    const folioIds = requests.map((r) => `folio:${r.clientId}:${r.clientReference}`);
-    const guard = new StallGuard(env, () => [[callSlotsWorkflowId(world.config.TEMPORAL_TASK_QUEUE), ...hotels.map((h) => `hotel:${h.config.hotelId}`)], [...world.calls.keys(), ...world.emails.keys()], folioIds]);
+    const folioIds = requests.map((r) => folioWorkflowId(r.clientId, r.clientReference));
+    const guard = new StallGuard(env, world.edge.retrying(NO_RETRY), () => [[callSlotsWorkflowId(world.config.TEMPORAL_TASK_QUEUE), ...hotels.map((h) => hotelDispatchWorkflowId(h.config.hotelId))], [...world.calls.keys(), ...world.emails.keys()], folioIds]);
     console.log(`${requests.length} folio lifecycles started over ${hotels.length} hotels in ${((Date.now() - wallStart) / 1000).toFixed(0)} s; horizon ${new Date(horizon).toISOString()} (${((horizon - t0) / DAY_MS).toFixed(1)} days)`);
 
     // run simulated time forward in steps; the hotels' replies are timers on the same server
@@ -176,7 +178,7 @@ async function main() {
     worldStopped = true;
 
     console.log(`\ncounting Temporal actions from histories (deadline ${params.countMinutes} min)…`);
-    const counted = await countWithDeadline(env, roots, params.countMinutes * 60_000);
+    const counted = await countWithDeadline(env, world.config.TEMPORAL_TASK_QUEUE, roots, params.countMinutes * 60_000);
     if (counted.note) console.log(`  ${counted.note}`);
 
     const obtainable = requests.filter((r) => world.truths.get(r.folioId)!.obtainable).length;
@@ -269,15 +271,15 @@ async function startAt(env: TestWorkflowEnvironment, start: string | undefined):
  * pings with GOAWAY, and calls on that channel then hang), within a deadline: a count that does not finish in
  * time is reported as missing, never waited for.
  */
-async function countWithDeadline(env: TestWorkflowEnvironment, roots: { workflowId: string; runId?: string }[], ms: number): Promise<{ count?: ActionCount; note?: string }> {
+async function countWithDeadline(env: TestWorkflowEnvironment, taskQueue: string, roots: { workflowId: string; runId?: string }[], ms: number): Promise<{ count?: ActionCount; note?: string }> {
   const started = Date.now();
   let connection: Connection | undefined;
   let timer: NodeJS.Timeout | undefined;
   try {
     connection = await Connection.connect({ address: env.address, connectTimeout: 10_000, channelArgs: { 'grpc.keepalive_time_ms': undefined, 'grpc.keepalive_timeout_ms': undefined, 'grpc.keepalive_permit_without_calls': undefined } });
-    const client = new Client({ connection, namespace: env.namespace ?? 'default' });
     const deadline = new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), ms)));
-    const r = await Promise.race([countActions(client, roots, { exclude: (type) => type === 'hotelReplyWorkflow' }), deadline]);
+    const edge = new TemporalEdge(new Client({ connection, namespace: env.namespace ?? 'default' }), { taskQueue });
+    const r = await Promise.race([countActions(edge, roots, { exclude: (type) => type === hotelReplyWorkflowType.name }), deadline]);
     if (r === 'deadline') return { note: `actions not counted: counting ${roots.length} histories did not finish within ${(ms / 60_000).toFixed(0)} min` };
     return { count: r, note: `counted ${r.runs} runs in ${((Date.now() - started) / 1000).toFixed(0)} s` };
   } catch (e) {

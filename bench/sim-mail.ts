@@ -6,7 +6,6 @@
 // step that happens outside the server (the hotel reading a request, a bounce coming back, our inbox
 // handling an answer) is waited for inside the activity that caused it.
 import { createHash } from 'node:crypto';
-import nodemailer, { type Transporter } from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import type { Config } from '../config';
 import { logger } from '../config/logger';
@@ -69,7 +68,6 @@ export class SimMail {
   private readonly byDomain = new Map<string, SandboxHotel>();
   private readonly chainAddresses = new Set<string>();
   private store?: Store;
-  private readonly transport: Transporter;
   private monitor?: InboxMonitor;
 
   private constructor(
@@ -80,7 +78,6 @@ export class SimMail {
       this.byDomain.set(h.behaviour.domain, h);
       if (h.behaviour.chain) this.chainAddresses.add(h.behaviour.chain.address);
     }
-    this.transport = nodemailer.createTransport({ host: '127.0.0.1', port: system.smtpPort, secure: false, ignoreTLS: true, pool: true, maxConnections: 4 });
   }
 
   /** Starts the sandbox mail system (SMTP + Dovecot, stopped with the stack) and the hotels reading their mail. */
@@ -104,6 +101,8 @@ export class SimMail {
       IMAP_MAILBOX: 'INBOX',
       MAIL_FROM: `Folio Desk <${MAILBOX.user}@${SIM_MAIL_DOMAIN}>`,
       MAIL_REPLY_DOMAIN: SIM_MAIL_DOMAIN,
+      // sender checks (DKIM, SPF, DMARC) ask the mail system's own DNS, where each hotel domain publishes its keys
+      MAIL_AUTH_DNS: `127.0.0.1:${this.system.dnsPort}`,
     };
   }
 
@@ -136,7 +135,6 @@ export class SimMail {
 
   async stop(): Promise<void> {
     await this.monitor?.stop().catch(() => undefined);
-    this.transport.close();
   }
 
   /** The hotels' mail servers: a working mailbox accepts; the dead address on file is refused at RCPT or bounced later; anything else is unknown. */
@@ -252,7 +250,10 @@ export class SimMail {
             })),
           )
         : [];
-    await this.transport.sendMail({
+    // sent as the hotel's domain sends (from its own address, DKIM-signed), so our sender checks see what
+    // they see of real hotels
+    const transport = this.system.senders.transport(m.from);
+    await transport.sendMail({
       from: m.from,
       to: m.to,
       subject: m.subject,
@@ -262,6 +263,7 @@ export class SimMail {
       text: hotelAnswerText(m.language, m.answer, m.guests, signature),
       attachments,
     });
+    transport.close();
     const key = `mid:${normalizeMessageId(m.messageId)}`;
     for (const deadline = Date.now() + 5 * 60_000; ; await wait(50)) {
       const done = (await this.store?.inbox.processedMessage(key))?.outcome;

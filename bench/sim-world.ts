@@ -20,7 +20,7 @@ import { LocalPdfExtractor } from '../adapters/extraction/local-pdf';
 import type { DocumentStore } from '../domain/ports';
 import { folioWorkflowId, type BatchGuest, type DocumentRef, type FolioRequest, type GuestOutcome } from '../domain/model';
 import type { AllActivities, EmailActivities, TelephonyActivities } from '../workflows/activity-types';
-import { folioWorkflowType, agentToolSignal, documentReceivedSignal, ivrStepSignal, recordingReadySignal, twilioStatusSignal, type CallInput, type FolioStartOptions, type WorkflowType } from '../workflows/definitions';
+import { folioWorkflowType, agentToolSignal, documentReceivedSignal, ivrStepSignal, recordingReadySignal, twilioStatusSignal, type CallInput, type FolioResult, type FolioStartOptions, type WorkflowType } from '../workflows/definitions';
 import {
   drawAgreedReplyHours,
   drawCallShape,
@@ -42,9 +42,8 @@ import {
 import type { FolioDelivery, HotelReplyInput, MessageGuest, SimHotelActivities } from './sim-workflows';
 import { renderFolio } from './sim-folio';
 import { SimMail, type Booking } from './sim-mail';
-import { edgeFor, GONE, type TemporalEdge } from '../temporal/edge';
-
-const hotelReplyWorkflowType: WorkflowType<[HotelReplyInput]> = Object.freeze({ name: 'hotelReplyWorkflow' });
+import { edgeFor, GONE, TemporalEdge } from '../temporal/edge';
+import { hotelReplyWorkflowType } from './workflow-types';
 /** Signals from the simulated vendors are retried for a while: a busy test server must not lose a call's course. */
 const SIGNAL_RETRY = { maxMs: 60_000, firstDelayMs: 250 };
 
@@ -123,10 +122,6 @@ export class SimWorld {
     this.documents = mailSystem ? store.documents : new MemoryDocuments();
   }
 
-  get client(): Client {
-    return this.env.client;
-  }
-
   static async create(opts: SimWorldOptions): Promise<SimWorld> {
     const store = new Store(opts.db);
     await store.ensureIndexes();
@@ -145,7 +140,7 @@ export class SimWorld {
     world = new SimWorld(opts.env, store, config, opts, mail);
     for (const h of opts.hotels) await store.hotels.upsert(h.config);
     const activities: AllActivities = {
-      ...createLifecycleActivities({ config, store, temporal: edgeFor(world.trackingClient(), config), projections: world.projections }),
+      ...createLifecycleActivities({ config, store, temporal: new TrackingEdge(opts.env.client, config.TEMPORAL_TASK_QUEUE, world.signalWithStartRuns), projections: world.projections }),
       ...createExtractionActivities({ extractor: new LocalPdfExtractor(), documents: world.documents }),
       ...world.telephony(),
       ...(mail ? mail.emailActivities({ config, store, record: (input, rejected) => world!.recordEmail(input, rejected) }) : world.mail()),
@@ -201,7 +196,7 @@ export class SimWorld {
   }
 
   /** Starts a folio's lifecycle; the hotel learns the booking first (unless it has none). */
-  async start(req: FolioRequest, options?: FolioStartOptions) {
+  async start(req: FolioRequest, options?: FolioStartOptions): Promise<{ workflowId: string; result: () => Promise<FolioResult> }> {
     const workflowId = folioWorkflowId(req.clientId, req.clientReference);
     const h = this.hotels.get(req.hotelId);
     if (h) {
@@ -215,7 +210,7 @@ export class SimWorld {
       }
     }
     await this.edge.start(folioWorkflowType, workflowId, options ? [req, options] : [req]);
-    return this.client.workflow.getHandle(workflowId); // for reading its result
+    return { workflowId, result: () => this.edge.result(folioWorkflowType, workflowId) };
   }
 
   tally(what: string, key: string): void {
@@ -225,19 +220,6 @@ export class SimWorld {
 
   private recordEmail(input: Parameters<EmailActivities['sendEmailRequest']>[0], rejected: boolean) {
     if (!this.emails.has(input.emailId)) this.emails.set(input.emailId, { emailId: input.emailId, hotelId: input.hotel.hotelId, kind: input.kind, guests: input.guests.length, rejected });
-  }
-
-  /** A client whose signal-with-start records the run it reached (for counting actions from histories). */
-  private trackingClient(): Client {
-    const wf = this.client.workflow;
-    const runs = this.signalWithStartRuns;
-    const tracked = withOverride(wf, 'signalWithStart', async (...args: Parameters<typeof wf.signalWithStart>) => {
-      const h = await wf.signalWithStart(...args);
-      runs.add(`${h.workflowId}\n${h.signaledRunId}`);
-      return h;
-    });
-    // the rest of the client as it is (the edge also uses its deadlines and raw service)
-    return withOverride(this.client, 'workflow', tracked);
   }
 
   private behaviourOf(hotelId: string): HotelBehaviour {
@@ -291,15 +273,15 @@ export class SimWorld {
   private telephony(): TelephonyActivities {
     const world = this;
     let seq = 0;
-    const signal = async <A extends unknown[]>(callId: string, def: SignalDefinition<A>, ...args: A) => {
+    const tell = async <A extends unknown[]>(callId: string, def: SignalDefinition<A>, ...args: A) => {
       const r = await world.edge.send(callId, def, ...args);
       if (r === GONE) throw new Error(`call ${callId} is gone`);
     };
     const signalStatus = (callId: string, callSid: string, s: string, extra: { answeredBy?: string; durationSeconds?: number } = {}) =>
-      signal(callId, twilioStatusSignal, { callSid, status: s, sequence: ++seq, ...extra });
+      tell(callId, twilioStatusSignal, { callSid, status: s, sequence: ++seq, ...extra });
     const sidOf = (callId: string) => `CA${createHash('sha256').update(callId).digest('hex').slice(0, 32)}`;
     const recording = (callId: string, callSid: string, durationSeconds: number) =>
-      signal(callId, recordingReadySignal, { recordingSid: `RE${callSid.slice(2)}`, recordingUrl: 'https://recordings.invalid/sim', durationSeconds });
+      tell(callId, recordingReadySignal, { recordingSid: `RE${callSid.slice(2)}`, recordingUrl: 'https://recordings.invalid/sim', durationSeconds });
 
     return {
       async placeCall(input: CallInput) {
@@ -346,13 +328,13 @@ export class SimWorld {
         if (ivr?.deadEnd) {
           call.connectedSeconds = VOICE.ivrDeadEnd;
           call.line = 'ivr-dead-end';
-          await signal(input.callId, ivrStepSignal, { step: 0, heard: 'For reservations press 1. For the restaurant press 2.' });
-          await signal(input.callId, ivrStepSignal, { step: 1, gaveUp: true });
+          await tell(input.callId, ivrStepSignal, { step: 0, heard: 'For reservations press 1. For the restaurant press 2.' });
+          await tell(input.callId, ivrStepSignal, { step: 1, gaveUp: true });
           return { callSid };
         }
         if (ivr) {
           const path = ivrDigitsFor(ivr.depth).split('w');
-          for (let i = 0; i < path.length; i++) await signal(input.callId, ivrStepSignal, { step: i, digits: path[i], reachedPerson: i === path.length - 1 });
+          for (let i = 0; i < path.length; i++) await tell(input.callId, ivrStepSignal, { step: i, digits: path[i], reachedPerson: i === path.length - 1 });
           call.connectedSeconds += ivr.depth * VOICE.ivrLevel;
         }
         await signalStatus(input.callId, callSid, 'in-progress', { answeredBy: 'human' });
@@ -381,19 +363,31 @@ export class SimWorld {
           call.agentSeconds += RATES.accountingHoldSeconds;
           world.tally('calls', 'transferred to accounting');
         }
-        const guests = shape === 'drops' ? input.guests.slice(0, 1) : input.guests;
+        const heard = shape === 'drops' ? input.guests.slice(0, 1) : input.guests;
+        // the desk gets through as many guests as fit before the call's overflow limit; the call workflow
+        // wraps up then, and the guests nobody had time for go by email
+        const fit = Math.max(0, Math.floor((input.overflowSeconds - call.connectedSeconds - VOICE.greeting) / VOICE.perGuest));
+        const guests = heard.slice(0, fit);
+        const overflows = guests.length < heard.length;
         const agreed: BatchGuest[] = [];
         for (const g of guests) {
           const answer = world.answerOnPhone(b, g, rng);
-          await signal(input.callId, agentToolSignal, { toolCallId: `${callSid}:${g.folioId}`, folioId: g.folioId, outcome: guestOutcome(answer) });
+          await tell(input.callId, agentToolSignal, { toolCallId: `${callSid}:${g.folioId}`, folioId: g.folioId, outcome: guestOutcome(answer) });
           if (answer.kind === 'agreed') agreed.push(g);
         }
-        const talk = VOICE.greeting + guests.length * VOICE.perGuest;
-        call.connectedSeconds += talk;
-        call.agentSeconds += talk;
-        if (shape === 'drops') call.line = 'drops';
-        await recording(input.callId, callSid, call.connectedSeconds);
-        await signalStatus(input.callId, callSid, 'completed', { durationSeconds: call.connectedSeconds });
+        if (overflows) {
+          call.line = 'overflow';
+          call.connectedSeconds = input.overflowSeconds + VOICE.wrapUp;
+          call.agentSeconds = input.overflowSeconds + VOICE.wrapUp;
+          world.tally('calls', 'overflowed with guests left');
+        } else {
+          const talk = VOICE.greeting + guests.length * VOICE.perGuest;
+          call.connectedSeconds += talk;
+          call.agentSeconds += talk;
+          if (shape === 'drops') call.line = 'drops';
+          await recording(input.callId, callSid, call.connectedSeconds);
+          await signalStatus(input.callId, callSid, 'completed', { durationSeconds: call.connectedSeconds });
+        }
         if (agreed.length) {
           const hours = world.opts.instant ? 0 : drawAgreedReplyHours(b, rng);
           world.tally('folios promised on the phone', hours === undefined ? 'never sent' : 'sent');
@@ -492,15 +486,21 @@ function guestOutcome(answer: PhoneAnswer): GuestOutcome {
   }
 }
 
-/** The object with one property replaced, every other read from the object itself (methods bound to it). */
-function withOverride<T extends object, K extends keyof T>(target: T, key: K, value: T[K]): T {
-  return new Proxy(target, {
-    get(t, prop) {
-      if (prop === key) return value;
-      const v = Reflect.get(t, prop, t) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
-    },
-  });
+/** The lifecycle activities' edge, recording the run each signal-with-start reached (for counting actions from histories). */
+class TrackingEdge extends TemporalEdge {
+  constructor(
+    client: Client,
+    taskQueue: string,
+    private readonly runs: Set<string>,
+  ) {
+    super(client, { taskQueue });
+  }
+
+  override async sendOrStart<A extends unknown[], S extends unknown[]>(type: WorkflowType<A>, workflowId: string, args: A, signal: SignalDefinition<S>, ...signalArgs: S): Promise<string> {
+    const runId = await super.sendOrStart(type, workflowId, args, signal, ...signalArgs);
+    this.runs.add(`${workflowId}\n${runId}`);
+    return runId;
+  }
 }
 
 /** Documents kept in memory (the GridFS store has its own tests; here bytes only need to round-trip). */

@@ -6,9 +6,14 @@ export interface SkeletonActivities {
   noop(input: { i: number }): Promise<number>;
 }
 
+export interface SkeletonInput {
+  activities: number;
+  timers: number;
+}
+
 const act = proxyActivities<SkeletonActivities>({ startToCloseTimeout: '30 seconds' });
 
-export async function skeletonWorkflow(input: { activities: number; timers: number }): Promise<number> {
+export async function skeletonWorkflow(input: SkeletonInput): Promise<number> {
   let done = 0;
   for (let i = 0; i < Math.max(input.activities, input.timers); i++) {
     if (i < input.activities) done += await act.noop({ i });

@@ -6,13 +6,14 @@
 // terminates runs whose workflow task has not moved for 20 s of wall time or keeps failing. Every
 // intervention is counted and printed with the results. Figures are read from event times, so time
 // skipping a little more freely than the client asked changes none of them.
-import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { inPool } from './requests';
+import { GONE, type TemporalEdge } from '../temporal/edge';
 
 const E = temporal.api.enums.v1.EventType;
 const TASK = new Set<number>([E.EVENT_TYPE_WORKFLOW_TASK_STARTED, E.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED]);
+/** Bound of the unlock call (the edge bounds its own calls the same way). */
 const RPC_MS = 10_000;
 const FAILED_TASK = new Set<number>([E.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT, E.EVENT_TYPE_WORKFLOW_TASK_FAILED]);
 
@@ -22,14 +23,12 @@ export class StallGuard {
 
   constructor(
     private readonly env: TestWorkflowEnvironment,
+    /** Without a retry budget: a server that has stopped answering must not hold the guard (and the run) for ever. */
+    private readonly edge: TemporalEdge,
     /** Workflow ids to look at, in tiers: a later tier is looked at only when no earlier one had a stuck run. */
     private readonly candidates: () => string[][],
     private readonly wallStallMs = 30_000,
   ) {}
-
-  private get client(): Client {
-    return this.env.client;
-  }
 
   /** env.sleep, with stalls cleared; false when the wall deadline passed first. */
   async sleep(ms: number, wallDeadline = Infinity): Promise<boolean> {
@@ -77,17 +76,16 @@ export class StallGuard {
       const found = new Map<string, { last: string; type: string; failing: boolean }>();
       await inPool(ids, 16, async (workflowId) => {
         try {
-          // bounded: a server that has stopped answering must not hold the guard (and the run) for ever
-          const h = this.client.workflow.getHandle(workflowId);
-          const d = await this.client.withDeadline(Date.now() + RPC_MS, () => h.describe());
-          if (d.status.name !== 'RUNNING') return;
-          const events = (await this.client.withDeadline(Date.now() + RPC_MS, () => h.fetchHistory())).events ?? [];
+          const d = await this.edge.describe(workflowId);
+          if (d === GONE || d.status.name !== 'RUNNING') return;
+          const events = await this.edge.history(workflowId, d.runId);
+          if (events === GONE) return;
           const last = events[events.length - 1];
           if (!last || !TASK.has(last.eventType as number)) return;
           const failing = events.slice(-6).some((e) => FAILED_TASK.has(e.eventType as number));
           found.set(workflowId, { last: `${d.runId}:${String(last.eventId)}`, type: d.type, failing });
         } catch {
-          // not found: nothing to clear
+          // not answering: looked at again at the next stall
         }
       });
       return found;
@@ -102,14 +100,10 @@ export class StallGuard {
       for (const [workflowId, s] of second) {
         const f = first.get(workflowId);
         if (!f || (f.last !== s.last && !s.failing)) continue;
-        await this.client.workflow
-          .getHandle(workflowId)
-          .terminate('time-skipping server left a workflow task stuck')
-          .then(() => {
-            this.terminated.push({ workflowId, type: s.type });
-            n++;
-          })
-          .catch(() => undefined);
+        const ended = await this.edge.terminate(workflowId, 'time-skipping server left a workflow task stuck').catch(() => GONE);
+        if (ended === GONE) continue;
+        this.terminated.push({ workflowId, type: s.type });
+        n++;
       }
       if (n > 0) break;
     }

@@ -12,13 +12,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { generatePopulation, type SandboxHotel } from '../sandbox/population';
-import { FolioStatus, hotelDispatchWorkflowId, type FolioRequest } from '../domain/model';
+import { FolioStatus, folioWorkflowId, hotelDispatchWorkflowId, type FolioRequest } from '../domain/model';
 import { callSlotsWorkflowId } from '../workflows/definitions';
 import { startMongo, startMongoOnPostgres, startTemporal, stopStack } from '../test/helpers/stack';
 import { countActions } from './actions';
 import { arg, inPool, planRequests, runBench } from './requests';
 import { SimWorld } from './sim-world';
 import type { SkeletonActivities } from './skeleton-workflows';
+import { skeletonWorkflowType } from './workflow-types';
 
 const ALL_DAY = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [{ open: '00:00', close: '24:00' }]]));
 
@@ -59,7 +60,7 @@ async function main() {
   try {
     const now = Date.now();
     const due = (r: FolioRequest[]) => r.map((x) => ({ ...x, checkOut: new Date(now - 86_400_000).toISOString().slice(0, 10), checkIn: new Date(now - 3 * 86_400_000).toISOString().slice(0, 10) }));
-    const idOf = (r: FolioRequest) => `folio:${r.clientId}:${r.clientReference}`;
+    const idOf = (r: FolioRequest) => folioWorkflowId(r.clientId, r.clientReference);
 
     async function runAll(reqs: FolioRequest[]): Promise<{ seconds: number; completed: number }> {
       const t = Date.now();
@@ -68,11 +69,11 @@ async function main() {
       return { seconds: (Date.now() - t) / 1000, completed: results.filter((r) => r.status === FolioStatus.Completed).length };
     }
     async function events(reqs: FolioRequest[], callIds: string[]) {
-      const folio = await countActions(env.client, reqs.map((r) => ({ workflowId: idOf(r) })));
-      const calls = await countActions(env.client, callIds.map((workflowId) => ({ workflowId })));
+      const folio = await countActions(world.edge, reqs.map((r) => ({ workflowId: idOf(r) })));
+      const calls = await countActions(world.edge, callIds.map((workflowId) => ({ workflowId })));
       // everything these folios caused: dispatchers (with the calls and emails they started) and the call slots
       const dispatchers = [...new Set(reqs.map((r) => hotelDispatchWorkflowId(r.hotelId)))].map((workflowId) => ({ workflowId }));
-      const all = await countActions(env.client, [...reqs.map((r) => ({ workflowId: idOf(r) })), ...dispatchers, { workflowId: callSlotsWorkflowId(world.config.TEMPORAL_TASK_QUEUE) }]);
+      const all = await countActions(world.edge, [...reqs.map((r) => ({ workflowId: idOf(r) })), ...dispatchers, { workflowId: callSlotsWorkflowId(world.config.TEMPORAL_TASK_QUEUE) }]);
       return { folio, calls, all };
     }
 
@@ -107,10 +108,12 @@ async function main() {
     });
     const skRun = sk.run();
     const tS = Date.now();
-    const skHandles = await inPool(Array.from({ length: p.folios }, (_, i) => i), 32, (i) =>
-      env.client.workflow.start('skeletonWorkflow', { taskQueue: skQueue, workflowId: `skeleton-${skQueue}-${i}`, args: [{ activities: acts, timers }] }),
-    );
-    await inPool(skHandles, 256, (h) => h.result());
+    const skIds = await inPool(Array.from({ length: p.folios }, (_, i) => i), 32, async (i) => {
+      const workflowId = `skeleton-${skQueue}-${i}`;
+      await world.edge.start(skeletonWorkflowType, workflowId, [{ activities: acts, timers }], { taskQueue: skQueue });
+      return workflowId;
+    });
+    await inPool(skIds, 256, (id) => world.edge.result(skeletonWorkflowType, id));
     const skSeconds = (Date.now() - tS) / 1000;
     sk.shutdown();
     await skRun;

@@ -60,6 +60,9 @@ export const ConfigSchema = z
     /** The API process's operations port: GET /metrics, /health/live and /health/ready, never on API_PORT. */
     API_OPS_HOST: z.string().default('127.0.0.1'),
     API_OPS_PORT: port.default(9465),
+    /** A worker process's operations port: GET /metrics (its projection writes, process), /health/live and /health/ready. */
+    WORKER_OPS_HOST: z.string().default('127.0.0.1'),
+    WORKER_OPS_PORT: port.default(9466),
     /** Requests per API key per minute. */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
     /** Accepted callbacks the relay sends to workflows at once (per process). */
@@ -74,6 +77,11 @@ export const ConfigSchema = z
     BATCH_WINDOW_SECONDS: z.coerce.number().min(0).default(120),
     MAX_CONCURRENT_CALLS: z.coerce.number().int().min(1).default(20),
     CALL_OVERFLOW_SECONDS: z.coerce.number().int().min(30).default(540),
+    /** What one guest takes on a call; guests per call = what fits before the overflow (domain/batching.ts). */
+    CALL_SECONDS_PER_GUEST: z.coerce.number().int().min(5).max(600).default(35),
+    /** Guests per call, when set, instead of deriving it from the overflow (e.g. a sandbox whose desk answers in seconds). */
+    CALL_MAX_GUESTS: z.coerce.number().int().min(1).max(20).optional(),
+    EMAIL_MAX_GUESTS: z.coerce.number().int().min(1).max(50).default(20),
     CALL_RING_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(600).default(30),
     IVR_MAX_STEPS: z.coerce.number().int().min(1).max(10).default(4),
     RECORDING_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
@@ -157,6 +165,8 @@ export const ConfigSchema = z
   })
   .superRefine((c, ctx) => {
     temporalSecurityIssues(c).forEach((issue) => ctx.addIssue({ code: 'custom', ...issue }));
+    // both are bound by the one worker process
+    if (c.WORKER_OPS_PORT !== 0 && c.WORKER_OPS_PORT === c.METRICS_PORT) ctx.addIssue({ code: 'custom', path: ['WORKER_OPS_PORT'], message: `must differ from METRICS_PORT (${c.METRICS_PORT}, the Temporal SDK's metrics)` });
     if (c.TRACING_EXPORTER === 'otlp' && !c.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT && !c.OTEL_EXPORTER_OTLP_ENDPOINT) {
       ctx.addIssue({ code: 'custom', path: ['OTEL_EXPORTER_OTLP_ENDPOINT'], message: 'is required when TRACING_EXPORTER=otlp' });
     }

@@ -23,6 +23,24 @@ export interface BatchPolicy {
 
 export const DEFAULT_BATCH_POLICY: BatchPolicy = Object.freeze({ windowMs: 120_000, maxGuestsPerCall: 8, maxGuestsPerEmail: 20 });
 
+/** A call's opening before the first guest (greeting, recording notice, being put through to the desk). */
+export const CALL_OPENING_SECONDS = 30;
+/** Roughly what one guest takes on the phone: name, dates, confirmation number, the answer. */
+export const SECONDS_PER_GUEST = 35;
+/** However long the line may run, the desk is not asked about more guests than this in one call. */
+export const MAX_GUESTS_PER_CALL = 20;
+
+/**
+ * Guests to ask about in one call: as many as fit before the call overflows (the rest would go by email
+ * anyway), at least one, at most MAX_GUESTS_PER_CALL.
+ */
+export function guestsPerCall(overflowSeconds: number, secondsPerGuest = SECONDS_PER_GUEST, openingSeconds = CALL_OPENING_SECONDS): number {
+  if (!(overflowSeconds > 0) || !(secondsPerGuest > 0) || !(openingSeconds >= 0)) {
+    throw new RangeError(`guestsPerCall needs a positive overflow and time per guest, got ${overflowSeconds} s and ${secondsPerGuest} s`);
+  }
+  return Math.min(MAX_GUESTS_PER_CALL, Math.max(1, Math.floor((overflowSeconds - openingSeconds) / secondsPerGuest)));
+}
+
 export interface PendingItem extends DispatchItem {
   /** When this folio was first seen for this kind; a replacement keeps it so re-enqueueing never postpones a batch. */
   enqueuedAt: number;

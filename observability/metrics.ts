@@ -1,13 +1,15 @@
 // Our Prometheus metrics. Pipeline figures (folios by status, calls by outcome, answer rate, inbox matching,
 // extraction confidence, time to folio) are read from the MongoDB projections at scrape time, cached briefly,
-// so every API replica reports the same numbers and no workflow code has to count. The Temporal SDK's own
-// worker metrics come from the worker processes (see temporalMetricsTelemetry).
+// so every API replica reports the same numbers and no workflow code has to count. What only a worker process
+// knows (how far its projection writes trail the workflows) is on the worker's operations endpoint
+// (createWorkerMetrics); the Temporal SDK's own worker metrics are on its endpoint (temporalMetricsTelemetry).
 import client, { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Request, RequestHandler } from 'express';
 import type { Store } from '../adapters/mongo/store';
 import { FolioStatus } from '../domain/model';
 import { HOUR_MS } from '../domain/calendar';
 import { DEAD_LETTER_KINDS } from '../adapters/mongo/dead-letters';
+import { metricsHandler } from './ops-server';
 
 const CACHE_MS = 10_000;
 const SAMPLE = 500;
@@ -23,14 +25,11 @@ export interface ApiMetrics {
 export interface OperatorMetrics {
   deadLetters: Gauge<'kind'>;
   inboxLagSeconds: Gauge;
-  projectionLagSeconds: Histogram;
 }
 
 /**
- * Metrics the alert rules (deploy/prometheus/alerts.yml) act on whose figures are produced elsewhere: one
- * name for the rules, the dashboards and the code that feeds them. The API's scrape sets dead letters by kind
- * and the inbox lag from the store. The projection lag histogram exports no samples yet: projections are
- * written in the worker (activities/projection-writer.ts takes a lag observer), whose only endpoint is the SDK's.
+ * Metrics the alert rules (deploy/prometheus/alerts.yml) act on whose figures are read from the store at scrape
+ * time: one name for the rules, the dashboards and the code that feeds them (dead letters by kind, the inbox lag).
  */
 export function createOperatorMetrics(registry: Registry): OperatorMetrics {
   return {
@@ -41,12 +40,64 @@ export function createOperatorMetrics(registry: Registry): OperatorMetrics {
       registers: [registry],
     }),
     inboxLagSeconds: new Gauge({ name: 'folio_inbox_lag_seconds', help: 'Age of the oldest message in the folio mailbox not yet handled by the inbox monitor (0 when caught up)', registers: [registry] }),
-    projectionLagSeconds: new Histogram({
-      name: 'folio_projection_lag_seconds',
-      help: 'Seconds from a folio state change in its workflow to the write of its projection',
-      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900],
+  };
+}
+
+/** What a projection writer counts (activities/projection-writer.ts), read at scrape time. */
+export interface ProjectionWriterFigures {
+  readonly counters: { readonly written: number; readonly batches: number; readonly failedBatches: number; readonly givenUp: number };
+  readonly waiting: number;
+}
+
+export interface WorkerMetrics {
+  registry: Registry;
+  handler: RequestHandler;
+  /** Observed by the projection writer: seconds from a folio's state change in its workflow to its projection's write. */
+  projectionLagSeconds: Histogram;
+  /** Exports a writer's counts (one writer per worker process). */
+  watchProjections(writer: ProjectionWriterFigures): void;
+}
+
+/** A worker process's own metrics, served on its operations endpoint (WORKER_OPS_PORT). */
+export function createWorkerMetrics(): WorkerMetrics {
+  const registry = new Registry();
+  client.collectDefaultMetrics({ register: registry, prefix: 'folio_worker_' });
+  const projectionLagSeconds = new Histogram({
+    name: 'folio_projection_lag_seconds',
+    help: 'Seconds from a folio state change in its workflow to the write of its projection',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900],
+    registers: [registry],
+  });
+  let writer: ProjectionWriterFigures | undefined;
+  // the writer keeps the counts; each scrape copies them (a counter has no set: reset, then add the total)
+  const counted = (name: string, help: string, read: (w: ProjectionWriterFigures) => number) =>
+    new Counter({
+      name,
+      help,
       registers: [registry],
-    }),
+      collect() {
+        if (!writer) return;
+        this.reset();
+        this.inc(read(writer));
+      },
+    });
+  counted('folio_projection_writes_total', 'Folio states written to the projections', (w) => w.counters.written);
+  counted('folio_projection_batches_total', 'Projection write batches tried (each one write of events and one of states)', (w) => w.counters.batches);
+  counted('folio_projection_batch_failures_total', 'Projection write batches the store refused (tried again with backoff)', (w) => w.counters.failedBatches);
+  counted('folio_projection_given_up_total', 'Folio states given up on after retrying for minutes (the folio\'s next write carries them)', (w) => w.counters.givenUp);
+  new Gauge({
+    name: 'folio_projection_waiting',
+    help: 'Folios whose newest state waits to be written',
+    registers: [registry],
+    collect() {
+      if (writer) this.set(writer.waiting);
+    },
+  });
+  return {
+    registry,
+    handler: metricsHandler(registry),
+    projectionLagSeconds,
+    watchProjections: (w) => void (writer = w),
   };
 }
 
@@ -132,15 +183,13 @@ export function createMetrics(store: Store): ApiMetrics {
     next();
   };
 
-  const handler: RequestHandler = async (_req, res) => {
+  const handler = metricsHandler(registry, async () => {
     try {
       await collectPipeline();
     } catch {
       scrapeErrors.inc(); // the HTTP and process metrics are still worth serving
     }
-    res.setHeader('Content-Type', registry.contentType);
-    res.send(await registry.metrics());
-  };
+  });
 
   return { registry, httpMiddleware, handler, operator };
 }

@@ -154,15 +154,16 @@ export function tracingClientInterceptors(): WorkflowClientInterceptor[] {
   return tracing ? [new OpenTelemetryWorkflowClientInterceptor()] : [];
 }
 
-/** Worker options that trace workflows (spans exported through a sink) and activities; empty when tracing is off. */
-export function tracingWorkerOptions(tracing: Tracing | undefined): Pick<WorkerOptions, 'interceptors' | 'sinks'> {
-  if (!tracing) return {};
+/** The worker's sinks, and when tracing is on the options that trace workflows (spans exported through a sink of their own) and activities. */
+export function tracingWorkerOptions(tracing: Tracing | undefined, sinks: NonNullable<WorkerOptions['sinks']> = {}): Pick<WorkerOptions, 'interceptors' | 'sinks'> {
+  if (!tracing) return { sinks };
   return {
     interceptors: {
       workflowModules: [require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')],
       activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })],
     },
-    sinks: { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) },
+    // one `sinks` option holds the worker's own and the span exporter: spread over the worker's, it would drop them
+    sinks: { ...sinks, exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) },
   };
 }
 

@@ -49,6 +49,8 @@ export const DASHBOARDS: DashboardSpec[] = [
       { title: 'API latency p95 by route', queries: [q(`histogram_quantile(0.95, sum by (le, route) (rate(folio_api_request_duration_seconds_bucket[${RATE}])))`, '{{route}}')], unit: 's' },
       { title: 'API memory', queries: [q('folio_api_process_resident_memory_bytes', '{{instance}}')], unit: 'bytes' },
       { title: 'Projection lag p99', queries: [q(`histogram_quantile(0.99, sum by (le) (rate(folio_projection_lag_seconds_bucket[${RATE}])))`, 'p99')], unit: 's' },
+      { title: 'Projection writes by worker', queries: [q(`sum by (instance) (rate(folio_projection_writes_total[${RATE}]))`, '{{instance}} written'), q(`sum by (instance) (rate(folio_projection_batch_failures_total[${RATE}]))`, '{{instance}} batches refused')], unit: 'ops', description: 'Folio states each worker wrote to the store, and its batches the store refused (tried again).' },
+      { title: 'Worker memory', queries: [q('folio_worker_process_resident_memory_bytes', '{{instance}}')], unit: 'bytes' },
     ],
   },
   {

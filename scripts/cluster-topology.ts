@@ -92,6 +92,8 @@ export interface ClusterPorts {
   apiOps: number[];
   /** Each worker process's SDK metrics port. */
   workerMetrics: number[];
+  /** Each worker process's operations port (its own metrics, readiness). */
+  workerOps: number[];
   prometheus: number;
   sandboxTwilio: number;
   sandboxElevenLabs: number;
@@ -121,6 +123,7 @@ export function clusterPorts(offset = 0, counts = { apis: 2, workers: 3 }): Clus
     apiProcesses: Array.from({ length: counts.apis }, (_, i) => p(8081 + i)),
     apiOps: Array.from({ length: counts.apis }, (_, i) => p(9474 + i)),
     workerMetrics: Array.from({ length: counts.workers }, (_, i) => p(9464 + i)),
+    workerOps: Array.from({ length: counts.workers }, (_, i) => p(9484 + i)),
     prometheus: p(9090),
     sandboxTwilio: p(8931),
     sandboxElevenLabs: p(8932),

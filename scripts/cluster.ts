@@ -44,10 +44,10 @@ export const nodeProcess = (name: string, file: string, env: NodeJS.ProcessEnv, 
   readyTimeoutMs: 120_000,
 });
 
-/** A worker process: its SDK metrics on its own port; ready when that endpoint answers (after bundling and connecting). */
+/** A worker process: its SDK metrics and its operations endpoint on ports of their own; ready when it polls (its readiness). */
 export function workerSpec(i: number, ports: ClusterPorts, env: NodeJS.ProcessEnv): ProcessSpec {
-  const port = ports.workerMetrics[i]!;
-  return nodeProcess(`worker-${i + 1}`, 'workers/main.ts', { ...env, METRICS_PORT: String(port) }, () => httpOk(`http://127.0.0.1:${port}/metrics`));
+  const ops = ports.workerOps[i]!;
+  return nodeProcess(`worker-${i + 1}`, 'workers/main.ts', { ...env, METRICS_PORT: String(ports.workerMetrics[i]!), WORKER_OPS_PORT: String(ops) }, () => httpOk(`http://127.0.0.1:${ops}/health/ready`));
 }
 
 /** An API process on its own port, behind the balancer. */
@@ -56,7 +56,7 @@ export function apiSpec(i: number, ports: ClusterPorts, env: NodeJS.ProcessEnv):
   return nodeProcess(`api-${i + 1}`, 'api/server.ts', { ...env, API_PORT: String(port), API_OPS_PORT: String(ports.apiOps[i]!) }, () => httpOk(`http://127.0.0.1:${port}/health/live`));
 }
 
-/** Prometheus's configuration for the cluster: our APIs and workers, each Temporal service, and the alert rules. */
+/** Prometheus's configuration for the cluster: our APIs and workers (SDK metrics and their own), each Temporal service, and the alert rules. */
 export function prometheusConfig(ports: ClusterPorts, workers: number): string {
   const job = (name: string, targets: number[]) => `  - job_name: ${name}\n    static_configs:\n      - targets: [${targets.map((p) => `'127.0.0.1:${p}'`).join(', ')}]\n`;
   return [
@@ -64,7 +64,7 @@ export function prometheusConfig(ports: ClusterPorts, workers: number): string {
     'global:\n  scrape_interval: 15s\n  evaluation_interval: 15s',
     `rule_files:\n${RULE_FILES.map((f) => `  - ${path.join(PROMETHEUS_DIR, f)}`).join('\n')}`,
     'scrape_configs:',
-    job('folio-api', ports.apiOps) + job('folio-worker', ports.workerMetrics.slice(0, workers)) + job('temporal', TEMPORAL_SERVICES.map((s) => ports.services[s].metrics)),
+    job('folio-api', ports.apiOps) + job('folio-worker', ports.workerMetrics.slice(0, workers)) + job('folio-worker-ops', ports.workerOps.slice(0, workers)) + job('temporal', TEMPORAL_SERVICES.map((s) => ports.services[s].metrics)),
   ].join('\n');
 }
 

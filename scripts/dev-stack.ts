@@ -36,6 +36,8 @@ export const SANDBOX_ENV: Record<string, string> = {
   // sandbox pace: hotels answer mail within 20 s and calls wrap up after 60 s, so the demo settles in minutes
   SANDBOX_REPLY_DELAY_SECONDS: '20',
   CALL_OVERFLOW_SECONDS: '60',
+  // the sandbox desk answers a guest in seconds, not the ~35 s the overflow-derived size assumes
+  CALL_MAX_GUESTS: '8',
   CHECKOUT_GRACE_HOURS: '0',
 };
 
@@ -136,7 +138,8 @@ async function main() {
     console.log(`
   API           http://127.0.0.1:${config.API_PORT}/v1   (docs: http://127.0.0.1:${config.API_PORT}/docs)
   Temporal UI   ${config.TEMPORAL_UI_URL}   (filter: FolioStatus = "NeedsAttention")
-  Metrics       http://127.0.0.1:${config.API_OPS_PORT}/metrics (readiness /health/ready there)  and worker http://127.0.0.1:${config.METRICS_PORT}/metrics
+  Metrics       API http://127.0.0.1:${config.API_OPS_PORT}/metrics, worker http://127.0.0.1:${config.WORKER_OPS_PORT}/metrics (readiness /health/ready on both)
+                worker's Temporal SDK http://127.0.0.1:${config.METRICS_PORT}/metrics
   Keys          client ${clientKey}
                 operator ${operatorKey}   (files in ${keyDir})
   Logs          ${path.join(data, 'logs')}

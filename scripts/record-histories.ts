@@ -14,7 +14,8 @@ import { acquireCallSlotSignal, callSlotsStateQuery, callSlotsWorkflowId, callSl
 const OUT = path.resolve(__dirname, '..', 'test', 'fixtures', 'histories');
 
 async function main() {
-  const world = await LifecycleWorld.create({ config: { CALL_OVERFLOW_SECONDS: '30' } });
+  const world = await LifecycleWorld.create({ config: { CALL_OVERFLOW_SECONDS: '30', CALL_MAX_GUESTS: '8' } });
+  const temporal = edgeFor(world.client, world.config);
   try {
     mkdirSync(OUT, { recursive: true });
     const save = async (name: string, workflowId: string) => {
@@ -85,7 +86,6 @@ async function main() {
     await save('call-slots', callSlotsWorkflowId(world.config.TEMPORAL_TASK_QUEUE));
 
     // call slots: the slot granted to a requester that has gone goes to the next waiter at once
-    const temporal = edgeFor(world.client, world.config);
     const waiter = await world.addHotel({ hotelId: 'replay-waiter' });
     await temporal.start(hotelDispatchWorkflowType, 'hotel:replay-waiter', [{ hotelId: waiter.hotelId }]);
     const slotsId = 'call-slots:replay-vanished';
@@ -108,8 +108,8 @@ async function main() {
   async function waitUntil(done: () => boolean, workflowId?: string): Promise<void> {
     for (let i = 0; !done(); i++) {
       if (i > 300) throw new Error('the recorded run did not reach the expected step');
-      const s = workflowId ? await world.client.workflow.getHandle(workflowId).query(folioStateQuery) : undefined;
-      const next = s?.nextActionAt ? Date.parse(s.nextActionAt) - (await world.env.currentTimeMs()) : 0;
+      const s = workflowId ? await temporal.query(workflowId, folioStateQuery) : undefined;
+      const next = s && s !== GONE && s.nextActionAt ? Date.parse(s.nextActionAt) - (await world.env.currentTimeMs()) : 0;
       await world.env.sleep(next > 60_000 && next < 40 * 86_400_000 ? next + 1_000 : 20_000);
     }
   }

@@ -1,6 +1,7 @@
-// The one way into a workflow from outside one: start, signal, signal-with-start, update, query. Typed by
-// workflows/definitions.ts; every attempt has a deadline, "Temporal unavailable" is retried within a budget,
-// and a workflow that has ended or never existed answers GONE: a result the caller decides about, not an error.
+// The one way into a workflow from outside one: start, signal, signal-with-start, update, query (and, for
+// benchmarks and tools, result, describe, history, terminate). Typed by workflows/definitions.ts; every attempt
+// has a deadline, "Temporal unavailable" is retried within a budget, and a workflow that has ended or never
+// existed answers GONE: a result the caller decides about, not an error.
 // Callbacks a webhook accepted are not signalled from memory: they are encoded (and encrypted) here, written
 // down by the callback relay (relay.ts), and sent with a request id of their own, which Temporal applies once.
 import { randomUUID } from 'node:crypto';
@@ -14,8 +15,10 @@ import {
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
   type Client,
+  type WorkflowExecutionDescription,
   type WorkflowStartOptions,
 } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
 import { ApplicationFailure, toPayloads, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Payload, type QueryDefinition, type SignalDefinition, type UpdateDefinition } from '@temporalio/common';
 import type { Config } from '../config';
 import { logger as rootLogger, type Logger } from '../config/logger';
@@ -62,7 +65,7 @@ export interface EdgeOptions {
   retry?: RetryBudget;
 }
 
-type Operation = 'start' | 'signal' | 'update' | 'query';
+type Operation = 'start' | 'signal' | 'update' | 'query' | 'inspect';
 
 /** A signal's arguments as the data converter encodes them (codec included: encrypted), base64, ready to be stored. */
 export interface EncodedPayload {
@@ -105,12 +108,13 @@ export class TemporalEdge {
     return r;
   }
 
-  /** Signal-with-start: sends the signal, starting the workflow first with `args` when it is not running. */
-  async sendOrStart<A extends unknown[], S extends unknown[]>(type: WorkflowType<A>, workflowId: string, args: A, signal: SignalDefinition<S>, ...signalArgs: S): Promise<void> {
+  /** Signal-with-start: sends the signal, starting the workflow first with `args` when it is not running. Answers the run signalled. */
+  async sendOrStart<A extends unknown[], S extends unknown[]>(type: WorkflowType<A>, workflowId: string, args: A, signal: SignalDefinition<S>, ...signalArgs: S): Promise<string> {
     // typed above by the definitions; the client's own option type cannot follow generic signal arguments
     const options = { taskQueue: this.opts.taskQueue, workflowId, args, signal, signalArgs } as unknown as Parameters<Client['workflow']['signalWithStart']>[1];
     const r = await this.attempt('start', signal.name, workflowId, () => this.client.workflow.signalWithStart(type.name, options));
     if (r === GONE) throw new TemporalUnavailableError(`signal-with-start ${type.name} ${workflowId}: Temporal answered "not found"`);
+    return r.signaledRunId;
   }
 
   async send<A extends unknown[]>(workflowId: string, def: SignalDefinition<A>, ...args: A): Promise<'sent' | Gone> {
@@ -149,6 +153,32 @@ export class TemporalEdge {
 
   async query<R, A extends unknown[]>(workflowId: string, def: QueryDefinition<R, A>, ...args: A): Promise<R | Gone> {
     return this.attempt('query', def.name, workflowId, () => this.client.workflow.getHandle(workflowId).query(def, ...args));
+  }
+
+  /**
+   * Waits for the workflow to end (following continue-as-new) and answers its result; a failed, cancelled or
+   * terminated run throws. No deadline: the wait is as long as the workflow takes.
+   */
+  async result<A extends unknown[], R>(_type: WorkflowType<A, R>, workflowId: string): Promise<R> {
+    return (await this.client.workflow.getHandle(workflowId).result()) as R;
+  }
+
+  /** The run's status, type and times (the latest run, or `runId`); GONE if it never existed. */
+  async describe(workflowId: string, runId?: string): Promise<WorkflowExecutionDescription | Gone> {
+    return this.attempt('inspect', 'describe', workflowId, () => this.client.workflow.getHandle(workflowId, runId).describe());
+  }
+
+  /** The run's history events (the latest run, or `runId`); GONE if it never existed. */
+  async history(workflowId: string, runId?: string): Promise<temporal.api.history.v1.IHistoryEvent[] | Gone> {
+    return this.attempt('inspect', 'history', workflowId, async () => (await this.client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? []);
+  }
+
+  /** Ends a run at once, without its code running again (an operator's last resort, a benchmark's clean-up). */
+  async terminate(workflowId: string, reason: string): Promise<'terminated' | Gone> {
+    return this.attempt('signal', 'terminate', workflowId, async () => {
+      await this.client.workflow.getHandle(workflowId).terminate(reason);
+      return 'terminated' as const;
+    });
   }
 
   /** The headers a workflow was started with (trace context, for webhooks about it); GONE if it does not exist. */

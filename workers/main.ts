@@ -1,5 +1,5 @@
-// The worker process: every workflow and activity of the folio lifecycle on one task queue.
-// Scale out by running more of these; Temporal spreads the work.
+// The worker process: every workflow and activity of the folio lifecycle on one task queue, and its operations
+// endpoint (WORKER_OPS_PORT: its own metrics, readiness). Scale out by running more of these; Temporal spreads the work.
 import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString, type LogLevel } from '@temporalio/worker';
 import { connectClient, temporalConnectionOptions } from '../temporal/client';
 import { startTracing, tracingClientInterceptors, tracingWorkerOptions } from '../observability/tracing';
@@ -22,6 +22,9 @@ import { edgeFor } from '../temporal/edge';
 async function main() {
   const config = loadConfig();
   const tracing = startTracing(config, process.env.OTEL_SERVICE_NAME ?? 'folio-worker');
+  // loaded after tracing starts, as in the API process (they load express)
+  const { createWorkerMetrics } = require('../observability/metrics') as typeof import('../observability/metrics');
+  const { createOpsEndpoint, closeNow, listen } = require('../observability/ops-server') as typeof import('../observability/ops-server');
   Runtime.install({
     // the SDK logs through our one logger
     logger: new DefaultLogger('INFO', ({ level, message, meta }) => logger[pinoLevel(level)](meta ?? {}, message)),
@@ -34,13 +37,33 @@ async function main() {
   const store = await Store.forConfig(config);
   await store.ensureIndexes();
   const temporal = await connectClient(config, { interceptors: tracingClientInterceptors() });
+  const edge = edgeFor(temporal, config, logger);
   const extractor = createExtractor(config);
   const dkim = config.MAIL_DKIM_PRIVATE_KEY ? { domainName: config.MAIL_DKIM_DOMAIN!, keySelector: config.MAIL_DKIM_SELECTOR!, privateKey: config.MAIL_DKIM_PRIVATE_KEY } : undefined;
 
   // passing folio states reach the store through this writer, batched, from the workflows' sink
-  const projections = new ProjectionWriter(store, { logger });
+  const metrics = createWorkerMetrics();
+  const projections = new ProjectionWriter(store, { logger, lag: metrics.projectionLagSeconds });
+  metrics.watchProjections(projections);
+  let worker: Worker | undefined;
+  // up before the workflows are bundled: liveness and metrics at once, readiness once the worker polls
+  const ops = await listen(
+    createOpsEndpoint({
+      metrics: metrics.handler,
+      checks: {
+        worker: async () => {
+          const state = worker?.getState() ?? 'starting';
+          if (state !== 'RUNNING') throw new Error(`the worker is ${state.toLowerCase()}`);
+        },
+        temporal: (timeoutMs) => edge.ping(timeoutMs),
+        mongodb: () => store.ping(),
+      },
+    }),
+    config.WORKER_OPS_PORT,
+    config.WORKER_OPS_HOST,
+  );
   const activities: AllActivities = {
-    ...createLifecycleActivities({ config, store, temporal: edgeFor(temporal, config, logger), projections }),
+    ...createLifecycleActivities({ config, store, temporal: edge, projections }),
     ...createTelephonyActivities({ config, store, telephony: new TwilioTelephony(config), logger }),
     ...createEmailActivities({ config, store, mailer: new Mailer(config, { dkim }) }),
     ...createExtractionActivities({ extractor, documents: store.documents }),
@@ -48,23 +71,24 @@ async function main() {
   };
 
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
-  const worker = await Worker.create({
+  worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowsPath: require.resolve('../workflows'),
     activities,
-    sinks: projectionSinks(projections),
     dataConverter: dataConverter(config),
     shutdownGraceTime: '20s',
     // bounded memory: what does not fit is replayed from its history when it wakes
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
-    ...tracingWorkerOptions(tracing),
+    // the projection sink, beside the span exporter when tracing is on
+    ...tracingWorkerOptions(tracing, projectionSinks(projections)),
   });
-  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS, metrics: config.METRICS_PORT }, 'worker started');
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS, metrics: config.METRICS_PORT, ops: `http://${config.WORKER_OPS_HOST}:${config.WORKER_OPS_PORT}` }, 'worker started');
   // Worker.run() drains on SIGINT/SIGTERM by itself (the Runtime's default shutdown signals)
   await worker.run();
   await projections.close();
+  await closeNow(ops);
   await connection.close();
   if ('close' in extractor && typeof extractor.close === 'function') await extractor.close();
   await store.close();

@@ -161,13 +161,22 @@ export interface EmailRequestInput {
 export type { EmailRequestResult };
 
 // ---- workflow types: what the outside starts, and with which arguments -----------------------
-/** A workflow type as the outside sees it: the name the worker registers it under and a start's arguments. */
-export interface WorkflowType<A extends unknown[]> {
+/** A workflow type as the outside sees it: the name the worker registers it under, a start's arguments, its result. */
+export interface WorkflowType<A extends unknown[], R = unknown> {
   readonly name: string;
   /** Never set: carries the argument types to the Temporal edge. */
   readonly args?: A;
+  /** Never set: carries the result type to the Temporal edge. */
+  readonly result?: R;
 }
-const workflowType = <A extends unknown[]>(name: string): WorkflowType<A> => Object.freeze({ name });
+export const workflowType = <A extends unknown[], R = unknown>(name: string): WorkflowType<A, R> => Object.freeze({ name });
+
+/** How a folio's chase ended. */
+export interface FolioResult {
+  folioId: string;
+  status: FolioStatus;
+  reason?: string;
+}
 
 export interface FolioStartOptions {
   checkoutGraceHours?: number;
@@ -183,12 +192,12 @@ export interface CallSlotsStart {
   capacity: number;
 }
 
-export const folioWorkflowType = workflowType<[FolioRequest, FolioStartOptions?]>('folioWorkflow');
-export const hotelDispatchWorkflowType = workflowType<[HotelDispatchStart]>('hotelDispatchWorkflow');
-export const callSlotsWorkflowType = workflowType<[CallSlotsStart]>('callSlotsWorkflow');
+export const folioWorkflowType = workflowType<[FolioRequest, FolioStartOptions?], FolioResult>('folioWorkflow');
+export const hotelDispatchWorkflowType = workflowType<[HotelDispatchStart], void>('hotelDispatchWorkflow');
+export const callSlotsWorkflowType = workflowType<[CallSlotsStart], void>('callSlotsWorkflow');
 /** Started as children by the dispatcher; named here for benches and drills that start them alone. */
-export const callWorkflowType = workflowType<[CallInput]>('callWorkflow');
-export const emailRequestWorkflowType = workflowType<[EmailRequestInput]>('emailRequestWorkflow');
+export const callWorkflowType = workflowType<[CallInput], CallResult>('callWorkflow');
+export const emailRequestWorkflowType = workflowType<[EmailRequestInput], EmailRequestResult>('emailRequestWorkflow');
 export const WORKFLOW_TYPES = {
   folio: folioWorkflowType,
   hotelDispatch: hotelDispatchWorkflowType,

@@ -28,7 +28,7 @@ export function createHotelsRouter(deps: ApiDeps): Router {
 
   async function notifyDispatcher(hotel: Hotel): Promise<void> {
     // No dispatcher running for this hotel (GONE) is fine: the next one starts from the stored configuration.
-    await viaEdge('hotelUpdated', () => deps.temporal.send(hotelDispatchWorkflowId(hotel.hotelId), hotelUpdatedSignal, hotelSnapshot(hotel)));
+    await viaEdge(hotelUpdatedSignal.name, () => deps.temporal.send(hotelDispatchWorkflowId(hotel.hotelId), hotelUpdatedSignal, hotelSnapshot(hotel)));
     // Folios already chasing this hotel take the new contact data and channel preference too.
     for await (const workflowId of deps.store.folios.openAtHotel(hotel.hotelId)) {
       await deps.temporal.send(workflowId, hotelUpdatedSignal, hotelSnapshot(hotel)).catch((e: unknown) => {

@@ -118,6 +118,7 @@ describe('Temporal cluster with TLS on: every connection by configuration alone'
       LOG_LEVEL: 'warn',
       API_PORT: String(apiPort),
       METRICS_PORT: String(await freePort()),
+      WORKER_OPS_PORT: String(await freePort()),
       API_OPS_PORT: String(opsPort),
       CHECKOUT_GRACE_HOURS: '0',
       BATCH_WINDOW_SECONDS: '1',

@@ -41,7 +41,7 @@ describe('tracing: one trace from the API request through the workflows, activit
     const dataDir = tempDir('tracing');
     chmodSync(dataDir, 0o711); // Dovecot's own user reads the mail system's files below it
     const spansFile = path.join(dataDir, 'spans.jsonl');
-    const [apiPort, twilioPort, elevenPort, smtpPort, imapPort, metricsPort, opsPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const [apiPort, twilioPort, elevenPort, smtpPort, imapPort, metricsPort, opsPort, workerOpsPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
     const env: Record<string, string> = {
       ...SANDBOX_ENV,
       TEMPORAL_ADDRESS: temporal.address,
@@ -56,6 +56,7 @@ describe('tracing: one trace from the API request through the workflows, activit
       PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
       METRICS_PORT: String(metricsPort),
       API_OPS_PORT: String(opsPort),
+      WORKER_OPS_PORT: String(workerOpsPort),
       TWILIO_API_BASE_URL: `http://127.0.0.1:${twilioPort}`,
       ELEVENLABS_BASE_URL: `http://127.0.0.1:${elevenPort}`,
       SANDBOX_TWILIO_PORT: String(twilioPort),
@@ -105,6 +106,9 @@ describe('tracing: one trace from the API request through the workflows, activit
       return d.workflowExecutionInfo?.status === temporalProto.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED;
     };
     await until('the folio workflow to end', ended);
+    // the worker's projection writes of that folio are measured on its operations endpoint, where Prometheus scrapes them
+    const lag = (await (await fetch(`http://127.0.0.1:${workerOpsPort}/metrics`)).text()).match(/^folio_projection_lag_seconds_count (\d+)$/m);
+    assert.ok(Number(lag?.[1]) > 0, `the worker counted no projection write: ${lag?.[0]}`);
     for (const p of [...processes, sandbox]) await stop(p);
 
     assert.ok(existsSync(spansFile), 'no span was written to the file exporter');

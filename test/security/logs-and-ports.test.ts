@@ -1,6 +1,6 @@
 // Operational exposure (issue 14 item 16): personal data and secrets in log objects at any depth, metrics and
-// readiness on the public port, and a container image that would start in sandbox mode (the published
-// development key) when MODE is forgotten.
+// readiness on the public port (the API's; a worker's operations port is loopback by default too), and a
+// container image that would start in sandbox mode (the published development key) when MODE is forgotten.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -85,6 +85,17 @@ describe('security: logs, operations port and the container default mode', funct
       assert.equal(c.API_OPS_HOST, '127.0.0.1');
       assert.notEqual(c.API_OPS_PORT, c.API_PORT);
       assert.equal(loadConfig({ API_OPS_PORT: '9999' }).API_OPS_PORT, 9999);
+    });
+
+    it("a worker's operations port likewise: loopback by default, apart from the API's and from the SDK's metrics", () => {
+      const c = loadConfig({});
+      assert.equal(c.WORKER_OPS_HOST, '127.0.0.1');
+      assert.equal(c.WORKER_OPS_PORT, 9466);
+      assert.equal(new Set([c.WORKER_OPS_PORT, c.METRICS_PORT, c.API_OPS_PORT, c.API_PORT]).size, 4);
+      assert.equal(loadConfig({ WORKER_OPS_PORT: '9999', WORKER_OPS_HOST: '0.0.0.0' }).WORKER_OPS_PORT, 9999);
+      // one process binds both: a clash is named at start, not found as a failed bind
+      assert.throws(() => loadConfig({ WORKER_OPS_PORT: '9470', METRICS_PORT: '9470' }), (e: unknown) => e instanceof ConfigError && /WORKER_OPS_PORT must differ from METRICS_PORT \(9470/.test(e.message));
+      assert.throws(() => loadConfig({ WORKER_OPS_PORT: 'ops' }), /WORKER_OPS_PORT/);
     });
   });
 

@@ -8,9 +8,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { MongoClient } from 'mongodb';
-import { Store } from '../../adapters/mongo/store';
-import { createMetrics } from '../../observability/metrics';
+import { exportedMetricNames } from '../helpers/metric-names';
+import { createWorkerMetrics } from '../../observability/metrics';
 import { PRICES } from '../../bench/effectiveness-report';
 import { PRICE_PER_MILLION_ACTIONS_USD } from '../../bench/actions';
 import { prometheusConfig } from '../../scripts/cluster';
@@ -64,9 +63,7 @@ describe('alert rules, cost rules and dashboards', () => {
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
   before(async () => {
-    const client = new MongoClient('mongodb://127.0.0.1:1/'); // never connected: only the metric names are read
-    exported = new Set((await createMetrics(new Store(client.db('x'))).registry.getMetricsAsJSON()).map((m) => m.name));
-    await client.close();
+    exported = await exportedMetricNames();
   });
 
   it('load, and pass their promtool unit tests', () => {
@@ -94,7 +91,7 @@ describe('alert rules, cost rules and dashboards', () => {
     }
   });
 
-  it('read only metrics that exist: ours, the SDK workers\', the Temporal server\'s, or recorded ones', () => {
+  it('read only metrics that exist: ours, the SDK workers\', the Temporal server\'s, or recorded ones', async () => {
     assert.deepEqual(metricNames('sum by (le) (rate(a_b{x="y"}[5m])) / clamp_min(folio:c, 1) and d offset 1h > 1e6'), ['a_b', 'folio:c', 'd']);
     const recorded = new Set(rules.flatMap((r) => (r.record ? [r.record] : [])));
     const exprs = [...rules.map((r) => r.expr), ...DASHBOARDS.flatMap((d) => d.panels.flatMap((p) => p.queries.map((x) => x.expr)))];
@@ -107,6 +104,11 @@ describe('alert rules, cost rules and dashboards', () => {
     }
     // the figures other parts of the system feed are defined, so rules, dashboards and feeders share one name
     for (const m of ['folio_dead_letters', 'folio_inbox_lag_seconds', 'folio_projection_lag_seconds', 'folio_call_seconds']) assert.ok(exported.has(m), m);
+    // the projection figures the rules read are a worker's, served on its operations endpoint (job folio-worker-ops)
+    const worker = new Set((await createWorkerMetrics().registry.getMetricsAsJSON()).map((m) => m.name));
+    const projectionRules = rules.filter((r) => /folio_projection_/.test(r.expr));
+    assert.ok(projectionRules.length >= 2, 'the projection lag and write failures are not both watched');
+    for (const r of projectionRules) for (const name of metricNames(r.expr)) assert.ok(worker.has(name.replace(/_(bucket|sum|count)$/, '')), `${name} is not on the worker's operations endpoint`);
   });
 
   it('price calls and actions as the benchmarks do', () => {
@@ -124,8 +126,17 @@ describe('alert rules, cost rules and dashboards', () => {
     writeFileSync(file, prometheusConfig(clusterPorts(0), 2));
     const cluster = promtool(['check', 'config', file], tmp);
     assert.equal(cluster.status, 0, cluster.stdout + cluster.stderr);
-    const jobs = (f: string) => (parse(readFileSync(f, 'utf8')) as { scrape_configs: { job_name: string }[] }).scrape_configs.map((j) => j.job_name).sort();
+    type Job = { job_name: string; static_configs?: { targets: string[] }[] };
+    const scrapes = (f: string) => (parse(readFileSync(f, 'utf8')) as { scrape_configs: Job[] }).scrape_configs;
+    const jobs = (f: string) => scrapes(f).map((j) => j.job_name).sort();
     assert.deepEqual(jobs(file), jobs(path.join(PROMETHEUS_DIR, 'prometheus.yml')), 'the two configurations scrape different jobs');
+    // each of the cluster's workers on both its ports: the SDK's metrics and its operations endpoint
+    const targets = (name: string) => scrapes(file).find((j) => j.job_name === name)!.static_configs!.flatMap((c) => c.targets);
+    const ports = clusterPorts(0);
+    assert.deepEqual(targets('folio-worker'), ports.workerMetrics.slice(0, 2).map((p) => `127.0.0.1:${p}`));
+    assert.deepEqual(targets('folio-worker-ops'), ports.workerOps.slice(0, 2).map((p) => `127.0.0.1:${p}`));
+    const all = scrapes(file).flatMap((j) => j.static_configs!.flatMap((c) => c.targets));
+    assert.equal(new Set(all).size, all.length, 'two jobs scrape one port');
   });
 
   it('provision dashboards that are what the generator writes, parse, and query valid PromQL', () => {

@@ -2,6 +2,13 @@
 import assert from 'node:assert/strict';
 import { ASK_LANGUAGES, describeAsk, describeProblems, nameVariants, writtenOn } from '../../domain/asks';
 import type { GuestAsk } from '../../domain/model';
+import WORDS from '../../domain/ask-words.json';
+
+/** Every text of a language's table by its path, with the placeholders it says. */
+function placeholders(table: unknown, at = ''): Record<string, string[]> {
+  if (typeof table === 'string') return { [at]: [...table.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).sort() };
+  return Object.assign({}, ...Object.entries(table as Record<string, unknown>).map(([k, v]) => placeholders(v, `${at}.${k}`)));
+}
 
 describe('asks to a hotel', () => {
   describe('name variants', () => {
@@ -50,6 +57,8 @@ describe('asks to a hotel', () => {
         for (const ask of asks) {
           const lines = describeAsk(ask, lang, 'Europe/Lisbon');
           assert.ok(lines.length > 0 && lines.every((l) => l.length > 20), `${lang} ${ask.kind}: ${lines.join(' | ')}`);
+          // a misspelt placeholder would reach the hotel as written
+          assert.ok(lines.every((l) => !/\{\w+\}/.test(l)), `${lang} ${ask.kind}: ${lines.join(' | ')}`);
           if (ask.kind === 'did-it-arrive') assert.ok(lines[0]!.includes('frontdesk@h.example'), `${lang}: ${lines[0]}`);
           if (ask.kind === 'find-booking') assert.ok(lines[0]!.includes('Ana López; A. García'), `${lang}: ${lines[0]}`);
           if (ask.kind === 'authorization') assert.ok(lines[0]!.includes('form X'), `${lang}: ${lines[0]}`);
@@ -59,6 +68,11 @@ describe('asks to a hotel', () => {
       // the same sentence in two languages is a missing translation
       const english = describeAsk(reask, 'en').join(' ');
       for (const lang of ASK_LANGUAGES.filter((l) => l !== 'en')) assert.notEqual(describeAsk(reask, lang).join(' '), english, lang);
+    });
+    it("each language's table has every text of the English one, with the same placeholders", () => {
+      assert.deepEqual(Object.keys(WORDS).sort(), [...ASK_LANGUAGES].sort());
+      const english = placeholders(WORDS.en);
+      for (const lang of ASK_LANGUAGES) assert.deepEqual(placeholders(WORDS[lang]), english, lang);
     });
     it('falls back to English for a language it does not know', () => {
       assert.deepEqual(describeAsk(reask, 'sv'), describeAsk(reask, 'en'));

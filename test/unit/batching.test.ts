@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { DEFAULT_BATCH_POLICY, enqueue, nextBatchAt, removeBatch, takeBatch, withdraw, type BatchPolicy, type DispatchItem, type DispatchKind, type PendingItem } from '../../domain/batching';
+import { DEFAULT_BATCH_POLICY, enqueue, guestsPerCall, MAX_GUESTS_PER_CALL, nextBatchAt, removeBatch, takeBatch, withdraw, type BatchPolicy, type DispatchItem, type DispatchKind, type PendingItem } from '../../domain/batching';
 
 const T0 = Date.parse('2026-12-02T10:00:00Z');
 const WINDOW = DEFAULT_BATCH_POLICY.windowMs;
@@ -20,6 +20,20 @@ const folios = (batch: { items: PendingItem[] } | undefined) => batch?.items.map
 describe('batching', () => {
   it('has the documented default policy', () => {
     assert.deepEqual({ ...DEFAULT_BATCH_POLICY }, { windowMs: 120_000, maxGuestsPerCall: 8, maxGuestsPerEmail: 20 });
+  });
+
+  describe('guests per call', () => {
+    it('asks about as many guests as fit before the call overflows: 14 in the default 9 minutes at 35 s each', () => {
+      assert.equal(guestsPerCall(540), 14);
+      assert.equal(guestsPerCall(540, 60), 8);
+      assert.equal(guestsPerCall(300), 7);
+    });
+    it('never fewer than one, never more than the cap, and refuses nonsense', () => {
+      assert.equal(guestsPerCall(30), 1);
+      assert.equal(guestsPerCall(3600), MAX_GUESTS_PER_CALL);
+      assert.throws(() => guestsPerCall(0), /positive overflow/);
+      assert.throws(() => guestsPerCall(540, Number.NaN), /positive overflow/);
+    });
   });
 
   describe('enqueue and withdraw', () => {

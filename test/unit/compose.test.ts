@@ -5,10 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { MongoClient } from 'mongodb';
 import { ConfigSchema, loadConfig } from '../../config';
-import { Store } from '../../adapters/mongo/store';
-import { createMetrics } from '../../observability/metrics';
+import { exportedMetricNames } from '../helpers/metric-names';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { ROOT, startTemporal, TOOLS_BIN } from '../helpers/stack';
 import { clusterPorts, DYNAMIC_CONFIG_FILE, HISTORY_SHARDS, SERVER_CONFIG, TEMPORAL_SERVER_VERSION, TEMPORAL_SERVICES, TEMPORAL_UI_VERSION, TOOL, UI_SETTING_ENV, temporalServiceEnv } from '../../scripts/cluster-topology';
@@ -22,6 +20,7 @@ interface Service {
   depends_on?: Record<string, { condition: string }> | string[];
   ports?: string[];
   volumes?: string[];
+  healthcheck?: { test: string[] };
 }
 
 const file = path.join(ROOT, 'docker-compose.yml');
@@ -133,12 +132,24 @@ describe('docker-compose.yml', () => {
   });
 
   it('scrapes services that exist, on the ports they serve metrics on', () => {
-    const prom = parse(readFileSync(path.join(ROOT, 'deploy/prometheus/prometheus.yml'), 'utf8')) as { rule_files: string[]; scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[] };
-    const targets = prom.scrape_configs.flatMap((j) => j.static_configs.flatMap((c) => c.targets));
+    type Job = { job_name: string; static_configs?: { targets: string[] }[]; dns_sd_configs?: { names: string[]; type: string; port: number }[] };
+    const prom = parse(readFileSync(path.join(ROOT, 'deploy/prometheus/prometheus.yml'), 'utf8')) as { rule_files: string[]; scrape_configs: Job[] };
+    // a static target, or every container of a service by its name (the replicas of a scaled service)
+    const targetsOf = (j: Job) => [...(j.static_configs ?? []).flatMap((c) => c.targets), ...(j.dns_sd_configs ?? []).flatMap((d) => d.names.map((n) => `${n}:${d.port}`))];
+    const targets = prom.scrape_configs.flatMap(targetsOf);
     for (const t of targets) assert.ok(services[t.split(':')[0]], `prometheus scrapes unknown ${t}`);
-    assert.ok(targets.includes(`api:${services.api.environment?.API_OPS_PORT}`));
-    assert.ok(!services.api.ports?.some((p) => String(p).includes(String(services.api.environment?.API_OPS_PORT))), 'the operations port is published');
-    assert.ok(targets.includes(`worker:${services.worker.environment?.METRICS_PORT}`));
+    const job = (name: string) => targetsOf(prom.scrape_configs.find((j) => j.job_name === name)!);
+    const api = services.api.environment!;
+    const worker = services.worker.environment!;
+    assert.deepEqual(job('folio-api'), [`api:${api.API_OPS_PORT}`]);
+    assert.deepEqual(job('folio-worker'), [`worker:${worker.METRICS_PORT}`]);
+    assert.deepEqual(job('folio-worker-ops'), [`worker:${worker.WORKER_OPS_PORT}`]);
+    assert.notEqual(worker.WORKER_OPS_PORT, worker.METRICS_PORT);
+    for (const [name, port] of [['api', api.API_OPS_PORT], ['worker', worker.WORKER_OPS_PORT]] as const) {
+      assert.ok(!services[name].ports?.some((p) => String(p).includes(String(port))), `the ${name}'s operations port is published`);
+      assert.ok(services[name].healthcheck?.test.join(' ').includes(`127.0.0.1:${port}/health/ready`), `the ${name}'s health check does not ask its readiness`);
+    }
+    assert.equal(worker.WORKER_OPS_HOST, '0.0.0.0', 'Prometheus on the compose network cannot reach the worker');
     for (const s of TEMPORAL_SERVICES) {
       const env = { ...services[`temporal-${s}`].environment };
       assert.ok(targets.includes(`temporal-${s}:${env.TEMPORAL_METRICS_PORT}`), `temporal-${s} is not scraped`);
@@ -190,8 +201,7 @@ describe('docker-compose.yml', () => {
     const dir = path.join(ROOT, 'deploy/grafana/dashboards');
     const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
     assert.ok(files.length > 0);
-    const client = new MongoClient('mongodb://127.0.0.1:1/'); // never connected: only the metric names are read
-    const names = new Set((await createMetrics(new Store(client.db('x'))).registry.getMetricsAsJSON()).map((m) => m.name));
+    const names = await exportedMetricNames();
     for (const f of files) {
       const dash = JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { uid: string; panels: { title: string; targets: { expr: string }[] }[] };
       assert.ok(dash.uid && dash.panels.length > 0);
@@ -206,7 +216,6 @@ describe('docker-compose.yml', () => {
     }
     const provisioning = parse(readFileSync(path.join(ROOT, 'deploy/grafana/provisioning/dashboards/folio.yml'), 'utf8')) as { providers: { options: { path: string } }[] };
     assert.ok(services.grafana.volumes?.some((v) => v.endsWith(`:${provisioning.providers[0].options.path}:ro`)));
-    await client.close();
   });
 
   it('has setup scripts that parse, and a namespace script that works against a real Temporal server', async function () {

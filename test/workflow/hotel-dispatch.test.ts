@@ -21,7 +21,7 @@ describe('hotel dispatch workflow (time-skipping server)', function () {
   before(async function () {
     this.timeout(180_000); // the first file bundles the workflows; a server starts
     // one call at a time across all hotels, so one hotel's call makes another wait for its slot
-    world = await LifecycleWorld.create({ ownServer: true, config: { MAX_CONCURRENT_CALLS: '1', CALL_OVERFLOW_SECONDS: '60' } });
+    world = await LifecycleWorld.create({ ownServer: true, config: { MAX_CONCURRENT_CALLS: '1', CALL_OVERFLOW_SECONDS: '60', CALL_MAX_GUESTS: '8' } });
   });
   after(async () => world?.stop());
 
@@ -152,6 +152,29 @@ describe('hotel dispatch workflow (time-skipping server)', function () {
     assert.ok(slotWaitMs >= 50_000, `the folio's timeline hears of the wait (${slotWaitMs} ms)`);
   });
 
+  it('a call re-takes its batch once the slot comes: folios that arrived meanwhile join it, withdrawn ones leave it', async () => {
+    const busy = await hotel({ hotelId: `holding-${randomUUID().slice(0, 6)}` });
+    world.scripts.set(busy.hotelId, [{ line: 'human-stalls' }]); // holds the only slot until the overflow limit
+    const next = await hotel({ hotelId: `retake-${randomUUID().slice(0, 6)}` });
+    const [first, withdrawn, late] = [guest('Ada Lovelace'), guest('Grace Hopper'), guest('Alan Turing')];
+    await enqueue(busy.hotelId, { kind: 'call', guest: guest() });
+    await world.env.sleep(5_000);
+    await enqueue(next.hotelId, { kind: 'call', guest: first });
+    await enqueue(next.hotelId, { kind: 'call', guest: withdrawn });
+    const handle = client().workflow.getHandle(hotelDispatchWorkflowId(next.hotelId));
+    await world.env.sleep(WINDOW_MS + 10_000);
+    await until(() => handle.query(dispatchStateQuery), (s) => s.waitingFor === 'a call slot', 'the second hotel waiting for a call slot');
+    await enqueue(next.hotelId, { kind: 'call', guest: late });
+    await handle.signal(withdrawSignal, { folioId: withdrawn.folioId });
+    await runToIdle(busy.hotelId);
+    await runToIdle(next.hotelId);
+
+    assert.deepEqual(world.callsTo(next.hotelId).map((c) => c.input.guests.map((g) => g.folioId)), [[first.folioId, late.folioId]]);
+    const t = await told(next.hotelId);
+    assert.deepEqual(t.started(withdrawn), [], 'the withdrawn folio was not asked for');
+    assert.equal(t.started(late).length, 1);
+  });
+
   it('a hotel changed mid-wait is called with its new details', async () => {
     const h = await hotel({ hotelId: `changed-${randomUUID().slice(0, 6)}` });
     await enqueue(h.hotelId, { kind: 'call', guest: guest() });
@@ -173,7 +196,7 @@ describe('hotel dispatch workflow (dev server)', function () {
   before(async function () {
     this.timeout(180_000); // the first file bundles the workflows; a server starts
     env = await createDevServer({ 'limit.historyCount.suggestContinueAsNew': 300 });
-    world = await LifecycleWorld.create({ env, config: { CALL_OVERFLOW_SECONDS: '60' } });
+    world = await LifecycleWorld.create({ env, config: { CALL_OVERFLOW_SECONDS: '60', CALL_MAX_GUESTS: '8' } });
   });
   after(async () => {
     await world?.stop();

@@ -9,15 +9,34 @@ import { log, patched, proxyActivities, proxySinks, setCurrentDetails, upsertSea
 import { folioDetails } from '../../domain/operator-view';
 import type { TimelineEvent } from '../../domain/call-events';
 import type { FolioEvent, FolioEventType } from '../../domain/events';
-import { FolioStatus } from '../../domain/model';
+import { FolioStatus, type DocumentRef, type FolioData, type FolioRequest } from '../../domain/model';
 import { OPEN, searchStatus } from '../../domain/projection';
 import type { LifecycleActivities } from '../activity-types';
+import type { FolioState } from '../definitions';
 import type { FolioProjectionUpdate, ProjectionSinks } from '../projection';
 import type { FolioProjectionSet } from '../../domain/projection';
 import { AttemptCountKey, CheckOutDateKey, ClientIdKey, FolioStatusKey, HotelIdKey, NextActionAtKey } from '../search-attributes';
 import { projections } from './activities';
 import { iso } from '../../domain/calendar';
-import type { Folio } from './state';
+
+/**
+ * What the bookkeeping reads of the folio it keeps the books of: the folio (state.ts) satisfies it, so the
+ * folio may own its bookkeeping without the two importing each other.
+ */
+export interface Booked {
+  readonly folioId: string;
+  readonly workflowId: string;
+  readonly req: Pick<FolioRequest, 'hotelId' | 'clientId' | 'clientReference' | 'checkOut'>;
+  readonly status: FolioStatus;
+  readonly nextAction?: string;
+  readonly nextActionAt?: number;
+  readonly lastOutcome?: string;
+  readonly attention?: string;
+  readonly reviewReasons?: string[];
+  readonly extracted?: FolioData;
+  readonly document?: DocumentRef;
+  attempts(): FolioState['attempts'];
+}
 
 /** The patch of every change of the lean lifecycle in the folio workflow (one marker, asked once at the start). */
 export const LEAN_LIFECYCLE = 'lean-lifecycle';
@@ -46,7 +65,7 @@ export class Bookkeeping {
   /** A terminal state waits for its durable write (which the delivery activity makes). */
   private owed = false;
 
-  constructor(private readonly folio: Folio) {
+  constructor(private readonly folio: Booked) {
     this.lean = patched(LEAN_LIFECYCLE);
     if (this.lean) this.shownStatus = workflowInfo().typedSearchAttributes.get(FolioStatusKey);
   }
@@ -193,12 +212,12 @@ export class Bookkeeping {
   }
 }
 
-function projectionBefore(f: Folio, seq: number, events: FolioEvent[]): FolioProjectionUpdate {
+function projectionBefore(f: Booked, seq: number, events: FolioEvent[]): FolioProjectionUpdate {
   return { folioId: f.folioId, seq, set: { ...stateOf(f), extracted: f.extracted ?? null, document: f.document ?? null }, events };
 }
 
 /** The folio's fields of the projection, without the document and the extraction. */
-function stateOf(f: Folio): FolioProjectionSet {
+function stateOf(f: Booked): FolioProjectionSet {
   const { req } = f;
   return {
     status: f.status,

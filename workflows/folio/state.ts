@@ -13,11 +13,7 @@ export interface FolioOptions {
   chasePolicy?: Partial<chase.ChasePolicy>;
 }
 
-export interface FolioResult {
-  folioId: string;
-  status: FolioStatus;
-  reason?: string;
-}
+export type { FolioResult } from '../definitions';
 
 export type ReviewDecision = OperatorAction & { approve: boolean };
 

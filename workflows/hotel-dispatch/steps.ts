@@ -1,6 +1,6 @@
 // The dispatcher's steps: find the batch that is due (after its batching window, inside business
 // hours), run it as one call (under the global call cap) or one email, and tell each folio.
-import { CancellationScope, condition, executeChild, getExternalWorkflowHandle, isCancellation, log, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, condition, executeChild, getExternalWorkflowHandle, isCancellation, log, patched, workflowInfo } from '@temporalio/workflow';
 import { nextBatchAt, takeBatch, type DispatchKind, type PendingItem } from '../../domain/batching';
 import { isOpenAt, nextOpenAt } from '../../domain/business-hours';
 import { MINUTE_MS } from '../../domain/calendar';
@@ -12,6 +12,8 @@ import { lifecycle, type Dispatch } from './state';
 
 /** How long to wait for a slot under the global cap before asking again. */
 const SLOT_WAIT_MS = 30 * MINUTE_MS;
+/** Histories recorded before it took the batch as it was when the slot was asked for. */
+export const RETAKE_AFTER_SLOT_PATCH = 'retake-batch-after-slot';
 
 export interface Batch {
   kind: DispatchKind;
@@ -70,6 +72,15 @@ export async function runCall(d: Dispatch, items: PendingItem[]): Promise<void> 
   if (!(await condition(() => d.granted.has(leaseId), SLOT_WAIT_MS))) return; // ask again next round
   const slotWaitMs = Date.now() - d.slotAsked.at;
   d.slotAsked = undefined;
+  if (patched(RETAKE_AFTER_SLOT_PATCH)) {
+    // the wait may have been long: folios that arrived meanwhile join the call, withdrawn ones leave it
+    items = takeBatch(d.pending.filter((p) => p.kind === 'call'), Date.now(), d.policy)?.items ?? [];
+    if (items.length === 0) {
+      d.granted.delete(leaseId); // the next batch asks for this lease again
+      await lifecycle.releaseCallSlot({ leaseId });
+      return;
+    }
+  }
   d.batchesRun++;
   d.take(items);
   d.waitingFor = undefined;

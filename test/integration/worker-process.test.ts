@@ -1,0 +1,151 @@
+// The worker process as deployed (workers/main.ts, beside the API process, the sandbox's default tracing on):
+// its operations endpoint binds loopback unless told otherwise, reports readiness once the worker polls, and
+// serves on /metrics the projection lag of the folio states its workflows wrote — the histogram the
+// ProjectionLagging alert reads, which Prometheus can only scrape there. Stops cleanly on SIGTERM.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { Store } from '../../adapters/mongo/store';
+import { ApiKeys } from '../../api/auth';
+import { HotelConfig } from '../../domain/schemas';
+import { FolioStatus } from '../../domain/model';
+import { SANDBOX_ENV } from '../../scripts/dev-stack';
+import { allDay, daysFromNow } from '../helpers/dates';
+import { freePort, ROOT, startMongo, startProcess, startTemporal, tempDir } from '../helpers/stack';
+
+/** The local addresses listening on a TCP port (IPv4 and IPv6), from the kernel's own tables. */
+function listeners(port: number): string[] {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  const LISTEN = '0A';
+  return ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((file) =>
+    readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .filter(([, local, , state]) => state === LISTEN && local!.endsWith(`:${hexPort}`))
+      .map(([, local]) => local!.split(':')[0]!),
+  );
+}
+/** 127.0.0.1 as /proc/net/tcp writes it (little-endian hex). */
+const LOOPBACK_V4 = '0100007F';
+
+/** A metric's value from Prometheus's text format (undefined when absent). */
+function sample(text: string, name: string): number | undefined {
+  const m = text.match(new RegExp(`^${name} (\\S+)$`, 'm'));
+  return m ? Number(m[1]) : undefined;
+}
+
+describe('worker process (workers/main.ts): its operations endpoint', function () {
+  this.timeout(180_000);
+
+  it('binds loopback by default, is ready once it polls, and exports the projection lag of the states it wrote', async () => {
+    const [mongo, temporal] = await Promise.all([startMongo(), startTemporal()]);
+    const dbName = `worker_ops_${process.pid}`;
+    const store = new Store(mongo.client.db(dbName));
+    await store.ensureIndexes();
+    // a hotel of this test's own: the dev server is shared, so its dispatcher's id must be new
+    const hotelId = `worker-ops-${process.pid}`;
+    await store.hotels.upsert(HotelConfig.parse({ hotelId, name: 'Ops Hotel', phone: `+1555018${String(process.pid % 10_000).padStart(4, '0')}`, emails: [`desk@${hotelId}.example`], timeZone: 'Europe/London', country: 'GB', businessHours: allDay }));
+    const { key } = await new ApiKeys(store.apiKeys).create({ clientId: 'worker-ops-client', role: 'client' });
+    const [apiPort, apiOpsPort, sdkPort, opsPort, nobody] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const env: Record<string, string> = {
+      ...SANDBOX_ENV,
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_TASK_QUEUE: `worker-ops-${process.pid}`,
+      MONGODB_URI: mongo.uri,
+      MONGODB_DB: dbName,
+      DATA_DIR: tempDir('worker-ops'),
+      LOG_LEVEL: 'info',
+      API_PORT: String(apiPort),
+      API_OPS_PORT: String(apiOpsPort),
+      PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
+      METRICS_PORT: String(sdkPort),
+      // the port is the test's; the host is left to the default
+      WORKER_OPS_PORT: String(opsPort),
+      CHECKOUT_GRACE_HOURS: '0',
+      BATCH_WINDOW_SECONDS: '1',
+      // nobody answers: calls fail and are retried, after the worker has written the folio's states
+      TWILIO_API_BASE_URL: `http://127.0.0.1:${nobody}`,
+    };
+    const node = (file: string): ChildProcess => startProcess(process.execPath, ['--import', 'tsx', path.join(ROOT, file)], { env, cwd: ROOT });
+    const worker = node('workers/main.ts');
+    let log = '';
+    worker.stdout!.on('data', (b: Buffer) => (log += b.toString()));
+    worker.stderr!.on('data', (b: Buffer) => (log += b.toString()));
+    const exited = new Promise<number | null>((r) => worker.once('exit', (code) => r(code)));
+    const api = node('api/server.ts');
+
+    const ops = `http://127.0.0.1:${opsPort}`;
+    const deadline = Date.now() + 150_000;
+    const until = async <T>(what: string, probe: () => Promise<T | undefined>): Promise<T> => {
+      for (;;) {
+        const got = await probe().catch(() => undefined);
+        if (got !== undefined) return got;
+        assert.ok(Date.now() < deadline && worker.exitCode === null && api.exitCode === null, `timed out waiting for ${what}:\n${log.slice(-2000)}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+
+    // readiness: 503 naming the worker while it bundles its workflows and connects, 200 once it polls
+    const unready: { worker: { ok: boolean; error?: string } }[] = [];
+    const ready = await until('the worker to be ready', async () => {
+      const r = await fetch(`${ops}/health/ready`);
+      const body = (await r.json()) as { status: string; worker: { ok: boolean; error?: string }; temporal: { ok: boolean }; mongodb: { ok: boolean } };
+      if (r.status === 200) return body;
+      assert.equal(r.status, 503);
+      unready.push(body);
+      return undefined;
+    });
+    assert.deepEqual([ready.status, ready.worker.ok, ready.temporal.ok, ready.mongodb.ok], ['ready', true, true, true]);
+    for (const u of unready) assert.match(String(u.worker.error), /^the worker is (starting|initialized)$/, JSON.stringify(u));
+    assert.equal((await fetch(`${ops}/health/live`)).status, 200);
+    assert.equal((await fetch(`${ops}/v1/folios`)).status, 404, 'the operations port serves something else');
+
+    // bound to loopback when WORKER_OPS_HOST is not set: the kernel lists the port on 127.0.0.1 alone, as the log says
+    assert.deepEqual(listeners(opsPort), [LOOPBACK_V4]);
+    const started = log.split('\n').map((l) => (l.startsWith('{') ? (JSON.parse(l) as { msg?: string; ops?: string }) : {})).find((l) => l.msg === 'worker started');
+    assert.equal(started?.ops, `http://127.0.0.1:${opsPort}`);
+
+    // nothing written yet: the histogram is there, empty
+    const before = await (await fetch(`${ops}/metrics`)).text();
+    assert.equal(sample(before, 'folio_projection_lag_seconds_count'), 0);
+
+    // a folio through the API: its workflow runs on this worker, whose writer projects its states (passing ones
+    // through the workflows' projection sink, which tracing's span-exporter sink must not displace)
+    await until('the API', async () => ((await fetch(`http://127.0.0.1:${apiOpsPort}/health/ready`)).ok ? true : undefined));
+    const created = await fetch(`http://127.0.0.1:${apiPort}/v1/folios`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ clientReference: 'ops-1', guest: { firstName: 'Ada', lastName: 'Lovelace' }, confirmationNumber: 'OPS12345', checkIn: daysFromNow(-4), checkOut: daysFromNow(-2), hotel: { hotelId } }),
+    });
+    assert.equal(created.status, 202, await created.clone().text());
+    const { folioId } = (await created.json()) as { folioId: string };
+    const status = await until('the worker to project the folio past its request', async () => {
+      const s = (await store.folios.get(folioId))?.status;
+      return s && s !== FolioStatus.WaitingForCheckout ? s : undefined;
+    });
+    assert.ok([FolioStatus.Queued, FolioStatus.Calling, FolioStatus.RetryScheduled].includes(status as FolioStatus), status);
+
+    // the real HTTP scrape shows the writes and their lag: one observation per folio state written
+    const text = await until('the projection lag on /metrics', async () => {
+      const t = await (await fetch(`${ops}/metrics`)).text();
+      return (sample(t, 'folio_projection_lag_seconds_count') ?? 0) > 0 ? t : undefined;
+    });
+    const count = sample(text, 'folio_projection_lag_seconds_count')!;
+    assert.equal(sample(text, 'folio_projection_writes_total'), count, 'states written and lag observations differ');
+    assert.ok(sample(text, 'folio_projection_batches_total')! >= 1);
+    assert.equal(sample(text, 'folio_projection_batch_failures_total'), 0);
+    assert.ok(sample(text, 'folio_projection_lag_seconds_sum')! < 60 * count, 'a lag of minutes on an idle machine');
+    assert.match(text, /^folio_projection_lag_seconds_bucket\{le="\+Inf"\} \d+$/m);
+    assert.ok(sample(text, 'folio_worker_process_cpu_user_seconds_total')! > 0, 'no process metrics');
+    // the SDK's metrics stay on their own port, ours on this one
+    assert.ok(!/^temporal_/m.test(text), 'the SDK metrics are on the operations port');
+    assert.match(await (await fetch(`http://127.0.0.1:${sdkPort}/metrics`)).text(), /^temporal_/m);
+
+    worker.kill('SIGTERM');
+    assert.equal(await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 40_000))]), 0, log.slice(-2000));
+    assert.deepEqual(listeners(opsPort), [], 'the operations port is still open after the worker stopped');
+  });
+});
