@@ -5,11 +5,11 @@
 import { loadConfig } from '../config';
 import { Store } from '../adapters/mongo/store';
 
-export async function runRotation(argv: string[], out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
+export async function runRotation(argv: string[], out: (line: string) => void = (l) => process.stdout.write(`${l}\n`), env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const i = argv.indexOf('--batch-size');
   const batchSize = i >= 0 ? Number(argv[i + 1]) : 200;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new Error('--batch-size must be a whole number from 1 to 10000');
-  const store = await Store.forConfig(loadConfig());
+  const store = await Store.forConfig(loadConfig(env));
   try {
     const report = await store.rotateFieldKeys({ batchSize });
     out(`active key: ${report.activeKeyId}`);
