@@ -80,10 +80,16 @@ export function createRetentionActivities(deps: RetentionDeps): RetentionActivit
     },
     documents: async (cutoff, limit, after) => {
       const documentIds = await store.documents.storedBefore(cutoff, limit, after);
-      const [byFolio, byMessage, heldUnmatched] = await Promise.all([store.folios.foliosHolding(documentIds), store.inbox.foliosHolding(documentIds), store.unmatched.holding(documentIds)]);
-      const holders = (d: string) => [...(byFolio.get(d) ?? []), ...(byMessage.get(d) ?? [])];
-      const needed = await neededFolios(documentIds.flatMap(holders), cutoff);
-      const gone = documentIds.filter((d) => !heldUnmatched.has(d) && !holders(d).some((f) => needed.has(f)));
+      if (documentIds.length === 0) return { purged: 0, kept: 0 };
+      // a folio's document reference is sealed, so what the folios still needing theirs hold is read from them
+      const [heldByFolios, byMessage, heldUnmatched] = await Promise.all([
+        store.folios.stillNeeded(cutoff).then((ids) => store.folios.documentsHeldBy(ids)),
+        store.inbox.foliosHolding(documentIds),
+        store.unmatched.holding(documentIds),
+      ]);
+      const neededByMessage = await neededFolios([...byMessage.values()].flat(), cutoff);
+      const kept = (d: string) => heldByFolios.has(d) || heldUnmatched.has(d) || (byMessage.get(d) ?? []).some((f) => neededByMessage.has(f));
+      const gone = documentIds.filter((d) => !kept(d));
       let purged = 0;
       for (const d of gone) if (await store.documents.delete(d)) purged++;
       return { purged, kept: documentIds.length - gone.length, next: documentIds.length === limit ? documentIds.at(-1) : undefined };
