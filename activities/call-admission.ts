@@ -9,7 +9,7 @@ import { isUnvettedInlineHotel } from '../domain/client-view';
 import type { Hotel } from '../domain/model';
 import { MINUTE_MS } from '../domain/calendar';
 
-/** A call that started longer ago than this is not counted as in progress, whatever its record says. */
+/** A call that started longer ago than this is not counted as in progress, whatever its record says; a number's lease lasts as long. */
 const IN_PROGRESS_WINDOW_MS = 30 * MINUTE_MS;
 const DAY = 24 * 3600_000;
 
@@ -63,16 +63,24 @@ export function createCallAdmission(deps: { config: Config; store: Store }) {
   }
 
   return {
-    /** Why this call must not be placed now, or undefined when it may. */
+    /** Why this call must not be placed now, or undefined when it may: then the call holds the number's lease (release it when it ends). */
     async refusal(call: CallRequest, now = new Date()): Promise<{ refusal?: CallRefusal; clientIds: string[] }> {
       const clientIds = await store.folios.clientIdsOf(call.folioIds);
       const hotel = await store.hotels.get(call.hotelId);
       const number = await numberRefusal(call.phone, hotel);
       if (number) return { refusal: number, clientIds };
-      if ((await store.calls.countPlaced({ to: call.phone }, new Date(now.getTime() - IN_PROGRESS_WINDOW_MS), { unfinished: true, exceptCallId: call.callId })) > 0) {
-        return { refusal: { type: 'NumberInCall', message: `another call to ${call.hotelId}'s number is in progress` }, clientIds };
-      }
-      return { refusal: await quotaRefusal(call.callId, clientIds, now), clientIds };
+      const inCall: CallRefusal = { type: 'NumberInCall', message: `another call to ${call.hotelId}'s number is in progress` };
+      if ((await store.calls.countPlaced({ to: call.phone }, new Date(now.getTime() - IN_PROGRESS_WINDOW_MS), { unfinished: true, exceptCallId: call.callId })) > 0) return { refusal: inCall, clientIds };
+      const quota = await quotaRefusal(call.callId, clientIds, now);
+      if (quota) return { refusal: quota, clientIds };
+      // Checked above, decided here: of calls racing for one number, only the one that takes its lease goes.
+      if (!(await store.numberLeases.acquire(call.phone, call.callId, new Date(now.getTime() + IN_PROGRESS_WINDOW_MS), now))) return { refusal: inCall, clientIds };
+      return { clientIds };
+    },
+
+    /** Frees the call's number for the next call (when the call is finished). */
+    release(phone: string, callId: string): Promise<void> {
+      return store.numberLeases.release(phone, callId);
     },
   };
 }

@@ -23,7 +23,7 @@ export interface TelephonyActivityDeps {
   store: Store;
   telephony: TwilioTelephony;
   logger?: Logger;
-  /** Days a recording is kept (default 90); older ones are purged as new ones arrive. */
+  /** Days a recording is kept (default RECORDING_RETENTION_DAYS): its expiry date, which the retention workflow purges by. */
   recordingRetentionDays?: number;
   /** Seconds the hotel's phone may ring (default 30). */
   ringTimeoutSeconds?: number;
@@ -41,11 +41,15 @@ export function createTelephonyActivities(deps: TelephonyActivityDeps): Telephon
     return ctx;
   }
 
-  async function placeOrFail(p: Parameters<TwilioTelephony['placeCall']>[0]) {
+  async function placeOrFail(callId: string, p: Parameters<TwilioTelephony['placeCall']>[0]) {
     try {
       return await telephony.placeCall(p);
     } catch (e) {
-      if (e instanceof TelephonyConfigError) throw ApplicationFailure.nonRetryable(e.message, 'ConfigError');
+      if (e instanceof TelephonyConfigError) {
+        // never retried, so never placed: the number is free again at once (other failures keep it for the retry)
+        await admission.release(p.to, callId);
+        throw ApplicationFailure.nonRetryable(e.message, 'ConfigError');
+      }
       throw e;
     }
   }
@@ -97,7 +101,7 @@ export function createTelephonyActivities(deps: TelephonyActivityDeps): Telephon
       };
       await store.calls.beginPlacing(input.callId, { hotelId: input.hotel.hotelId, folioIds: input.guests.map((g) => g.folioId), clientIds, to: input.hotel.phone, context: ctx });
       const u = { base, callId: input.callId };
-      const { callSid, status } = await placeOrFail({
+      const { callSid, status } = await placeOrFail(input.callId, {
         to: input.hotel.phone,
         url: webhookUrl(u, 'voice'),
         statusCallback: webhookUrl(u, 'status'),
@@ -145,8 +149,8 @@ export function createTelephonyActivities(deps: TelephonyActivityDeps): Telephon
         const { bytes, contentType } = downloaded;
         stored = await store.recordings.save(bytes, { callId, recordingSid, durationSeconds, contentType, expiresAt: new Date(Date.now() + retentionDays * DAY_MS) });
       }
+      // kept until expiresAt; the scheduled retention workflow purges it then (activities/retention.ts)
       await store.calls.update(callId, { recording: { fileId: stored.fileId, bucket: RECORDINGS_BUCKET, recordingSid, durationSeconds, size: stored.size, expiresAt: stored.expiresAt } });
-      await purgeExpiredRecordings(store, log);
     },
 
     async storeCallAnalysis({ callId, analysis }) {
@@ -162,17 +166,13 @@ export function createTelephonyActivities(deps: TelephonyActivityDeps): Telephon
     },
 
     async finishCall({ callId, hotelId, result, startedAtHour }) {
+      // the number is free for the next call (also on a retry: releasing twice changes nothing)
+      const to = (await store.calls.get(callId))?.to;
+      if (to) await admission.release(to, callId);
       // Marked finished once: a retried activity must not count the attempt twice.
       if (!(await store.calls.finish(callId, hotelId, result))) return;
       if (startedAtHour === undefined) return;
       await store.hotels.countCallAttempt(hotelId, startedAtHour, PERSON_ANSWERED.includes(result.disposition));
     },
   };
-}
-
-/** Deletes recordings past their retention date (a few per call, so the cost stays small). */
-export async function purgeExpiredRecordings(store: Store, log: Logger, now = new Date(), limit = 20): Promise<number> {
-  const callIds = await store.recordings.purgeExpired(now, limit, (err) => log.warn({ err: String(err) }, 'could not delete an expired recording'));
-  for (const callId of callIds) await store.calls.markRecordingPurged(callId, now);
-  return callIds.length;
 }

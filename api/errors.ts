@@ -5,6 +5,7 @@ import { MongoNetworkError, MongoNotConnectedError, MongoServerSelectionError, M
 import type { z } from 'zod';
 import type { Logger } from '../config/logger';
 import { InvalidCursorError } from '../adapters/mongo/cursor';
+import { FieldDecryptError } from '../adapters/mongo/field-crypto';
 
 export interface ErrorDetail {
   field: string;
@@ -68,7 +69,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     else if (p?.type === 'entity.too.large') e = new ApiError(413, 'payload_too_large', 'the request body is too large', [{ field: 'body', problem: 'too large' }]);
     else if (p?.type === 'entity.parse.failed') e = new ApiError(400, 'malformed_json', 'the request body is not valid JSON', [{ field: 'body', problem: 'not valid JSON' }]);
     else if (err instanceof InvalidCursorError) e = new ApiError(400, 'invalid_request', 'query.cursor is not a cursor this API returned', [{ field: 'query.cursor', problem: 'invalid cursor' }]);
-    else if (isStoreUnavailable(err)) {
+    else if (err instanceof FieldDecryptError) {
+      // altered data or a key taken out of the ring too early: the operator must see which record
+      logger.error({ err: err.message, method: req.method, path: req.path, requestId: res.locals.requestId }, 'stored record refused');
+      e = new ApiError(500, 'stored_record_unreadable', `a stored record fails its integrity check: ${err.message}`);
+    } else if (isStoreUnavailable(err)) {
       logger.warn({ err: (err as Error).message, method: req.method, path: req.path, requestId: res.locals.requestId }, 'store unavailable');
       e = new ApiError(503, 'store_unavailable', 'the folio store is not reachable right now; try again');
     } else if (err instanceof URIError) e = new ApiError(400, 'malformed_url', 'the URL holds a malformed percent-encoding', [{ field: 'path', problem: 'malformed percent-encoding' }]);

@@ -35,6 +35,8 @@ const E404 = err('no such folio for this key (another client’s folio is 404 to
 const E409 = err('the folio’s workflow refused the action in its current state, or is no longer running');
 // Every keyed route reads the store (keys, projections) or calls Temporal: either may be briefly unreachable.
 const E503 = err('the folio store or Temporal is not reachable right now; Retry-After says when to try again');
+// Personal data is sealed at rest: a record that fails its integrity check is refused, never shown altered.
+const E500 = err('a stored record of this folio fails its integrity check (altered, or sealed with a key no longer in PAYLOAD_KEYS); the message names the record');
 const BinaryBody = z.string().openapi({ type: 'string', format: 'binary' });
 
 export const ROUTES: RouteDoc[] = [
@@ -63,16 +65,16 @@ export const ROUTES: RouteDoc[] = [
   {
     method: 'get', path: '/v1/folios/{id}', summary: 'Get one folio (projection; ?live=true adds the workflow’s own state)', tag: 'folios', security: 'apiKey',
     params: c.FolioIdParams, query: c.GetFolioQuery,
-    responses: { 200: json('the folio', c.FolioView), 400: E400, 401: E401, 404: E404 },
+    responses: { 200: json('the folio', c.FolioView), 400: E400, 401: E401, 404: E404, 500: E500 },
   },
   {
     method: 'get', path: '/v1/folios/{id}/events', summary: 'The folio’s event timeline', tag: 'folios', security: 'apiKey',
     params: c.FolioIdParams, query: c.TimelineQuery,
-    responses: { 200: json('events in order', c.Timeline), 404: E404 },
+    responses: { 200: json('events in order', c.Timeline), 404: E404, 500: E500 },
   },
   {
     method: 'get', path: '/v1/folios/{id}/document', summary: 'Download the folio document (clients: once it passed the checks; operators: any, and ?original=true the document it was cut from)', tag: 'folios', security: 'apiKey', params: c.FolioIdParams, query: c.DocumentQuery,
-    responses: { 200: { description: 'the document bytes (operators: header Folio-Document-Pages "<from>-<to> of <original documentId>" on a part)', contentType: 'application/pdf' }, 403: err('original=true from a client key'), 404: err('no such folio, or no document that passed the checks yet') },
+    responses: { 200: { description: 'the document bytes (operators: header Folio-Document-Pages "<from>-<to> of <original documentId>" on a part)', contentType: 'application/pdf' }, 403: err('original=true from a client key'), 404: err('no such folio, or no document that passed the checks yet'), 500: E500 },
   },
   {
     method: 'post', path: '/v1/folios/{id}/cancel', summary: 'Cancel (the owning client or an operator)', tag: 'actions', security: 'apiKey',

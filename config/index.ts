@@ -92,7 +92,31 @@ export const ConfigSchema = z
     EMAIL_MAX_GUESTS: z.coerce.number().int().min(1).max(50).default(20),
     CALL_RING_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(600).default(30),
     IVR_MAX_STEPS: z.coerce.number().int().min(1).max(10).default(4),
+    // Retention (docs/security.md): days each kind of data is kept; the retention workflow purges the rest on a
+    // Temporal Schedule. Recordings carry their own expiry date (RECORDING_RETENTION_DAYS after they were stored).
     RECORDING_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
+    /** A call's context (guests' names, confirmation numbers, the reply address): the webhooks need it only during the call. */
+    RETENTION_CALL_CONTEXT_DAYS: z.coerce.number().int().min(1).default(30),
+    RETENTION_TRANSCRIPT_DAYS: z.coerce.number().int().min(1).default(90),
+    /** Folio documents: counted from the end of every folio that holds one (open folios keep theirs). */
+    RETENTION_DOCUMENT_DAYS: z.coerce.number().int().min(1).default(180),
+    /** The inbox's record of handled messages (what a re-read of the mailbox would act on again). */
+    RETENTION_INBOX_MESSAGE_DAYS: z.coerce.number().int().min(1).default(90),
+    /** Messages no rule matched: the time operators have to assign them. */
+    RETENTION_UNMATCHED_DAYS: z.coerce.number().int().min(1).default(90),
+    /** A folio's timeline: counted from the folio's end. */
+    RETENTION_EVENT_DAYS: z.coerce.number().int().min(1).default(365),
+    /** Delivered callbacks, kept so a repeat is recognised (vendors retry within hours). */
+    RETENTION_CALLBACK_DAYS: z.coerce.number().int().min(1).default(7),
+    RETENTION_DEAD_LETTER_DAYS: z.coerce.number().int().min(1).default(90),
+    /** When the retention workflow runs (cron, UTC); the schedule is created or updated at worker start. */
+    RETENTION_SCHEDULE_CRON: z
+      .string()
+      .regex(/^\S+( \S+){4}$/, 'must be a five-field cron expression such as "17 3 * * *"')
+      .default('17 3 * * *'),
+    /** Items purged per activity call, and calls per category in one run (the rest waits for the next run). */
+    RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(200),
+    RETENTION_MAX_BATCHES: z.coerce.number().int().min(1).max(1000).default(50),
     /** Countries (ISO alpha-2) where the call opens with a recording-consent announcement. */
     RECORDING_CONSENT_COUNTRIES: countryList('DE,AT,CH,FR,IT,ES,PT,NL,BE'),
 

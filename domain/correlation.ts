@@ -44,6 +44,11 @@ export interface CorrelationOptions {
   replyDomain: string;
   /** Addresses learned per hotel id: senders an operator vouched for by assigning their mail to one of its folios. */
   learnedSenders?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Whether a token a message carries is a stored one: constant-time (the adapters' `digestsEqual`, over
+   * crypto.timingSafeEqual), so how long a refusal takes tells a forger nothing about a real token.
+   */
+  tokensEqual: (stored: string, given: string) => boolean;
 }
 
 export type CorrelationRule = 'thread' | 'reply-token' | 'subject-tag' | 'sender-domain' | 'guest-details';
@@ -177,13 +182,13 @@ export function correlate(msg: IncomingFacts, threads: SentThread[], opts: Corre
   // 2. The reply token in a recipient's plus-address.
   for (const r of msg.recipients) {
     const token = tokenFromAddress(r, opts.replyDomain);
-    const th = token ? threads.filter((t) => t.token === token) : [];
+    const th = token ? threads.filter((t) => opts.tokensEqual(t.token, token)) : [];
     if (th.length) return vouchedFor('reply-token', msg, th, opts);
   }
   // 3. The [Ref token] tag kept in the subject.
   const subjectToken = tokenFromSubject(msg.subject);
   if (subjectToken) {
-    const th = threads.filter((t) => t.token === subjectToken);
+    const th = threads.filter((t) => opts.tokensEqual(t.token, subjectToken));
     if (th.length) return vouchedFor('subject-tag', msg, th, opts);
   }
   // 4. The sender's domain is the hotel's, and that hotel has exactly one open request chain.

@@ -12,7 +12,7 @@ import { demoHotels } from './hotels/demo';
 async function main(): Promise<void> {
   const config = loadConfig();
   if (config.MODE !== 'sandbox') throw new Error('the sandbox runs only with MODE=sandbox');
-  const store = await Store.connect(config.MONGODB_URI, config.MONGODB_DB);
+  const store = await Store.forConfig(config);
   await store.ensureIndexes();
   for (const { expect: _expect, ...hotel } of demoHotels()) {
     // keep what a hotel learned (IVR path, statistics) across restarts; reset everything else

@@ -18,6 +18,7 @@ import { FAILURE_CONVERTER_PATH } from '../temporal/data-converter';
 import { loadConfig } from '../config';
 import { logger } from '../config/logger';
 import { Store } from '../adapters/mongo/store';
+import { FieldCrypto } from '../adapters/mongo/field-crypto';
 import { MongoClient, type Db } from 'mongodb';
 import { edgeFor, GONE, type TemporalEdge } from '../temporal/edge';
 import { drillLedger } from '../test/helpers/raw-db';
@@ -259,7 +260,7 @@ async function main() {
     const mongoUri = cluster.env.MONGODB_URI!;
     const mongo = await MongoClient.connect(mongoUri);
     const db = mongo.db('drills');
-    const store = new Store(db, { client: mongo });
+    const store = new Store(db, { client: mongo, crypto: FieldCrypto.fromConfig(loadConfig(cluster.env)) });
     await store.ensureIndexes();
     const connection = await Connection.connect(temporalConnectionOptions(loadConfig(cluster.env)));
     const bundlePath = path.join(dir, 'workflows.js');

@@ -1,5 +1,6 @@
 // Records fresh histories of every workflow type for the replay test (test/replay/replay.test.ts).
-// Run after an intended, versioned change of workflow code: `npx tsx scripts/record-histories.ts`.
+// Run after an intended, versioned change of workflow code: `npx tsx scripts/record-histories.ts`
+// (`… record-histories.ts retention` records the retention workflow's alone).
 // A change that breaks these recorded runs would break running workflows in production. Histories recorded
 // before a patched() change stay beside these under their own name (e.g. `folio-phone.pre-closed-loop.json`).
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -7,13 +8,51 @@ import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { FolioStatus } from '../domain/model';
 import { agrees, LifecycleWorld } from '../test/helpers/lifecycle-world';
-import { stopStack } from '../test/helpers/stack';
 import { edgeFor, GONE } from '../temporal/edge';
-import { acquireCallSlotSignal, callSlotsStateQuery, callSlotsWorkflowId, callSlotsWorkflowType, folioStateQuery, hotelDispatchWorkflowType, uploadAuthorizationUpdate } from '../workflows/definitions';
+import { Client } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import { loadConfig } from '../config';
+import { Store } from '../adapters/mongo/store';
+import { createRetentionActivities } from '../activities/retention';
+import { DAY_MS } from '../domain/calendar';
+import { startMongo, startTemporal, stopStack, workflowBundle } from '../test/helpers/stack';
+import { acquireCallSlotSignal, retentionWorkflowType, callSlotsStateQuery, callSlotsWorkflowId, callSlotsWorkflowType, folioStateQuery, hotelDispatchWorkflowType, uploadAuthorizationUpdate } from '../workflows/definitions';
 
 const OUT = path.resolve(__dirname, '..', 'test', 'fixtures', 'histories');
 
+/** The retention workflow paging through two delivered callbacks past their period by its activities' clock (dev server, FerretDB). */
+async function recordRetention() {
+  const [mongo, env] = await Promise.all([startMongo(), startTemporal()]);
+  try {
+    const config = loadConfig({ LOG_LEVEL: 'silent' });
+    const store = new Store(mongo.db());
+    await store.ensureIndexes();
+    for (const id of ['cb-old', 'cb-recent']) {
+      await store.callbacks.accept({ _id: id, source: 'twilio', workflowId: 'call:replay', signal: 'callStatus', payloads: [] });
+      await store.callbacks.claim('recorder', 1, 60_000);
+      await store.callbacks.delivered(id, 'recorder', 'sent');
+    }
+    const taskQueue = 'replay-retention';
+    const retention = createRetentionActivities({ config, store, clock: () => new Date(Date.now() + 30 * DAY_MS) });
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: retention });
+    // plain payloads (no codec), as the other recorded histories: the replay test runs without keys
+    const client = new Client({ connection: env.connection });
+    const workflowId = `retention:replay-${Date.now()}`;
+    await worker.runUntil(client.workflow.execute(retentionWorkflowType.name, { taskQueue, workflowId, args: [{ batchSize: 1, maxBatches: 3 }] }));
+    const { history } = await client.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId } });
+    writeFileSync(path.join(OUT, 'retention.json'), historyToJSON(history!));
+    console.log(`recorded retention (${history?.events?.length} events)`);
+  } finally {
+    await stopStack();
+  }
+}
+
 async function main() {
+  if (process.argv[2] !== 'retention') await recordLifecycle();
+  await recordRetention();
+}
+
+async function recordLifecycle() {
   const world = await LifecycleWorld.create({ config: { CALL_OVERFLOW_SECONDS: '30', CALL_MAX_GUESTS: '8' } });
   const temporal = edgeFor(world.client, world.config);
   try {

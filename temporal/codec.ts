@@ -86,7 +86,7 @@ export class EncryptionCodec implements PayloadCodec {
 type KeyConfig = Pick<Config, 'MODE' | 'PAYLOAD_KEYS' | 'PAYLOAD_ACTIVE_KEY_ID'>;
 
 /** The configured key ring and its active key id, or in sandbox mode (only) the documented development key. */
-function keyRingFromConfig(config: KeyConfig): { ring: KeyRing; activeKeyId: string } {
+export function keyRingFromConfig(config: KeyConfig): { ring: KeyRing; activeKeyId: string } {
   if (config.PAYLOAD_KEYS) {
     const ring = parsePayloadKeys(config.PAYLOAD_KEYS);
     // Without an explicit active key the last listed one is the newest.

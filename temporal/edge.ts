@@ -11,6 +11,8 @@ import {
   isGrpcServiceError,
   QueryNotRegisteredError,
   QueryRejectedError,
+  ScheduleAlreadyRunning,
+  ScheduleOverlapPolicy,
   ServiceError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
@@ -187,6 +189,29 @@ export class TemporalEdge {
       const h = await this.client.workflowService.getWorkflowExecutionHistory({ namespace: this.client.options.namespace, execution: { workflowId }, maximumPageSize: 1 });
       return (h.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.header?.fields ?? undefined) as Record<string, unknown> | undefined;
     });
+  }
+
+  /**
+   * Creates the schedule, or brings an existing one to this spec and action (idempotent: every worker start
+   * calls it). Runs start `type` under `workflowId` on this edge's task queue, one at a time (overlaps skipped).
+   * A schedule an operator paused stays paused.
+   */
+  async ensureSchedule<A extends unknown[]>(scheduleId: string, cron: string, type: WorkflowType<A>, workflowId: string, args: A): Promise<'created' | 'updated'> {
+    const action = { type: 'startWorkflow' as const, workflowType: type.name, workflowId, taskQueue: this.opts.taskQueue, args };
+    const spec = { cronExpressions: [cron] };
+    const r = await this.attempt('start', `schedule ${scheduleId}`, workflowId, async () => {
+      try {
+        await this.client.schedule.create({ scheduleId, spec, action, policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' } });
+        return 'created' as const;
+      } catch (e) {
+        if (!(e instanceof ScheduleAlreadyRunning)) throw e;
+      }
+      await this.client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec, action, policies: { ...previous.policies, overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' } }));
+      return 'updated' as const;
+    });
+    if (r === GONE) throw new TemporalUnavailableError(`schedule ${scheduleId}: Temporal answered "not found"`);
+    this.log.info({ scheduleId, cron, workflowType: type.name }, `schedule ${r}`);
+    return r;
   }
 
   /** Whether Temporal answers at all (readiness checks). */

@@ -1,6 +1,7 @@
 // The worker process: every workflow and activity of the folio lifecycle on one task queue, and its operations
 // endpoint (WORKER_OPS_PORT: its own metrics, readiness). Scale out by running more of these; Temporal spreads the work.
-import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString, type LogLevel } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { installRuntime } from './runtime';
 import { connectClient, temporalConnectionOptions } from '../temporal/client';
 import { startTracing, tracingClientInterceptors, tracingWorkerOptions } from '../observability/tracing';
 import { dataConverter } from '../temporal/data-converter';
@@ -16,7 +17,8 @@ import { createEmailActivities } from '../activities/email';
 import { createExtractionActivities } from '../activities/extraction';
 import { createTelephonyActivities } from '../activities/telephony';
 import { createDeliveryActivities } from '../activities/delivery';
-import type { AllActivities } from '../workflows/activity-types';
+import { createRetentionActivities, ensureRetentionSchedule } from '../activities/retention';
+import type { WorkerActivities } from '../workflows/activity-types';
 import { edgeFor } from '../temporal/edge';
 
 async function main() {
@@ -25,15 +27,8 @@ async function main() {
   // loaded after tracing starts, as in the API process (they load express)
   const { createWorkerMetrics } = require('../observability/metrics') as typeof import('../observability/metrics');
   const { createOpsEndpoint, closeNow, listen } = require('../observability/ops-server') as typeof import('../observability/ops-server');
-  Runtime.install({
-    // the SDK logs through our one logger
-    logger: new DefaultLogger('INFO', ({ level, message, meta }) => logger[pinoLevel(level)](meta ?? {}, message)),
-    telemetryOptions: {
-      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) },
-      // the SDK's worker metrics (task latencies, slots, polls) for Prometheus
-      metrics: { prometheus: { bindAddress: `${config.METRICS_HOST}:${config.METRICS_PORT}` } },
-    },
-  });
+  // the SDK logs through our one logger, its failures' free text withheld
+  installRuntime(config, logger);
   const store = await Store.forConfig(config);
   await store.ensureIndexes();
   const temporal = await connectClient(config, { interceptors: tracingClientInterceptors() });
@@ -62,12 +57,13 @@ async function main() {
     config.WORKER_OPS_PORT,
     config.WORKER_OPS_HOST,
   );
-  const activities: AllActivities = {
+  const activities: WorkerActivities = {
     ...createLifecycleActivities({ config, store, temporal: edge, projections }),
     ...createTelephonyActivities({ config, store, telephony: new TwilioTelephony(config), logger }),
     ...createEmailActivities({ config, store, mailer: new Mailer(config, { dkim }) }),
     ...createExtractionActivities({ extractor, documents: store.documents }),
     ...createDeliveryActivities({ config, store }),
+    ...createRetentionActivities({ config, store, logger }),
   };
 
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
@@ -84,6 +80,7 @@ async function main() {
     // the projection sink, beside the span exporter when tracing is on
     ...tracingWorkerOptions(tracing, projectionSinks(projections)),
   });
+  await ensureRetentionSchedule(edge, config);
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS, metrics: config.METRICS_PORT, ops: `http://${config.WORKER_OPS_HOST}:${config.WORKER_OPS_PORT}` }, 'worker started');
   // Worker.run() drains on SIGINT/SIGTERM by itself (the Runtime's default shutdown signals)
   await worker.run();
@@ -94,10 +91,6 @@ async function main() {
   await store.close();
   await tracing?.shutdown();
   logger.info('worker stopped');
-}
-
-function pinoLevel(level: LogLevel): 'trace' | 'debug' | 'info' | 'warn' | 'error' {
-  return level.toLowerCase() as 'trace' | 'debug' | 'info' | 'warn' | 'error';
 }
 
 main().catch((err) => {

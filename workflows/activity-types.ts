@@ -3,6 +3,7 @@
 import type { FolioEvent } from '../domain/events';
 import type { CallResult, DocumentRef, FolioData, HotelSnapshot } from '../domain/model';
 import type { LearnedContact } from '../domain/schemas';
+import type { PurgeBatchResult, RetentionCategory } from '../domain/retention';
 import type { CallInput, DispatchItem, EmailRequestInput, EmailRequestResult, PostCallMessage } from './definitions';
 import type { FolioProjectionUpdate } from './projection';
 
@@ -59,4 +60,12 @@ export interface LifecycleActivities {
   releaseCallSlot(input: { leaseId: string }): Promise<void>;
 }
 
+export interface RetentionActivities {
+  /** Purges up to `limit` items of one category that are past their period and no longer needed; `next` continues the pass. */
+  purgeRetained(input: { category: RetentionCategory; limit: number; after?: string }): Promise<PurgeBatchResult>;
+}
+
+/** What the folio lifecycle's workflows call. */
 export type AllActivities = TelephonyActivities & EmailActivities & ExtractionActivities & DeliveryActivities & LifecycleActivities;
+/** Everything the worker process registers: the lifecycle's activities and the scheduled retention's. */
+export type WorkerActivities = AllActivities & RetentionActivities;

@@ -4,6 +4,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CallDisposition, DocumentRef, EmailRequestResult, FolioStatus, GuestOutcome, HotelSnapshot, BatchGuest, CallResult, FolioData, FolioRequest } from '../domain/model';
 import type { BatchPolicy, DispatchItem, DispatchKind } from '../domain/batching';
 import type { ChasePolicy } from '../domain/chase-policy';
+import type { RetentionReport } from './retention';
 
 // ---- folio workflow --------------------------------------------------------------------------
 export interface CallOutcomeMessage {
@@ -191,6 +192,13 @@ export interface HotelDispatchStart {
 export interface CallSlotsStart {
   capacity: number;
 }
+/** What the retention schedule starts its workflow with: how much one run purges at most. */
+export interface RetentionStart {
+  /** Items per activity call. */
+  batchSize: number;
+  /** Activity calls per category in one run; what is left waits for the next run. */
+  maxBatches: number;
+}
 
 export const folioWorkflowType = workflowType<[FolioRequest, FolioStartOptions?], FolioResult>('folioWorkflow');
 export const hotelDispatchWorkflowType = workflowType<[HotelDispatchStart], void>('hotelDispatchWorkflow');
@@ -198,10 +206,14 @@ export const callSlotsWorkflowType = workflowType<[CallSlotsStart], void>('callS
 /** Started as children by the dispatcher; named here for benches and drills that start them alone. */
 export const callWorkflowType = workflowType<[CallInput], CallResult>('callWorkflow');
 export const emailRequestWorkflowType = workflowType<[EmailRequestInput], EmailRequestResult>('emailRequestWorkflow');
+export const retentionWorkflowType = workflowType<[RetentionStart], RetentionReport>('retentionWorkflow');
+/** The retention schedule of a task queue, and the id its runs get (one at a time). */
+export const retentionScheduleId = (taskQueue: string) => `retention:${taskQueue}`;
 export const WORKFLOW_TYPES = {
   folio: folioWorkflowType,
   hotelDispatch: hotelDispatchWorkflowType,
   callSlots: callSlotsWorkflowType,
   call: callWorkflowType,
   emailRequest: emailRequestWorkflowType,
+  retention: retentionWorkflowType,
 } as const;

@@ -4,3 +4,4 @@ export { hotelDispatchWorkflow } from './hotel-dispatch';
 export { callWorkflow } from './call';
 export { emailRequestWorkflow } from './email-request';
 export { callSlotsWorkflow } from './call-slots';
+export { retentionWorkflow } from './retention';

@@ -21,6 +21,7 @@ import { SenderAuthenticator, type SenderAuth } from './sender-auth';
 import { PDF_LIMITS, readPdfPages, type PdfPagesLimits } from './pdf-pages';
 import { splitByGuestWith, type GuestPart, type SplitByGuest } from './guest-split';
 import { LocalPdfExtractor } from '../extraction/local-pdf';
+import { digestsEqual } from '../http/signing';
 
 export type MessageCounters = Record<'messages' | 'duplicates' | 'signalled' | 'unmatched' | 'autoReplies' | 'bounces' | 'noSuchBooking' | 'rejectedAttachments', number>;
 
@@ -146,7 +147,7 @@ export class MessageHandler {
     const atts = await this.storeAttachments(parsed, messageId, kind.kind === 'inline-folio', log);
     facts.attachmentTexts = atts.map((a) => `${a.filename ?? ''}\n${a.text}`);
     const learnedSenders = await this.store.senders.forHotels(threads.map((t) => t.hotelId));
-    const corr = correlate(facts, threads, { replyDomain: this.opts.config.MAIL_REPLY_DOMAIN, learnedSenders });
+    const corr = correlate(facts, threads, { replyDomain: this.opts.config.MAIL_REPLY_DOMAIN, learnedSenders, tokensEqual: digestsEqual });
     const usable = atts.filter((a) => a.ref && !a.rejected);
     const rejected = atts.filter((a) => a.rejected);
     const base = { from: facts.from, subject: facts.subject, sender: senderOf(facts) };

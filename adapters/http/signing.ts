@@ -5,7 +5,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export const hmacHex = (secret: string, t: number, body: string): string => createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
 
-/** Constant-time equality of two hex digests (a different length is unequal, without a shortcut on content). */
+/** Constant-time equality of two secrets, e.g. hex digests or reply tokens (a different length is unequal, without a shortcut on content). */
 export function digestsEqual(a: string, b: string): boolean {
   const x = Buffer.from(a, 'utf8');
   const y = Buffer.from(b, 'utf8');

@@ -101,6 +101,19 @@ export class CallbackInboxRepository {
     return (await this.callbacks.deleteMany({ state: 'delivered', deliveredAt: { $lt: before } })).deletedCount;
   }
 
+  /** Retention: forgets up to `limit` callbacks delivered before `before`. */
+  async purgeDeliveredBatch(before: Date, limit: number): Promise<number> {
+    const due = await this.callbacks.find({ state: 'delivered', deliveredAt: { $lt: before } }, { projection: { _id: 1 } }).limit(limit).toArray();
+    if (due.length === 0) return 0;
+    return (await this.callbacks.deleteMany({ _id: { $in: due.map((c) => c._id) }, state: 'delivered' })).deletedCount;
+  }
+
+  /** Retention: forgets these callbacks if they are (still) dead letters, with their encrypted arguments. */
+  async purgeDead(ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    return (await this.callbacks.deleteMany({ _id: { $in: [...ids] }, state: 'dead' })).deletedCount;
+  }
+
   countByState(): Promise<Map<string, number>> {
     return countBy(this.callbacks, 'state');
   }

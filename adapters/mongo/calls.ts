@@ -1,9 +1,11 @@
 // Calls (collection `calls`): one record per outbound call, written by the telephony activities, read by
-// the Twilio webhooks and the media bridge (which answer from it without waiting on the workflow).
+// the Twilio webhooks and the media bridge (which answer from it without waiting on the workflow). What names
+// guests or repeats the conversation (context, per-guest outcomes, transcript) is stored sealed (field-crypto.ts).
 import type { Collection, Db } from 'mongodb';
 import type { BatchGuest, CallResult, HotelSnapshot } from '../../domain/model';
 import type { Language } from '../../domain/schemas';
 import { COLLECTIONS, ensureIndexes } from './collections';
+import { FieldCrypto, sealContext, type Envelope } from './field-crypto';
 
 /** What the webhooks and the media bridge need to answer for a call, stored when it is placed. */
 export interface CallContext {
@@ -63,11 +65,33 @@ export interface CallProjection {
 
 export type CallUpdate = Partial<Pick<CallProjection, 'hotelId' | 'folioIds' | 'callSid' | 'status' | 'context' | 'recording' | 'transcript'>>;
 
-export class CallRepository {
-  private readonly calls: Collection<CallProjection>;
+/** The fields of a call that are stored sealed (what a key rotation rewrites). */
+export const SEALED_CALL_FIELDS = ['context', 'outcomes', 'transcript'] as const;
+type SealedField = (typeof SEALED_CALL_FIELDS)[number];
+/** A call as stored: its sealed fields as envelopes (plaintext in records written before encryption). */
+type CallDoc = Omit<CallProjection, SealedField> & { [F in SealedField]?: CallProjection[F] | Envelope };
 
-  constructor(db: Db) {
+export class CallRepository {
+  private readonly calls: Collection<CallDoc>;
+
+  constructor(
+    db: Db,
+    private readonly crypto: FieldCrypto = FieldCrypto.sandbox(),
+  ) {
     this.calls = db.collection(COLLECTIONS.calls);
+  }
+
+  /** The given sealed fields of a call, sealed under the active key (the others as they are). */
+  private seal<T extends Partial<CallProjection>>(callId: string, set: T): T {
+    const out: Record<string, unknown> = { ...set };
+    for (const f of SEALED_CALL_FIELDS) if (set[f] !== undefined) out[f] = this.crypto.seal(set[f], sealContext(COLLECTIONS.calls, f, callId));
+    return out as T;
+  }
+
+  private open(doc: CallDoc): CallProjection {
+    const out: Record<string, unknown> = { ...doc };
+    for (const f of SEALED_CALL_FIELDS) if (doc[f] !== undefined) out[f] = this.crypto.open(doc[f], sealContext(COLLECTIONS.calls, f, doc._id));
+    return out as unknown as CallProjection;
   }
 
   async ensureIndexes(): Promise<void> {
@@ -80,13 +104,14 @@ export class CallRepository {
     ]);
   }
 
-  get(callId: string): Promise<CallProjection | null> {
-    return this.calls.findOne({ _id: callId });
+  async get(callId: string): Promise<CallProjection | null> {
+    const doc = await this.calls.findOne({ _id: callId });
+    return doc && this.open(doc);
   }
 
   async context(callId: string): Promise<CallContext | undefined> {
     const doc = await this.calls.findOne({ _id: callId }, { projection: { context: 1 } });
-    return doc?.context;
+    return doc?.context === undefined ? undefined : this.crypto.open<CallContext>(doc.context, sealContext(COLLECTIONS.calls, 'context', callId));
   }
 
   /** Which folios a call was for. */
@@ -102,12 +127,12 @@ export class CallRepository {
 
   /** Records the intent (and the context the webhooks answer from) before Twilio is asked; `startedAt` is kept from the first attempt. */
   async beginPlacing(callId: string, p: { hotelId: string; folioIds: string[]; clientIds: string[]; to: string; context: CallContext }): Promise<void> {
-    await this.calls.updateOne({ _id: callId }, { $set: { ...p, status: 'placing', updatedAt: new Date() }, $setOnInsert: { startedAt: new Date() } }, { upsert: true });
+    await this.calls.updateOne({ _id: callId }, { $set: { ...this.seal(callId, p), status: 'placing', updatedAt: new Date() }, $setOnInsert: { startedAt: new Date() } }, { upsert: true });
   }
 
   /** Sets what is known now (status, sid, recording, transcript); creates the record when it is missing. */
   async update(callId: string, set: CallUpdate): Promise<void> {
-    await this.calls.updateOne({ _id: callId }, { $set: { ...set, updatedAt: new Date() } }, { upsert: true });
+    await this.calls.updateOne({ _id: callId }, { $set: { ...this.seal(callId, set), updatedAt: new Date() } }, { upsert: true });
   }
 
   /** The call a Twilio sid belongs to. */
@@ -141,7 +166,7 @@ export class CallRepository {
           status: 'ended',
           disposition: result.disposition,
           ...(result.answeredBy ? { answeredBy: result.answeredBy } : {}),
-          outcomes: result.outcomes,
+          outcomes: this.crypto.seal(result.outcomes, sealContext(COLLECTIONS.calls, 'outcomes', callId)),
           durationSeconds: result.durationSeconds,
           ...(result.ivrPath ? { ivrPath: result.ivrPath } : {}),
           endedAt: now,
@@ -155,6 +180,20 @@ export class CallRepository {
 
   async markRecordingPurged(callId: string, at: Date): Promise<void> {
     await this.calls.updateOne({ _id: callId }, { $set: { 'recording.purgedAt': at } });
+  }
+
+  /**
+   * Retention: drops the context (guests, reply address) or the transcript of up to `limit` calls started before
+   * `before`, marking when; the call record itself (status, outcome, duration) stays. Returns how many.
+   */
+  async purgeField(field: 'context' | 'transcript', before: Date, limit: number, now = new Date()): Promise<number> {
+    const due = await this.calls
+      .find({ startedAt: { $lt: before }, [field]: { $exists: true } }, { projection: { _id: 1 } })
+      .limit(limit)
+      .toArray();
+    if (due.length === 0) return 0;
+    const r = await this.calls.updateMany({ _id: { $in: due.map((c) => c._id) } }, { $unset: { [field]: '' }, $set: { [`${field}PurgedAt`]: now } });
+    return r.modifiedCount;
   }
 
   /** Finished calls by disposition: how many, and the seconds on the phone they add up to. */

@@ -23,6 +23,7 @@ export const COLLECTIONS = {
   deadLetters: 'dead_letters',
   callbackInbox: 'callback_inbox',
   callStreams: 'call_streams',
+  numberLeases: 'number_leases',
   /** GridFS buckets. */
   documents: 'documents',
   recordings: 'recordings',
@@ -63,6 +64,14 @@ export async function insertOnce<T extends Document>(collection: Collection<T>, 
     if (isDuplicateKey(e)) return false;
     throw e;
   }
+}
+
+/** Who holds each wanted key, from (key, holders) pairs (e.g. the folios holding each document). */
+export function holdersByKey(pairs: Iterable<readonly [string | undefined, readonly string[]]>, wanted: readonly string[]): Map<string, string[]> {
+  const keys = new Set(wanted);
+  const out = new Map<string, string[]>();
+  for (const [key, holders] of pairs) if (key !== undefined && keys.has(key)) out.set(key, [...(out.get(key) ?? []), ...holders]);
+  return out;
 }
 
 /** How many documents (matching `match`) have each value of `field`. */

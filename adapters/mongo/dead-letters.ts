@@ -65,6 +65,13 @@ export class DeadLetterRepository {
     return r.modifiedCount > 0;
   }
 
+  /** Retention: deletes up to `limit` dead letters that failed before `before`; returns what they were. */
+  async purgeFailedBefore(before: Date, limit: number): Promise<Pick<DeadLetter, '_id' | 'kind' | 'key'>[]> {
+    const due = await this.letters.find({ failedAt: { $lt: before } }, { projection: { _id: 1, kind: 1, key: 1 } }).limit(limit).toArray();
+    if (due.length) await this.letters.deleteMany({ _id: { $in: due.map((d) => d._id) } });
+    return due;
+  }
+
   /** Dead letters waiting for a person, by kind. */
   countWaiting(): Promise<Map<string, number>> {
     return countBy(this.letters, 'kind', { replayed: { $exists: false } });

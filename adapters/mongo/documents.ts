@@ -1,11 +1,14 @@
 // Folio documents in GridFS (bucket `documents`): stored once per content (sha256), typed from the
-// bytes, bounded in size. Workflows only ever see the DocumentRef.
+// bytes, bounded in size, encrypted at rest (sealed-files.ts; the filename sealed too, as it may name the
+// guest). Workflows only ever see the DocumentRef.
 import { createHash } from 'node:crypto';
 import { GridFSBucket, type Collection, type Db, type GridFSChunk, type GridFSFile } from 'mongodb';
 import type { DocumentStore } from '../../domain/ports';
 import type { DocumentRef } from '../../domain/model';
 import { sniffContentType } from '../extraction/sniff';
 import { COLLECTIONS, isDuplicateKey } from './collections';
+import { FieldCrypto, sealContext, type Envelope } from './field-crypto';
+import { fileContext, openFile, readChunks, uploadSealed, type SealedFileMeta } from './sealed-files';
 
 export const DEFAULT_MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
 
@@ -23,11 +26,12 @@ export class DocumentNotFoundError extends Error {
   override name = 'DocumentNotFoundError';
 }
 
-interface FileMeta {
+interface FileMeta extends SealedFileMeta {
   sha256: string;
   contentType: string;
   source: DocumentRef['source'];
-  filename?: string;
+  /** Sealed (plaintext in files stored before encryption). */
+  filename?: string | Envelope;
   messageId?: string;
   derivedFrom?: DocumentRef['derivedFrom'];
 }
@@ -41,12 +45,14 @@ export class GridFsDocumentStore implements DocumentStore {
   private readonly files: Collection<GridFSFile>;
   private readonly chunks: Collection<GridFSChunk>;
   private readonly maxBytes: number;
+  private readonly crypto: FieldCrypto;
 
-  constructor(db: Db, opts: { maxBytes?: number } = {}) {
+  constructor(db: Db, opts: { maxBytes?: number; crypto?: FieldCrypto } = {}) {
     this.bucket = new GridFSBucket(db, { bucketName: COLLECTIONS.documents });
     this.files = db.collection(`${COLLECTIONS.documents}.files`);
     this.chunks = db.collection(`${COLLECTIONS.documents}.chunks`);
     this.maxBytes = opts.maxBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
+    this.crypto = opts.crypto ?? FieldCrypto.sandbox();
   }
 
   async save(bytes: Buffer, meta: { filename?: string; source: DocumentRef['source']; messageId?: string; derivedFrom?: DocumentRef['derivedFrom'] }): Promise<DocumentRef> {
@@ -59,14 +65,11 @@ export class GridFsDocumentStore implements DocumentStore {
 
     // Chunks left by an upload that died half-way would collide with ours on (files_id, n).
     await this.chunks.deleteMany({ files_id: documentId as never });
-    const metadata: FileMeta = { sha256, contentType: sniffContentType(bytes), source: meta.source, filename: meta.filename, messageId: meta.messageId, ...(meta.derivedFrom && { derivedFrom: meta.derivedFrom }) };
+    const filename = meta.filename === undefined ? undefined : this.crypto.seal(meta.filename, sealContext(COLLECTIONS.documents, 'filename', documentId));
+    const metadata: FileMeta = { sha256, contentType: sniffContentType(bytes), source: meta.source, filename, messageId: meta.messageId, ...(meta.derivedFrom && { derivedFrom: meta.derivedFrom }) };
     try {
-      await new Promise<void>((resolve, reject) => {
-        const up = this.bucket.openUploadStreamWithId(documentId as never, meta.filename ?? documentId, { metadata });
-        up.once('finish', () => resolve());
-        up.once('error', reject);
-        up.end(bytes);
-      });
+      // GridFS's own filename field is the id: the real name is in the sealed metadata
+      await uploadSealed(this.bucket, this.crypto, documentId, documentId, bytes, metadata, COLLECTIONS.documents);
     } catch (e) {
       if (!isDuplicateKey(e)) throw e; // the same bytes arrived concurrently: theirs is ours
     }
@@ -76,24 +79,47 @@ export class GridFsDocumentStore implements DocumentStore {
   }
 
   async read(documentId: string): Promise<{ bytes: Buffer; ref: DocumentRef }> {
-    const ref = await this.find(documentId);
-    if (!ref) throw new DocumentNotFoundError(`no document ${documentId}`);
-    const chunks: Buffer[] = [];
-    for await (const c of this.bucket.openDownloadStream(documentId as never)) chunks.push(c as Buffer);
-    return { bytes: Buffer.concat(chunks), ref };
+    const f = await this.files.findOne({ _id: documentId as never });
+    if (!f) throw new DocumentNotFoundError(`no document ${documentId}`);
+    const bytes = openFile(this.crypto, await readChunks(this.bucket, documentId), f.metadata as FileMeta, fileContext(COLLECTIONS.documents, documentId));
+    return { bytes, ref: this.refOf(documentId, f) };
+  }
+
+  /** Retention: up to `limit` documents stored before `before`, in id order after `after`. */
+  async storedBefore(before: Date, limit: number, after?: string): Promise<string[]> {
+    const files = await this.files
+      .find({ uploadDate: { $lt: before }, ...(after !== undefined && { _id: { $gt: after as never } }) }, { projection: { _id: 1 } })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray();
+    return files.map((f) => String(f._id));
+  }
+
+  /** Deletes a stored document (its file and chunks); false when there was none. */
+  async delete(documentId: string): Promise<boolean> {
+    try {
+      await this.bucket.delete(documentId as never);
+      return true;
+    } catch (e) {
+      if (/file not found/i.test(String((e as Error).message))) return false;
+      throw e;
+    }
   }
 
   /** The reference of a stored document, or null. */
   async find(documentId: string): Promise<DocumentRef | null> {
     const f = await this.files.findOne({ _id: documentId as never });
-    if (!f) return null;
+    return f && this.refOf(documentId, f);
+  }
+
+  private refOf(documentId: string, f: GridFSFile): DocumentRef {
     const m = f.metadata as FileMeta;
     return {
       documentId,
       sha256: m.sha256,
       contentType: m.contentType,
       size: f.length,
-      filename: m.filename,
+      filename: this.crypto.open<string | undefined>(m.filename, sealContext(COLLECTIONS.documents, 'filename', documentId)),
       source: m.source,
       messageId: m.messageId,
       ...(m.derivedFrom && { derivedFrom: m.derivedFrom }),

@@ -1,14 +1,17 @@
 // Folios and their timelines: the read side of every folio workflow. What lists read (`folios`) is kept
 // apart from what only one folio's page reads (`folio_details`: the request, the extraction, the document),
 // so a listing reads small documents; `folio_refs` makes a client's reference unique by id. Writes are
-// idempotent and ordered by the folio's seq, so a late or repeated write never moves a folio back.
+// idempotent and ordered by the folio's seq, so a late or repeated write never moves a folio back. The personal
+// data (the request, the document reference, the extraction, event details) is stored sealed (field-crypto.ts).
 import type { Collection, Db, Filter } from 'mongodb';
 import type { FolioEvent, FolioEventType } from '../../domain/events';
 import { FolioStatus, TERMINAL_STATUSES, type DocumentRef, type FolioData, type FolioRequest } from '../../domain/model';
+import type { FolioLifecycle } from '../../domain/retention';
 import { needsAPerson, type FolioListItem, type FolioProjection, type FolioProjectionSet } from '../../domain/projection';
 import { decodeCursor, toPage, type Page } from './cursor';
 import { COLLECTIONS, countBy, ensureIndexes, insertOnce } from './collections';
 import type { GuardedWrites } from './guarded-writes';
+import { FieldCrypto, sealContext, type Envelope } from './field-crypto';
 
 /** What a listing reads and filters by: small on purpose (FerretDB 1.x decodes every document of a filtered query). */
 export type FolioDoc = Pick<FolioProjection, 'workflowId' | 'clientId' | 'clientReference' | 'hotelId' | 'status' | 'checkOut' | 'seq'> &
@@ -24,11 +27,12 @@ export type FolioDoc = Pick<FolioProjection, 'workflowId' | 'clientId' | 'client
 /** What only one folio's page reads: the request as accepted, the document and what was read from it. */
 interface FolioDetailsDoc {
   _id: string;
-  request?: FolioRequest;
+  /** Sealed (plaintext in records written before encryption). */
+  request?: FolioRequest | Envelope;
   /** What the request looked like, to tell a repeat from a different request under the same reference. */
   requestHash?: string;
-  document?: DocumentRef | null;
-  extracted?: FolioData | null;
+  document?: DocumentRef | Envelope | null;
+  extracted?: FolioData | Envelope | null;
   /** The seq of the last workflow write that changed these details. */
   seq: number;
   updatedAt: Date;
@@ -41,7 +45,18 @@ interface FolioRefDoc {
   workflowId: string;
 }
 
-type EventDoc = FolioEvent & { _id: string };
+type EventDoc = Omit<FolioEvent, 'data'> & { _id: string; data?: FolioEvent['data'] | Envelope };
+
+/** The personal fields of folio records, sealed on write and opened on read (what a key rotation rewrites). */
+export const SEALED_FOLIO_FIELDS = { [COLLECTIONS.folioDetails]: ['request', 'document', 'extracted'], [COLLECTIONS.events]: ['data'] } as const;
+
+/** The details as the workflow wrote them. */
+interface OpenDetails {
+  request?: FolioRequest;
+  requestHash?: string;
+  document?: DocumentRef | null;
+  extracted?: FolioData | null;
+}
 
 export interface FolioFilter {
   clientId?: string;
@@ -91,7 +106,7 @@ function toListItem(d: FolioDoc): FolioListItem {
   };
 }
 
-function toProjection(d: FolioDoc, details: FolioDetailsDoc | null): FolioProjection {
+function toProjection(d: FolioDoc, details: OpenDetails | null): FolioProjection {
   return { ...toListItem(d), document: details?.document ?? null, extracted: details?.extracted ?? null, request: details?.request ?? null };
 }
 
@@ -107,7 +122,7 @@ function toQuery(f: FolioFilter): Filter<FolioDoc> {
 }
 
 /** The list fields of a workflow write, and the details it carries (only when they changed). */
-function split(set: FolioProjectionSet): { list: Omit<FolioDoc, '_id' | 'seq' | 'createdAt' | 'updatedAt'>; details?: Pick<FolioDetailsDoc, 'document' | 'extracted'> } {
+function split(set: FolioProjectionSet): { list: Omit<FolioDoc, '_id' | 'seq' | 'createdAt' | 'updatedAt'>; details?: Pick<OpenDetails, 'document' | 'extracted'> } {
   const { nextActionAt, extracted, document, ...rest } = set;
   const list = { ...rest, nextActionAt: nextActionAt ? new Date(nextActionAt) : null, needsAttention: needsAPerson(set.status, set.attention) };
   const details = extracted !== undefined || document !== undefined ? { ...(extracted !== undefined && { extracted }), ...(document !== undefined && { document }) } : undefined;
@@ -123,6 +138,7 @@ export class FolioRepository {
   constructor(
     db: Db,
     private readonly guards: GuardedWrites,
+    private readonly crypto: FieldCrypto = FieldCrypto.sandbox(),
   ) {
     this.folios = db.collection(COLLECTIONS.folios);
     this.details = db.collection(COLLECTIONS.folioDetails);
@@ -156,7 +172,7 @@ export class FolioRepository {
     const now = new Date();
     const r = f.request;
     if (!(await insertOnce(this.refs, { _id: refId(r.clientId, f.clientReference), folioId: r.folioId, workflowId: f.workflowId }))) return undefined;
-    const details: FolioDetailsDoc = { _id: r.folioId, request: r, requestHash: f.requestHash, seq: 0, updatedAt: now };
+    const details: FolioDetailsDoc = { _id: r.folioId, request: this.sealDetail(r.folioId, 'request', r)!, requestHash: f.requestHash, seq: 0, updatedAt: now };
     const doc: FolioDoc = {
       _id: r.folioId,
       workflowId: f.workflowId,
@@ -172,14 +188,14 @@ export class FolioRepository {
     };
     await insertOnce(this.details, details);
     await insertOnce(this.folios, doc);
-    return toProjection(doc, details);
+    return toProjection(doc, { request: r, requestHash: f.requestHash });
   }
 
   /** A client's folio by its own reference, with the hash of the request that created it. */
   async byReference(clientId: string, clientReference: string): Promise<{ folio: FolioProjection; requestHash?: string } | null> {
     const ref = await this.refs.findOne({ _id: refId(clientId, clientReference) });
     if (!ref) return null;
-    const [doc, details] = await Promise.all([this.folios.findOne({ _id: ref.folioId }), this.details.findOne({ _id: ref.folioId })]);
+    const [doc, details] = await Promise.all([this.folios.findOne({ _id: ref.folioId }), this.openDetails(ref.folioId)]);
     // the reference is written first: until the folio is, it reads as the request alone
     if (!doc) return details?.request ? { folio: toProjection(pendingDoc(details.request, ref), details), requestHash: details.requestHash } : null;
     return { folio: toProjection(doc, details), requestHash: details?.requestHash };
@@ -188,9 +204,9 @@ export class FolioRepository {
   /** One folio; with `clientId`, only if it belongs to that client. */
   async get(folioId: string, clientId?: string): Promise<FolioProjection | null> {
     // by id alone (the one query every store answers from its primary key), the owner checked here
-    const [doc, details] = await Promise.all([this.folios.findOne({ _id: folioId }), this.details.findOne({ _id: folioId })]);
+    const doc = await this.folios.findOne({ _id: folioId });
     if (!doc || (clientId !== undefined && doc.clientId !== clientId)) return null;
-    return toProjection(doc, details);
+    return toProjection(doc, await this.openDetails(folioId));
   }
 
   /** Applies a workflow's change unless a newer one (higher seq) is stored already. Returns whether it applied. */
@@ -211,7 +227,7 @@ export class FolioRepository {
     if (withDetails.length) {
       await this.guards.apply(
         this.details,
-        withDetails.map(({ w, details }) => ({ _id: w.folioId, seq: w.seq, set: { ...details, seq: w.seq, updatedAt: now }, setOnInsert: {} })),
+        withDetails.map(({ w, details }) => ({ _id: w.folioId, seq: w.seq, set: { ...this.sealDetails(w.folioId, details!), seq: w.seq, updatedAt: now }, setOnInsert: {} })),
       );
     }
     return applied;
@@ -219,14 +235,14 @@ export class FolioRepository {
 
   /** Appends a timeline event once: a repeat with the same id is ignored. */
   appendEvent(event: FolioEvent): Promise<boolean> {
-    return insertOnce(this.events, { ...event, _id: event.eventId });
+    return insertOnce(this.events, this.sealEvent(event));
   }
 
   /** Appends timeline events in one round trip; repeats (same id) are ignored. Returns how many were new. */
   async appendEvents(events: readonly FolioEvent[]): Promise<number> {
     if (events.length === 0) return 0;
     try {
-      return (await this.events.insertMany(events.map((e) => ({ ...e, _id: e.eventId })), { ordered: false })).insertedCount;
+      return (await this.events.insertMany(events.map((e) => this.sealEvent(e)), { ordered: false })).insertedCount;
     } catch (e) {
       const bulk = e as { writeErrors?: { code?: number }[] | { code?: number }; result?: { insertedCount?: number } };
       const errors = Array.isArray(bulk.writeErrors) ? bulk.writeErrors : bulk.writeErrors ? [bulk.writeErrors] : [];
@@ -249,7 +265,7 @@ export class FolioRepository {
       .sort({ seq: 1 })
       .limit(opts.limit ?? 0)
       .toArray();
-    return docs.map(({ _id: _ignored, ...event }) => event);
+    return docs.map((d) => this.openEvent(d));
   }
 
   /** The clients these folios belong to (folios without a projection are left out); one lookup by id each. */
@@ -270,8 +286,12 @@ export class FolioRepository {
 
   /** Field confidences of the latest extracted folios. */
   async recentConfidences(limit: number): Promise<Record<string, number>[]> {
-    const docs = await this.details.find({ 'extracted.confidence': { $exists: true } }, { projection: { 'extracted.confidence': 1 } }).sort({ updatedAt: -1 }).limit(limit).toArray();
-    return docs.map((d) => d.extracted?.confidence ?? {});
+    // the extraction is sealed: the latest ones are read whole and opened
+    const docs = await this.details.find({ extracted: { $exists: true, $ne: null } }, { projection: { extracted: 1 } }).sort({ updatedAt: -1 }).limit(limit).toArray();
+    return docs.flatMap((d) => {
+      const confidence = this.crypto.open<FolioData | null>(d.extracted, sealContext(COLLECTIONS.folioDetails, 'extracted', d._id))?.confidence;
+      return confidence ? [confidence] : [];
+    });
   }
 
   /** How long the latest completed folios took, request to completion (ms). */
@@ -289,14 +309,93 @@ export class FolioRepository {
   /** Every folio (benchmarks and drills read a whole run back). */
   async all(): Promise<FolioProjection[]> {
     const [docs, details] = await Promise.all([this.folios.find({}).toArray(), this.details.find({}).toArray()]);
-    const byId = new Map(details.map((d) => [d._id, d]));
+    const byId = new Map(details.map((d) => [d._id, this.opened(d)]));
     return docs.map((d) => toProjection(d, byId.get(d._id) ?? null));
+  }
+
+  /** Retention: each of these folios' status and last change (folios without a record are left out). */
+  async lifecycles(folioIds: readonly string[]): Promise<Map<string, FolioLifecycle>> {
+    if (folioIds.length === 0) return new Map();
+    const docs = await this.folios.find({ _id: { $in: [...new Set(folioIds)] } }, { projection: { status: 1, updatedAt: 1 } }).toArray();
+    return new Map(docs.map((d) => [String(d._id), { status: d.status, updatedAt: d.updatedAt }]));
+  }
+
+  /** Retention: up to `limit` distinct folios (after `after`, in id order) with timeline events from before `before`. */
+  async foliosWithEventsBefore(before: Date, limit: number, after?: string): Promise<string[]> {
+    const ids = new Set<string>();
+    const cursor = this.events
+      .find({ at: { $lt: before.toISOString() }, ...(after !== undefined && { folioId: { $gt: after } }) }, { projection: { folioId: 1 } })
+      .sort({ folioId: 1 });
+    for await (const e of cursor) {
+      if (!ids.has(e.folioId) && ids.size === limit) break;
+      ids.add(e.folioId);
+    }
+    await cursor.close();
+    return [...ids];
+  }
+
+  /** Retention: deletes the whole timeline of these folios. */
+  async purgeTimelines(folioIds: readonly string[]): Promise<number> {
+    if (folioIds.length === 0) return 0;
+    return (await this.events.deleteMany({ folioId: { $in: [...folioIds] } })).deletedCount;
+  }
+
+  /**
+   * Retention: the folios that still need what they hold (domain/retention.ts `folioStillNeeded`, as a query):
+   * not ended, or ended at or after `cutoff`.
+   */
+  async stillNeeded(cutoff: Date): Promise<string[]> {
+    const docs = await this.folios.find({ $or: [{ status: { $nin: [...TERMINAL_STATUSES] } }, { updatedAt: { $gte: cutoff } }] }, { projection: { _id: 1 } }).toArray();
+    return docs.map((d) => String(d._id));
+  }
+
+  /** Retention: the documents these folios hold, as theirs or as the original their part was cut from (sealed references opened). */
+  async documentsHeldBy(folioIds: readonly string[]): Promise<Set<string>> {
+    const held = new Set<string>();
+    for (let i = 0; i < folioIds.length; i += 500) {
+      const docs = await this.details.find({ _id: { $in: folioIds.slice(i, i + 500) }, document: { $type: 'object' } }, { projection: { document: 1 } }).toArray();
+      for (const d of docs) {
+        const ref = this.crypto.open<DocumentRef | null | undefined>(d.document, sealContext(COLLECTIONS.folioDetails, 'document', d._id));
+        for (const id of [ref?.documentId, ref?.derivedFrom?.documentId]) if (id) held.add(id);
+      }
+    }
+    return held;
   }
 
   /** Timeline events of some types across all folios (benchmarks). */
   async eventsOfType(types: readonly FolioEventType[]): Promise<FolioEvent[]> {
     const docs = await this.events.find({ type: { $in: [...types] } }).toArray();
-    return docs.map(({ _id: _ignored, ...event }) => event);
+    return docs.map((d) => this.openEvent(d));
+  }
+
+  private sealDetail(folioId: string, field: 'request' | 'document' | 'extracted', value: unknown): Envelope | null | undefined {
+    return this.crypto.sealOptional(value, sealContext(COLLECTIONS.folioDetails, field, folioId)) as Envelope | null | undefined;
+  }
+
+  private sealDetails(folioId: string, details: Pick<OpenDetails, 'document' | 'extracted'>): Pick<FolioDetailsDoc, 'document' | 'extracted'> {
+    return {
+      ...(details.document !== undefined && { document: this.sealDetail(folioId, 'document', details.document) }),
+      ...(details.extracted !== undefined && { extracted: this.sealDetail(folioId, 'extracted', details.extracted) }),
+    };
+  }
+
+  private async openDetails(folioId: string): Promise<OpenDetails | null> {
+    const d = await this.details.findOne({ _id: folioId });
+    return d && this.opened(d);
+  }
+
+  /** A details record with its sealed fields opened (a FieldDecryptError names the record that fails). */
+  private opened(d: FolioDetailsDoc): OpenDetails {
+    const open = <T>(field: 'request' | 'document' | 'extracted') => this.crypto.open<T>(d[field], sealContext(COLLECTIONS.folioDetails, field, d._id));
+    return { request: open<FolioRequest | undefined>('request'), requestHash: d.requestHash, document: open<DocumentRef | null | undefined>('document'), extracted: open<FolioData | null | undefined>('extracted') };
+  }
+
+  private sealEvent(e: FolioEvent): EventDoc {
+    return { ...e, _id: e.eventId, ...(e.data !== undefined && { data: this.crypto.seal(e.data, sealContext(COLLECTIONS.events, 'data', e.eventId)) }) };
+  }
+
+  private openEvent({ _id, ...doc }: EventDoc): FolioEvent {
+    return { ...doc, ...(doc.data !== undefined && { data: this.crypto.open<FolioEvent['data']>(doc.data, sealContext(COLLECTIONS.events, 'data', _id)) }) } as FolioEvent;
   }
 }
 

@@ -2,7 +2,7 @@
 // it is in the mailbox (UIDVALIDITY, last UID), which messages it has handled, so each is acted on exactly
 // once, and how often handling a message has failed, so a message that always fails is given up on.
 import type { Collection, Db } from 'mongodb';
-import { COLLECTIONS, countBy, ensureIndexes, insertOnce } from './collections';
+import { COLLECTIONS, countBy, ensureIndexes, holdersByKey, insertOnce } from './collections';
 import { BOUNDS, clip, firstOf } from './bounds';
 
 export interface InboxCheckpoint {
@@ -90,6 +90,31 @@ export class InboxLedger {
   /** Handled messages with this outcome (newest first). */
   withOutcome(outcome: MessageOutcome): Promise<ProcessedMessage[]> {
     return this.processed.find({ outcome }).sort({ processedAt: -1 }).toArray();
+  }
+
+  /** Retention: up to `limit` handled messages processed before `before`, in key order after `after`. */
+  handledBefore(before: Date, limit: number, after?: string): Promise<Pick<ProcessedMessage, '_id' | 'folioIds' | 'documentIds'>[]> {
+    return this.processed
+      .find({ processedAt: { $lt: before }, ...(after !== undefined && { _id: { $gt: after } }) }, { projection: { _id: 1, folioIds: 1, documentIds: 1 } })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray();
+  }
+
+  /** Retention: forgets these handled messages. */
+  async forget(keys: readonly string[]): Promise<number> {
+    if (keys.length === 0) return 0;
+    return (await this.processed.deleteMany({ _id: { $in: [...keys] } })).deletedCount;
+  }
+
+  /** The folios of the handled messages that hold each of these documents. */
+  async foliosHolding(documentIds: readonly string[]): Promise<Map<string, string[]>> {
+    if (documentIds.length === 0) return new Map();
+    const messages = await this.processed.find({ documentIds: { $in: [...documentIds] } }, { projection: { folioIds: 1, documentIds: 1 } }).toArray();
+    return holdersByKey(
+      messages.flatMap((m) => m.documentIds.map((d) => [d, m.folioIds] as const)),
+      documentIds,
+    );
   }
 
   all(): Promise<ProcessedMessage[]> {

@@ -1,7 +1,10 @@
 // Call recordings in GridFS (bucket `recordings`): stored once per Twilio recording sid, each with the
-// date it expires; expired ones are purged a few at a time as new ones arrive.
-import { GridFSBucket, type Collection, type Db, type GridFSFile } from 'mongodb';
+// date it expires; expired ones are purged in batches by the scheduled retention workflow. The audio is
+// encrypted at rest (sealed-files.ts).
+import { GridFSBucket, ObjectId, type Collection, type Db, type GridFSFile } from 'mongodb';
 import { COLLECTIONS, ensureIndexes } from './collections';
+import { FieldCrypto } from './field-crypto';
+import { fileContext, openFile, readChunks, uploadSealed, type SealedFileMeta } from './sealed-files';
 
 export const RECORDINGS_BUCKET = COLLECTIONS.recordings;
 
@@ -25,7 +28,10 @@ export class RecordingRepository {
   private readonly bucket: GridFSBucket;
   private readonly files: Collection<GridFSFile>;
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly crypto: FieldCrypto = FieldCrypto.sandbox(),
+  ) {
     this.bucket = new GridFSBucket(db, { bucketName: RECORDINGS_BUCKET });
     this.files = db.collection(`${RECORDINGS_BUCKET}.files`);
   }
@@ -47,9 +53,9 @@ export class RecordingRepository {
   async save(bytes: Buffer, meta: RecordingMeta): Promise<StoredRecording> {
     const existing = await this.bySid(meta.recordingSid);
     if (existing) return existing;
-    const upload = this.bucket.openUploadStream(`${meta.recordingSid}.wav`, { metadata: meta });
-    await new Promise<void>((resolve, reject) => upload.once('finish', () => resolve()).once('error', reject).end(bytes));
-    const f = await this.files.findOne({ _id: upload.id });
+    const fileId = new ObjectId();
+    await uploadSealed(this.bucket, this.crypto, fileId, `${meta.recordingSid}.wav`, bytes, meta, RECORDINGS_BUCKET);
+    const f = await this.files.findOne({ _id: fileId });
     if (!f) throw new Error(`recording ${meta.recordingSid} was not stored`);
     return toStored(f);
   }
@@ -57,6 +63,12 @@ export class RecordingRepository {
   /** How many recordings are stored for a call. */
   countForCall(callId: string): Promise<number> {
     return this.files.countDocuments({ 'metadata.callId': callId });
+  }
+
+  /** A recording's audio, decrypted (a FieldDecryptError when it fails its integrity check). */
+  async read(fileId: unknown): Promise<Buffer | null> {
+    const f = await this.files.findOne({ _id: fileId as never });
+    return f && openFile(this.crypto, await readChunks(this.bucket, f._id), f.metadata as SealedFileMeta, fileContext(RECORDINGS_BUCKET, f._id));
   }
 
   async exists(fileId: unknown): Promise<boolean> {

@@ -17,13 +17,18 @@ import { LearnedSenderRepository } from './senders';
 import { DeadLetterRepository } from './dead-letters';
 import { CallbackInboxRepository } from './callback-inbox';
 import { CallStreamRepository } from './call-streams';
+import { NumberLeaseRepository } from './number-leases';
 import { GuardedWrites } from './guarded-writes';
+import { FieldCrypto } from './field-crypto';
+import { rotateFieldKeys, type RotationReport } from './key-rotation';
 
 export interface StoreOptions {
   /** The connection this store owns (closed by close()). */
   client?: MongoClient;
   /** Largest document accepted (default 20 MB). */
   maxDocumentBytes?: number;
+  /** What seals personal data at rest (default: the sandbox's development key ring). */
+  crypto?: FieldCrypto;
 }
 
 export class Store {
@@ -47,18 +52,23 @@ export class Store {
   readonly callbacks: CallbackInboxRepository;
   /** Each call's stream nonce, its one stream, and whether Twilio said it is over. */
   readonly callStreams: CallStreamRepository;
+  /** One call at a time to a number: a lease per number while a call to it is placed and under way. */
+  readonly numberLeases: NumberLeaseRepository;
   /** Folio documents (GridFS). */
   readonly documents: GridFsDocumentStore;
+  /** The keys personal data at rest is sealed with (rotation: scripts/rotate-field-keys.ts). */
+  readonly crypto: FieldCrypto;
   private readonly db: Db;
   private readonly client?: MongoClient;
 
   constructor(db: Db, opts: StoreOptions = {}) {
     this.db = db;
     this.client = opts.client;
-    this.folios = new FolioRepository(db, new GuardedWrites(db));
+    this.crypto = opts.crypto ?? FieldCrypto.sandbox();
+    this.folios = new FolioRepository(db, new GuardedWrites(db), this.crypto);
     this.hotels = new HotelRepository(db);
-    this.calls = new CallRepository(db);
-    this.recordings = new RecordingRepository(db);
+    this.calls = new CallRepository(db, this.crypto);
+    this.recordings = new RecordingRepository(db, this.crypto);
     this.emails = new EmailRepository(db);
     this.inbox = new InboxLedger(db);
     this.unmatched = new UnmatchedRepository(db);
@@ -69,7 +79,8 @@ export class Store {
     this.deadLetters = new DeadLetterRepository(db);
     this.callbacks = new CallbackInboxRepository(db);
     this.callStreams = new CallStreamRepository(db);
-    this.documents = new GridFsDocumentStore(db, { maxBytes: opts.maxDocumentBytes });
+    this.numberLeases = new NumberLeaseRepository(db);
+    this.documents = new GridFsDocumentStore(db, { maxBytes: opts.maxDocumentBytes, crypto: this.crypto });
   }
 
   static async connect(uri: string, dbName: string, opts: Omit<StoreOptions, 'client'> = {}): Promise<Store> {
@@ -78,9 +89,9 @@ export class Store {
     return new Store(client.db(dbName), { ...opts, client });
   }
 
-  /** The store of a process: the configured database, documents limited to MAX_DOCUMENT_MB. */
-  static forConfig(config: Pick<Config, 'MONGODB_URI' | 'MONGODB_DB' | 'MAX_DOCUMENT_MB'>): Promise<Store> {
-    return Store.connect(config.MONGODB_URI, config.MONGODB_DB, { maxDocumentBytes: config.MAX_DOCUMENT_MB * 1024 * 1024 });
+  /** The store of a process: the configured database, documents limited to MAX_DOCUMENT_MB, personal data sealed with PAYLOAD_KEYS. */
+  static forConfig(config: Pick<Config, 'MONGODB_URI' | 'MONGODB_DB' | 'MAX_DOCUMENT_MB' | 'MODE' | 'PAYLOAD_KEYS' | 'PAYLOAD_ACTIVE_KEY_ID'>): Promise<Store> {
+    return Store.connect(config.MONGODB_URI, config.MONGODB_DB, { maxDocumentBytes: config.MAX_DOCUMENT_MB * 1024 * 1024, crypto: FieldCrypto.fromConfig(config) });
   }
 
   async close(): Promise<void> {
@@ -90,6 +101,11 @@ export class Store {
   /** Whether the database answers (readiness checks). */
   async ping(): Promise<void> {
     await this.db.command({ ping: 1 });
+  }
+
+  /** Re-seals every personal field and file under the active key (and encrypts what predates encryption). */
+  rotateFieldKeys(opts: Parameters<typeof rotateFieldKeys>[2] = {}): Promise<RotationReport> {
+    return rotateFieldKeys(this.db, this.crypto, opts);
   }
 
   /** The indexes every repository's queries need; safe to call at every start. */

@@ -70,6 +70,23 @@ export class UnmatchedRepository {
     await this.unmatched.updateOne({ _id: id, assigned: { $exists: false } }, { $set: { assigned } });
   }
 
+  /** Retention: deletes up to `limit` messages received before `before` (the time operators had to assign them). */
+  async purgeReceivedBefore(before: Date, limit: number): Promise<number> {
+    const due = await this.unmatched.find({ receivedAt: { $lt: before } }, { projection: { _id: 1 } }).limit(limit).toArray();
+    if (due.length === 0) return 0;
+    return (await this.unmatched.deleteMany({ _id: { $in: due.map((d) => d._id) } })).deletedCount;
+  }
+
+  /** Which of these documents an unassigned message still holds (an operator may still assign it). */
+  async holding(documentIds: readonly string[]): Promise<Set<string>> {
+    const wanted = new Set(documentIds);
+    const held = new Set<string>();
+    if (wanted.size === 0) return held;
+    const docs = await this.unmatched.find({ assigned: { $exists: false }, 'documents.documentId': { $in: [...wanted] } }, { projection: { documents: 1 } }).toArray();
+    for (const m of docs) for (const d of m.documents ?? []) if (wanted.has(d.documentId)) held.add(d.documentId);
+    return held;
+  }
+
   countWaiting(): Promise<number> {
     return this.unmatched.countDocuments({ assigned: { $exists: false } });
   }

@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const i = process.argv.indexOf('--delay-ms');
   const delayMs = i > 0 ? Number(process.argv[i + 1]) : undefined;
   if (delayMs !== undefined && !(delayMs >= 0)) throw new Error('--delay-ms needs a number of milliseconds');
-  const store = await Store.connect(config.MONGODB_URI, config.MONGODB_DB);
+  const store = await Store.forConfig(config);
   const sandbox = await startSandboxMail({ config, store, delayMs });
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());

@@ -7,6 +7,7 @@ import { Worker } from '@temporalio/worker';
 import { loadConfig, type Config } from '../../config';
 import { logger } from '../../config/logger';
 import { Store } from '../../adapters/mongo/store';
+import { FieldCrypto } from '../../adapters/mongo/field-crypto';
 import { dataConverter } from '../../temporal/data-converter';
 import type { Express } from 'express';
 import { createApp, type AppOptions } from '../../api/app';
@@ -50,7 +51,8 @@ export async function startApi(opts: StartApiOptions = {}): Promise<ApiHandle> {
   const [mongo, env] = await Promise.all([startMongo(), startTemporal()]);
   const config = loadConfig({ LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: `api-test-${process.pid}-${++counter}`, CODEC_CORS_ORIGIN: 'http://127.0.0.1:8233', ...opts.env });
   const db = opts.db ?? mongo.db();
-  const store = new Store(db);
+  // personal data sealed with the configured ring (the sandbox's development key unless PAYLOAD_KEYS is given)
+  const store = new Store(db, { crypto: FieldCrypto.fromConfig(config) });
   await store.ensureIndexes();
   const temporal = new Client({ connection: env.connection, namespace: env.namespace ?? 'default', dataConverter: dataConverter(config) });
   const keys = new ApiKeys(store.apiKeys);

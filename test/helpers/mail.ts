@@ -7,7 +7,7 @@ import { GONE, type Gone, type Signaler } from '../../temporal/edge';
 
 export const MAIL_DOMAIN = 'folio.test';
 /** One mailbox per test file keeps their inboxes apart on the shared server. */
-export const MAIL_USERS = ['folios', 'roundtrip', 'monitor', 'edges', 'scratch', 'imapdrill', 'requests', 'sender', 'poison', 'split'].map((user) => ({ user, pass: `${user}-pw` }));
+export const MAIL_USERS = ['folios', 'roundtrip', 'monitor', 'edges', 'scratch', 'imapdrill', 'requests', 'sender', 'poison', 'split', 'atrest'].map((user) => ({ user, pass: `${user}-pw` }));
 
 let started: Promise<MailSystem> | undefined;
 

@@ -19,6 +19,7 @@ import { renderFolioPdf } from '../../sandbox/folio-pdf';
 import { edgeFor } from '../../temporal/edge';
 import { callOutcomeSignal } from '../../workflows/definitions';
 import { daysFromNow } from '../helpers/dates';
+import { rawCollection } from '../helpers/raw-db';
 import { DAY_MS } from '../../domain/calendar';
 
 const nextWeekday10am = () => {
@@ -32,6 +33,8 @@ describe('API contract (OpenAPI routes and statuses)', function () {
   this.timeout(120_000);
   let api: ApiHandle;
   let go: (method: string, path: string, opts?: Parameters<typeof call>[3]) => ReturnType<typeof call>;
+  /** The folio the upload test leaves with a document (the integrity test alters its stored records). */
+  let withDocument: { folioId: string; documentId: string } | undefined;
 
   before(async () => {
     api = await startApi({ worker: true, rateLimitPerMinute: 100_000 });
@@ -325,6 +328,28 @@ describe('API contract (OpenAPI routes and statuses)', function () {
     const approvedDoc = await go('GET', `/v1/folios/${id}/document`, { key: api.keys.a });
     assert.equal(approvedDoc.status, 200, 'approved by a person: the client reads it');
     assert.ok(Buffer.compare(approvedDoc.body as Buffer, pdf) === 0);
+    withDocument = { folioId: id, documentId: up.body.document.documentId };
+  });
+
+  it('a stored record altered beneath the API (sealed at rest) is refused with a 500 naming it', async () => {
+    assert.ok(withDocument, 'runs after the upload test');
+    const { folioId, documentId } = withDocument;
+    const flipLast = async (name: string, filter: object, field: string) => {
+      const coll = rawCollection(api.db, name);
+      const doc = (await coll.findOne(filter))!;
+      const bytes = Buffer.from((field.split('.').reduce<any>((v, k) => v[k], doc) as { buffer: Uint8Array }).buffer);
+      bytes[bytes.length - 1] ^= 0x01;
+      await coll.updateOne({ _id: doc._id }, { $set: { [field]: bytes } });
+    };
+    await flipLast('documents.chunks', { files_id: documentId }, 'data');
+    await flipLast('events', { folioId, data: { $exists: true } }, 'data.ct');
+    await flipLast('folio_details', { _id: folioId }, 'request.ct');
+    for (const path of [`/v1/folios/${folioId}`, `/v1/folios/${folioId}/events`, `/v1/folios/${folioId}/document`]) {
+      const r = await go('GET', path, { key: api.keys.operator });
+      assert.equal(r.status, 500, path);
+      assert.equal(r.body.error.code, 'stored_record_unreadable');
+      assert.match(r.body.error.message, /integrity check/);
+    }
   });
 
   it('unmatched messages: list and assign to a folio (operators only)', async () => {

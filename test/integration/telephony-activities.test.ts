@@ -1,9 +1,14 @@
 // The telephony activities on their own (no workflow): retries never place a second call, even when
-// Twilio's answer was lost; recordings are stored once and purged after retention; learning is idempotent.
+// Twilio's answer was lost; recordings are stored once with their expiry date and purged by the retention
+// activity once expired (not when another arrives); learning is idempotent.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { startTelephonyWorld, type TelephonyWorld } from '../helpers/telephony';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
 import { createTelephonyActivities } from '../../activities/telephony';
+import { createRetentionActivities } from '../../activities/retention';
+import type { PurgeBatchResult } from '../../domain/retention';
 import { DAY_MS } from '../../domain/calendar';
 import { rawCollection } from '../helpers/raw-db';
 import { TwilioTelephony } from '../../adapters/telephony/twilio';
@@ -59,7 +64,7 @@ describe('telephony: activities', function () {
     await assert.rejects(bad.placeCall(input(hotel)), (e: { nonRetryable?: boolean; message: string }) => e.nonRetryable === true && /PUBLIC_BASE_URL/.test(e.message));
   });
 
-  it('stores a recording once, links it, and purges expired ones', async () => {
+  it('stores a recording once and links it; an expired one waits for the retention activity, not for a new recording', async () => {
     const hotel = await w.addHotel('person-agree');
     const i = input(hotel);
     const { callSid } = await acts.placeCall(i);
@@ -77,8 +82,14 @@ describe('telephony: activities', function () {
     assert.deepEqual(doc?.recording?.fileId, stored?.fileId);
     const days = (new Date(doc!.recording!.expiresAt!).getTime() - Date.now()) / DAY_MS;
     assert.ok(days > 29.9 && days <= 30, `retention ${days} days`);
+    assert.equal(await w.store.recordings.exists(stale), true, 'a new recording purged an expired one itself');
+
+    const retention = createRetentionActivities({ config: w.config, store: w.store, logger: w.deps.logger });
+    const purge = (limit: number): Promise<PurgeBatchResult> => new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR', () => undefined) }).run(retention.purgeRetained, { category: 'recordings' as const, limit });
+    for (let r = await purge(1); r.purged === 1; r = await purge(1)); // bounded passes until none is left
     assert.equal(await w.store.recordings.exists(stale), false, 'expired recording purged');
     assert.ok((await w.store.calls.get('call-old'))?.recording?.purgedAt);
+    assert.equal(await w.store.recordings.countForCall(i.callId), 1, 'a recording not yet expired was purged');
   });
 
   it('learns an IVR path, refuses a non-DTMF one, and counts a finished call once', async () => {

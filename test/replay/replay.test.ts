@@ -19,7 +19,7 @@ describe('replay of recorded histories', function () {
         return h.events[0].workflowExecutionStartedEventAttributes.workflowType.name as string;
       }),
     );
-    for (const t of ['folioWorkflow', 'hotelDispatchWorkflow', 'callWorkflow', 'emailRequestWorkflow', 'callSlotsWorkflow']) assert.ok(types.has(t), `a history of ${t}`);
+    for (const t of ['folioWorkflow', 'hotelDispatchWorkflow', 'callWorkflow', 'emailRequestWorkflow', 'callSlotsWorkflow', 'retentionWorkflow']) assert.ok(types.has(t), `a history of ${t}`);
   });
 
   it('replays every history without non-determinism', async () => {

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import nodeCrypto from 'node:crypto';
+import { digestsEqual } from '../../adapters/http/signing';
 import { correlate, guestsMentioned, tokenFromAddress, tokenFromSubject, type IncomingFacts, type SentThread } from '../../domain/correlation';
 
 const thread = (over: Partial<SentThread> & Pick<SentThread, 'emailId' | 'token'>): SentThread => ({
@@ -16,7 +18,7 @@ const batch = thread({ emailId: 'e1', token: 'aaaabbbbcc', guests: [g('f1', 'Ann
 const reminder = thread({ emailId: 'e1r', token: 'aaaabbbbcc', messageId: '<email-e1r@folio.test>', guests: [g('f2', 'Bruno Keller', 'RX-2')] });
 const other = thread({ emailId: 'e2', token: 'ddddeeeeff', hotelId: 'max', to: 'info@max.example', hotelEmails: ['info@max.example'], guests: [g('f3', 'Clara Weiss', 'MX-9')] });
 const threads = [batch, reminder, other];
-const opts = { replyDomain: 'folio.test' };
+const opts = { replyDomain: 'folio.test', tokensEqual: digestsEqual };
 const msg = (over: Partial<IncomingFacts>): IncomingFacts => ({ references: [], recipients: ['folios@folio.test'], subject: 'Folio', from: 'frontdesk@rex.example', senderAuthenticated: true, text: '', ...over });
 const ids = (r: ReturnType<typeof correlate>) => (r.matched ? r.folios.map((f) => f.folioId).sort() : []);
 
@@ -54,6 +56,33 @@ describe('correlation of a reply to its request', () => {
     assert.equal(r.matched && r.rule, 'subject-tag');
     assert.deepEqual(ids(r), ['f1', 'f2']);
     assert.equal(tokenFromSubject('no tag'), undefined);
+  });
+
+  it('2./3. a token is compared to the stored ones in constant time, byte for byte, whatever its length', () => {
+    const compared: [string, string][] = [];
+    const original = nodeCrypto.timingSafeEqual;
+    (nodeCrypto as { timingSafeEqual: typeof original }).timingSafeEqual = (a, b) => {
+      compared.push([Buffer.from(a as Uint8Array).toString(), Buffer.from(b as Uint8Array).toString()]);
+      return original(a, b);
+    };
+    try {
+      // one character off, in the address and in the subject: no match, and every stored token compared whole
+      const near = correlate(msg({ from: 'info@max.example', recipients: ['folios+ddddeeeefe@folio.test'], subject: 'Re [Ref aaaabbbbcd]' }), threads, opts);
+      assert.equal(near.matched && near.rule, 'sender-domain', 'a token one character off matched');
+      assert.ok(compared.some(([a, b]) => a === 'ddddeeeeff' && b === 'ddddeeeefe'), 'the reply token was not compared in constant time');
+      assert.ok(compared.some(([a, b]) => a === 'aaaabbbbcc' && b === 'aaaabbbbcd'), 'the subject tag was not compared in constant time');
+      // a token of another length is compared too (against itself), and is no match
+      compared.length = 0;
+      const short = correlate(msg({ from: 'nobody@else.example', recipients: ['folios+ddddeeee@folio.test'] }), threads, opts);
+      assert.equal(short.matched, false);
+      assert.ok(compared.length > 0, 'a token of another length short-cut the comparison');
+    } finally {
+      (nodeCrypto as { timingSafeEqual: typeof original }).timingSafeEqual = original;
+    }
+    assert.equal(digestsEqual('aaaabbbbcc', 'aaaabbbbcc'), true);
+    assert.equal(digestsEqual('aaaabbbbcc', 'aaaabbbbcC'), false);
+    assert.equal(digestsEqual('aaaabbbbcc', 'aaaabbbbc'), false);
+    assert.equal(digestsEqual('é', 'e'), false);
   });
 
   it('4. sender domain, when the hotel has exactly one open request chain (request + reminder count as one)', () => {

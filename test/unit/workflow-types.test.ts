@@ -19,6 +19,7 @@ const accepted: { [K in keyof typeof WORKFLOW_TYPES]: true } = {
   callSlots: true satisfies Accepts<typeof workflows.callSlotsWorkflow, typeof WORKFLOW_TYPES.callSlots>,
   call: true satisfies Accepts<typeof workflows.callWorkflow, typeof WORKFLOW_TYPES.call>,
   emailRequest: true satisfies Accepts<typeof workflows.emailRequestWorkflow, typeof WORKFLOW_TYPES.emailRequest>,
+  retention: true satisfies Accepts<typeof workflows.retentionWorkflow, typeof WORKFLOW_TYPES.retention>,
 };
 
 const benchAccepted: { [K in keyof typeof BENCH_WORKFLOW_TYPES]: true } = {
