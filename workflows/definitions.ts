@@ -4,7 +4,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CallDisposition, DocumentRef, EmailRequestResult, FolioStatus, GuestOutcome, HotelSnapshot, BatchGuest, CallResult, FolioData, FolioRequest } from '../domain/model';
 import type { BatchPolicy, DispatchItem, DispatchKind } from '../domain/batching';
 import type { ChasePolicy } from '../domain/chase-policy';
-import type { RetentionReport } from './retention';
+import type { RetentionCategory } from '../domain/retention';
 
 // ---- folio workflow --------------------------------------------------------------------------
 export interface CallOutcomeMessage {
@@ -192,6 +192,14 @@ export interface HotelDispatchStart {
 export interface CallSlotsStart {
   capacity: number;
 }
+/** What one retention run did, per category. */
+export interface RetentionReport {
+  purged: Record<RetentionCategory, number>;
+  kept: Record<RetentionCategory, number>;
+  /** Categories with more to purge than this run's budget allowed. */
+  unfinished: RetentionCategory[];
+}
+
 /** What the retention schedule starts its workflow with: how much one run purges at most. */
 export interface RetentionStart {
   /** Items per activity call. */

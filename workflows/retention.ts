@@ -3,19 +3,14 @@
 import { log, proxyActivities } from '@temporalio/workflow';
 import { RETENTION_CATEGORIES, type RetentionCategory } from '../domain/retention';
 import type { RetentionActivities } from './activity-types';
-import type { RetentionStart } from './definitions';
+import type { RetentionReport, RetentionStart } from './definitions';
+
+export type { RetentionReport };
 
 const { purgeRetained } = proxyActivities<RetentionActivities>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes', maximumAttempts: 10 },
 });
-
-export interface RetentionReport {
-  purged: Record<RetentionCategory, number>;
-  kept: Record<RetentionCategory, number>;
-  /** Categories with more to purge than this run's budget allowed. */
-  unfinished: RetentionCategory[];
-}
 
 export async function retentionWorkflow(input: RetentionStart): Promise<RetentionReport> {
   const report: RetentionReport = { purged: zeroes(), kept: zeroes(), unfinished: [] };
