@@ -11,7 +11,10 @@ import { needsAPerson, type FolioListItem, type FolioProjection, type FolioProje
 import { decodeCursor, toPage, type Page } from './cursor';
 import { COLLECTIONS, countBy, ensureIndexes, insertOnce } from './collections';
 import type { GuardedWrites } from './guarded-writes';
-import { FieldCrypto, sealContext, type Envelope } from './field-crypto';
+import { FieldCrypto, sealContext } from './field-crypto';
+import { FolioSeals, type EventDoc, type FolioDetailsDoc, type OpenDetails } from './folio-seals';
+
+export { SEALED_FOLIO_FIELDS } from './folio-seals';
 
 /** What a listing reads and filters by: small on purpose (FerretDB 1.x decodes every document of a filtered query). */
 export type FolioDoc = Pick<FolioProjection, 'workflowId' | 'clientId' | 'clientReference' | 'hotelId' | 'status' | 'checkOut' | 'seq'> &
@@ -24,38 +27,11 @@ export type FolioDoc = Pick<FolioProjection, 'workflowId' | 'clientId' | 'client
     updatedAt: Date;
   };
 
-/** What only one folio's page reads: the request as accepted, the document and what was read from it. */
-interface FolioDetailsDoc {
-  _id: string;
-  /** Sealed (plaintext in records written before encryption). */
-  request?: FolioRequest | Envelope;
-  /** What the request looked like, to tell a repeat from a different request under the same reference. */
-  requestHash?: string;
-  document?: DocumentRef | Envelope | null;
-  extracted?: FolioData | Envelope | null;
-  /** The seq of the last workflow write that changed these details. */
-  seq: number;
-  updatedAt: Date;
-}
-
 /** A client's reference, unique by id (an insert is atomic on every store; a unique secondary index is not on FerretDB). */
 interface FolioRefDoc {
   _id: string;
   folioId: string;
   workflowId: string;
-}
-
-type EventDoc = Omit<FolioEvent, 'data'> & { _id: string; data?: FolioEvent['data'] | Envelope };
-
-/** The personal fields of folio records, sealed on write and opened on read (what a key rotation rewrites). */
-export const SEALED_FOLIO_FIELDS = { [COLLECTIONS.folioDetails]: ['request', 'document', 'extracted'], [COLLECTIONS.events]: ['data'] } as const;
-
-/** The details as the workflow wrote them. */
-interface OpenDetails {
-  request?: FolioRequest;
-  requestHash?: string;
-  document?: DocumentRef | null;
-  extracted?: FolioData | null;
 }
 
 export interface FolioFilter {
@@ -134,6 +110,7 @@ export class FolioRepository {
   private readonly details: Collection<FolioDetailsDoc>;
   private readonly refs: Collection<FolioRefDoc>;
   private readonly events: Collection<EventDoc>;
+  private readonly seals: FolioSeals;
 
   constructor(
     db: Db,
@@ -144,6 +121,12 @@ export class FolioRepository {
     this.details = db.collection(COLLECTIONS.folioDetails);
     this.refs = db.collection(COLLECTIONS.folioRefs);
     this.events = db.collection(COLLECTIONS.events);
+    this.seals = new FolioSeals(crypto);
+  }
+
+  private async openDetails(folioId: string): Promise<OpenDetails | null> {
+    const d = await this.details.findOne({ _id: folioId });
+    return d && this.seals.opened(d);
   }
 
   /**
@@ -172,7 +155,7 @@ export class FolioRepository {
     const now = new Date();
     const r = f.request;
     if (!(await insertOnce(this.refs, { _id: refId(r.clientId, f.clientReference), folioId: r.folioId, workflowId: f.workflowId }))) return undefined;
-    const details: FolioDetailsDoc = { _id: r.folioId, request: this.sealDetail(r.folioId, 'request', r)!, requestHash: f.requestHash, seq: 0, updatedAt: now };
+    const details: FolioDetailsDoc = { _id: r.folioId, request: this.seals.detail(r.folioId, 'request', r)!, requestHash: f.requestHash, seq: 0, updatedAt: now };
     const doc: FolioDoc = {
       _id: r.folioId,
       workflowId: f.workflowId,
@@ -227,7 +210,7 @@ export class FolioRepository {
     if (withDetails.length) {
       await this.guards.apply(
         this.details,
-        withDetails.map(({ w, details }) => ({ _id: w.folioId, seq: w.seq, set: { ...this.sealDetails(w.folioId, details!), seq: w.seq, updatedAt: now }, setOnInsert: {} })),
+        withDetails.map(({ w, details }) => ({ _id: w.folioId, seq: w.seq, set: { ...this.seals.details(w.folioId, details!), seq: w.seq, updatedAt: now }, setOnInsert: {} })),
       );
     }
     return applied;
@@ -235,14 +218,14 @@ export class FolioRepository {
 
   /** Appends a timeline event once: a repeat with the same id is ignored. */
   appendEvent(event: FolioEvent): Promise<boolean> {
-    return insertOnce(this.events, this.sealEvent(event));
+    return insertOnce(this.events, this.seals.event(event));
   }
 
   /** Appends timeline events in one round trip; repeats (same id) are ignored. Returns how many were new. */
   async appendEvents(events: readonly FolioEvent[]): Promise<number> {
     if (events.length === 0) return 0;
     try {
-      return (await this.events.insertMany(events.map((e) => this.sealEvent(e)), { ordered: false })).insertedCount;
+      return (await this.events.insertMany(events.map((e) => this.seals.event(e)), { ordered: false })).insertedCount;
     } catch (e) {
       const bulk = e as { writeErrors?: { code?: number }[] | { code?: number }; result?: { insertedCount?: number } };
       const errors = Array.isArray(bulk.writeErrors) ? bulk.writeErrors : bulk.writeErrors ? [bulk.writeErrors] : [];
@@ -265,7 +248,7 @@ export class FolioRepository {
       .sort({ seq: 1 })
       .limit(opts.limit ?? 0)
       .toArray();
-    return docs.map((d) => this.openEvent(d));
+    return docs.map((d) => this.seals.openEvent(d));
   }
 
   /** The clients these folios belong to (folios without a projection are left out); one lookup by id each. */
@@ -309,7 +292,7 @@ export class FolioRepository {
   /** Every folio (benchmarks and drills read a whole run back). */
   async all(): Promise<FolioProjection[]> {
     const [docs, details] = await Promise.all([this.folios.find({}).toArray(), this.details.find({}).toArray()]);
-    const byId = new Map(details.map((d) => [d._id, this.opened(d)]));
+    const byId = new Map(details.map((d) => [d._id, this.seals.opened(d)]));
     return docs.map((d) => toProjection(d, byId.get(d._id) ?? null));
   }
 
@@ -365,37 +348,7 @@ export class FolioRepository {
   /** Timeline events of some types across all folios (benchmarks). */
   async eventsOfType(types: readonly FolioEventType[]): Promise<FolioEvent[]> {
     const docs = await this.events.find({ type: { $in: [...types] } }).toArray();
-    return docs.map((d) => this.openEvent(d));
-  }
-
-  private sealDetail(folioId: string, field: 'request' | 'document' | 'extracted', value: unknown): Envelope | null | undefined {
-    return this.crypto.sealOptional(value, sealContext(COLLECTIONS.folioDetails, field, folioId)) as Envelope | null | undefined;
-  }
-
-  private sealDetails(folioId: string, details: Pick<OpenDetails, 'document' | 'extracted'>): Pick<FolioDetailsDoc, 'document' | 'extracted'> {
-    return {
-      ...(details.document !== undefined && { document: this.sealDetail(folioId, 'document', details.document) }),
-      ...(details.extracted !== undefined && { extracted: this.sealDetail(folioId, 'extracted', details.extracted) }),
-    };
-  }
-
-  private async openDetails(folioId: string): Promise<OpenDetails | null> {
-    const d = await this.details.findOne({ _id: folioId });
-    return d && this.opened(d);
-  }
-
-  /** A details record with its sealed fields opened (a FieldDecryptError names the record that fails). */
-  private opened(d: FolioDetailsDoc): OpenDetails {
-    const open = <T>(field: 'request' | 'document' | 'extracted') => this.crypto.open<T>(d[field], sealContext(COLLECTIONS.folioDetails, field, d._id));
-    return { request: open<FolioRequest | undefined>('request'), requestHash: d.requestHash, document: open<DocumentRef | null | undefined>('document'), extracted: open<FolioData | null | undefined>('extracted') };
-  }
-
-  private sealEvent(e: FolioEvent): EventDoc {
-    return { ...e, _id: e.eventId, ...(e.data !== undefined && { data: this.crypto.seal(e.data, sealContext(COLLECTIONS.events, 'data', e.eventId)) }) };
-  }
-
-  private openEvent({ _id, ...doc }: EventDoc): FolioEvent {
-    return { ...doc, ...(doc.data !== undefined && { data: this.crypto.open<FolioEvent['data']>(doc.data, sealContext(COLLECTIONS.events, 'data', _id)) }) } as FolioEvent;
+    return docs.map((d) => this.seals.openEvent(d));
   }
 }
 
