@@ -124,7 +124,9 @@ export async function callWorkflow(input: CallInput): Promise<CallResult> {
       const overflowAt = (answeredAt ?? Date.now()) + input.overflowSeconds * 1000;
       await condition(() => terminal() || isMachine() || ivrGaveUp || allCovered() || conversationEnded, Math.max(0, overflowAt - Date.now()));
       if (terminal()) {
-        // the hotel hung up, or the call ended by itself
+        // the hotel hung up, or the call ended by itself; right after the agent wrapped up at the limit it is
+        // still an overflow, whichever of the two ends was heard first
+        if (conversationEnded && !allCovered() && overflowAt - Date.now() < NEAR_LIMIT_MS) disposition = 'overflow';
       } else if (answeredBy === 'fax') {
         disposition = 'fax';
         await telephony.endCall({ callId, callSid: sid, reason: 'fax' });
