@@ -1,12 +1,15 @@
 // One call at a time to a number (collection `number_leases`): a lease per dialled number, taken atomically
 // before a call is placed, released when the call is finished, and expiring so a crashed call frees the number.
-// Atomic on MongoDB and FerretDB alike: only an insert by `_id` decides, and an expired lease is removed by
-// a delete that matches it only while it is expired.
+// Only an insert by `_id` is atomic on FerretDB 1.x (its deletes and updates read, then write by id), so the
+// leases of a number are generations, `<number>#<n>`: the newest decides, and taking over an expired or
+// released one is the insert of the next generation, which exactly one of those racing for it wins.
 import type { Collection, Db } from 'mongodb';
-import { COLLECTIONS, insertOnce } from './collections';
+import { COLLECTIONS, ensureIndexes, insertOnce } from './collections';
 
 interface NumberLease {
-  _id: string; // the number, E.164
+  _id: string; // `${number}#${generation}`
+  number: string; // E.164
+  generation: number;
   callId: string;
   until: Date;
 }
@@ -18,23 +21,41 @@ export class NumberLeaseRepository {
     this.leases = db.collection(COLLECTIONS.numberLeases);
   }
 
-  /** Takes the number for this call until `until`; true when it holds it now (taken, its own already, or the last one expired). */
-  async acquire(number: string, callId: string, until: Date, now = new Date()): Promise<boolean> {
-    if (await insertOnce(this.leases, { _id: number, callId, until })) return true;
-    // the same call again (a retried activity) keeps its lease
-    if ((await this.leases.updateOne({ _id: number, callId }, { $set: { until } })).matchedCount > 0) return true;
-    // another call's lease that has run out is removed; then the insert decides between whoever races for it
-    await this.leases.deleteOne({ _id: number, until: { $lt: now } });
-    return insertOnce(this.leases, { _id: number, callId, until });
+  async ensureIndexes(): Promise<void> {
+    await ensureIndexes(this.leases, [{ key: { number: 1, generation: -1 }, name: 'number_generation' }]);
   }
 
-  /** Frees the number if this call holds it. */
+  /** Takes the number for this call until `until`; true when it holds it now (taken, its own already, or the last one expired). */
+  async acquire(number: string, callId: string, until: Date, now = new Date()): Promise<boolean> {
+    const latest = await this.latest(number);
+    // the same call again (a retried activity) keeps its lease; only this call ever writes its own lease
+    if (latest?.callId === callId) {
+      await this.leases.updateOne({ _id: latest._id }, { $set: { until } });
+      return true;
+    }
+    if (latest && latest.until.getTime() >= now.getTime()) return false;
+    const generation = (latest?.generation ?? -1) + 1;
+    const id = `${number}#${generation}`;
+    if (!(await insertOnce(this.leases, { _id: id, number, generation, callId, until }))) return false;
+    // a taker that read the number long ago may have filled a generation already cleared away: only the newest holds
+    if ((await this.latest(number))?._id !== id) return false;
+    // older generations decide nothing any more
+    await this.leases.deleteMany({ number, generation: { $lt: generation - 1 } });
+    return true;
+  }
+
+  /** Frees the number if this call holds it (its lease ends now; the next call takes the next generation). */
   async release(number: string, callId: string): Promise<void> {
-    await this.leases.deleteOne({ _id: number, callId });
+    await this.leases.updateMany({ number, callId }, { $set: { until: new Date(0) } });
   }
 
   /** The call holding the number, if any (expired or not). */
   async holder(number: string): Promise<{ callId: string; until: Date } | null> {
-    return this.leases.findOne({ _id: number }, { projection: { _id: 0, callId: 1, until: 1 } });
+    const latest = await this.latest(number);
+    return latest && { callId: latest.callId, until: latest.until };
+  }
+
+  private latest(number: string): Promise<NumberLease | null> {
+    return this.leases.find({ number }).sort({ generation: -1 }).limit(1).next();
   }
 }

@@ -110,6 +110,6 @@ export class Store {
 
   /** The indexes every repository's queries need; safe to call at every start. */
   async ensureIndexes(): Promise<void> {
-    for (const repo of [this.folios, this.hotels, this.calls, this.recordings, this.emails, this.inbox, this.unmatched, this.replayGuard, this.senders, this.deadLetters, this.callbacks]) await repo.ensureIndexes();
+    for (const repo of [this.folios, this.hotels, this.calls, this.recordings, this.emails, this.inbox, this.unmatched, this.replayGuard, this.senders, this.deadLetters, this.callbacks, this.numberLeases]) await repo.ensureIndexes();
   }
 }
