@@ -123,10 +123,12 @@ export async function callWorkflow(input: CallInput): Promise<CallResult> {
       // Answered: a person, a machine (asynchronous AMD may say so a few seconds later) or an IVR.
       const overflowAt = (answeredAt ?? Date.now()) + input.overflowSeconds * 1000;
       await condition(() => terminal() || isMachine() || ivrGaveUp || allCovered() || conversationEnded, Math.max(0, overflowAt - Date.now()));
+      // the agent wound down near the limit with guests uncovered: the rest goes by email
+      const wrappedUpAtLimit = conversationEnded && !allCovered() && overflowAt - Date.now() < NEAR_LIMIT_MS;
       if (terminal()) {
         // the hotel hung up, or the call ended by itself; right after the agent wrapped up at the limit it is
         // still an overflow, whichever of the two ends was heard first
-        if (conversationEnded && !allCovered() && overflowAt - Date.now() < NEAR_LIMIT_MS) disposition = 'overflow';
+        if (wrappedUpAtLimit) disposition = 'overflow';
       } else if (answeredBy === 'fax') {
         disposition = 'fax';
         await telephony.endCall({ callId, callSid: sid, reason: 'fax' });
@@ -139,8 +141,8 @@ export async function callWorkflow(input: CallInput): Promise<CallResult> {
       } else if (!allCovered() && !conversationEnded) {
         disposition = 'overflow';
         await telephony.endCall({ callId, callSid: sid, reason: 'overflow' });
-      } else if (!allCovered() && overflowAt - Date.now() < NEAR_LIMIT_MS) {
-        disposition = 'overflow'; // the agent wrapped up at the limit: the rest goes by email
+      } else if (wrappedUpAtLimit) {
+        disposition = 'overflow';
       }
       if (!(await condition(terminal, HANGUP_WAIT_MS))) {
         await telephony.endCall({ callId, callSid: sid, reason: 'cancelled' });
