@@ -108,7 +108,7 @@ export interface CallResult {
   ivrPath?: string;
   /** The menu path was found on this call (and stored for the next), rather than known beforehand. */
   ivrLearned?: boolean;
-  /** Twilio reported the line ringing (or the call was answered). */
+  /** The line rang: Twilio reported it ringing, or the call was answered or went unanswered (a busy or failed line did not). */
   rang?: boolean;
   /** A recording / the agent's post-call analysis was stored. */
   recorded?: boolean;

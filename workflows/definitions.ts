@@ -186,6 +186,8 @@ export interface FolioStartOptions {
 /** What a signal-with-start gives a hotel's dispatcher (continue-as-new carries the rest of its input). */
 export interface HotelDispatchStart {
   hotelId: string;
+  /** The hotel as configured when the dispatcher is started (else it loads it). */
+  hotel?: HotelSnapshot;
   overflowSeconds?: number;
   batchPolicy?: BatchPolicy;
 }
