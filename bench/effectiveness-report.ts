@@ -21,6 +21,8 @@ export interface ShardResult {
   startWeekday: string;
   /** The chase policy's first contact the folios started with. */
   firstContact: string;
+  /** Hours past the grace end the first call waited for an early written request (absent in earlier runs: 0). */
+  firstCallDelayHours?: number;
   /** Whether clients asked for a guest's signed form upload it (absent in runs before clients were simulated: they never did). */
   clientForms?: boolean;
   simDays: number;
@@ -121,6 +123,7 @@ export function summarise(shards: ShardResult[], meta: { command: string; date: 
     foliosByTruth: shards.reduce((t, s) => add(t, s.truth), {} as Tally),
     startWeekday: weekdays.length === 1 ? weekdays[0] : weekdays.join('/'),
     firstContact: [...new Set(shards.map((s) => s.firstContact))].join('/'),
+    firstCallDelayHours: [...new Set(shards.map((s) => s.firstCallDelayHours ?? 0))].join('/'),
     clientsUploadForms: [...new Set(shards.map((s) => s.clientForms ?? false))].join('/'),
     startDate: [...new Set(shards.map((s) => s.startDate))].join('/'),
     seeds: shards.map((s) => s.seed),
@@ -207,7 +210,7 @@ ${reasons(shards.reduce((t, s) => add(t, s.needPersonWhy), {} as Tally))}
   by what the population says of them:
 ${reasons(shards.reduce((t, s) => add(t, s.needPersonByTruth), {} as Tally))}
 validated, by what the population says of them: ${list(shards.reduce((t, s) => add(t, s.validatedByTruth), {} as Tally)) || 'not counted'}
-first contact ${[...new Set(shards.map((s) => s.firstContact))].join('/')}; clients upload the signed forms they are asked for: ${[...new Set(shards.map((s) => (s.clientForms ? 'yes' : 'no')))].join('/')}
+first contact ${[...new Set(shards.map((s) => s.firstContact))].join('/')} (first call ${[...new Set(shards.map((s) => s.firstCallDelayHours ?? 0))].join('/')} h past the grace end); clients upload the signed forms they are asked for: ${[...new Set(shards.map((s) => (s.clientForms ? 'yes' : 'no')))].join('/')}
 final status:                 ${list(shards.reduce((t, s) => add(t, s.status), {} as Tally))}
 completed with a document that is not the right folio (counted as needing a person): ${sum((s) => s.completedWrong)}
 a document in hand (any document, right or not; secondary): ${retrieved} (${pct(retrieved)})

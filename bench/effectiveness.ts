@@ -7,6 +7,7 @@
 //        [--days N (default: until every folio's 5th business day)] [--max-wall-minutes 40] [--count-minutes 8]
 //        [--grace-hours N (default: the workflow's own, as the API starts folios)] [--mail inbox|direct] [--postgres]
 //        [--first-contact call-after-grace|email-early (default: the API's, CHASE_FIRST_CONTACT)]
+//        [--first-call-delay-hours N (default: the API's, CHASE_FIRST_CALL_DELAY_HOURS)]
 //        [--no-client-forms (no client ever uploads a signed form it is asked for)]
 //        [--out shard.json] [--results bench/results/effectiveness.json]
 // Several runs on servers of their own, reported together: bench/effectiveness-shards.ts.
@@ -54,6 +55,8 @@ async function main() {
   const firstContact = textArg('first-contact');
   if (firstContact !== undefined && !(FIRST_CONTACTS as readonly string[]).includes(firstContact)) throw new Error(`--first-contact is one of ${FIRST_CONTACTS.join(', ')}, got "${firstContact}"`);
   if (graceArg !== undefined && !(Number(graceArg) >= 0)) throw new Error(`--grace-hours needs a number of hours, got "${graceArg}"`);
+  const callDelayArg = textArg('first-call-delay-hours');
+  if (callDelayArg !== undefined && !(Number(callDelayArg) >= 0)) throw new Error(`--first-call-delay-hours needs a number of hours, got "${callDelayArg}"`);
   const clientForms = !process.argv.includes('--no-client-forms');
   const startArg = textArg('start');
   const daysArg = textArg('days');
@@ -92,7 +95,11 @@ async function main() {
   const startOptions: FolioStartOptions = {
     ...api,
     ...(graceArg !== undefined && { checkoutGraceHours: Number(graceArg) }),
-    chasePolicy: { ...api.chasePolicy, ...(firstContact !== undefined && { firstContact: firstContact as FirstContact }) },
+    chasePolicy: {
+      ...api.chasePolicy,
+      ...(firstContact !== undefined && { firstContact: firstContact as FirstContact }),
+      ...(callDelayArg !== undefined && { firstCallDelayHours: Number(callDelayArg) }),
+    },
   };
   try {
     // the test server's clock starts at the machine's time: skip it forward to the start, before any workflow exists
@@ -197,6 +204,7 @@ async function main() {
       startDate,
       startWeekday,
       firstContact: startOptions.chasePolicy?.firstContact ?? DEFAULT_CHASE_POLICY.firstContact,
+      firstCallDelayHours: startOptions.chasePolicy?.firstCallDelayHours ?? DEFAULT_CHASE_POLICY.firstCallDelayHours,
       clientForms,
       validatedByTruth: [...validatedAt.keys()].reduce<Tally>((t, id) => ((t[truthOf(id).category] = (t[truthOf(id).category] ?? 0) + 1), t), {}),
       simDays: (simEnd - t0) / DAY_MS,

@@ -82,6 +82,8 @@ export const ConfigSchema = z
      * FIRST_CONTACTS (config imports nothing of ours; the type check where the API uses it and a unit test keep them equal).
      */
     CHASE_FIRST_CONTACT: z.enum(['call-after-grace', 'email-early']).default('email-early'),
+    /** With email-early: hours past the grace end the first call waits while the early request is unanswered (the policy's `firstCallDelayHours`). */
+    CHASE_FIRST_CALL_DELAY_HOURS: z.coerce.number().min(0).max(240).default(0),
     BATCH_WINDOW_SECONDS: z.coerce.number().min(0).default(120),
     MAX_CONCURRENT_CALLS: z.coerce.number().int().min(1).default(20),
     CALL_OVERFLOW_SECONDS: z.coerce.number().int().min(30).default(540),

@@ -48,6 +48,12 @@ export interface ChasePolicy {
   firstContact: FirstContact;
   /** With `email-early`: hours after check-out (12:00 hotel-local) the written request goes out. */
   emailEarlyHours: number;
+  /**
+   * With `email-early`: hours past the grace end the first call waits while the early written request is out
+   * unanswered (a slow inbox answers in about two days; a silent one is called then). Hotels without an
+   * address are called at the grace end as before.
+   */
+  firstCallDelayHours: number;
   /** Times a hotel is asked again for a document that failed the checks before a person reviews it. */
   maxReasks: number;
   /** Business days without a reply to an email before the phone is tried; then reminder and call alternate. */
@@ -84,6 +90,7 @@ export const DEFAULT_CHASE_POLICY: ChasePolicy = {
   closedLoop: true,
   firstContact: 'call-after-grace',
   emailEarlyHours: 3,
+  firstCallDelayHours: 0,
   maxReasks: 2,
   callAfterSilentBusinessDays: 1,
   emailOnlyCallAfterSilentBusinessDays: 2,
@@ -313,8 +320,10 @@ function reminderDelay(s: ChaseState, p: ChasePolicy): number {
 export function afterEmailSent(s: ChaseState, p: ChasePolicy, ctx: ChaseContext): ChaseDecision {
   const nowMs = ctx.nowMs;
   if (!p.closedLoop) return { action: 'await_document', untilMs: nowMs + reminderDelay(s, p), reason: 'waiting for the hotel to reply' };
-  if (s.dueAt !== undefined && s.dueAt > nowMs && s.channelPreference === 'phone-first' && mayCall(s, p, ctx)) {
-    return { action: 'await_document', untilMs: s.dueAt, reason: 'written request sent early; calling at the end of the grace period if nothing usable arrives' };
+  const firstCallAt = s.dueAt === undefined ? undefined : s.dueAt + (p.firstCallDelayHours ?? 0) * HOUR_MS;
+  if (firstCallAt !== undefined && firstCallAt > nowMs && s.channelPreference === 'phone-first' && mayCall(s, p, ctx)) {
+    const when = firstCallAt > s.dueAt! ? `${p.firstCallDelayHours} h after the end of the grace period` : 'at the end of the grace period';
+    return { action: 'await_document', untilMs: firstCallAt, reason: `written request sent early; calling ${when} if nothing usable arrives` };
   }
   const days = p.callAfterSilentBusinessDays;
   return { action: 'await_document', untilMs: addBusinessDays(ctx.schedule, nowMs, days), reason: `waiting ${days} business day${days === 1 ? '' : 's'} for the hotel to reply` };

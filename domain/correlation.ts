@@ -1,6 +1,7 @@
 // Which folio request(s) an incoming email answers. Pure: the inbox monitor passes the parsed message
 // (with the result of its sender check) and the threads we sent in the last days; the rules are tried
 // strongest first, and every rule also needs the sender to be, provably, the hotel the request went to.
+import { isPublicMailDomain } from './mail-domains';
 import { namesMatch } from './names';
 import { normaliseReference } from './validation';
 
@@ -42,7 +43,11 @@ export interface IncomingFacts {
 
 export interface CorrelationOptions {
   replyDomain: string;
-  /** Addresses learned per hotel id: senders an operator vouched for by assigning their mail to one of its folios. */
+  /**
+   * Senders vouched for per hotel id: addresses an operator vouched for by assigning their mail to one of its
+   * folios (or to a hotel of its chain), and the hotel's configured folio senders (an address, or `@domain`
+   * for a whole domain), its chain's included.
+   */
   learnedSenders?: ReadonlyMap<string, readonly string[]>;
   /**
    * Whether a token a message carries is a stored one: constant-time (the adapters' `digestsEqual`, over
@@ -61,9 +66,6 @@ export interface MatchedFolio extends ThreadGuest {
 export type Correlation =
   | { matched: true; rule: CorrelationRule; folios: MatchedFolio[]; emailIds: string[] }
   | { matched: false; reason: string; candidates: MatchedFolio[] };
-
-/** Webmail domains: a shared domain says nothing about which hotel wrote, so only the exact address counts. */
-const PUBLIC_MAIL_DOMAINS = new Set(['gmail.com', 'googlemail.com', 'outlook.com', 'hotmail.com', 'live.com', 'yahoo.com', 'icloud.com', 'gmx.de', 'gmx.net', 'web.de', 't-online.de', 'orange.fr', 'free.fr', 'wanadoo.fr', 'laposte.net', 'yahoo.es', 'telefonica.net', 'aol.com', 'proton.me', 'protonmail.com']);
 
 const TOKEN_RE = /^[a-z0-9]{6,32}$/;
 
@@ -152,13 +154,17 @@ function matched(rule: CorrelationRule, threads: SentThread[], folios = foliosOf
   return { matched: true, rule, folios, emailIds: [...new Set(folios.map((f) => f.emailId))] };
 }
 
-/** Does the sender look like the hotel this thread went to: an address on file, the hotel's own domain, or an address learned from it? */
+/**
+ * Does the sender look like the hotel this thread went to: an address on file, the hotel's own domain, or a
+ * sender vouched for (an exact address, or an `@domain` an operator configured)?
+ */
 export function senderIsHotel(from: string, thread: SentThread, learned: readonly string[] = []): boolean {
   const sender = from.trim().toLowerCase();
   const addresses = [thread.to, ...thread.hotelEmails].map((a) => a.toLowerCase());
   if (addresses.includes(sender) || learned.some((a) => a.toLowerCase() === sender)) return true;
   const d = domainOf(sender);
-  return !!d && !PUBLIC_MAIL_DOMAINS.has(d) && addresses.some((a) => domainOf(a) === d);
+  if (!d || isPublicMailDomain(d)) return false;
+  return addresses.some((a) => domainOf(a) === d) || learned.some((a) => a.toLowerCase() === `@${d}`);
 }
 
 /** A thread, reply-token or subject-tag match stands only when the authenticated sender is that request's hotel. */

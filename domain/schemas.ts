@@ -1,6 +1,7 @@
 // Validated shapes of what comes from outside: folio requests and hotel configuration.
 // The API, the OpenAPI document and the store all use these; workflows import only their types.
 import { z } from 'zod';
+import { isPublicMailDomain } from './mail-domains';
 
 export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD').refine((s) => {
   const d = new Date(`${s}T00:00:00Z`);
@@ -69,6 +70,13 @@ export const LearnedContact = z
   })
   .strict();
 
+const FolioSender = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((s) => z.email().safeParse(s).success || /^@[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(s), 'must be an email address or @domain')
+  .refine((s) => !s.startsWith('@') || !isPublicMailDomain(s.slice(1)), 'a public webmail domain cannot be vouched for whole: give the exact address');
+
 export const HotelConfig = HotelContact.extend({
   hotelId: z.string().regex(/^[a-z0-9][a-z0-9-_.]{1,63}$/, 'must be 2-64 chars of a-z, 0-9, - _ .'),
   emails: z.array(z.email()).default([]),
@@ -79,6 +87,17 @@ export const HotelConfig = HotelContact.extend({
   ivrPath: z.string().regex(/^[0-9*#wW]{0,32}$/, 'must be DTMF digits with w/W pauses, at most 32 chars').optional(),
   channelPreference: ChannelPreference.default('phone-first'),
   notes: z.string().max(2000).optional(),
+  /**
+   * The chain or group the hotel belongs to (its brand's name, as in GDS content). Hotels of one chain often
+   * send folios from a shared accounting office: a sender that proved itself for one of them is trusted for all.
+   */
+  chain: z.string().trim().min(1).max(100).optional(),
+  /**
+   * Mailboxes that send this hotel's folios besides its own, vetted by an operator (its chain's accounting
+   * office, a billing agency): an address, or `@domain` for every address of a domain. They count for every
+   * hotel of the same chain. A public webmail domain cannot be given whole.
+   */
+  folioSenders: z.array(FolioSender).max(20).default([]),
   stats: HotelStats.default({ callsByHour: {}, foliosRetrieved: 0 }),
   /** Addresses learned from calls (system data, like stats: never written through the API). */
   learnedContacts: z.array(LearnedContact).max(20).default([]),

@@ -155,6 +155,8 @@ export const RATES = {
   /** Chain accounting forwards our request (keeping its subject, with the reference tag) rather than writing anew. */
   chainKeepsSubject: 0.5,
   chains: ['Meridian Hotels', 'Alder & Stone', 'Castellan Group', 'Northway Hospitality', 'Solana Resorts', 'Linden Hotels'],
+  /** Chains whose shared accounting office operators have on file (a folio sender of their hotels): half of them. */
+  chainOfficeOnFile: ['Meridian Hotels', 'Castellan Group', 'Solana Resorts'],
   /** Front desks open around the clock vs. an office with weekday hours. */
   hours: [
     ['24h', 0.45],
@@ -348,6 +350,9 @@ export function generateHotel(seed: number, index: number): SandboxHotel {
     businessHours: businessHours(hoursKind),
     ivrPath: ivrPathKnown ? ivrDigitsFor(ivr!.depth) : undefined,
     channelPreference,
+    // the chain is public hotel content; its accounting office is on file only for some chains
+    chain: behaviour.chain?.name,
+    folioSenders: behaviour.chain && (RATES.chainOfficeOnFile as readonly string[]).includes(behaviour.chain.name) ? [behaviour.chain.address] : [],
     sandboxProfile: profileOf(behaviour, ivrPathKnown),
   });
   return { config, city: place.city, behaviour };

@@ -146,7 +146,7 @@ export class MessageHandler {
 
     const atts = await this.storeAttachments(parsed, messageId, kind.kind === 'inline-folio', log);
     facts.attachmentTexts = atts.map((a) => `${a.filename ?? ''}\n${a.text}`);
-    const learnedSenders = await this.store.senders.forHotels(threads.map((t) => t.hotelId));
+    const learnedSenders = await this.vouchedSenders(threads.map((t) => t.hotelId));
     const corr = correlate(facts, threads, { replyDomain: this.opts.config.MAIL_REPLY_DOMAIN, learnedSenders, tokensEqual: digestsEqual });
     const usable = atts.filter((a) => a.ref && !a.rejected);
     const rejected = atts.filter((a) => a.rejected);
@@ -191,6 +191,14 @@ export class MessageHandler {
     if (unattributed.length) await this.queueForOperator(key, { ...base, reason: `attachment ${named} ${notOne}`, candidates }, parsed, unattributed);
     const detail = [`rule ${corr.rule}`, rejected.length ? `${rejected.length} attachment(s) refused` : '', unattributed.length ? `${unattributed.length} attachment(s) left to an operator` : '', gone ? `${gone} folio workflow(s) already closed` : ''].filter(Boolean).join('; ');
     return record('signalled', [...signalled], delivered, detail);
+  }
+
+  /** Per hotel: the senders an operator vouched for (learned, at it or at its chain) and its configured folio senders. */
+  private async vouchedSenders(hotelIds: string[]): Promise<Map<string, string[]>> {
+    const ids = [...new Set(hotelIds)];
+    const scopes = await this.store.hotels.senderScopes(ids);
+    const learned = await this.store.senders.forHotels(ids.map((hotelId) => ({ hotelId, chain: scopes.get(hotelId)?.chain })));
+    return new Map(ids.map((hotelId) => [hotelId, [...(learned.get(hotelId) ?? []), ...(scopes.get(hotelId)?.folioSenders ?? [])]]));
   }
 
   /**

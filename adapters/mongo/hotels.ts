@@ -46,6 +46,27 @@ export class HotelRepository {
     return doc && toHotel(doc);
   }
 
+  /**
+   * Who may send each of these hotels' folios besides the hotel: its chain (if configured), and the folio
+   * senders configured on it or on any hotel of the same chain.
+   */
+  async senderScopes(hotelIds: string[]): Promise<Map<string, { chain?: string; folioSenders: string[] }>> {
+    const ids = [...new Set(hotelIds)];
+    const out = new Map<string, { chain?: string; folioSenders: string[] }>();
+    if (!ids.length) return out;
+    const projection = { chain: 1, folioSenders: 1 };
+    const own = await this.hotels.find({ _id: { $in: ids } }, { projection }).toArray();
+    const chains = [...new Set(own.flatMap((h) => (h.chain ? [h.chain] : [])))];
+    const byChain = new Map<string, string[]>();
+    if (chains.length) {
+      for (const h of await this.hotels.find({ chain: { $in: chains } }, { projection }).limit(10_000).toArray()) {
+        byChain.set(h.chain!, [...(byChain.get(h.chain!) ?? []), ...(h.folioSenders ?? [])]);
+      }
+    }
+    for (const h of own) out.set(h._id, { chain: h.chain, folioSenders: [...new Set([...(h.folioSenders ?? []), ...(h.chain ? (byChain.get(h.chain) ?? []) : [])])] });
+    return out;
+  }
+
   /** Hotels a sandbox profile plays. */
   async simulated(): Promise<Hotel[]> {
     return (await this.hotels.find({ sandboxProfile: { $exists: true } }).toArray()).map(toHotel);

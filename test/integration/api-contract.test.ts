@@ -99,6 +99,13 @@ describe('API contract (OpenAPI routes and statuses)', function () {
     assert.equal(put.status, 200);
     assert.equal(put.body.ivrPath, '1w2');
     assert.equal((await go('PUT', '/v1/hotels/grand-test', { key: api.keys.operator, body: { ...replace, phone: '12' } })).status, 400);
+    const webmail = await go('PUT', '/v1/hotels/grand-test', { key: api.keys.operator, body: { ...replace, folioSenders: ['@gmail.com'] } });
+    assert.equal(webmail.status, 400, 'a whole webmail domain cannot vouch for a hotel');
+    assert.ok(webmail.body.error.details.some((d: { field: string; problem: string }) => d.field === 'body.folioSenders.0' && /public webmail domain/.test(d.problem)), JSON.stringify(webmail.body));
+    const chain = await go('PUT', '/v1/hotels/grand-test', { key: api.keys.operator, body: { ...replace, ivrPath: '1w2', channelPreference: 'email-first', chain: 'Meridian Hotels', folioSenders: ['AP@Meridian-Office.example', '@meridian-office.example'] } });
+    assert.equal(chain.status, 200);
+    assert.equal(chain.body.chain, 'Meridian Hotels');
+    assert.deepEqual(chain.body.folioSenders, ['ap@meridian-office.example', '@meridian-office.example']);
     assert.equal((await go('PUT', '/v1/hotels/nope', { key: api.keys.operator, body: replace })).status, 404);
   });
 

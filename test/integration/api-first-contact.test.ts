@@ -39,12 +39,13 @@ describe('API: the first contact a folio starts with', function () {
     }
   });
 
-  it('CHASE_FIRST_CONTACT=call-after-grace: the deployment can keep calling first', async () => {
-    const api = await startApi({ env: { CHASE_FIRST_CONTACT: 'call-after-grace' } });
+  it('CHASE_FIRST_CONTACT=call-after-grace, CHASE_FIRST_CALL_DELAY_HOURS=30: the deployment chooses both', async () => {
+    const api = await startApi({ env: { CHASE_FIRST_CONTACT: 'call-after-grace', CHASE_FIRST_CALL_DELAY_HOURS: '30' } });
     try {
       assert.equal((await call(api.url, 'POST', '/v1/hotels', { key: api.keys.operator, body: HOTEL })).status, 201);
       const [, options] = await startInput(api, await createFolio(api));
       assert.equal((options as FolioStartOptions).chasePolicy?.firstContact, 'call-after-grace');
+      assert.equal((options as FolioStartOptions).chasePolicy?.firstCallDelayHours, 30);
     } finally {
       await api.close();
     }

@@ -258,6 +258,15 @@ describe('chase policy', () => {
       assert.equal(d.action === 'await_document' && d.untilMs, dueAt);
       assert.equal(afterAwaitTimeout(s, early, at(dueAt)).action, 'call');
     });
+    it('with a first-call delay, waits that much past the grace end for the written answer, then calls', () => {
+      const delayed: ChasePolicy = { ...early, firstCallDelayHours: 24 };
+      const s = base({ dueAt, emails: 1, lastChannel: 'email', lastEmail: { to: 'a@h.example', at: NOW } });
+      const d = afterEmailSent(s, delayed, C);
+      assert.equal(d.action === 'await_document' && d.untilMs, dueAt + 24 * HOUR);
+      assert.match(d.reason, /calling 24 h after the end of the grace period/);
+      assert.equal(afterAwaitTimeout(s, delayed, at(dueAt + 24 * HOUR)).action, 'call');
+      assert.equal(firstStep(base({ dueAt, hasEmail: false }), delayed, C).action, 'call', 'no address: called at the grace end as before');
+    });
   });
 
   describe('when to call', () => {

@@ -149,6 +149,16 @@ describe('correlation of a reply to its request', () => {
     assert.deepEqual(ids(learned), ['f1', 'f2']);
   });
 
+  it('a configured @domain vouches for every address of that domain, never for a public webmail domain', () => {
+    const office = msg({ from: 'AP@Chain-Office.example', text: 'Clara Weiss MX-9' });
+    assert.equal(correlate(office, threads, opts).matched, false, 'unknown office');
+    const r = correlate(office, threads, { ...opts, learnedSenders: new Map([['max', ['@chain-office.example']]]) });
+    assert.deepEqual(ids(r), ['f3']);
+    assert.equal(correlate(msg({ from: 'ap@sub.chain-office.example', text: 'Clara Weiss MX-9' }), threads, { ...opts, learnedSenders: new Map([['max', ['@chain-office.example']]]) }).matched, false, 'the exact domain only');
+    const webmail = correlate(msg({ from: 'anyone@gmail.com', text: 'Clara Weiss MX-9' }), threads, { ...opts, learnedSenders: new Map([['max', ['@gmail.com']]]) });
+    assert.equal(webmail.matched, false);
+  });
+
   it('guestsMentioned picks the guests an attachment names', () => {
     assert.deepEqual(guestsMentioned(batch.guests, 'Folio_RX-2.pdf').map((x) => x.folioId), ['f2']);
     assert.deepEqual(guestsMentioned(batch.guests, 'GUEST: SCHMIDT, ANNA').map((x) => x.folioId), ['f1']);
