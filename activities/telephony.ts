@@ -86,6 +86,7 @@ export function createTelephonyActivities(deps: TelephonyActivityDeps): Telephon
     }
     if (!(await admission.takeSlot(input.callId))) {
       await admission.release(input.hotel.phone, input.callId); // the number is not held while we wait
+      noteSlotWait();
       throw ApplicationFailure.retryable(`all ${config.MAX_CONCURRENT_CALLS} call slots are held: waiting for one`, CALL_CAP_REACHED);
     }
     // the agent asks the hotel to email the folios to a reply-token address registered as a thread
@@ -129,7 +130,9 @@ export function createTelephonyActivities(deps: TelephonyActivityDeps): Telephon
   return {
     async placeCall(input) {
       try {
-        return await placeCall(input);
+        const placed = await placeCall(input);
+        const waited = slotWait();
+        return waited === undefined ? placed : { ...placed, slotWaitMs: waited };
       } catch (e) {
         const decided = e instanceof ApplicationFailure && (e.nonRetryable || e.type === CALL_CAP_REACHED);
         if (decided || attempt() < PLACE_CALL_ATTEMPTS) throw e;
@@ -196,6 +199,30 @@ export function createTelephonyActivities(deps: TelephonyActivityDeps): Telephon
       await store.hotels.countCallAttempt(hotelId, startedAtHour, PERSON_ANSWERED.includes(result.disposition));
     },
   };
+}
+
+/** When this placement first found every call slot held (carried to its next attempts as heartbeat details). */
+function slotWaitSince(): number | undefined {
+  try {
+    const since = (Context.current().info.heartbeatDetails as { slotWaitSince?: unknown } | undefined)?.slotWaitSince;
+    return typeof since === 'number' ? since : undefined;
+  } catch {
+    return undefined; // outside a worker
+  }
+}
+
+function noteSlotWait(): void {
+  try {
+    Context.current().heartbeat({ slotWaitSince: slotWaitSince() ?? Date.now() });
+  } catch {
+    // outside a worker: nothing carries it
+  }
+}
+
+/** How long this placement waited for a call slot, if it did. */
+function slotWait(): number | undefined {
+  const since = slotWaitSince();
+  return since === undefined ? undefined : Date.now() - since;
 }
 
 /** This activity's attempt (1 outside a worker). */

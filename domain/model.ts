@@ -110,6 +110,8 @@ export interface CallResult {
   ivrLearned?: boolean;
   /** The line rang: Twilio reported it ringing, or the call was answered or went unanswered (a busy or failed line did not). */
   rang?: boolean;
+  /** How long placing the call waited for a slot under the global call cap (ms), when it waited. */
+  slotWaitMs?: number;
   /** A recording / the agent's post-call analysis was stored. */
   recorded?: boolean;
   analysed?: boolean;

@@ -120,8 +120,9 @@ export async function callWorkflow(input: CallInput): Promise<CallResult> {
 
   const startedAt = Date.now();
   let disposition: CallDisposition | undefined;
+  let slotWaitMs: number | undefined;
   try {
-    ({ callSid } = await placing.placeCall(input));
+    ({ callSid, slotWaitMs } = await placing.placeCall(input));
     const sid = callSid;
     for (const m of early.splice(0)) if (m.callSid === sid) applyStatus(m);
 
@@ -191,6 +192,7 @@ export async function callWorkflow(input: CallInput): Promise<CallResult> {
     // Twilio is not asked for its ringing status (no decision waits for it): an answered or unanswered call rang,
     // a busy or failed line did not
     rang: ringing || answeredAt !== undefined || status === 'no-answer',
+    slotWaitMs,
     recorded: recordings.length > 0,
     analysed: analysis !== undefined,
     outcomes,

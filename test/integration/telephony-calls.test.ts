@@ -225,6 +225,8 @@ describe('telephony: the global cap on concurrent calls', function () {
     // the wait was placeCall's retries (CallCapReached), not a failure of the call
     const attempts = ((await second.handle.fetchHistory()).events ?? []).map((e) => e.activityTaskStartedEventAttributes?.attempt ?? 0);
     assert.ok(Math.max(...attempts) > 1, 'placeCall was retried while the slot was held');
+    assert.equal(a.slotWaitMs, undefined, 'the first call took a free slot');
+    assert.ok(b.slotWaitMs! >= 1000, `the second call reports its wait for the folios' timelines (${b.slotWaitMs} ms)`);
     assert.equal(await w.store.callSlots.heldNow(), 0, 'both slots released');
   });
 });
