@@ -1,7 +1,8 @@
 // Whether a call may be placed now, checked right before we dial: the number (domain/dialling.ts), one call
 // at a time to a number, and the quotas of the clients whose folios the call asks for. A refusal ends the
 // call workflow at once (so its slot under the global cap is free again) and the folios' chase policy
-// retries later, as for any failed call.
+// retries later, as for any failed call. The global cap on concurrent calls is a slot taken here too: none free
+// is not a refusal but a wait (the caller asks again).
 import type { Config } from '../config';
 import type { Store } from '../adapters/mongo/store';
 import { diallingProblem, knownDiallingHazard } from '../domain/dialling';
@@ -78,9 +79,14 @@ export function createCallAdmission(deps: { config: Config; store: Store }) {
       return { clientIds };
     },
 
-    /** Frees the call's number for the next call (when the call is finished). */
-    release(phone: string, callId: string): Promise<void> {
-      return store.numberLeases.release(phone, callId);
+    /** A slot under the global cap (MAX_CONCURRENT_CALLS) for this call; false while every slot is held. */
+    takeSlot(callId: string, now = new Date()): Promise<boolean> {
+      return store.callSlots.take(callId, config.MAX_CONCURRENT_CALLS, new Date(now.getTime() + IN_PROGRESS_WINDOW_MS), now);
+    },
+
+    /** Frees the call's number and its slot for the next call (when the call is finished). */
+    async release(phone: string | undefined, callId: string): Promise<void> {
+      await Promise.all([phone && store.numberLeases.release(phone, callId), store.callSlots.release(callId)]);
     },
   };
 }

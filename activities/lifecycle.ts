@@ -1,5 +1,6 @@
 // Activities of the lifecycle itself: durable projection writes, hotel configuration, and the signal-with-start
-// calls workflows cannot make (to a hotel's dispatcher and to the global call-slot semaphore). Passing states reach the
+// calls workflows cannot make (to a hotel's dispatcher; to the call-slot semaphore, for dispatcher runs from before
+// calls took their slot in placeCall). Passing states reach the
 // projection writer through the worker's sink instead (projectionSinks, activities/projection-writer.ts).
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Config } from '../config';
@@ -55,7 +56,9 @@ export function createLifecycleActivities({ config, store, temporal, projections
     async enqueueAtHotel({ hotelId, item }: { hotelId: string; item: DispatchItem }): Promise<void> {
       const maxGuestsPerCall = config.CALL_MAX_GUESTS ?? guestsPerCall(config.CALL_OVERFLOW_SECONDS, config.CALL_SECONDS_PER_GUEST);
       const batchPolicy = { windowMs: config.BATCH_WINDOW_SECONDS * 1000, maxGuestsPerCall, maxGuestsPerEmail: config.EMAIL_MAX_GUESTS };
-      const start = { hotelId, overflowSeconds: config.CALL_OVERFLOW_SECONDS, batchPolicy };
+      // the hotel comes with the start, so a dispatcher this starts loads nothing (one activity less per start)
+      const hotel = await store.hotels.get(hotelId);
+      const start = { hotelId, ...(hotel && { hotel: hotelSnapshot(hotel) }), overflowSeconds: config.CALL_OVERFLOW_SECONDS, batchPolicy };
       await temporal.sendOrStart(hotelDispatchWorkflowType, hotelDispatchWorkflowId(hotelId), [start], enqueueSignal, item);
     },
 

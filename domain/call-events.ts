@@ -14,7 +14,7 @@ export interface CallReport {
   disposition: CallDisposition;
   outcome?: GuestOutcome;
   /** What the call went through (absent from dispatchers of earlier versions). */
-  call?: Pick<CallResult, 'callSid' | 'answeredBy' | 'ivrPath' | 'ivrLearned' | 'rang' | 'recorded' | 'analysed'>;
+  call?: Pick<CallResult, 'callSid' | 'answeredBy' | 'ivrPath' | 'ivrLearned' | 'rang' | 'slotWaitMs' | 'recorded' | 'analysed'>;
 }
 
 /** A batch that included the folio started, after waiting for business hours or a call slot perhaps. */
@@ -73,6 +73,8 @@ export function callCourseEvents({ callId, disposition, outcome, call }: CallRep
   const add = (type: FolioEventType, data: Record<string, unknown>) => events.push({ type, data });
   const machine = disposition === 'voicemail' || !!call.answeredBy?.startsWith('machine');
   const talked = !machine && (disposition === 'conversation' || disposition === 'dropped' || disposition === 'overflow');
+  // the call waited for a slot under the global cap as it was placed (dispatchers of earlier versions said so as the batch started)
+  if (call.slotWaitMs !== undefined && call.slotWaitMs >= 1000) add('CallSlotWaited', { waitedSeconds: Math.round(call.slotWaitMs / 1000) });
   if (call.callSid) add('CallPlaced', { callId, callSid: call.callSid });
   if (call.rang) add('CallRinging', { callId });
   if (machine) add('CallAnsweredByMachine', { callId, answeredBy: call.answeredBy });

@@ -108,8 +108,10 @@ export interface CallResult {
   ivrPath?: string;
   /** The menu path was found on this call (and stored for the next), rather than known beforehand. */
   ivrLearned?: boolean;
-  /** Twilio reported the line ringing (or the call was answered). */
+  /** The line rang: Twilio reported it ringing, or the call was answered or went unanswered (a busy or failed line did not). */
   rang?: boolean;
+  /** How long placing the call waited for a slot under the global call cap (ms), when it waited. */
+  slotWaitMs?: number;
   /** A recording / the agent's post-call analysis was stored. */
   recorded?: boolean;
   analysed?: boolean;

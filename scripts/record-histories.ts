@@ -16,7 +16,7 @@ import { Store } from '../adapters/mongo/store';
 import { createRetentionActivities } from '../activities/retention';
 import { DAY_MS } from '../domain/calendar';
 import { startMongo, startTemporal, stopStack, workflowBundle } from '../test/helpers/stack';
-import { acquireCallSlotSignal, retentionWorkflowType, callSlotsStateQuery, callSlotsWorkflowId, callSlotsWorkflowType, folioStateQuery, hotelDispatchWorkflowType, uploadAuthorizationUpdate } from '../workflows/definitions';
+import { acquireCallSlotSignal, retentionWorkflowType, callSlotsStateQuery, callSlotsWorkflowType, folioStateQuery, uploadAuthorizationUpdate } from '../workflows/definitions';
 
 const OUT = path.resolve(__dirname, '..', 'test', 'fixtures', 'histories');
 
@@ -122,15 +122,16 @@ async function recordLifecycle() {
     await save('call-overflow', world.callsTo('replay-email')[0].input.callId);
     await save('email-request', world.emails.find((e) => e.hotel.hotelId === 'replay-email')!.emailId);
     await save('hotel-dispatch', 'hotel:replay-phone');
-    await save('call-slots', callSlotsWorkflowId(world.config.TEMPORAL_TASK_QUEUE));
+    // call-slots.json stays as recorded: dispatchers take no slot from it since the lean-dispatch patch (calls take
+    // theirs in placeCall), so only runs from before it start the call-slot workflow
 
     // call slots: the slot granted to a requester that has gone goes to the next waiter at once
-    const waiter = await world.addHotel({ hotelId: 'replay-waiter' });
-    await temporal.start(hotelDispatchWorkflowType, 'hotel:replay-waiter', [{ hotelId: waiter.hotelId }]);
+    // the live requester: a workflow that keeps running (dispatchers end when idle since the lean-dispatch patch)
+    await temporal.start(callSlotsWorkflowType, 'call-slots:replay-waiter', [{ capacity: 1 }]);
     const slotsId = 'call-slots:replay-vanished';
     await temporal.start(callSlotsWorkflowType, slotsId, [{ capacity: 1 }]);
     await temporal.send(slotsId, acquireCallSlotSignal, { leaseId: 'ghost', workflowId: 'hotel:replay-gone' });
-    await temporal.send(slotsId, acquireCallSlotSignal, { leaseId: 'live', workflowId: 'hotel:replay-waiter' });
+    await temporal.send(slotsId, acquireCallSlotSignal, { leaseId: 'live', workflowId: 'call-slots:replay-waiter' });
     for (let i = 0; ; i++) {
       const state = await temporal.query(slotsId, callSlotsStateQuery);
       if (state !== GONE && state.held[0] === 'live') break;

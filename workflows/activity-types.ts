@@ -8,7 +8,8 @@ import type { CallInput, DispatchItem, EmailRequestInput, EmailRequestResult, Po
 import type { FolioProjectionUpdate } from './projection';
 
 export interface TelephonyActivities {
-  placeCall(input: CallInput): Promise<{ callSid: string }>;
+  /** `slotWaitMs`: how long it waited for a slot under the global call cap (absent when it did not). */
+  placeCall(input: CallInput): Promise<{ callSid: string; slotWaitMs?: number }>;
   leaveVoicemail(input: { callId: string; callSid: string }): Promise<void>;
   endCall(input: { callId: string; callSid: string; reason: 'overflow' | 'fax' | 'cancelled' }): Promise<void>;
   storeRecording(input: { callId: string; recordingSid: string; recordingUrl: string; durationSeconds: number }): Promise<void>;

@@ -29,6 +29,15 @@ const telephony = proxyActivities<TelephonyActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2s', maximumInterval: '30s', maximumAttempts: 6 },
 });
+/**
+ * placeCall takes a slot under the global call cap before it dials and fails retryably while every slot is
+ * held: its retries are the wait for a slot, until this deadline (the activity gives up sooner on anything else).
+ */
+const placing = proxyActivities<TelephonyActivities>({
+  startToCloseTimeout: '1 minute',
+  scheduleToCloseTimeout: '30 minutes',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
 
 /** How long a call may take to be answered (ring timeout plus Twilio's set-up) before we give up on callbacks. */
 const ANSWER_WAIT_MS = 3 * MINUTE_MS;
@@ -48,6 +57,7 @@ export async function callWorkflow(input: CallInput): Promise<CallResult> {
   let callSid: string | undefined;
   let status = 'placing';
   let rank = -1;
+  let ringing = false;
   let answeredBy: string | undefined;
   let answeredAt: number | undefined;
   let durationSeconds = 0;
@@ -78,6 +88,7 @@ export async function callWorkflow(input: CallInput): Promise<CallResult> {
     if (next < rank) return;
     rank = next;
     status = m.status === 'answered' ? 'in-progress' : m.status;
+    if (status === 'ringing') ringing = true;
     if (status === 'in-progress' && answeredAt === undefined) answeredAt = Date.now();
   };
   setHandler(twilioStatusSignal, (m) => {
@@ -109,8 +120,9 @@ export async function callWorkflow(input: CallInput): Promise<CallResult> {
 
   const startedAt = Date.now();
   let disposition: CallDisposition | undefined;
+  let slotWaitMs: number | undefined;
   try {
-    ({ callSid } = await telephony.placeCall(input));
+    ({ callSid, slotWaitMs } = await placing.placeCall(input));
     const sid = callSid;
     for (const m of early.splice(0)) if (m.callSid === sid) applyStatus(m);
 
@@ -177,7 +189,10 @@ export async function callWorkflow(input: CallInput): Promise<CallResult> {
     durationSeconds: durationSeconds || Math.round((Date.now() - (answeredAt ?? startedAt)) / 1000),
     ivrPath: ivrPath || hotel.ivrPath,
     ivrLearned,
-    rang: rank >= STATUS_RANK.ringing! || answeredAt !== undefined,
+    // Twilio is not asked for its ringing status (no decision waits for it): an answered or unanswered call rang,
+    // a busy or failed line did not
+    rang: ringing || answeredAt !== undefined || status === 'no-answer',
+    slotWaitMs,
     recorded: recordings.length > 0,
     analysed: analysis !== undefined,
     outcomes,

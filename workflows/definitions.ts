@@ -12,7 +12,7 @@ export interface CallOutcomeMessage {
   disposition: CallDisposition;
   outcome?: GuestOutcome;
   /** What the call went through, for the folio's timeline (absent from dispatchers of earlier versions). */
-  call?: Pick<CallResult, 'callSid' | 'answeredBy' | 'durationSeconds' | 'ivrPath' | 'ivrLearned' | 'rang' | 'recorded' | 'analysed'>;
+  call?: Pick<CallResult, 'callSid' | 'answeredBy' | 'durationSeconds' | 'ivrPath' | 'ivrLearned' | 'rang' | 'slotWaitMs' | 'recorded' | 'analysed'>;
 }
 export interface BatchStartedMessage {
   kind: DispatchKind;
@@ -186,6 +186,8 @@ export interface FolioStartOptions {
 /** What a signal-with-start gives a hotel's dispatcher (continue-as-new carries the rest of its input). */
 export interface HotelDispatchStart {
   hotelId: string;
+  /** The hotel as configured when the dispatcher is started (else it loads it). */
+  hotel?: HotelSnapshot;
   overflowSeconds?: number;
   batchPolicy?: BatchPolicy;
 }

@@ -24,6 +24,7 @@ export const COLLECTIONS = {
   callbackInbox: 'callback_inbox',
   callStreams: 'call_streams',
   numberLeases: 'number_leases',
+  callSlots: 'call_slots',
   /** GridFS buckets. */
   documents: 'documents',
   recordings: 'recordings',

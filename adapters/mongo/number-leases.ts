@@ -1,5 +1,6 @@
 // One call at a time to a number (collection `number_leases`): a lease per dialled number, taken atomically
 // before a call is placed, released when the call is finished, and expiring so a crashed call frees the number.
+// The global call cap's slots are leases of the same kind, each slot a key (call-slots.ts, collection `call_slots`).
 // Only an insert by `_id` is atomic on FerretDB 1.x (its deletes and updates read, then write by id), so the
 // leases of a number are generations, `<number>#<n>`: the newest decides, and taking over an expired or
 // released one is the insert of the next generation, which exactly one of those racing for it wins.
@@ -8,7 +9,7 @@ import { COLLECTIONS, ensureIndexes, insertOnce } from './collections';
 
 interface NumberLease {
   _id: string; // `${number}#${generation}`
-  number: string; // E.164
+  number: string; // E.164 (or the key of a call slot)
   generation: number;
   callId: string;
   until: Date;
@@ -17,8 +18,8 @@ interface NumberLease {
 export class NumberLeaseRepository {
   private readonly leases: Collection<NumberLease>;
 
-  constructor(db: Db) {
-    this.leases = db.collection(COLLECTIONS.numberLeases);
+  constructor(db: Db, collection: string = COLLECTIONS.numberLeases) {
+    this.leases = db.collection(collection);
   }
 
   async ensureIndexes(): Promise<void> {
@@ -47,6 +48,22 @@ export class NumberLeaseRepository {
   /** Frees the number if this call holds it (its lease ends now; the next call takes the next generation). */
   async release(number: string, callId: string): Promise<void> {
     await this.leases.updateMany({ number, callId }, { $set: { until: new Date(0) } });
+  }
+
+  /** Frees whatever this call holds (the call has ended, whichever keys it took). */
+  async releaseAll(callId: string): Promise<void> {
+    await this.leases.updateMany({ callId }, { $set: { until: new Date(0) } });
+  }
+
+  /** The key this call holds now (an unexpired lease), if any. */
+  async heldBy(callId: string, now = new Date()): Promise<string | undefined> {
+    return (await this.leases.findOne({ callId, until: { $gt: now } }))?.number;
+  }
+
+  /** The keys held now by calls (unexpired leases), at most one per key. */
+  async heldNow(now = new Date()): Promise<string[]> {
+    const live = await this.leases.find({ until: { $gt: now } }).toArray();
+    return [...new Set(live.map((l) => l.number))];
   }
 
   /** The call holding the number, if any (expired or not). */

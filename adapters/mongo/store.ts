@@ -18,6 +18,7 @@ import { DeadLetterRepository } from './dead-letters';
 import { CallbackInboxRepository } from './callback-inbox';
 import { CallStreamRepository } from './call-streams';
 import { NumberLeaseRepository } from './number-leases';
+import { CallSlotRepository } from './call-slots';
 import { GuardedWrites } from './guarded-writes';
 import { FieldCrypto } from './field-crypto';
 import { rotateFieldKeys, type RotationReport } from './key-rotation';
@@ -54,6 +55,8 @@ export class Store {
   readonly callStreams: CallStreamRepository;
   /** One call at a time to a number: a lease per number while a call to it is placed and under way. */
   readonly numberLeases: NumberLeaseRepository;
+  /** The global cap on concurrent calls: a slot per call while it is placed and on the line. */
+  readonly callSlots: CallSlotRepository;
   /** Folio documents (GridFS). */
   readonly documents: GridFsDocumentStore;
   /** The keys personal data at rest is sealed with (rotation: scripts/rotate-field-keys.ts). */
@@ -80,6 +83,7 @@ export class Store {
     this.callbacks = new CallbackInboxRepository(db);
     this.callStreams = new CallStreamRepository(db);
     this.numberLeases = new NumberLeaseRepository(db);
+    this.callSlots = new CallSlotRepository(db);
     this.documents = new GridFsDocumentStore(db, { maxBytes: opts.maxDocumentBytes, crypto: this.crypto });
   }
 
@@ -110,6 +114,6 @@ export class Store {
 
   /** The indexes every repository's queries need; safe to call at every start. */
   async ensureIndexes(): Promise<void> {
-    for (const repo of [this.folios, this.hotels, this.calls, this.recordings, this.emails, this.inbox, this.unmatched, this.replayGuard, this.senders, this.deadLetters, this.callbacks, this.numberLeases]) await repo.ensureIndexes();
+    for (const repo of [this.folios, this.hotels, this.calls, this.recordings, this.emails, this.inbox, this.unmatched, this.replayGuard, this.senders, this.deadLetters, this.callbacks, this.numberLeases, this.callSlots]) await repo.ensureIndexes();
   }
 }

@@ -85,7 +85,8 @@ export class TwilioTelephony {
       method: 'POST',
       statusCallback: p.statusCallback,
       statusCallbackMethod: 'POST',
-      statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+      // only what the call workflow decides on: the answer and the end (every final status comes as 'completed')
+      statusCallbackEvent: ['answered', 'completed'],
       machineDetection: 'DetectMessageEnd',
       asyncAmd: 'true',
       asyncAmdStatusCallback: p.amdCallback,

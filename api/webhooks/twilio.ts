@@ -96,7 +96,8 @@ export function createTwilioWebhookRouter(deps: ApiDeps, opts: TwilioWebhookOpti
         durationSeconds: duration !== undefined && duration !== '' ? Number(duration) : undefined,
         sequence,
       }),
-      LINE_ENDED.has(b.CallStatus) ? deps.store.callStreams.markEnded(callId) : undefined, // no stream is taken after this
+      // the line is free: no stream is taken after this, and the call's slot under the global cap goes to the next call
+      ...(LINE_ENDED.has(b.CallStatus) ? [deps.store.callStreams.markEnded(callId), deps.store.callSlots.release(callId)] : []),
     ]);
     res.status(204).end();
   });

@@ -247,8 +247,7 @@ export class LifecycleWorld {
         world.calls.push({ input, callSid });
         const list = world.scripts.get(input.hotel.hotelId);
         const script: CallScript = list ? (list.length > 1 ? list.shift()! : list[0]) : (world.behaviour?.(input, world.callsTo(input.hotel.hotelId).length) ?? { line: 'no-answer' });
-        await status(input.callId, callSid, 'initiated');
-        await status(input.callId, callSid, 'ringing');
+        // Twilio is asked for the answer and the end only (adapters/telephony/twilio.ts)
         if (script.line === 'busy' || script.line === 'no-answer' || script.line === 'failed') {
           await status(input.callId, callSid, script.line);
           return { callSid };

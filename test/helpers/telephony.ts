@@ -46,7 +46,7 @@ let n = 0;
 let phoneCounter = 0;
 const hex = (b: number) => randomBytes(b).toString('hex');
 
-export async function startTelephonyWorld(opts: { timeScale?: number; withWorker?: boolean } = {}): Promise<TelephonyWorld> {
+export async function startTelephonyWorld(opts: { timeScale?: number; withWorker?: boolean; config?: Record<string, string> } = {}): Promise<TelephonyWorld> {
   const [mongo, env] = await Promise.all([startMongo(), startTemporal()]);
   const db = mongo.db();
   const store = new Store(db);
@@ -67,6 +67,7 @@ export async function startTelephonyWorld(opts: { timeScale?: number; withWorker
     ELEVENLABS_WEBHOOK_SECRET: `wsec_${hex(16)}`,
     ELEVENLABS_BASE_URL: `http://127.0.0.1:${elevenLabsPort}`,
     ELEVENLABS_AGENT_ID: 'agent_sandbox',
+    ...opts.config,
   });
   // The emulators play each hotel by the sandboxProfile stored with it, as in the sandbox.
   const { twilio, eleven, stop: stopEmulators } = await startTelephonySandbox({ config, store, twilioPort, elevenLabsPort, timeScale });

@@ -1,5 +1,6 @@
 // Calls end to end: the call workflow on the Temporal dev server, our activities and webhooks, and the
-// Twilio and ElevenLabs emulators playing hotels (through the real twilio and ElevenLabs SDKs).
+// Twilio and ElevenLabs emulators playing hotels (through the real twilio and ElevenLabs SDKs); the global
+// cap on concurrent calls, taken by placeCall.
 import assert from 'node:assert/strict';
 import { twilioStatusSignal } from '../../workflows/definitions';
 import { startTelephonyWorld, type TelephonyWorld } from '../helpers/telephony';
@@ -138,6 +139,9 @@ describe('telephony: menus, machines and endings', function () {
       const doc = await w.store.calls.get(results[i].callId);
       assert.equal(doc?.disposition, disposition);
     }
+    // Twilio reports no ringing (nobody acts on it): an unanswered call rang, a busy line did not
+    assert.equal(results[1].result.rang, true, 'no answer: it rang');
+    assert.equal(results[0].result.rang, false, 'busy: it did not ring');
     const busyCall = await w.store.calls.get(results[0].callId);
     const hours = Object.values((await w.store.hotels.get(busyCall!.hotelId))?.stats.callsByHour ?? {});
     assert.deepEqual(hours, [{ attempts: 1, answered: 0 }], 'one unanswered attempt learned for the hour');
@@ -195,5 +199,34 @@ describe('telephony: menus, machines and endings', function () {
     assert.equal(result.disposition, 'dropped');
     assert.equal(result.outcomes[guests[0].folioId]?.kind, 'agreed');
     assert.equal(result.outcomes[guests[1].folioId], undefined);
+  });
+});
+
+describe('telephony: the global cap on concurrent calls', function () {
+  this.timeout(120_000);
+  let w: TelephonyWorld;
+  before(async () => {
+    w = await startTelephonyWorld({ config: { MAX_CONCURRENT_CALLS: '1' } });
+  });
+  after(async () => w?.close());
+
+  it("with one slot, a second call waits for it and dials once the first call's line has ended", async () => {
+    const first = await w.startCall(await w.addHotel('person-agree'));
+    for (let i = 0; !(await w.store.calls.get(first.callId))?.callSid; i++) {
+      if (i > 200) assert.fail('the first call was never placed');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const second = await w.startCall(await w.addHotel('person-agree'));
+    const [a, b] = await Promise.all([first.handle.result(), second.handle.result()]);
+    assert.equal(a.disposition, 'conversation');
+    assert.equal(b.disposition, 'conversation');
+    const [lineA, lineB] = [w.twilio.call(a.callSid!)!, w.twilio.call(b.callSid!)!];
+    assert.ok(lineB.createdAt.getTime() >= lineA.endTime!.getTime(), 'the second call was dialled after the first line ended');
+    // the wait was placeCall's retries (CallCapReached), not a failure of the call
+    const attempts = ((await second.handle.fetchHistory()).events ?? []).map((e) => e.activityTaskStartedEventAttributes?.attempt ?? 0);
+    assert.ok(Math.max(...attempts) > 1, 'placeCall was retried while the slot was held');
+    assert.equal(a.slotWaitMs, undefined, 'the first call took a free slot');
+    assert.ok(b.slotWaitMs! >= 1000, `the second call reports its wait for the folios' timelines (${b.slotWaitMs} ms)`);
+    assert.equal(await w.store.callSlots.heldNow(), 0, 'both slots released');
   });
 });

@@ -79,4 +79,13 @@ describe('call events', () => {
     // a wait under a second is no wait worth telling
     assert.deepEqual(batchStartEvents({ kind: 'email', batchId: 'h:2', slotWaitMs: 999 }).map((e) => e.type), ['FolioBatched']);
   });
+
+  it('a call that waited for a slot under the global cap as it was placed says so before it was placed', () => {
+    const events = callCourseEvents({ callId: 'c', disposition: 'no_answer', call: { callSid: 'CA5', rang: true, slotWaitMs: 125_600 } });
+    assert.deepEqual(events.slice(0, 2), [
+      { type: 'CallSlotWaited', data: { waitedSeconds: 126 } },
+      { type: 'CallPlaced', data: { callId: 'c', callSid: 'CA5' } },
+    ]);
+    assert.deepEqual(types({ callId: 'c', disposition: 'busy', call: { callSid: 'CA6', slotWaitMs: 400 } }), ['CallPlaced', 'CallBusy']);
+  });
 });

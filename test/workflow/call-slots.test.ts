@@ -1,9 +1,9 @@
-// The global cap on concurrent calls: slots granted up to the capacity, waiters served in order,
-// a released slot passed on, a lost holder's lease expiring, a vanished requester not holding a slot.
+// The call-slot semaphore that dispatcher runs from before the lean-dispatch patch take their slots from (calls
+// now take theirs in placeCall): slots granted up to the capacity, waiters served in order, a released slot
+// passed on, a lost holder's lease expiring, a vanished requester not holding a slot.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
-import { allDay } from '../helpers/lifecycle-world';
 import { signalsSentBy, startHarness, terminateAll, until, type Harness } from '../helpers/workflow-harness';
 import { LEASE_MS } from '../../workflows/call-slots';
 import { acquireCallSlotSignal, callSlotsStateQuery, releaseCallSlotSignal } from '../../workflows/definitions';
@@ -11,7 +11,7 @@ import { acquireCallSlotSignal, callSlotsStateQuery, releaseCallSlotSignal } fro
 describe('call slots workflow (time-skipping server)', function () {
   this.timeout(60_000);
   let h: Harness;
-  /** Requesters idle for 95 minutes and the semaphores never end: ended with the file. */
+  /** The semaphores (and so the requesters) never end: ended with the file. */
   const running: string[] = [];
 
   before(async function () {
@@ -23,13 +23,12 @@ describe('call slots workflow (time-skipping server)', function () {
     await h?.stop();
   });
 
-  /** A requester that exists and takes grants: a hotel dispatcher with nothing to do (it idles 95 minutes). */
+  /**
+   * A requester that exists and takes grants: a running workflow that never ends (a semaphore of its own; the
+   * grant is a signal it has no handler for). Hotel dispatchers, the requesters of old, now end when idle.
+   */
   async function requester(): Promise<string> {
-    const hotelId = `slots-${randomUUID().slice(0, 8)}`;
-    const hotel = { hotelId, name: hotelId, phone: '+441632960001', emails: [], timeZone: 'UTC', language: 'en' as const, businessHours: allDay, closedDates: [], channelPreference: 'phone-first' as const };
-    const handle = await h.client.workflow.start('hotelDispatchWorkflow', { args: [{ hotelId, hotel }], taskQueue: h.taskQueue, workflowId: `hotel:${hotelId}` });
-    running.push(handle.workflowId);
-    return handle.workflowId;
+    return (await slots(1)).workflowId;
   }
 
   async function slots(capacity: number): Promise<WorkflowHandle> {

@@ -1,24 +1,28 @@
-// One long-lived dispatcher per hotel: collects every folio due there, waits a batching window,
+// One dispatcher per hotel while it has work: collects every folio due there, waits a batching window,
 // respects the hotel's business hours in its own time zone, never runs two calls to the hotel at
-// once, takes a slot under the global call cap, runs one call (or one email) for the whole batch,
-// and routes each guest's outcome back to its folio workflow.
-import { condition, continueAsNew, workflowInfo } from '@temporalio/workflow';
+// once, runs one call (or one email) for the whole batch (the call takes its slot under the global call
+// cap as it dials), and routes each guest's outcome back to its folio workflow.
+import { continueAsNew, patched, workflowInfo } from '@temporalio/workflow';
 import { MINUTE_MS } from '../../domain/calendar';
-import { Dispatch, lifecycle, type HotelDispatchInput } from './state';
+import { Dispatch, LEAN_DISPATCH_PATCH, lifecycle, type HotelDispatchInput } from './state';
 import { dueBatch, runCall, runEmail } from './steps';
 
 export type { HotelDispatchInput };
 
 /**
- * With nothing to do for this long the dispatcher ends; the next enqueue starts it again. Kept off the
- * chase policy's retry steps (10, 15, 30, 60, 120, 240 min) so a retry rarely lands on the very moment
- * the dispatcher completes (signal-with-start covers that race, at the cost of a new run).
+ * Runs from before LEAN_DISPATCH_PATCH end after this long with nothing to do (kept off the chase policy's
+ * retry steps, 10, 15, 30, 60, 120, 240 min, so a retry rarely lands on the very moment the dispatcher completes).
+ * Since, a dispatcher ends as soon as nothing is pending: waiting cost a timer, and the next enqueue's
+ * signal-with-start costs the same one action whether it signals a running dispatcher or starts a new one (with
+ * the hotel in its arguments); an enqueue that arrives as the run completes is still handled by it.
  */
 const IDLE_MS = 95 * MINUTE_MS;
 
 export async function hotelDispatchWorkflow(input: HotelDispatchInput): Promise<void> {
+  // runs from before it took a slot from the call-slot workflow, restarted its timers on every signal and idled
+  const lean = patched(LEAN_DISPATCH_PATCH);
   // the hotel first: signals that came with the start are handled once it is known
-  const d = new Dispatch(input, input.hotel ?? (await lifecycle.loadHotel({ hotelId: input.hotelId })));
+  const d = new Dispatch(input, input.hotel ?? (await lifecycle.loadHotel({ hotelId: input.hotelId })), lean);
   d.listen();
 
   for (;;) {
@@ -27,8 +31,9 @@ export async function hotelDispatchWorkflow(input: HotelDispatchInput): Promise<
     }
     d.changed = false;
     if (d.pending.length === 0) {
+      if (d.lean) return;
       d.waitingFor = 'work';
-      if (!(await condition(() => d.changed, IDLE_MS)) && d.pending.length === 0) return;
+      if (!(await d.wait(Date.now() + IDLE_MS)) && d.pending.length === 0) return;
       continue;
     }
     const batch = await dueBatch(d);

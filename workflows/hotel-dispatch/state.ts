@@ -1,16 +1,25 @@
 // What one hotel's dispatcher knows: the hotel, the work pending there, the batch on the line, and
 // what it waits for. Signals change it; the dispatcher loop acts on it.
-import { CancellationScope, proxyActivities, setHandler } from '@temporalio/workflow';
+import { CancellationScope, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import { DEFAULT_BATCH_POLICY, enqueue, withdraw, type BatchPolicy, type PendingItem } from '../../domain/batching';
 import type { Schedule } from '../../domain/business-hours';
 import type { HotelSnapshot } from '../../domain/model';
 import type { LifecycleActivities } from '../activity-types';
+import { Alarm } from '../alarm';
 import { callSlotGrantedSignal, dispatchStateQuery, enqueueSignal, hotelUpdatedSignal, withdrawSignal, type DispatchState } from '../definitions';
 
 export const lifecycle = proxyActivities<LifecycleActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1s', maximumInterval: '1 minute' },
 });
+
+/**
+ * Runs from before it (their histories replay as they were) asked the call-slot workflow for a slot before each
+ * call, started a new timer at every wait, cancelling it on every signal, and idled 95 minutes before ending.
+ * Since: the call takes its slot inside placeCall, the waits share one deadline timer, and a dispatcher with
+ * nothing pending ends.
+ */
+export const LEAN_DISPATCH_PATCH = 'lean-dispatch';
 
 export interface HotelDispatchInput {
   hotelId: string;
@@ -37,9 +46,13 @@ export class Dispatch {
   slotAsked?: { leaseId: string; at: number };
   readonly granted = new Set<string>();
 
+  private readonly alarm = new Alarm();
+
   constructor(
     readonly input: HotelDispatchInput,
     public hotel: HotelSnapshot,
+    /** The call takes its own slot, the waits share one deadline timer, and no work ends the run (LEAN_DISPATCH_PATCH). */
+    readonly lean = false,
   ) {
     this.hotelId = input.hotelId;
     this.policy = input.batchPolicy ?? DEFAULT_BATCH_POLICY;
@@ -68,6 +81,11 @@ export class Dispatch {
       this.granted.add(leaseId);
     });
     setHandler(dispatchStateQuery, (): DispatchState => ({ hotelId: this.hotelId, pending: this.pending, activeCallId: this.activeCallId, batchesRun: this.batchesRun, waitingFor: this.waitingFor }));
+  }
+
+  /** Waits until something changes or the deadline `at`; true when something changed. */
+  wait(at: number): Promise<boolean> {
+    return this.lean ? this.alarm.until(() => this.changed, at) : condition(() => this.changed, Math.max(0, at - Date.now()));
   }
 
   schedule(): Schedule {

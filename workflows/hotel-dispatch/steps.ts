@@ -1,5 +1,5 @@
 // The dispatcher's steps: find the batch that is due (after its batching window, inside business
-// hours), run it as one call (under the global call cap) or one email, and tell each folio.
+// hours), run it as one call (which takes its slot under the global call cap) or one email, and tell each folio.
 import { CancellationScope, condition, executeChild, getExternalWorkflowHandle, isCancellation, log, patched, workflowInfo } from '@temporalio/workflow';
 import { nextBatchAt, takeBatch, type DispatchKind, type PendingItem } from '../../domain/batching';
 import { isOpenAt, nextOpenAt } from '../../domain/business-hours';
@@ -25,12 +25,12 @@ export async function dueBatch(d: Dispatch): Promise<Batch | undefined> {
   const readyAt = nextBatchAt(d.pending, d.policy)!;
   if (readyAt > Date.now()) {
     d.waitingFor = 'batching window';
-    await condition(() => d.changed, readyAt - Date.now());
+    await d.wait(readyAt);
     return undefined;
   }
   let batch = takeBatch(d.pending, Date.now(), d.policy);
   if (!batch) {
-    await condition(() => d.changed, 1_000);
+    await d.wait(Date.now() + 1_000);
     return undefined;
   }
   if (batch.kind === 'call' && !isOpenAt(d.schedule(), Date.now())) {
@@ -48,7 +48,7 @@ export async function dueBatch(d: Dispatch): Promise<Batch | undefined> {
   if (openAt > Date.now()) {
     for (const item of batch.items) d.deferredUntil.set(item.guest.folioId, openAt);
     d.waitingFor = `business hours (${new Date(openAt).toISOString()})`;
-    await condition(() => d.changed, openAt - Date.now());
+    await d.wait(openAt);
     return undefined;
   }
   return batch;
@@ -62,24 +62,19 @@ function nextBatchId(d: Dispatch): string {
   return `${d.hotelId}:${workflowInfo().firstExecutionRunId.slice(0, 8)}:${d.batchesRun + 1}`;
 }
 
-/** One call for the batch, once a slot under the global cap is granted; returns without calling when none came in time. */
+/**
+ * One call for the batch. The call takes its slot under the global cap as it dials (placeCall waits for one);
+ * runs from before LEAN_DISPATCH_PATCH first wait for a slot from the call-slot workflow and return without
+ * calling when none came in time.
+ */
 export async function runCall(d: Dispatch, items: PendingItem[]): Promise<void> {
   const batchId = nextBatchId(d);
   const leaseId = `call:${batchId}`;
-  d.waitingFor = 'a call slot';
-  if (d.slotAsked?.leaseId !== leaseId) d.slotAsked = { leaseId, at: Date.now() };
-  await lifecycle.requestCallSlot({ leaseId, workflowId: workflowInfo().workflowId });
-  if (!(await condition(() => d.granted.has(leaseId), SLOT_WAIT_MS))) return; // ask again next round
-  const slotWaitMs = Date.now() - d.slotAsked.at;
-  d.slotAsked = undefined;
-  if (patched(RETAKE_AFTER_SLOT_PATCH)) {
-    // the wait may have been long: folios that arrived meanwhile join the call, withdrawn ones leave it
-    items = takeBatch(d.pending.filter((p) => p.kind === 'call'), Date.now(), d.policy)?.items ?? [];
-    if (items.length === 0) {
-      d.granted.delete(leaseId); // the next batch asks for this lease again
-      await lifecycle.releaseCallSlot({ leaseId });
-      return;
-    }
+  let slotWaitMs: number | undefined;
+  if (!d.lean) {
+    const slot = await slotFromCallSlots(d, leaseId, items);
+    if (!slot) return;
+    ({ items, slotWaitMs } = slot);
   }
   d.batchesRun++;
   d.take(items);
@@ -100,9 +95,29 @@ export async function runCall(d: Dispatch, items: PendingItem[]): Promise<void> 
   } finally {
     d.activeScope = undefined;
     d.activeCallId = undefined;
-    await lifecycle.releaseCallSlot({ leaseId });
+    if (!d.lean) await lifecycle.releaseCallSlot({ leaseId });
   }
   await routeCallResult(items, result);
+}
+
+/** The slot from the call-slot workflow (runs from before LEAN_DISPATCH_PATCH), and the batch as it is once granted. */
+async function slotFromCallSlots(d: Dispatch, leaseId: string, items: PendingItem[]): Promise<{ items: PendingItem[]; slotWaitMs: number } | undefined> {
+  d.waitingFor = 'a call slot';
+  if (d.slotAsked?.leaseId !== leaseId) d.slotAsked = { leaseId, at: Date.now() };
+  await lifecycle.requestCallSlot({ leaseId, workflowId: workflowInfo().workflowId });
+  if (!(await condition(() => d.granted.has(leaseId), SLOT_WAIT_MS))) return undefined; // ask again next round
+  const slotWaitMs = Date.now() - d.slotAsked.at;
+  d.slotAsked = undefined;
+  if (patched(RETAKE_AFTER_SLOT_PATCH)) {
+    // the wait may have been long: folios that arrived meanwhile join the call, withdrawn ones leave it
+    items = takeBatch(d.pending.filter((p) => p.kind === 'call'), Date.now(), d.policy)?.items ?? [];
+    if (items.length === 0) {
+      d.granted.delete(leaseId); // the next batch asks for this lease again
+      await lifecycle.releaseCallSlot({ leaseId });
+      return undefined;
+    }
+  }
+  return { items, slotWaitMs };
 }
 
 /** One written request (or reminder) for the batch, in the thread of an earlier one when there is one. */
@@ -133,8 +148,8 @@ async function notifyStarted(d: Dispatch, items: PendingItem[], kind: DispatchKi
 
 /** Each guest's outcome goes back to its folio, with the call's course for the folio's timeline. */
 async function routeCallResult(items: PendingItem[], result: CallResult) {
-  const { callSid, answeredBy, durationSeconds, ivrPath, ivrLearned, rang, recorded, analysed } = result;
-  const call = { callSid, answeredBy, durationSeconds, ivrPath, ivrLearned, rang, recorded, analysed };
+  const { callSid, answeredBy, durationSeconds, ivrPath, ivrLearned, rang, slotWaitMs, recorded, analysed } = result;
+  const call = { callSid, answeredBy, durationSeconds, ivrPath, ivrLearned, rang, slotWaitMs, recorded, analysed };
   for (const item of items) {
     const outcome = result.outcomes[item.guest.folioId];
     await signalFolio(item.guest.workflowId, (h) => h.signal(callOutcomeSignal, { callId: result.callId, disposition: result.disposition, outcome, call }));
