@@ -387,8 +387,7 @@ export class SimWorld {
         const line = world.opts.instant ? 'answered' : drawLine(b, rng);
         const call: SimCall = { callId: input.callId, hotelId, guests: input.guests.length, folioIds: input.guests.map((g) => g.folioId), line, connectedSeconds: 0, agentSeconds: 0 };
         world.calls.set(input.callId, call);
-        await signalStatus(input.callId, callSid, 'initiated');
-        await signalStatus(input.callId, callSid, 'ringing');
+        // Twilio reports what the adapter asks for (statusCallbackEvent answered and completed): the answer, then the end
         if (line === 'no-answer' || line === 'busy') {
           await signalStatus(input.callId, callSid, line);
           return { callSid };
