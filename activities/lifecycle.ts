@@ -54,11 +54,13 @@ export function createLifecycleActivities({ config, store, temporal, projections
     },
 
     async enqueueAtHotel({ hotelId, item }: { hotelId: string; item: DispatchItem }): Promise<void> {
-      const maxGuestsPerCall = config.CALL_MAX_GUESTS ?? guestsPerCall(config.CALL_OVERFLOW_SECONDS, config.CALL_SECONDS_PER_GUEST);
-      const batchPolicy = { windowMs: config.BATCH_WINDOW_SECONDS * 1000, maxGuestsPerCall, maxGuestsPerEmail: config.EMAIL_MAX_GUESTS };
       // the hotel comes with the start, so a dispatcher this starts loads nothing (one activity less per start)
       const hotel = await store.hotels.get(hotelId);
-      const start = { hotelId, ...(hotel && { hotel: hotelSnapshot(hotel) }), overflowSeconds: config.CALL_OVERFLOW_SECONDS, batchPolicy };
+      // a hotel's own overflow limit sets how long its calls run, and so how many guests one call asks about
+      const overflowSeconds = hotel?.callOverflowSeconds ?? config.CALL_OVERFLOW_SECONDS;
+      const maxGuestsPerCall = config.CALL_MAX_GUESTS ?? guestsPerCall(overflowSeconds, config.CALL_SECONDS_PER_GUEST);
+      const batchPolicy = { windowMs: config.BATCH_WINDOW_SECONDS * 1000, maxGuestsPerCall, maxGuestsPerEmail: config.EMAIL_MAX_GUESTS };
+      const start = { hotelId, ...(hotel && { hotel: hotelSnapshot(hotel) }), overflowSeconds, batchPolicy };
       await temporal.sendOrStart(hotelDispatchWorkflowType, hotelDispatchWorkflowId(hotelId), [start], enqueueSignal, item);
     },
 

@@ -14,7 +14,7 @@ export interface CallReport {
   disposition: CallDisposition;
   outcome?: GuestOutcome;
   /** What the call went through (absent from dispatchers of earlier versions). */
-  call?: Pick<CallResult, 'callSid' | 'answeredBy' | 'ivrPath' | 'ivrLearned' | 'rang' | 'slotWaitMs' | 'recorded' | 'analysed'>;
+  call?: Pick<CallResult, 'callSid' | 'answeredBy' | 'ivrPath' | 'ivrLearned' | 'rang' | 'slotWaitMs' | 'recorded' | 'analysed' | 'voicemailSkipped'>;
 }
 
 /** A batch that included the folio started, after waiting for business hours or a call slot perhaps. */
@@ -48,8 +48,9 @@ const OUTCOME_EVENT: Record<GuestOutcome['kind'], FolioEventType> = {
   authorization_required: 'AuthorizationRequired',
 };
 
-/** The event that names how a call ended. */
-export function dispositionEvent(disposition: CallDisposition): FolioEventType {
+/** The event that names how a call ended (a machine left without a message, by the hotel's policy, says so). */
+export function dispositionEvent(disposition: CallDisposition, call?: CallReport['call']): FolioEventType {
+  if (disposition === 'voicemail' && call?.voicemailSkipped) return 'VoicemailSkipped';
   return DISPOSITION_EVENT[disposition] ?? 'CallCompleted';
 }
 
@@ -92,7 +93,7 @@ export function callEvents(report: CallReport): TimelineEvent[] {
   const { callId, disposition, outcome } = report;
   return [
     ...callCourseEvents(report),
-    { type: dispositionEvent(disposition), data: { callId, disposition } },
+    { type: dispositionEvent(disposition, report.call), data: { callId, disposition } },
     ...(outcome ? guestOutcomeEvents(outcome, { callId, via: 'phone' }) : []),
   ];
 }

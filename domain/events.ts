@@ -19,6 +19,7 @@ export const FOLIO_EVENT_TYPES = [
   'CallAnswered',
   'CallAnsweredByMachine',
   'VoicemailLeft',
+  'VoicemailSkipped',
   'CallBusy',
   'CallNoAnswer',
   'CallFailed',

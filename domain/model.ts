@@ -108,6 +108,8 @@ export interface CallResult {
   ivrPath?: string;
   /** The menu path was found on this call (and stored for the next), rather than known beforehand. */
   ivrLearned?: boolean;
+  /** An answering machine took the call and, by the hotel's voicemail policy, was left no message. */
+  voicemailSkipped?: boolean;
   /** The line rang: Twilio reported it ringing, or the call was answered or went unanswered (a busy or failed line did not). */
   rang?: boolean;
   /** How long placing the call waited for a slot under the global call cap (ms), when it waited. */
@@ -196,6 +198,9 @@ export interface HotelSnapshot {
   channelPreference: HotelConfig['channelPreference'];
   /** Calls placed and answered by a person, per hotel-local hour ("0".."23"): when to call. */
   callsByHour?: CallsByHour;
+  /** The hotel's own overflow limit and voicemail policy, when it has one (else the deployment's). */
+  callOverflowSeconds?: number;
+  voicemail?: HotelConfig['voicemail'];
 }
 
 export type CallsByHour = Record<string, { attempts: number; answered: number }>;
@@ -226,6 +231,8 @@ export function hotelSnapshot(h: Hotel): HotelSnapshot {
     ivrPath: h.ivrPath,
     channelPreference: h.channelPreference,
     ...(h.stats?.callsByHour && Object.keys(h.stats.callsByHour).length > 0 && { callsByHour: h.stats.callsByHour }),
+    ...(h.callOverflowSeconds !== undefined && { callOverflowSeconds: h.callOverflowSeconds }),
+    ...(h.voicemail !== undefined && { voicemail: h.voicemail }),
   };
 }
 

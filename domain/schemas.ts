@@ -98,6 +98,13 @@ export const HotelConfig = HotelContact.extend({
    * hotel of the same chain. A public webmail domain cannot be given whole.
    */
   folioSenders: z.array(FolioSender).max(20).default([]),
+  /**
+   * Voice settings of this hotel, where it differs from the deployment's: how long a call may run before the
+   * agent wraps up (CALL_OVERFLOW_SECONDS otherwise; guests per call follow from it), and whether an answering
+   * machine gets our message or the call simply ends (a desk that never acts on voicemail).
+   */
+  callOverflowSeconds: z.number().int().min(60).max(1800).optional(),
+  voicemail: z.enum(['leave-message', 'hang-up']).optional(),
   stats: HotelStats.default({ callsByHour: {}, foliosRetrieved: 0 }),
   /** Addresses learned from calls (system data, like stats: never written through the API). */
   learnedContacts: z.array(LearnedContact).max(20).default([]),

@@ -11,7 +11,7 @@ export interface TelephonyActivities {
   /** `slotWaitMs`: how long it waited for a slot under the global call cap (absent when it did not). */
   placeCall(input: CallInput): Promise<{ callSid: string; slotWaitMs?: number }>;
   leaveVoicemail(input: { callId: string; callSid: string }): Promise<void>;
-  endCall(input: { callId: string; callSid: string; reason: 'overflow' | 'fax' | 'cancelled' }): Promise<void>;
+  endCall(input: { callId: string; callSid: string; reason: 'overflow' | 'fax' | 'cancelled' | 'voicemail' }): Promise<void>;
   storeRecording(input: { callId: string; recordingSid: string; recordingUrl: string; durationSeconds: number }): Promise<void>;
   storeCallAnalysis(input: { callId: string; analysis: PostCallMessage }): Promise<void>;
   learnIvrPath(input: { hotelId: string; path: string }): Promise<void>;

@@ -146,7 +146,9 @@ export async function callWorkflow(input: CallInput): Promise<CallResult> {
         await telephony.endCall({ callId, callSid: sid, reason: 'fax' });
       } else if (isMachine()) {
         disposition = 'voicemail';
-        await telephony.leaveVoicemail({ callId, callSid: sid });
+        // a hotel that never acts on voicemail is not left one: the line is simply ended (no message minutes)
+        if (input.hotel.voicemail === 'hang-up') await telephony.endCall({ callId, callSid: sid, reason: 'voicemail' });
+        else await telephony.leaveVoicemail({ callId, callSid: sid });
       } else if (ivrGaveUp) {
         disposition = 'ivr_dead_end';
         await telephony.endCall({ callId, callSid: sid, reason: 'cancelled' });
@@ -191,6 +193,7 @@ export async function callWorkflow(input: CallInput): Promise<CallResult> {
     ivrLearned,
     // Twilio is not asked for its ringing status (no decision waits for it): an answered or unanswered call rang,
     // a busy or failed line did not
+    ...(disposition === 'voicemail' && hotel.voicemail === 'hang-up' && { voicemailSkipped: true }),
     rang: ringing || answeredAt !== undefined || status === 'no-answer',
     slotWaitMs,
     recorded: recordings.length > 0,

@@ -120,6 +120,16 @@ describe('telephony: menus, machines and endings', function () {
     assert.equal(call.streams.length, 0, 'no agent for a machine');
   });
 
+  it("a hotel set to 'hang-up' on voicemail gets no message: the line ends at the machine", async () => {
+    const hotel = await w.addHotel('voicemail', { voicemail: 'hang-up' });
+    const result = await (await w.startCall(hotel)).handle.result();
+    assert.equal(result.disposition, 'voicemail');
+    assert.equal(result.voicemailSkipped, true);
+    const call = w.twilio.call(result.callSid!)!;
+    assert.deepEqual(call.said, [], 'no message played');
+    assert.equal(call.status, 'completed');
+  });
+
   it('busy, no answer, failed and fax end the call with that disposition', async () => {
     const cases: [string, string][] = [
       ['busy', 'busy'],

@@ -56,6 +56,8 @@ describe('call events', () => {
   it('a machine is answered by a machine, not a person, and no agent talks to it', () => {
     assert.deepEqual(types({ callId: 'c', disposition: 'voicemail', call: { callSid: 'CA2', rang: true, answeredBy: 'unknown' } }), ['CallPlaced', 'CallRinging', 'CallAnsweredByMachine', 'VoicemailLeft']);
     assert.deepEqual(types({ callId: 'c', disposition: 'dropped', call: { answeredBy: 'machine_end_beep' } }), ['CallAnsweredByMachine', 'CallDropped']);
+    // the hotel's policy is to hang up on machines: no message was left, and the timeline does not claim one
+    assert.deepEqual(types({ callId: 'c', disposition: 'voicemail', call: { callSid: 'CA2', rang: true, answeredBy: 'machine_end_beep', voicemailSkipped: true } }), ['CallPlaced', 'CallRinging', 'CallAnsweredByMachine', 'VoicemailSkipped']);
   });
 
   it('an unanswered call rang and ended; an IVR dead end was answered by the menu', () => {

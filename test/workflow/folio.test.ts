@@ -45,6 +45,18 @@ describe('folio lifecycle (time-skipping server)', function () {
     assert.match(String(placed?.data?.callSid), /^CA/);
   });
 
+  it("a hotel's own overflow limit is the limit its calls get (the deployment's is 30 s here)", async () => {
+    const id = hotelId();
+    await world.addHotel({ hotelId: id, callOverflowSeconds: 300 });
+    world.scripts.set(id, [{ line: 'human', say: agrees }]);
+    const req = world.request(id);
+    const handle = await world.start(req);
+    await world.waitFor(handle.workflowId, [FolioStatus.AwaitingEmail]);
+    assert.equal(world.callsTo(id)[0]?.input.overflowSeconds, 300);
+    assert.equal(world.callsTo(id)[0]?.input.hotel.callOverflowSeconds, 300);
+    await handle.cancel();
+  });
+
   it('a call batch at a closed hotel waits for it to open, and the timeline says so', async () => {
     const id = hotelId();
     // open one hour a day, starting in the hour after next (server time, hotel in UTC): a wait of 1–2 hours,

@@ -148,8 +148,8 @@ async function notifyStarted(d: Dispatch, items: PendingItem[], kind: DispatchKi
 
 /** Each guest's outcome goes back to its folio, with the call's course for the folio's timeline. */
 async function routeCallResult(items: PendingItem[], result: CallResult) {
-  const { callSid, answeredBy, durationSeconds, ivrPath, ivrLearned, rang, slotWaitMs, recorded, analysed } = result;
-  const call = { callSid, answeredBy, durationSeconds, ivrPath, ivrLearned, rang, slotWaitMs, recorded, analysed };
+  const { callSid, answeredBy, durationSeconds, ivrPath, ivrLearned, rang, slotWaitMs, recorded, analysed, voicemailSkipped } = result;
+  const call = { callSid, answeredBy, durationSeconds, ivrPath, ivrLearned, rang, slotWaitMs, recorded, analysed, ...(voicemailSkipped && { voicemailSkipped }) };
   for (const item of items) {
     const outcome = result.outcomes[item.guest.folioId];
     await signalFolio(item.guest.workflowId, (h) => h.signal(callOutcomeSignal, { callId: result.callId, disposition: result.disposition, outcome, call }));
