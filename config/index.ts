@@ -57,6 +57,12 @@ export const ConfigSchema = z
      * ~400 MB by the earlier figure of ~150 KB per open folio (1.8 GB at 10,000, a process shared with the API).
      */
     WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
+    /**
+     * Documents are read on this task queue by a worker of their own with EXTRACTION_CONCURRENCY slots (PDF parsing
+     * and OCR are what take memory); the API starts folios with it. Empty: on the folio's own task queue.
+     */
+    EXTRACTION_TASK_QUEUE: z.string().regex(/^[\w.-]{0,100}$/, 'letters, digits, . _ -').default(''),
+    EXTRACTION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
     /** The API process's operations port: GET /metrics, /health/live and /health/ready, never on API_PORT. */
     API_OPS_HOST: z.string().default('127.0.0.1'),
     API_OPS_PORT: port.default(9465),

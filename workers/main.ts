@@ -41,15 +41,18 @@ async function main() {
   const projections = new ProjectionWriter(store, { logger, lag: metrics.projectionLagSeconds });
   metrics.watchProjections(projections);
   let worker: Worker | undefined;
+  let extractionWorker: Worker | undefined;
+  const running = (w: Worker | undefined, name: string) => {
+    const state = w?.getState() ?? 'starting';
+    if (state !== 'RUNNING') throw new Error(`the ${name} is ${state.toLowerCase()}`);
+  };
   // up before the workflows are bundled: liveness and metrics at once, readiness once the worker polls
   const ops = await listen(
     createOpsEndpoint({
       metrics: metrics.handler,
       checks: {
-        worker: async () => {
-          const state = worker?.getState() ?? 'starting';
-          if (state !== 'RUNNING') throw new Error(`the worker is ${state.toLowerCase()}`);
-        },
+        worker: async () => running(worker, 'worker'),
+        ...(config.EXTRACTION_TASK_QUEUE && { extraction: async () => running(extractionWorker, 'extraction worker') }),
         temporal: (timeoutMs) => edge.ping(timeoutMs),
         mongodb: () => store.ping(),
       },
@@ -80,10 +83,24 @@ async function main() {
     // the projection sink, beside the span exporter when tracing is on
     ...tracingWorkerOptions(tracing, projectionSinks(projections)),
   });
+  // Documents on a queue of their own, with few slots: a burst of PDFs and scans (a wake-up after an outage) is read a
+  // few at a time while calls, emails and projections go on. The main worker keeps the extraction activities too, for
+  // folios started without the queue.
+  extractionWorker = config.EXTRACTION_TASK_QUEUE
+    ? await Worker.create({
+        connection,
+        namespace: config.TEMPORAL_NAMESPACE,
+        taskQueue: config.EXTRACTION_TASK_QUEUE,
+        activities: createExtractionActivities({ extractor, documents: store.documents }),
+        dataConverter: dataConverter(config),
+        shutdownGraceTime: '20s',
+        maxConcurrentActivityTaskExecutions: config.EXTRACTION_CONCURRENCY,
+      })
+    : undefined;
   await ensureRetentionSchedule(edge, config);
-  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS, metrics: config.METRICS_PORT, ops: `http://${config.WORKER_OPS_HOST}:${config.WORKER_OPS_PORT}` }, 'worker started');
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS, metrics: config.METRICS_PORT, ops: `http://${config.WORKER_OPS_HOST}:${config.WORKER_OPS_PORT}`, ...(extractionWorker && { extractionTaskQueue: config.EXTRACTION_TASK_QUEUE, extractionSlots: config.EXTRACTION_CONCURRENCY }) }, 'worker started');
   // Worker.run() drains on SIGINT/SIGTERM by itself (the Runtime's default shutdown signals)
-  await worker.run();
+  await Promise.all([worker.run(), extractionWorker?.run()]);
   await projections.close();
   await closeNow(ops);
   await connection.close();

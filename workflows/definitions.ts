@@ -182,6 +182,8 @@ export interface FolioResult {
 export interface FolioStartOptions {
   checkoutGraceHours?: number;
   chasePolicy?: Partial<ChasePolicy>;
+  /** The task queue reading documents runs on (a worker of few slots, EXTRACTION_TASK_QUEUE); else the folio's own. */
+  extractionTaskQueue?: string;
 }
 /** What a signal-with-start gives a hotel's dispatcher (continue-as-new carries the rest of its input). */
 export interface HotelDispatchStart {

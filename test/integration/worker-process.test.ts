@@ -4,15 +4,10 @@
 // ProjectionLagging alert reads, which Prometheus can only scrape there. Stops cleanly on SIGTERM.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
-import { Store } from '../../adapters/mongo/store';
-import { ApiKeys } from '../../api/auth';
-import { HotelConfig } from '../../domain/schemas';
 import { FolioStatus } from '../../domain/model';
-import { SANDBOX_ENV } from '../../scripts/dev-stack';
-import { allDay, daysFromNow } from '../helpers/dates';
-import { freePort, ROOT, startMongo, startProcess, startTemporal, tempDir } from '../helpers/stack';
+import { startAppProcesses } from '../helpers/app-processes';
+import { daysFromNow } from '../helpers/dates';
+import { freePort } from '../helpers/stack';
 
 /** The local addresses listening on a TCP port (IPv4 and IPv6), from the kernel's own tables. */
 function listeners(port: number): string[] {
@@ -41,52 +36,19 @@ describe('worker process (workers/main.ts): its operations endpoint', function (
   this.timeout(180_000);
 
   it('binds loopback by default, is ready once it polls, and exports the projection lag of the states it wrote', async () => {
-    const [mongo, temporal] = await Promise.all([startMongo(), startTemporal()]);
-    const dbName = `worker_ops_${process.pid}`;
-    const store = new Store(mongo.client.db(dbName));
-    await store.ensureIndexes();
-    // a hotel of this test's own: the dev server is shared, so its dispatcher's id must be new
-    const hotelId = `worker-ops-${process.pid}`;
-    await store.hotels.upsert(HotelConfig.parse({ hotelId, name: 'Ops Hotel', phone: `+1555018${String(process.pid % 10_000).padStart(4, '0')}`, emails: [`desk@${hotelId}.example`], timeZone: 'Europe/London', country: 'GB', businessHours: allDay }));
-    const { key } = await new ApiKeys(store.apiKeys).create({ clientId: 'worker-ops-client', role: 'client' });
-    const [apiPort, apiOpsPort, sdkPort, opsPort, nobody] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-    const env: Record<string, string> = {
-      ...SANDBOX_ENV,
-      TEMPORAL_ADDRESS: temporal.address,
-      TEMPORAL_TASK_QUEUE: `worker-ops-${process.pid}`,
-      MONGODB_URI: mongo.uri,
-      MONGODB_DB: dbName,
-      DATA_DIR: tempDir('worker-ops'),
-      LOG_LEVEL: 'info',
-      API_PORT: String(apiPort),
-      API_OPS_PORT: String(apiOpsPort),
-      PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
-      METRICS_PORT: String(sdkPort),
-      // the port is the test's; the host is left to the default
-      WORKER_OPS_PORT: String(opsPort),
+    const nobody = await freePort();
+    const app = await startAppProcesses('worker-ops', {
+      // the port is the test's (the helper's); the host is left to the default
       CHECKOUT_GRACE_HOURS: '0',
       BATCH_WINDOW_SECONDS: '1',
       // nobody answers: calls fail and are retried, after the worker has written the folio's states
       TWILIO_API_BASE_URL: `http://127.0.0.1:${nobody}`,
-    };
-    const node = (file: string): ChildProcess => startProcess(process.execPath, ['--import', 'tsx', path.join(ROOT, file)], { env, cwd: ROOT });
-    const worker = node('workers/main.ts');
-    let log = '';
-    worker.stdout!.on('data', (b: Buffer) => (log += b.toString()));
-    worker.stderr!.on('data', (b: Buffer) => (log += b.toString()));
-    const exited = new Promise<number | null>((r) => worker.once('exit', (code) => r(code)));
-    const api = node('api/server.ts');
-
+    });
+    const { store, hotelId, worker, until } = app;
+    const { api: apiPort, apiOps: apiOpsPort, sdkMetrics: sdkPort, workerOps: opsPort } = app.ports;
+    const key = app.clientKey;
+    const exited = app.workerExited;
     const ops = `http://127.0.0.1:${opsPort}`;
-    const deadline = Date.now() + 150_000;
-    const until = async <T>(what: string, probe: () => Promise<T | undefined>): Promise<T> => {
-      for (;;) {
-        const got = await probe().catch(() => undefined);
-        if (got !== undefined) return got;
-        assert.ok(Date.now() < deadline && worker.exitCode === null && api.exitCode === null, `timed out waiting for ${what}:\n${log.slice(-2000)}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    };
 
     // readiness: 503 naming the worker while it bundles its workflows and connects, 200 once it polls
     const unready: { worker: { ok: boolean; error?: string } }[] = [];
@@ -105,7 +67,7 @@ describe('worker process (workers/main.ts): its operations endpoint', function (
 
     // bound to loopback when WORKER_OPS_HOST is not set: the kernel lists the port on 127.0.0.1 alone, as the log says
     assert.deepEqual(listeners(opsPort), [LOOPBACK_V4]);
-    const started = log.split('\n').map((l) => (l.startsWith('{') ? (JSON.parse(l) as { msg?: string; ops?: string }) : {})).find((l) => l.msg === 'worker started');
+    const started = app.log().split('\n').map((l) => (l.startsWith('{') ? (JSON.parse(l) as { msg?: string; ops?: string }) : {})).find((l) => l.msg === 'worker started');
     assert.equal(started?.ops, `http://127.0.0.1:${opsPort}`);
 
     // nothing written yet: the histogram is there, empty
@@ -145,7 +107,7 @@ describe('worker process (workers/main.ts): its operations endpoint', function (
     assert.match(await (await fetch(`http://127.0.0.1:${sdkPort}/metrics`)).text(), /^temporal_/m);
 
     worker.kill('SIGTERM');
-    assert.equal(await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 40_000))]), 0, log.slice(-2000));
+    assert.equal(await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 40_000))]), 0, app.log().slice(-2000));
     assert.deepEqual(listeners(opsPort), [], 'the operations port is still open after the worker stopped');
   });
 });

@@ -12,10 +12,16 @@ export const projections = proxyActivities<LifecycleActivities>({
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '1s', maximumInterval: '20s', maximumAttempts: 12 },
 });
-export const extraction = proxyActivities<ExtractionActivities>({
+const EXTRACTION_OPTIONS = {
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '5s', maximumInterval: '2 minutes', maximumAttempts: 8 },
-});
+} as const;
+export const extraction = proxyActivities<ExtractionActivities>(EXTRACTION_OPTIONS);
+
+/** Reading documents on its own task queue (a worker with few slots: PDFs and OCR are what take memory), when the folio was started with one. */
+export function extractionOn(taskQueue: string | undefined): ExtractionActivities {
+  return taskQueue ? proxyActivities<ExtractionActivities>({ ...EXTRACTION_OPTIONS, taskQueue }) : extraction;
+}
 export const delivery = proxyActivities<DeliveryActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '10s', backoffCoefficient: 2, maximumInterval: '30 minutes', maximumAttempts: 10 },

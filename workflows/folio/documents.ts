@@ -6,7 +6,7 @@ import * as chase from '../../domain/chase-policy';
 import type { FolioEventType } from '../../domain/events';
 import { FolioStatus, type DocumentRef, type FolioData } from '../../domain/model';
 import { namesAnotherGuestOrStay, resolveStayAgainstRequest, validateFolio, type FolioVerdict } from '../../domain/validation';
-import { delivery, extraction } from './activities';
+import { delivery, extractionOn } from './activities';
 import { withdraw } from './steps';
 import type { Folio, FolioResult, ReviewDecision } from './state';
 
@@ -36,7 +36,7 @@ export async function takeDocuments(f: Folio): Promise<FolioResult | chase.Chase
     let verdict: FolioVerdict | undefined;
     let reasons: string[];
     try {
-      data = await extraction.extractFolio({ document: doc, guest: req.guest });
+      data = await extractionOn(f.extractionTaskQueue).extractFolio({ document: doc, guest: req.guest });
       verdict = validateFolio(data, req);
       reasons = verdict.reasons;
       book.emit('ExtractionCompleted', { documentId: doc.documentId, extractor: data.extractor, confidence: data.confidence });

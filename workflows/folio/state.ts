@@ -11,6 +11,7 @@ import { iso } from '../../domain/calendar';
 export interface FolioOptions {
   checkoutGraceHours?: number;
   chasePolicy?: Partial<chase.ChasePolicy>;
+  extractionTaskQueue?: string;
 }
 
 export type { FolioResult } from '../definitions';
@@ -75,6 +76,8 @@ export class Folio {
   readonly history: FolioState['history'] = [];
   /** Set once the folio falls due: when the SLA passes and when the chase gives up. */
   deadlines = { slaAt: Infinity, giveUpAt: Infinity, slaFlagged: false };
+  /** Where documents are read: the extraction task queue the folio was started with, else its own. */
+  readonly extractionTaskQueue?: string;
 
   constructor(
     readonly req: FolioRequest,
@@ -84,6 +87,7 @@ export class Folio {
     closedLoop = true,
   ) {
     this.folioId = req.folioId;
+    this.extractionTaskQueue = options.extractionTaskQueue;
     const chosen = { ...chase.DEFAULT_CHASE_POLICY, ...options.chasePolicy };
     this.policy = closedLoop && chosen.closedLoop ? chosen : { ...chosen, ...chase.EARLIER_CHASE_POLICY };
     this.clientPolicy = req.clientPolicy ?? DEFAULT_CLIENT_POLICY;
