@@ -320,7 +320,7 @@ function reminderDelay(s: ChaseState, p: ChasePolicy): number {
 export function afterEmailSent(s: ChaseState, p: ChasePolicy, ctx: ChaseContext): ChaseDecision {
   const nowMs = ctx.nowMs;
   if (!p.closedLoop) return { action: 'await_document', untilMs: nowMs + reminderDelay(s, p), reason: 'waiting for the hotel to reply' };
-  const firstCallAt = s.dueAt === undefined ? undefined : s.dueAt + (p.firstCallDelayHours ?? 0) * HOUR_MS;
+  const firstCallAt = s.dueAt === undefined ? undefined : s.dueAt + p.firstCallDelayHours * HOUR_MS;
   if (firstCallAt !== undefined && firstCallAt > nowMs && s.channelPreference === 'phone-first' && mayCall(s, p, ctx)) {
     const when = firstCallAt > s.dueAt! ? `${p.firstCallDelayHours} h after the end of the grace period` : 'at the end of the grace period';
     return { action: 'await_document', untilMs: firstCallAt, reason: `written request sent early; calling ${when} if nothing usable arrives` };

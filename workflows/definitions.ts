@@ -12,7 +12,7 @@ export interface CallOutcomeMessage {
   disposition: CallDisposition;
   outcome?: GuestOutcome;
   /** What the call went through, for the folio's timeline (absent from dispatchers of earlier versions). */
-  call?: Pick<CallResult, 'callSid' | 'answeredBy' | 'durationSeconds' | 'ivrPath' | 'ivrLearned' | 'rang' | 'slotWaitMs' | 'recorded' | 'analysed'>;
+  call?: Pick<CallResult, 'callSid' | 'answeredBy' | 'durationSeconds' | 'ivrPath' | 'ivrLearned' | 'rang' | 'slotWaitMs' | 'recorded' | 'analysed' | 'voicemailSkipped'>;
 }
 export interface BatchStartedMessage {
   kind: DispatchKind;

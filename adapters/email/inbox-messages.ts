@@ -193,12 +193,14 @@ export class MessageHandler {
     return record('signalled', [...signalled], delivered, detail);
   }
 
-  /** Per hotel: the senders an operator vouched for (learned, at it or at its chain) and its configured folio senders. */
+  /**
+   * Per hotel: the senders vouched for at it or at any hotel of its chain — learned from an operator's assignment,
+   * or configured as folio senders.
+   */
   private async vouchedSenders(hotelIds: string[]): Promise<Map<string, string[]>> {
-    const ids = [...new Set(hotelIds)];
-    const scopes = await this.store.hotels.senderScopes(ids);
-    const learned = await this.store.senders.forHotels(ids.map((hotelId) => ({ hotelId, chain: scopes.get(hotelId)?.chain })));
-    return new Map(ids.map((hotelId) => [hotelId, [...(learned.get(hotelId) ?? []), ...(scopes.get(hotelId)?.folioSenders ?? [])]]));
+    const scopes = await this.store.hotels.senderScopes(hotelIds);
+    const learned = await this.store.senders.forHotels([...scopes.values()].flatMap((s) => s.hotelIds));
+    return new Map([...scopes].map(([hotelId, s]) => [hotelId, [...new Set([...s.hotelIds.flatMap((h) => learned.get(h) ?? []), ...s.folioSenders])]]));
   }
 
   /**

@@ -1,6 +1,6 @@
 // Assigning an unmatched message (one no rule could tie to a request) to a folio by hand: each stored
 // attachment goes to the chosen folio as a document reference, once. An authenticated sender the operator
-// thereby vouches for is learned for the folio's hotel (and its chain), so its next reply matches by itself.
+// thereby vouches for is learned for the folio's hotel (and so counts for its chain), so its next reply matches by itself.
 import type { Store } from '../mongo/store';
 import { GONE, type Signaler } from '../../temporal/edge';
 import { documentReceivedSignal } from '../../workflows/definitions';
@@ -33,10 +33,7 @@ export async function assignUnmatched(
   for (const doc of msg.documents) {
     if ((await deps.signaler.send(input.workflowId, documentReceivedSignal, doc)) === GONE) throw new FolioClosedError(`folio ${input.folioId} is no longer running`);
   }
-  if (msg.sender?.authenticated && msg.from) {
-    const chain = (await deps.store.hotels.senderScopes([input.hotelId])).get(input.hotelId)?.chain;
-    await deps.store.senders.learn(input.hotelId, msg.from, input.by, chain);
-  }
+  if (msg.sender?.authenticated && msg.from) await deps.store.senders.learn(input.hotelId, msg.from, input.by);
   if (!msg.assigned) {
     await deps.store.unmatched.markAssigned(input.unmatchedId, { folioId: input.folioId, workflowId: input.workflowId, by: input.by, at: new Date() });
   }

@@ -47,24 +47,23 @@ export class HotelRepository {
   }
 
   /**
-   * Who may send each of these hotels' folios besides the hotel: its chain (if configured), and the folio
-   * senders configured on it or on any hotel of the same chain.
+   * Whose vouched-for senders count for each of these hotels: the hotel and every hotel of its chain (when its
+   * configuration names one), and the folio senders configured on any of them. A hotel not on file stands alone.
    */
-  async senderScopes(hotelIds: string[]): Promise<Map<string, { chain?: string; folioSenders: string[] }>> {
+  async senderScopes(hotelIds: string[]): Promise<Map<string, { hotelIds: string[]; folioSenders: string[] }>> {
     const ids = [...new Set(hotelIds)];
-    const out = new Map<string, { chain?: string; folioSenders: string[] }>();
-    if (!ids.length) return out;
     const projection = { chain: 1, folioSenders: 1 };
-    const own = await this.hotels.find({ _id: { $in: ids } }, { projection }).toArray();
+    const own = ids.length ? await this.hotels.find({ _id: { $in: ids } }, { projection }).toArray() : [];
     const chains = [...new Set(own.flatMap((h) => (h.chain ? [h.chain] : [])))];
-    const byChain = new Map<string, string[]>();
-    if (chains.length) {
-      for (const h of await this.hotels.find({ chain: { $in: chains } }, { projection }).limit(10_000).toArray()) {
-        byChain.set(h.chain!, [...(byChain.get(h.chain!) ?? []), ...(h.folioSenders ?? [])]);
-      }
-    }
-    for (const h of own) out.set(h._id, { chain: h.chain, folioSenders: [...new Set([...(h.folioSenders ?? []), ...(h.chain ? (byChain.get(h.chain) ?? []) : [])])] });
-    return out;
+    const mates = chains.length ? await this.hotels.find({ chain: { $in: chains } }, { projection }).limit(10_000).toArray() : [];
+    const byId = new Map(own.map((h) => [h._id, h]));
+    return new Map(
+      ids.map((id) => {
+        const h = byId.get(id);
+        const group = h?.chain ? mates.filter((m) => m.chain === h.chain) : h ? [h] : [];
+        return [id, { hotelIds: [...new Set([id, ...group.map((m) => m._id)])], folioSenders: [...new Set(group.flatMap((m) => m.folioSenders ?? []))] }];
+      }),
+    );
   }
 
   /** Hotels a sandbox profile plays. */
