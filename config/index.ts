@@ -77,6 +77,11 @@ export const ConfigSchema = z
     RELAY_LEASE_SECONDS: z.coerce.number().min(1).default(30),
     /** A callback not delivered this long after it arrived (Temporal down all along) becomes a dead letter. */
     RELAY_GIVE_UP_SECONDS: z.coerce.number().min(1).default(3600),
+    /**
+     * How long a webhook's callback may take to reach its workflow directly before it is written to the callback
+     * inbox and answered from there (Temporal slow or down). 0: every callback is written down first.
+     */
+    RELAY_DIRECT_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
 
     // Lifecycle policy defaults (per-hotel overrides live in the hotels collection).
     CHECKOUT_GRACE_HOURS: z.coerce.number().min(0).default(24),

@@ -1,10 +1,13 @@
-// The callback relay: what a webhook, the media stream or the inbox accepted is written to the callback inbox
-// (store.callbacks) before it is answered, and this relay tells the workflow, with a bounded number in
-// flight: at once as it arrives (leased to this relay as it is written; the send does not wait for the write,
-// the answer to the vendor does), else from the work list in arrival order. Any number of processes may
-// relay: a callback is leased while sent, and one whose relay died is taken over when the lease ends. Each
-// is sent under its own key as Temporal's request id, so sending it twice applies it once. Undeliverable for
-// too long, or refused too often, it becomes a dead letter.
+// The callback relay: what a webhook, the media stream or the inbox accepted is either told to its workflow
+// at once or written to the callback inbox (store.callbacks), before it is answered, and this relay tells the
+// workflow from there. A webhook's callback goes straight to its workflow and is answered as soon as Temporal
+// has it (Temporal keeps an accepted signal as durably as our store would); one that does not get there within
+// `directWaitMs` (Temporal slow or down, the workflow's service busy) is written down and answered then, and the
+// relay goes on sending it. The inbox monitor's signals are always written down first. From the work list, the
+// relay sends with a bounded number in flight, in arrival order. Any number of processes may relay: a callback
+// is leased while sent, and one whose relay died is taken over when the lease ends. Each is sent under its own
+// key as Temporal's request id, so sending it twice (directly and from the list, or a vendor's retry) applies it
+// once. Undeliverable for too long, or refused too often, it becomes a dead letter.
 import { createHash, randomUUID } from 'node:crypto';
 import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
 import { defaultPayloadConverter, type SignalDefinition } from '@temporalio/common';
@@ -21,6 +24,16 @@ const MAX_REFUSALS = 5;
 const POLL_MS = 1000;
 const KEEP_DELIVERED_MS = 7 * DAY_MS;
 const PURGE_EVERY_MS = 10 * MINUTE_MS;
+/** Keys of callbacks this process delivered directly, remembered so a vendor's quick retry is not sent again. */
+const RECENT_KEYS = 10_000;
+/** Direct sends at once per relay (beyond: written down first, as when Temporal is slow). */
+const DIRECT_PER_IN_FLIGHT = 16;
+const SLOW: unique symbol = Symbol('slow');
+
+/** How a callback was taken: told to its workflow directly, written to the callback inbox, or a repeat of one already taken. */
+export type Accepted = 'delivered' | 'written' | 'duplicate';
+
+type RelayConfig = Pick<Config, 'RELAY_MAX_IN_FLIGHT' | 'RELAY_LEASE_SECONDS' | 'RELAY_GIVE_UP_SECONDS' | 'RELAY_DIRECT_WAIT_MS'>;
 
 export interface RelayOptions {
   store: Pick<Store, 'callbacks' | 'deadLetters'>;
@@ -29,6 +42,8 @@ export interface RelayOptions {
   maxInFlight: number;
   leaseMs: number;
   giveUpMs: number;
+  /** How long a webhook's callback may take to reach its workflow directly before it is written down instead (0: always written down first). */
+  directWaitMs: number;
 }
 
 /** The same callback (workflow, signal, arguments) always has the same key: a repeat is recognised. */
@@ -50,51 +65,37 @@ export class CallbackRelay {
   private loop?: Promise<void>;
   private wake?: () => void;
   private purgedAt = 0;
+  private direct = 0;
+  private readonly recent = new Set<string>();
+  /** What this relay took, by how (for benchmarks and tests; the inbox's own states are the `folio_callbacks` metric). */
+  readonly taken: Record<Accepted, number> = { delivered: 0, written: 0, duplicate: 0 };
 
   constructor(private readonly opts: RelayOptions) {
     this.edge = opts.edge.retrying(NO_RETRY); // one attempt per claim: the relay keeps its own schedule
     this.log = opts.logger.child({ component: 'callback-relay' });
   }
 
-  static forConfig(config: Pick<Config, 'RELAY_MAX_IN_FLIGHT' | 'RELAY_LEASE_SECONDS' | 'RELAY_GIVE_UP_SECONDS'>, deps: Pick<RelayOptions, 'store' | 'edge' | 'logger'>): CallbackRelay {
-    return new CallbackRelay({ ...deps, maxInFlight: config.RELAY_MAX_IN_FLIGHT, leaseMs: config.RELAY_LEASE_SECONDS * 1000, giveUpMs: config.RELAY_GIVE_UP_SECONDS * 1000 });
-  }
-
-  /** Writes a callback down (encoded and encrypted) and wakes the relay; resolves once it is stored. */
-  accept<A extends unknown[]>(source: CallbackSource, workflowId: string, def: SignalDefinition<A>, ...args: A): Promise<'accepted' | 'duplicate'> {
-    return this.write(source, workflowId, def, args);
-  }
-
-  private async write<A extends unknown[]>(source: CallbackSource, workflowId: string, def: SignalDefinition<A>, args: A, sending?: (sent: Promise<unknown>) => void): Promise<'accepted' | 'duplicate'> {
-    const payloads = await this.edge.encode(args);
-    // With room in flight, this relay leases it as it writes it and sends it at once (no round trip through
-    // the work list); if this process dies first, the lease runs out and any relay sends it.
-    const now = new Date();
-    const lease = this.running && this.inFlight < this.opts.maxInFlight ? { owner: this.owner, until: new Date(now.getTime() + this.opts.leaseMs) } : undefined;
-    const entry = { _id: callbackKey(workflowId, def.name, args), source, workflowId, signal: def.name, payloads };
-    const written = this.opts.store.callbacks.accept(entry, now, lease);
-    if (!lease) {
-      const r = await written;
-      this.kick();
-      return r;
-    }
-    // Sent while it is written (a repeat, or a send that was not recorded, is applied once by its request id);
-    // recorded as delivered only once it is written and was ours.
-    const sent = this.dispatch({ ...entry, state: 'pending', attempts: 0, receivedAt: now, order: 0, nextAttemptAt: now, lease }, written);
-    sending?.(sent);
-    return written;
+  static forConfig(config: RelayConfig, deps: Pick<RelayOptions, 'store' | 'edge' | 'logger'>): CallbackRelay {
+    return new CallbackRelay({ ...deps, maxInFlight: config.RELAY_MAX_IN_FLIGHT, leaseMs: config.RELAY_LEASE_SECONDS * 1000, giveUpMs: config.RELAY_GIVE_UP_SECONDS * 1000, directWaitMs: config.RELAY_DIRECT_WAIT_MS });
   }
 
   /**
-   * As `accept`, and waits (up to `waitMs`) until the signal has reached the workflow when it was sent at once:
-   * for a callback whose sender acts on our answer (the voice agent ends the call after a tool call's reply), so
-   * what it does next cannot overtake it. Written down either way: if the send is slow or fails, the relay goes on.
+   * Takes a webhook's callback: resolves once it has reached its workflow ('delivered') or, when that takes longer
+   * than `directWaitMs` or fails, once it is written down ('written'; the relay goes on sending it).
    */
-  async acceptAndTell<A extends unknown[]>(source: CallbackSource, workflowId: string, def: SignalDefinition<A>, args: A, waitMs = 10_000): Promise<'accepted' | 'duplicate'> {
-    let sent: Promise<unknown> | undefined;
-    const r = await this.write(source, workflowId, def, args, (p) => (sent = p));
+  async accept<A extends unknown[]>(source: CallbackSource, workflowId: string, def: SignalDefinition<A>, ...args: A): Promise<Accepted> {
+    return (await this.take(source, workflowId, def, args)).accepted;
+  }
+
+  /**
+   * As `accept`, and waits (up to `waitMs`) until the signal has reached the workflow when it was written down
+   * while its send was still out: for a callback whose sender acts on our answer (the voice agent ends the call
+   * after a tool call's reply), so what it does next cannot overtake it. If the send is slow or fails, the relay goes on.
+   */
+  async acceptAndTell<A extends unknown[]>(source: CallbackSource, workflowId: string, def: SignalDefinition<A>, args: A, waitMs = 10_000): Promise<Accepted> {
+    const { accepted, sent } = await this.take(source, workflowId, def, args);
     if (sent) await Promise.race([sent, new Promise((ok) => setTimeout(ok, waitMs).unref())]);
-    return r;
+    return accepted;
   }
 
   /** A Signaler whose signals go through this relay (the inbox monitor's): 'sent' means written down. */
@@ -102,10 +103,58 @@ export class CallbackRelay {
     const relay = this;
     return {
       async send<A extends unknown[]>(workflowId: string, def: SignalDefinition<A>, ...args: A): Promise<'sent'> {
-        await relay.accept(source, workflowId, def, ...args);
+        const entry = await relay.entry(source, workflowId, def, args);
+        relay.count(await relay.opts.store.callbacks.accept(entry) === 'accepted' ? 'written' : 'duplicate');
+        relay.kick();
         return 'sent';
       },
     };
+  }
+
+  private async entry<A extends unknown[]>(source: CallbackSource, workflowId: string, def: SignalDefinition<A>, args: A): Promise<Pick<InboxCallback, '_id' | 'source' | 'workflowId' | 'signal' | 'payloads'>> {
+    return { _id: callbackKey(workflowId, def.name, args), source, workflowId, signal: def.name, payloads: await this.edge.encode(args) };
+  }
+
+  private count(how: Accepted): Accepted {
+    this.taken[how]++;
+    return how;
+  }
+
+  private async take<A extends unknown[]>(source: CallbackSource, workflowId: string, def: SignalDefinition<A>, args: A): Promise<{ accepted: Accepted; sent?: Promise<unknown> }> {
+    const entry = await this.entry(source, workflowId, def, args);
+    if (this.recent.has(entry._id)) return { accepted: this.count('duplicate') };
+    const now = new Date();
+    if (!this.running || this.opts.directWaitMs <= 0 || this.direct >= this.opts.maxInFlight * DIRECT_PER_IN_FLIGHT) {
+      // written down first; the relay sends it from the list
+      const w = await this.opts.store.callbacks.accept(entry, now);
+      this.kick();
+      return { accepted: this.count(w === 'accepted' ? 'written' : 'duplicate') };
+    }
+    // Sent at once, leased to this relay should it have to be written down: if this process dies after that, the
+    // lease runs out and any relay sends it; recorded in the inbox only if it was written there and was new.
+    const lease = { owner: this.owner, until: new Date(now.getTime() + this.opts.leaseMs) };
+    let writeIf!: (w: Promise<'accepted' | 'duplicate' | 'unwritten'>) => void;
+    const written = new Promise<'accepted' | 'duplicate' | 'unwritten'>((resolve) => (writeIf = (w) => void w.then(resolve, () => resolve('unwritten'))));
+    this.direct++;
+    const sent = this.dispatch({ ...entry, state: 'pending', attempts: 0, receivedAt: now, order: 0, nextAttemptAt: now, lease }, written);
+    void sent.finally(() => this.direct--);
+    let timer: NodeJS.Timeout | undefined;
+    const first = await Promise.race([sent, new Promise<typeof SLOW>((ok) => (timer = setTimeout(() => ok(SLOW), this.opts.directWaitMs)))]).finally(() => clearTimeout(timer));
+    if (first === 'sent' || first === GONE) {
+      writeIf(Promise.resolve('unwritten'));
+      this.remember(entry._id);
+      return { accepted: this.count('delivered') };
+    }
+    // Slow or refused: written down before it is answered (a refusal is then retried on the relay's schedule).
+    const w = this.opts.store.callbacks.accept(entry, now, lease);
+    writeIf(w);
+    const accepted = this.count((await w) === 'accepted' ? 'written' : 'duplicate');
+    return { accepted, ...(first === SLOW && { sent }) };
+  }
+
+  private remember(key: string): void {
+    this.recent.add(key);
+    if (this.recent.size > RECENT_KEYS) this.recent.delete(this.recent.values().next().value as string);
   }
 
   start(): this {
@@ -161,8 +210,8 @@ export class CallbackRelay {
     });
   }
 
-  /** Sends a leased callback and records the outcome (for one just accepted: once it is written, and only if it was new). */
-  private dispatch(c: InboxCallback, written: Promise<'accepted' | 'duplicate'> = Promise.resolve('accepted')): Promise<unknown> {
+  /** Sends a leased callback and records the outcome (for one just taken: once it is written, and only if it was written and new). */
+  private dispatch(c: InboxCallback, written: Promise<'accepted' | 'duplicate' | 'unwritten'> = Promise.resolve('accepted')): Promise<'sent' | typeof GONE | { error: unknown }> {
     this.inFlight++;
     const sent = this.send(c);
     const p: Promise<void> = Promise.all([sent, written.catch(() => 'unwritten' as const)])
@@ -229,7 +278,7 @@ export class CallbackRelay {
 const relays = new WeakMap<object, CallbackRelay>();
 
 /** The relay of an API instance (one per store and edge; created and started on first use). */
-export function relayOf(deps: { config: Pick<Config, 'RELAY_MAX_IN_FLIGHT' | 'RELAY_LEASE_SECONDS' | 'RELAY_GIVE_UP_SECONDS'>; store: RelayOptions['store']; temporal: TemporalEdge; logger: Logger; relay?: CallbackRelay }): CallbackRelay {
+export function relayOf(deps: { config: RelayConfig; store: RelayOptions['store']; temporal: TemporalEdge; logger: Logger; relay?: CallbackRelay }): CallbackRelay {
   if (deps.relay) return deps.relay;
   let relay = relays.get(deps.store);
   if (!relay) {

@@ -17,6 +17,9 @@ export interface TcpProxy {
    * halfway, then every pair is closed. Resolves when that has happened.
    */
   cutOnUpstream(match: (chunk: Buffer) => boolean): Promise<void>;
+  /** Holds what clients send (kept, not forwarded), as a server that has stopped reading would; `release` sends it on. */
+  hold(): void;
+  release(): void;
   close(): Promise<void>;
 }
 
@@ -26,6 +29,7 @@ export async function startTcpProxy(upstreamPort: number, listenPort = 0): Promi
   let connections = 0;
   let cuts = 0;
   let armed: { match: (chunk: Buffer) => boolean; done: () => void } | undefined;
+  let held: (() => void)[] | undefined;
 
   const sever = (how: 'reset' | 'close'): number => {
     const n = pairs.size;
@@ -47,7 +51,16 @@ export async function startTcpProxy(upstreamPort: number, listenPort = 0): Promi
     };
     // either side ending on its own (logout, server restart) ends the pair, as a real connection would
     for (const s of pair) s.once('close', drop).on('error', drop);
-    client.pipe(upstream);
+    client.on('data', (chunk: Buffer) => {
+      const forward = () => {
+        if (!upstream.write(chunk)) {
+          client.pause();
+          upstream.once('drain', () => client.resume());
+        }
+      };
+      if (held) held.push(forward);
+      else forward();
+    });
     upstream.on('data', (chunk: Buffer) => {
       const trigger = armed;
       if (trigger?.match(chunk)) {
@@ -83,6 +96,14 @@ export async function startTcpProxy(upstreamPort: number, listenPort = 0): Promi
     },
     cutAll: () => sever('reset'),
     cutOnUpstream: (match) => new Promise<void>((done) => (armed = { match, done })),
+    hold() {
+      held ??= [];
+    },
+    release() {
+      const waiting = held ?? [];
+      held = undefined;
+      for (const forward of waiting) forward();
+    },
     async close() {
       armed = undefined;
       await new Promise<void>((resolve) => {

@@ -1,6 +1,7 @@
 // Fault drill, bounded and on loopback only: eight calls are in progress; their hotels' line floods the real
-// API process with signed Twilio status callbacks (every one sent twice, as Twilio retries), the relay sending
-// at most four at a time so a backlog builds; the API process is killed with SIGKILL while it relays, and
+// API process with signed Twilio status callbacks (every one sent twice, as Twilio retries), each written to the
+// callback inbox before it is answered (as when Temporal is slow) and the relay sending at most four at a time so
+// a backlog builds; the API process is killed with SIGKILL while it relays, and
 // started again. What the dead process left unanswered is sent again (as Twilio's connection retries would).
 // Every callback must reach its call workflow exactly once: 0 lost, 0 applied twice — counted in the
 // workflows' own histories, each signal decoded.
@@ -61,7 +62,9 @@ describe('fault drills: the API killed while it relays callbacks', function () {
       TWILIO_ACCOUNT_SID: `AC${hex(16)}`,
       TWILIO_AUTH_TOKEN: token,
       TWILIO_FROM_NUMBER: '+15005550006',
-      // a small relay, so a backlog is there to be interrupted; a short lease, so the next process takes it over
+      // every callback written down first (the path a slow or unreachable Temporal takes) and a small relay, so a
+      // backlog is there to be interrupted; a short lease, so the next process takes it over
+      RELAY_DIRECT_WAIT_MS: '0',
       RELAY_MAX_IN_FLIGHT: '4',
       RELAY_LEASE_SECONDS: '5',
     };
