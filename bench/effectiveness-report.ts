@@ -25,6 +25,9 @@ export interface ShardResult {
   firstCallDelayHours?: number;
   /** Whether clients asked for a guest's signed form upload it (absent in runs before clients were simulated: they never did). */
   clientForms?: boolean;
+  /** The deployment's call overflow limit and every hotel's voicemail policy (absent in earlier runs: 540 s, leave-message). */
+  callOverflowSeconds?: number;
+  voicemail?: string;
   simDays: number;
   wallSeconds: number;
   status: Tally;
@@ -125,6 +128,8 @@ export function summarise(shards: ShardResult[], meta: { command: string; date: 
     firstContact: [...new Set(shards.map((s) => s.firstContact))].join('/'),
     firstCallDelayHours: [...new Set(shards.map((s) => s.firstCallDelayHours ?? 0))].join('/'),
     clientsUploadForms: [...new Set(shards.map((s) => s.clientForms ?? false))].join('/'),
+    callOverflowSeconds: [...new Set(shards.map((s) => s.callOverflowSeconds ?? 540))].join('/'),
+    voicemail: [...new Set(shards.map((s) => s.voicemail ?? 'leave-message'))].join('/'),
     startDate: [...new Set(shards.map((s) => s.startDate))].join('/'),
     seeds: shards.map((s) => s.seed),
     simulatedDays: r1(Math.max(...shards.map((s) => s.simDays))),
@@ -210,7 +215,7 @@ ${reasons(shards.reduce((t, s) => add(t, s.needPersonWhy), {} as Tally))}
   by what the population says of them:
 ${reasons(shards.reduce((t, s) => add(t, s.needPersonByTruth), {} as Tally))}
 validated, by what the population says of them: ${list(shards.reduce((t, s) => add(t, s.validatedByTruth), {} as Tally)) || 'not counted'}
-first contact ${[...new Set(shards.map((s) => s.firstContact))].join('/')} (first call ${[...new Set(shards.map((s) => s.firstCallDelayHours ?? 0))].join('/')} h past the grace end); clients upload the signed forms they are asked for: ${[...new Set(shards.map((s) => (s.clientForms ? 'yes' : 'no')))].join('/')}
+first contact ${[...new Set(shards.map((s) => s.firstContact))].join('/')} (first call ${[...new Set(shards.map((s) => s.firstCallDelayHours ?? 0))].join('/')} h past the grace end); clients upload the signed forms they are asked for: ${[...new Set(shards.map((s) => (s.clientForms ? 'yes' : 'no')))].join('/')}; call overflow ${[...new Set(shards.map((s) => s.callOverflowSeconds ?? 540))].join('/')} s, voicemail ${[...new Set(shards.map((s) => s.voicemail ?? 'leave-message'))].join('/')}
 final status:                 ${list(shards.reduce((t, s) => add(t, s.status), {} as Tally))}
 completed with a document that is not the right folio (counted as needing a person): ${sum((s) => s.completedWrong)}
 a document in hand (any document, right or not; secondary): ${retrieved} (${pct(retrieved)})

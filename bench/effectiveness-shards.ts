@@ -40,7 +40,7 @@ async function main() {
     maxWallMinutes: arg('max-wall-minutes', 30),
     countMinutes: arg('count-minutes', 8),
   };
-  const passOn = ['start', 'days', 'spread-days', 'grace-hours', 'first-contact', 'first-call-delay-hours', 'mail'].flatMap((k) => (textArg(k) !== undefined ? [`--${k}`, textArg(k)!] : []));
+  const passOn = ['start', 'days', 'spread-days', 'grace-hours', 'first-contact', 'first-call-delay-hours', 'mail', 'call-overflow-seconds', 'voicemail'].flatMap((k) => (textArg(k) !== undefined ? [`--${k}`, textArg(k)!] : []));
   const postgres = process.argv.includes('--postgres');
   const flags = ['--no-client-forms'].filter((f) => process.argv.includes(f));
   const keep = textArg('keep-shards');

@@ -58,6 +58,11 @@ async function main() {
   const callDelayArg = textArg('first-call-delay-hours');
   if (callDelayArg !== undefined && !(Number(callDelayArg) >= 0)) throw new Error(`--first-call-delay-hours needs a number of hours, got "${callDelayArg}"`);
   const clientForms = !process.argv.includes('--no-client-forms');
+  // the voice settings under comparison (issue: voice waste): the deployment's overflow limit, and every hotel's voicemail policy
+  const overflowArg = textArg('call-overflow-seconds');
+  if (overflowArg !== undefined && !(Number(overflowArg) >= 30 && Number(overflowArg) <= 1800)) throw new Error(`--call-overflow-seconds needs 30-1800 seconds, got "${overflowArg}"`);
+  const voicemail = textArg('voicemail');
+  if (voicemail !== undefined && voicemail !== 'hang-up' && voicemail !== 'leave-message') throw new Error(`--voicemail is hang-up or leave-message, got "${voicemail}"`);
   const startArg = textArg('start');
   const daysArg = textArg('days');
   const mail = textArg('mail') ?? 'inbox';
@@ -78,6 +83,7 @@ async function main() {
   const env = await createTimeSkipping();
   const mongo = postgres ? await startMongoOnPostgres() : await startMongo();
   const hotels = generatePopulation(params.seed, params.hotels);
+  if (voicemail !== undefined) for (const h of hotels) h.config.voicemail = voicemail;
   const world = await SimWorld.create({
     env,
     db: mongo.db(`effectiveness_${process.pid}`),
@@ -85,7 +91,7 @@ async function main() {
     seed: params.seed,
     mail,
     // the service's own configuration defaults: the run measures the policy the code has
-    config: { LOG_LEVEL: 'warn' },
+    config: { LOG_LEVEL: 'warn', ...(overflowArg !== undefined && { CALL_OVERFLOW_SECONDS: overflowArg }) },
     clientForms,
     maxConcurrentActivities: 20,
     maxConcurrentWorkflowTasks: 8,
@@ -206,6 +212,8 @@ async function main() {
       firstContact: startOptions.chasePolicy?.firstContact ?? DEFAULT_CHASE_POLICY.firstContact,
       firstCallDelayHours: startOptions.chasePolicy?.firstCallDelayHours ?? DEFAULT_CHASE_POLICY.firstCallDelayHours,
       clientForms,
+      callOverflowSeconds: world.config.CALL_OVERFLOW_SECONDS,
+      voicemail: voicemail ?? 'leave-message',
       validatedByTruth: [...validatedAt.keys()].reduce<Tally>((t, id) => ((t[truthOf(id).category] = (t[truthOf(id).category] ?? 0) + 1), t), {}),
       simDays: (simEnd - t0) / DAY_MS,
       wallSeconds,

@@ -72,7 +72,7 @@ export interface SimCall {
 }
 
 /** Modelled durations (seconds) of the parts of a call; ringing is not billed. */
-export const VOICE = { ivrLevel: 12, ivrDeadEnd: 60, greeting: 20, perGuest: 35, voicemail: 30, fax: 5, wrapUp: 15, hangUpOnBot: 8 } as const;
+export const VOICE = { ivrLevel: 12, ivrDeadEnd: 60, greeting: 20, perGuest: 35, voicemailToBeep: 18, voicemailMessage: 12, fax: 5, wrapUp: 15, hangUpOnBot: 8 } as const;
 
 export interface SimWorldOptions {
   env: TestWorkflowEnvironment;
@@ -394,7 +394,8 @@ export class SimWorld {
         }
         await signalStatus(input.callId, callSid, 'in-progress');
         if (line === 'voicemail') {
-          call.connectedSeconds = VOICE.voicemail;
+          // the machine's greeting until the beep is billed either way; our message only when the hotel's policy leaves one
+          call.connectedSeconds = VOICE.voicemailToBeep + (input.hotel.voicemail === 'hang-up' ? 0 : VOICE.voicemailMessage);
           await signalStatus(input.callId, callSid, 'in-progress', { answeredBy: 'machine_end_beep' });
           return { callSid };
         }
@@ -427,7 +428,7 @@ export class SimWorld {
         }
         if (shape === 'hangs-up-on-bot' || shape === 'transfer-voicemail') {
           // the person hangs up on hearing a bot, or the transfer ends at accounting's voicemail: nobody said anything about a guest
-          const talk = shape === 'hangs-up-on-bot' ? VOICE.hangUpOnBot : VOICE.greeting + RATES.accountingHoldSeconds + VOICE.voicemail;
+          const talk = shape === 'hangs-up-on-bot' ? VOICE.hangUpOnBot : VOICE.greeting + RATES.accountingHoldSeconds + VOICE.voicemailToBeep + VOICE.voicemailMessage;
           call.line = shape;
           call.connectedSeconds += talk;
           call.agentSeconds = talk;
