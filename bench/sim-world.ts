@@ -28,7 +28,7 @@ import { LocalPdfExtractor } from '../adapters/extraction/local-pdf';
 import type { DocumentStore } from '../domain/ports';
 import { folioWorkflowId, type BatchGuest, type DocumentRef, type FolioRequest, type GuestOutcome } from '../domain/model';
 import type { AllActivities, ClientNotification, EmailActivities, TelephonyActivities } from '../workflows/activity-types';
-import { folioWorkflowType, agentToolSignal, documentReceivedSignal, ivrStepSignal, recordingReadySignal, twilioStatusSignal, type CallInput, type FolioResult, type FolioStartOptions, type WorkflowType } from '../workflows/definitions';
+import { folioWorkflowType, agentToolSignal, documentReceivedSignal, ivrStepSignal, postCallSignal, recordingReadySignal, twilioStatusSignal, type CallInput, type FolioResult, type FolioStartOptions, type WorkflowType } from '../workflows/definitions';
 import {
   answersMail,
   clientFormHours,
@@ -70,6 +70,13 @@ export interface SimCall {
   /** Seconds the voice agent is connected (a person on the line). */
   agentSeconds: number;
 }
+
+/**
+ * With instantly answering hotels, a folio promised on the phone arrives this long (hours) after the call: a few
+ * seconds, so the call has finished (its recording, the agent's analysis and its report stored) before the folio
+ * completes, as when a hotel emails after hanging up.
+ */
+const INSTANT_PROMISED_HOURS = 5 / 3600;
 
 /** Modelled durations (seconds) of the parts of a call; ringing is not billed. */
 export const VOICE = { ivrLevel: 12, ivrDeadEnd: 60, greeting: 20, perGuest: 35, voicemailToBeep: 18, voicemailMessage: 12, fax: 5, wrapUp: 15, hangUpOnBot: 8 } as const;
@@ -467,9 +474,11 @@ export class SimWorld {
           if (shape === 'drops') call.line = 'drops';
           await recording(input.callId, callSid, call.connectedSeconds);
           await signalStatus(input.callId, callSid, 'completed', { durationSeconds: call.connectedSeconds });
+          // the voice agent's post-call analysis, as its webhook sends it once the conversation is over
+          await tell(input.callId, postCallSignal, { conversationId: `conv-${callSid.slice(2, 18)}`, summary: `${guests.length} guest(s) asked about; ${agreed.length} agreed to send the folio`, callSuccessful: agreed.length ? 'success' : 'failure' });
         }
         if (agreed.length) {
-          const hours = world.opts.instant ? 0 : drawAgreedReplyHours(b, rng);
+          const hours = world.opts.instant ? INSTANT_PROMISED_HOURS : drawAgreedReplyHours(b, rng);
           world.tally('folios promised on the phone', hours === undefined ? 'never sent' : 'sent');
           if (hours !== undefined) await world.sendPromised(input.callId, hotelId, replyTo, agreed, hours, rng);
         }

@@ -2,7 +2,8 @@
 // end to end (real workflows, projections in FerretDB, a real PDF folio read by the real extractor), next
 // to a skeleton workflow with the same number of activities and timers in the same run; history events per
 // folio for single-guest and 5-guest batches; calls per folio for requests over hotels with a Zipf spread.
-// Actions per folio by Temporal Cloud's rules (bench/actions.ts) over every workflow the folios caused: their
+// The happy path is the intended one: the hotel agrees on the call, the agent's post-call analysis arrives, the call
+// finishes (finishCall) and the promised folio arrives a few seconds later. Actions per folio by Temporal Cloud's rules (bench/actions.ts) over every workflow the folios caused: their
 // own, their hotels' dispatchers (and the calls and emails those started) and the call-slot semaphore if one ran. The
 // projection lag is write time - change time of every state the worker's projection writer stored.
 // Writes bench/results/throughput.json.
@@ -89,6 +90,13 @@ async function main() {
     const r1 = await runAll(singleReqs);
     const singleCalls = [...world.calls.keys()].filter((k) => !callsBefore.has(k));
     const e1 = await events(singleReqs, singleCalls);
+    // the intended happy path: the call finished (its report, finishCall) with the agent's analysis stored, before the folio completed
+    const ran = await Promise.all(singleCalls.map(async (callId) => {
+      const h = await world.edge.history(callId);
+      const types = h === GONE ? [] : h.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
+      return { finished: types.includes('finishCall'), analysed: types.includes('storeCallAnalysis') };
+    }));
+    const finished = { calls: singleCalls.length, finished: ran.filter((r) => r.finished).length, analysed: ran.filter((r) => r.analysed).length };
 
     // 2) five guests per hotel, enqueued together: one call for the five
     const batchReqs = due(planRequests({ seed: p.seed + 1, count: p.batchHotels * 5, hotels: batched, nowMs: now, fromDays: -1, toDays: -1, zipfS: 0, clientId: `t5-${randomUUID().slice(0, 6)}` }));
@@ -142,6 +150,7 @@ skeleton workflow (${acts} activities + ${timers} timers each): ${p.folios} in $
 history events per completed folio, single-guest batch: folio workflow ${f(e1.folio.events / p.folios)}, + call workflow ${f(e1.calls.events / p.folios)} = ${f((e1.folio.events + e1.calls.events) / p.folios)} (actions ${f((e1.folio.actions + e1.calls.actions) / p.folios)})
 history events per folio, 5-guest batch:                folio workflow ${f(e2.folio.events / batchReqs.length)}, + call workflow share ${f(e2.calls.events / batchReqs.length)} = ${f((e2.folio.events + e2.calls.events) / batchReqs.length)} (${batchCalls.length} calls for ${batchReqs.length} folios; ${r2.completed} completed in ${f(r2.seconds)} s)
   (hotel dispatcher histories are shared by every folio of a hotel and not in these per-folio figures)
+happy path (single-guest): ${finished.finished} of ${finished.calls} calls finished (finishCall ran), ${finished.analysed} stored the agent's post-call analysis
 actions per folio by Temporal Cloud's rules, everything the folios caused (dispatchers, calls, any call-slot workflow): single-guest ${f(e1.all.actions / p.folios)}, 5-guest ${f(e2.all.actions / batchReqs.length)}
   single-guest by kind: ${Object.entries(e1.all.byKind).map(([k, n]) => `${k} ${f(n / p.folios)}`).join(', ')}
 projection lag (write - change, ${lags.length} states written by the worker's writer): p50 ${f(pct(0.5), 3)} s, p99 ${f(pct(0.99), 3)} s, max ${f(lags.at(-1) ?? NaN, 3)} s
@@ -154,6 +163,7 @@ calls per folio, ${p.zipfFolios} requests over ${p.zipfHotels} hotels (Zipf s=1;
       skeletonPerSecond: p.folios / skSeconds,
       folioToSkeletonRatioBurst: r1.completed / r1.seconds / (p.folios / skSeconds),
       actionsPerHappyPathFolio: e1.all.actions / p.folios,
+      happyPathCalls: finished,
       actionsPerFolioByKindSingleGuest: Object.fromEntries(Object.entries(e1.all.byKind).map(([k, n]) => [k, n / p.folios])),
       actionsPerFolioFiveGuestBatches: e2.all.actions / batchReqs.length,
       folioWorkflowActionsPerFolio: e1.folio.actions / p.folios,
