@@ -172,6 +172,8 @@ calls per folio, ${p.zipfFolios} requests over ${p.zipfHotels} hotels (Zipf s=1;
       projectionLagP99Seconds: pct(0.99),
       projectionStatesWritten: lags.length,
       callsPerFolioZipf: zipfCalls.length / p.zipfFolios,
+      // the issue's figure, when the run is at its size
+      ...(p.zipfFolios === 1000 && p.zipfHotels === 150 && { callsPerFolio1000Over150: zipfCalls.length / p.zipfFolios }),
       completed: { single: r1.completed, fiveGuest: r2.completed, zipf: r4.completed },
       command: `npx tsx bench/throughput.ts ${process.argv.slice(2).join(' ')}`.trim(),
       date: new Date().toISOString(),
