@@ -1,5 +1,5 @@
-// Twilio's webhooks → call-workflow signals, answered at once with the TwiML the call needs next, once the
-// callback is written down (the callback relay tells the workflow). Signatures are checked against
+// Twilio's webhooks → call-workflow signals, answered with the TwiML the call needs next once the callback
+// relay has the signal in Temporal or, when that is slow, written to the callback inbox. Signatures are checked against
 // PUBLIC_BASE_URL + path + query, so this works behind a TLS proxy.
 import express, { type Request, type Response, type NextFunction } from 'express';
 import twilio from 'twilio';
