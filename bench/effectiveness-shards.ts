@@ -25,7 +25,11 @@ async function main() {
   // --combine a.json b.json …: report shards written earlier with bench/effectiveness.ts --out
   const combine = process.argv.indexOf('--combine');
   if (combine >= 0) {
-    const files = process.argv.slice(combine + 1).filter((f) => !f.startsWith('--') && f.endsWith('.json'));
+    // the shard files are the words after --combine up to the next option (so `--results x.json` later is not read as one)
+    const rest = process.argv.slice(combine + 1);
+    const end = rest.findIndex((f) => f.startsWith('--'));
+    const files = (end < 0 ? rest : rest.slice(0, end)).filter((f) => f.endsWith('.json'));
+    if (files.length === 0) throw new Error('--combine needs the shard files (bench/effectiveness.ts --out) right after it');
     const shards = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as ShardResult);
     console.log(command);
     finish(shards, command, results);
