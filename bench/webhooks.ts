@@ -20,17 +20,14 @@ import { createTwilioWebhookRouter } from '../api/webhooks/twilio';
 import { callWorkflowType, type CallInput } from '../workflows/definitions';
 import { startMongo, startTemporal, stopStack } from '../test/helpers/stack';
 import { edgeFor, GONE } from '../temporal/edge';
+import { arg } from './requests';
 import type { EndpointRun, LoadOrders } from './webhook-loadgen';
 
 const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !all[i - 1]?.startsWith('--'));
-const flag = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
 const RATE = Number(positional[0] ?? 500);
 const SECONDS = Number(positional[1] ?? 8);
-const REPETITIONS = flag('repetitions', 3);
-const CALLS = flag('calls', 100);
+const REPETITIONS = arg('repetitions', 3);
+const CALLS = arg('calls', 100);
 const SLICES = 4;
 const WARMUP_SECONDS = 0.5;
 
@@ -82,7 +79,7 @@ async function main() {
   const silent = logger.child({}, { level: 'silent' });
   const server0 = await listen(ours);
   const base = `http://127.0.0.1:${(server0.address() as AddressInfo).port}`;
-  const directWaitMs = flag('direct-wait-ms', loadConfig({}).RELAY_DIRECT_WAIT_MS);
+  const directWaitMs = arg('direct-wait-ms', loadConfig({}).RELAY_DIRECT_WAIT_MS);
   const config = loadConfig({ LOG_LEVEL: 'silent', PUBLIC_BASE_URL: base, TWILIO_AUTH_TOKEN: token, RELAY_DIRECT_WAIT_MS: String(directWaitMs) });
   const store = new Store((await startMongo()).db(`bench_webhooks_${process.pid}`));
   await store.ensureIndexes();

@@ -33,6 +33,9 @@ const SLOW: unique symbol = Symbol('slow');
 /** How a callback was taken: told to its workflow directly, written to the callback inbox, or a repeat of one already taken. */
 export type Accepted = 'delivered' | 'written' | 'duplicate';
 
+/** A callback as it is taken, before the relay's bookkeeping. */
+type NewCallback = Pick<InboxCallback, '_id' | 'source' | 'workflowId' | 'signal' | 'payloads'>;
+
 type RelayConfig = Pick<Config, 'RELAY_MAX_IN_FLIGHT' | 'RELAY_LEASE_SECONDS' | 'RELAY_GIVE_UP_SECONDS' | 'RELAY_DIRECT_WAIT_MS'>;
 
 export interface RelayOptions {
@@ -103,16 +106,21 @@ export class CallbackRelay {
     const relay = this;
     return {
       async send<A extends unknown[]>(workflowId: string, def: SignalDefinition<A>, ...args: A): Promise<'sent'> {
-        const entry = await relay.entry(source, workflowId, def, args);
-        relay.count(await relay.opts.store.callbacks.accept(entry) === 'accepted' ? 'written' : 'duplicate');
-        relay.kick();
+        await relay.writeDown(await relay.entry(source, workflowId, def, args));
         return 'sent';
       },
     };
   }
 
-  private async entry<A extends unknown[]>(source: CallbackSource, workflowId: string, def: SignalDefinition<A>, args: A): Promise<Pick<InboxCallback, '_id' | 'source' | 'workflowId' | 'signal' | 'payloads'>> {
+  private async entry<A extends unknown[]>(source: CallbackSource, workflowId: string, def: SignalDefinition<A>, args: A): Promise<NewCallback> {
     return { _id: callbackKey(workflowId, def.name, args), source, workflowId, signal: def.name, payloads: await this.edge.encode(args) };
+  }
+
+  /** Written down first (unleased), and the relay woken to send it from the list. */
+  private async writeDown(entry: NewCallback, now = new Date()): Promise<Accepted> {
+    const w = await this.opts.store.callbacks.accept(entry, now);
+    this.kick();
+    return this.count(w === 'accepted' ? 'written' : 'duplicate');
   }
 
   private count(how: Accepted): Accepted {
@@ -124,12 +132,7 @@ export class CallbackRelay {
     const entry = await this.entry(source, workflowId, def, args);
     if (this.recent.has(entry._id)) return { accepted: this.count('duplicate') };
     const now = new Date();
-    if (!this.running || this.opts.directWaitMs <= 0 || this.direct >= this.opts.maxInFlight * DIRECT_PER_IN_FLIGHT) {
-      // written down first; the relay sends it from the list
-      const w = await this.opts.store.callbacks.accept(entry, now);
-      this.kick();
-      return { accepted: this.count(w === 'accepted' ? 'written' : 'duplicate') };
-    }
+    if (!this.running || this.opts.directWaitMs <= 0 || this.direct >= this.opts.maxInFlight * DIRECT_PER_IN_FLIGHT) return { accepted: await this.writeDown(entry, now) };
     // Sent at once, leased to this relay should it have to be written down: if this process dies after that, the
     // lease runs out and any relay sends it; recorded in the inbox only if it was written there and was new.
     const lease = { owner: this.owner, until: new Date(now.getTime() + this.opts.leaseMs) };
