@@ -3,9 +3,15 @@
 // a query from its primary key only when the filter is the id alone (any other filter decodes the whole
 // collection, ~0.3 s per write at 10,000 folios), so there the seq is read by id and the write goes by id:
 // not atomic, but a folio's writes come in order from its workflow, and the next one mends a lost race.
+// FerretDB 1.x on SQLite also never answers once 100 or more updates of stored documents are in flight
+// (one bulk of 100, or two of 60 at once: measured with v1.24.2), and every later write then waits behind
+// them; so there the writes go in bulks of FERRET_BULK_MAX, one after the other.
 import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type Db, type Document, type Filter, type UpdateFilter } from 'mongodb';
 
 const DUPLICATE_KEY = 11000;
+
+/** Updates per bulk write on FerretDB: well below the 100 in flight at which it stalls, leaving room for other writers. */
+export const FERRET_BULK_MAX = 25;
 
 export interface GuardedWrite {
   _id: string;
@@ -41,7 +47,10 @@ export class GuardedWrites {
   /** Applies each write unless its document holds a newer seq; per write, whether it applied. */
   async apply<T extends Document & { _id: string }>(collection: Collection<T>, writes: readonly GuardedWrite[]): Promise<boolean[]> {
     if (writes.length === 0) return [];
-    return (await this.isFerret()) ? this.byId(collection, writes) : this.conditional(collection, writes);
+    if (!(await this.isFerret())) return this.conditional(collection, writes);
+    const applied: boolean[] = [];
+    for (let i = 0; i < writes.length; i += FERRET_BULK_MAX) applied.push(...(await this.byId(collection, writes.slice(i, i + FERRET_BULK_MAX))));
+    return applied;
   }
 
   private async conditional<T extends Document & { _id: string }>(collection: Collection<T>, writes: readonly GuardedWrite[]): Promise<boolean[]> {

@@ -32,6 +32,9 @@ export interface StoreOptions {
   crypto?: FieldCrypto;
 }
 
+/** How long one store call may go unanswered: far above the slowest legitimate one (a list over 100,000 FerretDB documents, ~7 s). */
+export const SOCKET_TIMEOUT_MS = 120_000;
+
 export class Store {
   readonly folios: FolioRepository;
   readonly hotels: HotelRepository;
@@ -88,7 +91,9 @@ export class Store {
   }
 
   static async connect(uri: string, dbName: string, opts: Omit<StoreOptions, 'client'> = {}): Promise<Store> {
-    const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5000, appName: 'folio' });
+    // a store call that never answers fails after SOCKET_TIMEOUT_MS (and is retried by its caller) instead of
+    // holding its activity slot or the projection writer for good
+    const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5000, socketTimeoutMS: SOCKET_TIMEOUT_MS, appName: 'folio' });
     await client.connect();
     return new Store(client.db(dbName), { ...opts, client });
   }

@@ -109,6 +109,22 @@ describe('lifecycle activities and projections (FerretDB)', () => {
     assert.deepEqual((await store.folios.timeline('w-4')).map((e) => e.seq), [1]);
   });
 
+  it('a full batch of stored folios is written again without hanging FerretDB (it stalls on 100+ updates in flight)', async function () {
+    this.timeout(60_000);
+    // the writer's default batch is 200 folios; FerretDB 1.x on SQLite never answers a bulk of 100 or more
+    // updates to stored documents, so a worker whose batch crossed that line stopped projecting for good
+    const ids = Array.from({ length: 200 }, (_, i) => `b-${i}`);
+    const first = await store.folios.projectMany(ids.map((id) => ({ folioId: id, seq: 1, set: update(1, FolioStatus.WaitingForCheckout, 0, id).set })));
+    assert.ok(first.every(Boolean));
+    const writer = new ProjectionWriter(store, { flushAfterMs: 1 });
+    for (const id of ids) writer.write(update(2, FolioStatus.Queued, 1, id));
+    await writer.settled();
+    assert.equal(writer.counters.written, 200);
+    assert.equal(writer.counters.failedBatches, 0);
+    const stored = await Promise.all(ids.map((id) => store.folios.get(id)));
+    assert.ok(stored.every((d) => d?.status === FolioStatus.Queued && d.seq === 2), 'every folio moved to its newer state');
+  });
+
   it('list items are slim and "needs attention" is a stored flag the list filters by', async () => {
     await store.folios.projectMany([
       { folioId: 'l-1', seq: 1, set: { ...update(1, FolioStatus.NeedsReview, 0, 'l-1').set, clientId: 'lc', extracted: { confidence: {} } as never } },
