@@ -53,16 +53,27 @@ export const ConfigSchema = z
     METRICS_PORT: port.default(9464),
     /**
      * Workflows a worker keeps in memory between their tasks (an evicted one is replayed from its history when it
-     * next wakes). Bounds the worker's memory instead of the SDK's heap-based default: 1,000 fits a worker within
-     * ~400 MB by the earlier figure of ~150 KB per open folio (1.8 GB at 10,000, a process shared with the API).
+     * next wakes). Bounds the worker's memory instead of the SDK's heap-based default. Measured with the worker
+     * in its own process (bench/at-rest.ts): ~1.1 MB of RSS per cached run on top of ~300 MB at start; 100 held the
+     * process at 384 MB with 2,500 folios open (300 cached: 641 MB).
      */
-    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(100),
     /**
-     * Documents are read on this task queue by a worker of their own with EXTRACTION_CONCURRENCY slots (PDF parsing
-     * and OCR are what take memory); the API starts folios with it. Empty: on the folio's own task queue.
+     * A workflow bundle built ahead of time (`npm run bundle`); empty: the worker has a child process build one at
+     * start, so webpack's memory is never the worker's.
+     */
+    WORKFLOW_BUNDLE_PATH: z.string().default(''),
+    /**
+     * Documents are read on this task queue by the extraction process (workers/extraction.ts) with EXTRACTION_CONCURRENCY
+     * slots (PDF parsing and OCR are what take memory); the API starts folios with it. Empty: by the worker process, on
+     * the folio's own task queue.
      */
     EXTRACTION_TASK_QUEUE: z.string().regex(/^[\w.-]{0,100}$/, 'letters, digits, . _ -').default(''),
     EXTRACTION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+    /** The extraction process's operations port (GET /metrics, /health/live, /health/ready) and its SDK metrics' port. */
+    EXTRACTION_OPS_HOST: z.string().default('127.0.0.1'),
+    EXTRACTION_OPS_PORT: port.default(9467),
+    EXTRACTION_METRICS_PORT: port.default(9468),
     /** The API process's operations port: GET /metrics, /health/live and /health/ready, never on API_PORT. */
     API_OPS_HOST: z.string().default('127.0.0.1'),
     API_OPS_PORT: port.default(9465),
@@ -212,6 +223,7 @@ export const ConfigSchema = z
     temporalSecurityIssues(c).forEach((issue) => ctx.addIssue({ code: 'custom', ...issue }));
     // both are bound by the one worker process
     if (c.WORKER_OPS_PORT !== 0 && c.WORKER_OPS_PORT === c.METRICS_PORT) ctx.addIssue({ code: 'custom', path: ['WORKER_OPS_PORT'], message: `must differ from METRICS_PORT (${c.METRICS_PORT}, the Temporal SDK's metrics)` });
+    if (c.EXTRACTION_OPS_PORT !== 0 && c.EXTRACTION_OPS_PORT === c.EXTRACTION_METRICS_PORT) ctx.addIssue({ code: 'custom', path: ['EXTRACTION_OPS_PORT'], message: `must differ from EXTRACTION_METRICS_PORT (${c.EXTRACTION_METRICS_PORT}, the extraction process's SDK metrics)` });
     if (c.TRACING_EXPORTER === 'otlp' && !c.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT && !c.OTEL_EXPORTER_OTLP_ENDPOINT) {
       ctx.addIssue({ code: 'custom', path: ['OTEL_EXPORTER_OTLP_ENDPOINT'], message: 'is required when TRACING_EXPORTER=otlp' });
     }

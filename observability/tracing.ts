@@ -154,12 +154,14 @@ export function tracingClientInterceptors(): WorkflowClientInterceptor[] {
   return tracing ? [new OpenTelemetryWorkflowClientInterceptor()] : [];
 }
 
-/** The worker's sinks, and when tracing is on the options that trace workflows (spans exported through a sink of their own) and activities. */
+/**
+ * The worker's sinks, and when tracing is on the options that trace activities and export workflow spans (through a
+ * sink of their own); the workflow side's interceptors are built into the workflow bundle (workers/workflow-bundle.ts).
+ */
 export function tracingWorkerOptions(tracing: Tracing | undefined, sinks: NonNullable<WorkerOptions['sinks']> = {}): Pick<WorkerOptions, 'interceptors' | 'sinks'> {
   if (!tracing) return { sinks };
   return {
     interceptors: {
-      workflowModules: [require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')],
       activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })],
     },
     // one `sinks` option holds the worker's own and the span exporter: spread over the worker's, it would drop them

@@ -94,6 +94,9 @@ export interface ClusterPorts {
   workerMetrics: number[];
   /** Each worker process's operations port (its own metrics, readiness). */
   workerOps: number[];
+  /** The extraction process's SDK metrics port and operations port. */
+  extractionMetrics: number;
+  extractionOps: number;
   prometheus: number;
   sandboxTwilio: number;
   sandboxElevenLabs: number;
@@ -124,6 +127,8 @@ export function clusterPorts(offset = 0, counts = { apis: 2, workers: 3 }): Clus
     apiOps: Array.from({ length: counts.apis }, (_, i) => p(9474 + i)),
     workerMetrics: Array.from({ length: counts.workers }, (_, i) => p(9464 + i)),
     workerOps: Array.from({ length: counts.workers }, (_, i) => p(9484 + i)),
+    extractionMetrics: p(9494),
+    extractionOps: p(9495),
     prometheus: p(9090),
     sandboxTwilio: p(8931),
     sandboxElevenLabs: p(8932),

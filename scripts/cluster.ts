@@ -32,6 +32,10 @@ export function appEnv(ports: ClusterPorts, dataDir: string, mongoUri: string, t
     SANDBOX_ELEVENLABS_PORT: String(ports.sandboxElevenLabs),
     SMTP_PORT: String(ports.smtp),
     IMAP_PORT: String(ports.imap),
+    // documents read by the extraction process, as in docker-compose
+    EXTRACTION_TASK_QUEUE: 'folio-documents',
+    EXTRACTION_METRICS_PORT: String(ports.extractionMetrics),
+    EXTRACTION_OPS_PORT: String(ports.extractionOps),
   };
 }
 
@@ -50,6 +54,11 @@ export function workerSpec(i: number, ports: ClusterPorts, env: NodeJS.ProcessEn
   return nodeProcess(`worker-${i + 1}`, 'workers/main.ts', { ...env, METRICS_PORT: String(ports.workerMetrics[i]!), WORKER_OPS_PORT: String(ops) }, () => httpOk(`http://127.0.0.1:${ops}/health/ready`));
 }
 
+/** The extraction process (documents on EXTRACTION_TASK_QUEUE); ready when it polls. */
+export function extractionSpec(ports: ClusterPorts, env: NodeJS.ProcessEnv): ProcessSpec {
+  return nodeProcess('extraction', 'workers/extraction.ts', env, () => httpOk(`http://127.0.0.1:${ports.extractionOps}/health/ready`));
+}
+
 /** An API process on its own port, behind the balancer. */
 export function apiSpec(i: number, ports: ClusterPorts, env: NodeJS.ProcessEnv): ProcessSpec {
   const port = ports.apiProcesses[i]!;
@@ -64,7 +73,7 @@ export function prometheusConfig(ports: ClusterPorts, workers: number): string {
     'global:\n  scrape_interval: 15s\n  evaluation_interval: 15s',
     `rule_files:\n${RULE_FILES.map((f) => `  - ${path.join(PROMETHEUS_DIR, f)}`).join('\n')}`,
     'scrape_configs:',
-    job('folio-api', ports.apiOps) + job('folio-worker', ports.workerMetrics.slice(0, workers)) + job('folio-worker-ops', ports.workerOps.slice(0, workers)) + job('temporal', TEMPORAL_SERVICES.map((s) => ports.services[s].metrics)),
+    job('folio-api', ports.apiOps) + job('folio-worker', ports.workerMetrics.slice(0, workers)) + job('folio-worker-ops', ports.workerOps.slice(0, workers)) + job('folio-extraction', [ports.extractionMetrics]) + job('folio-extraction-ops', [ports.extractionOps]) + job('temporal', TEMPORAL_SERVICES.map((s) => ports.services[s].metrics)),
   ].join('\n');
 }
 
@@ -139,8 +148,9 @@ export async function startCluster(o: ClusterOptions, log: (line: string) => voi
       await startLogged(sup, { name: 'temporal-ui', cmd: TOOL.ui, args: ['--root', o.dataDir, '--config', 'ui', '--env', 'cluster', 'start'], ready: () => httpOk(`http://127.0.0.1:${ports.ui}/`) });
     }
     if (o.sandbox) await startLogged(sup, nodeProcess('sandbox', 'sandbox/server.ts', env, () => portOpen(ports.sandboxTwilio)));
-    log(`${o.workers} worker processes, ${o.apis} API processes behind 127.0.0.1:${ports.api}${o.inboxMonitor ? ', the inbox monitor' : ''} …`);
+    log(`${o.workers} worker processes, the extraction process, ${o.apis} API processes behind 127.0.0.1:${ports.api}${o.inboxMonitor ? ', the inbox monitor' : ''} …`);
     await Promise.all(Array.from({ length: o.workers }, (_, i) => startLogged(sup, workerSpec(i, ports, env))));
+    await startLogged(sup, extractionSpec(ports, env));
     await Promise.all(Array.from({ length: o.apis }, (_, i) => startLogged(sup, apiSpec(i, ports, env))));
     balancer = await startBalancer(ports.api, ports.apiProcesses.slice(0, o.apis));
     if (o.inboxMonitor) await startLogged(sup, nodeProcess('inbox-monitor', 'workers/inbox-monitor.ts', env));

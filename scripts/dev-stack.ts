@@ -61,7 +61,8 @@ export async function ensureStackKeys(config: Config, keyDir: string): Promise<{
 
 async function main() {
   const userMongo = !!process.env.MONGODB_URI;
-  const env: NodeJS.ProcessEnv = { ...SANDBOX_ENV, ...process.env };
+  // documents are read by a process of their own, as in docker-compose (EXTRACTION_TASK_QUEUE= reads them in the worker)
+  const env: NodeJS.ProcessEnv = { ...SANDBOX_ENV, EXTRACTION_TASK_QUEUE: 'folio-documents', ...process.env };
   const config = loadConfig(env); // fail fast, naming any bad variable
   const data = path.resolve(ROOT, config.DATA_DIR);
   env.DATA_DIR = data;
@@ -130,8 +131,9 @@ async function main() {
       console.log('starting the sandbox (mail system, Twilio and ElevenLabs emulators, simulated hotels) …');
       await sup.start(node('sandbox', 'sandbox/server.ts', () => portOpen(Number(env.SANDBOX_TWILIO_PORT))));
     }
-    console.log('starting worker, inbox monitor and API …');
+    console.log(`starting worker, ${config.EXTRACTION_TASK_QUEUE ? 'extraction, ' : ''}inbox monitor and API …`);
     await sup.start(node('worker', 'workers/main.ts'));
+    if (config.EXTRACTION_TASK_QUEUE) await sup.start(node('extraction', 'workers/extraction.ts', () => httpOk(`http://${config.EXTRACTION_OPS_HOST}:${config.EXTRACTION_OPS_PORT}/health/live`)));
     await sup.start(node('inbox-monitor', 'workers/inbox-monitor.ts'));
     await sup.start(node('api', 'api/server.ts', () => httpOk(`http://127.0.0.1:${config.API_PORT}/health/live`)));
 

@@ -1,25 +1,28 @@
 // The worker process: every workflow and activity of the folio lifecycle on one task queue, and its operations
 // endpoint (WORKER_OPS_PORT: its own metrics, readiness). Scale out by running more of these; Temporal spreads the work.
+// With EXTRACTION_TASK_QUEUE set, documents are read by the extraction process (workers/extraction.ts) and this one
+// never loads a PDF or OCR library; without it, this process reads them too, on the folio queue.
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { installRuntime } from './runtime';
 import { connectClient, temporalConnectionOptions } from '../temporal/client';
 import { startTracing, tracingClientInterceptors, tracingWorkerOptions } from '../observability/tracing';
 import { dataConverter } from '../temporal/data-converter';
-import { loadConfig } from '../config';
+import { loadConfig, type Config } from '../config';
 import { logger } from '../config/logger';
 import { Store } from '../adapters/mongo/store';
 import { Mailer } from '../adapters/email/mailer';
-import { createExtractor } from '../adapters/extraction';
 import { TwilioTelephony } from '../adapters/telephony/twilio';
 import { createLifecycleActivities } from '../activities/lifecycle';
 import { ProjectionWriter, projectionSinks } from '../activities/projection-writer';
 import { createEmailActivities } from '../activities/email';
-import { createExtractionActivities } from '../activities/extraction';
 import { createTelephonyActivities } from '../activities/telephony';
 import { createDeliveryActivities } from '../activities/delivery';
 import { createRetentionActivities, ensureRetentionSchedule } from '../activities/retention';
-import type { WorkerActivities } from '../workflows/activity-types';
+import type { ExtractionActivities, WorkerActivities } from '../workflows/activity-types';
 import { edgeFor } from '../temporal/edge';
+import { bundleFingerprint, workflowBundlePath } from './workflow-bundle';
 
 async function main() {
   const config = loadConfig();
@@ -33,7 +36,6 @@ async function main() {
   await store.ensureIndexes();
   const temporal = await connectClient(config, { interceptors: tracingClientInterceptors() });
   const edge = edgeFor(temporal, config, logger);
-  const extractor = createExtractor(config);
   const dkim = config.MAIL_DKIM_PRIVATE_KEY ? { domainName: config.MAIL_DKIM_DOMAIN!, keySelector: config.MAIL_DKIM_SELECTOR!, privateKey: config.MAIL_DKIM_PRIVATE_KEY } : undefined;
 
   // passing folio states reach the store through this writer, batched, from the workflows' sink
@@ -41,18 +43,19 @@ async function main() {
   const projections = new ProjectionWriter(store, { logger, lag: metrics.projectionLagSeconds });
   metrics.watchProjections(projections);
   let worker: Worker | undefined;
-  let extractionWorker: Worker | undefined;
   const running = (w: Worker | undefined, name: string) => {
     const state = w?.getState() ?? 'starting';
     if (state !== 'RUNNING') throw new Error(`the ${name} is ${state.toLowerCase()}`);
   };
+  // documents here only when no extraction process reads them (loaded only then: the PDF and OCR libraries are most
+  // of a process's memory before its first workflow)
+  const extraction = config.EXTRACTION_TASK_QUEUE ? undefined : documentReading(config, store);
   // up before the workflows are bundled: liveness and metrics at once, readiness once the worker polls
   const ops = await listen(
     createOpsEndpoint({
       metrics: metrics.handler,
       checks: {
         worker: async () => running(worker, 'worker'),
-        ...(config.EXTRACTION_TASK_QUEUE && { extraction: async () => running(extractionWorker, 'extraction worker') }),
         temporal: (timeoutMs) => edge.ping(timeoutMs),
         mongodb: () => store.ping(),
       },
@@ -60,21 +63,24 @@ async function main() {
     config.WORKER_OPS_PORT,
     config.WORKER_OPS_HOST,
   );
-  const activities: WorkerActivities = {
+  const activities: Omit<WorkerActivities, keyof ExtractionActivities> & Partial<ExtractionActivities> = {
     ...createLifecycleActivities({ config, store, temporal: edge, projections }),
     ...createTelephonyActivities({ config, store, telephony: new TwilioTelephony(config), logger }),
     ...createEmailActivities({ config, store, mailer: new Mailer(config, { dkim }) }),
-    ...createExtractionActivities({ extractor, documents: store.documents }),
+    ...extraction?.activities,
     ...createDeliveryActivities({ config, store }),
     ...createRetentionActivities({ config, store, logger }),
   };
 
+  // the workflow code, bundled by a child process (or ahead of time): webpack's memory never lives in this one
+  const bundle = await workflowBundlePath({ prebuiltPath: config.WORKFLOW_BUNDLE_PATH || undefined, dir: path.join(config.DATA_DIR, 'bundles'), tracing: tracing !== undefined });
+  const bundleId = bundleFingerprint(bundle);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    workflowsPath: require.resolve('../workflows'),
+    workflowBundle: { codePath: bundle },
     activities,
     dataConverter: dataConverter(config),
     shutdownGraceTime: '20s',
@@ -83,31 +89,32 @@ async function main() {
     // the projection sink, beside the span exporter when tracing is on
     ...tracingWorkerOptions(tracing, projectionSinks(projections)),
   });
-  // Documents on a queue of their own, with few slots: a burst of PDFs and scans (a wake-up after an outage) is read a
-  // few at a time while calls, emails and projections go on. The main worker keeps the extraction activities too, for
-  // folios started without the queue.
-  extractionWorker = config.EXTRACTION_TASK_QUEUE
-    ? await Worker.create({
-        connection,
-        namespace: config.TEMPORAL_NAMESPACE,
-        taskQueue: config.EXTRACTION_TASK_QUEUE,
-        activities: createExtractionActivities({ extractor, documents: store.documents }),
-        dataConverter: dataConverter(config),
-        shutdownGraceTime: '20s',
-        maxConcurrentActivityTaskExecutions: config.EXTRACTION_CONCURRENCY,
-      })
-    : undefined;
+  // read by now; one built for this process is not kept
+  if (!config.WORKFLOW_BUNDLE_PATH) rmSync(bundle, { force: true });
   await ensureRetentionSchedule(edge, config);
-  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS, metrics: config.METRICS_PORT, ops: `http://${config.WORKER_OPS_HOST}:${config.WORKER_OPS_PORT}`, ...(extractionWorker && { extractionTaskQueue: config.EXTRACTION_TASK_QUEUE, extractionSlots: config.EXTRACTION_CONCURRENCY }) }, 'worker started');
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, workflowBundle: bundleId, temporal: config.TEMPORAL_ADDRESS, metrics: config.METRICS_PORT, ops: `http://${config.WORKER_OPS_HOST}:${config.WORKER_OPS_PORT}`, documents: config.EXTRACTION_TASK_QUEUE ? `on ${config.EXTRACTION_TASK_QUEUE} (the extraction process)` : 'here, on the folio queue' }, 'worker started');
   // Worker.run() drains on SIGINT/SIGTERM by itself (the Runtime's default shutdown signals)
-  await Promise.all([worker.run(), extractionWorker?.run()]);
+  await worker.run();
   await projections.close();
   await closeNow(ops);
   await connection.close();
-  if ('close' in extractor && typeof extractor.close === 'function') await extractor.close();
+  await extraction?.close();
   await store.close();
   await tracing?.shutdown();
   logger.info('worker stopped');
+}
+
+/** The extraction activities in this process, and how to release what they hold. */
+function documentReading(config: Config, store: Store): { activities: ExtractionActivities; close(): Promise<void> } {
+  const { createExtractor } = require('../adapters/extraction') as typeof import('../adapters/extraction');
+  const { createExtractionActivities } = require('../activities/extraction') as typeof import('../activities/extraction');
+  const extractor = createExtractor(config);
+  return {
+    activities: createExtractionActivities({ extractor, documents: store.documents }),
+    close: async () => {
+      if ('close' in extractor && typeof extractor.close === 'function') await extractor.close();
+    },
+  };
 }
 
 main().catch((err) => {

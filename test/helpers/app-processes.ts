@@ -1,5 +1,6 @@
-// The worker and API processes as deployed (workers/main.ts, api/server.ts, the sandbox's defaults) on a test's
-// own database, task queue and ports, with one hotel and a client key: for tests of what only the real processes show.
+// The worker and API processes as deployed (workers/main.ts, api/server.ts, the sandbox's defaults; with
+// EXTRACTION_TASK_QUEUE set, the extraction process too) on a test's own database, task queue and ports, with one hotel
+// and a client key: for tests of what only the real processes show.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -18,9 +19,13 @@ export interface AppProcesses {
   hotelId: string;
   clientKey: string;
   taskQueue: string;
-  ports: { api: number; apiOps: number; sdkMetrics: number; workerOps: number };
+  ports: { api: number; apiOps: number; sdkMetrics: number; workerOps: number; extractionOps: number };
   worker: ChildProcess;
   api: ChildProcess;
+  /** The extraction process, when EXTRACTION_TASK_QUEUE is set. */
+  extraction?: ChildProcess;
+  /** What the extraction process wrote. */
+  extractionLog(): string;
   /** Resolves with the worker's exit code. */
   workerExited: Promise<number | null>;
   /** What the worker wrote (stdout and stderr). */
@@ -41,7 +46,7 @@ export async function startAppProcesses(name: string, env: Record<string, string
   await store.hotels.upsert(HotelConfig.parse({ hotelId, name: `Hotel ${name}`, phone, emails: [`desk@${hotelId}.example`], timeZone: 'Europe/London', country: 'GB', businessHours: allDay }));
   const keys = new ApiKeys(store.apiKeys);
   const { key: clientKey } = await keys.create({ clientId: `${name}-client`, role: 'client' });
-  const [api, apiOps, sdkMetrics, workerOps] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [api, apiOps, sdkMetrics, workerOps, extractionOps, extractionMetrics] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
   const taskQueue = `${name}-${process.pid}`;
   const full: Record<string, string> = {
     ...SANDBOX_ENV,
@@ -56,6 +61,8 @@ export async function startAppProcesses(name: string, env: Record<string, string
     PUBLIC_BASE_URL: `http://127.0.0.1:${api}`,
     METRICS_PORT: String(sdkMetrics),
     WORKER_OPS_PORT: String(workerOps),
+    EXTRACTION_OPS_PORT: String(extractionOps),
+    EXTRACTION_METRICS_PORT: String(extractionMetrics),
     ...env,
   };
   const node = (file: string): ChildProcess => startProcess(process.execPath, ['--import', 'tsx', path.join(ROOT, file)], { env: full, cwd: ROOT });
@@ -65,6 +72,10 @@ export async function startAppProcesses(name: string, env: Record<string, string
   worker.stderr!.on('data', (b: Buffer) => (log += b.toString()));
   const workerExited = new Promise<number | null>((r) => worker.once('exit', (code) => r(code)));
   const apiProcess = node('api/server.ts');
+  const extraction = full.EXTRACTION_TASK_QUEUE ? node('workers/extraction.ts') : undefined;
+  let extractionLog = '';
+  extraction?.stdout!.on('data', (b: Buffer) => (extractionLog += b.toString()));
+  extraction?.stderr!.on('data', (b: Buffer) => (extractionLog += b.toString()));
   const deadline = Date.now() + deadlineMs;
   return {
     temporal,
@@ -73,16 +84,18 @@ export async function startAppProcesses(name: string, env: Record<string, string
     hotelId,
     clientKey,
     taskQueue,
-    ports: { api, apiOps, sdkMetrics, workerOps },
+    ports: { api, apiOps, sdkMetrics, workerOps, extractionOps },
     worker,
     api: apiProcess,
+    extraction,
+    extractionLog: () => extractionLog,
     workerExited,
     log: () => log,
     async until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
       for (;;) {
         const got = await probe().catch(() => undefined);
         if (got !== undefined) return got;
-        assert.ok(Date.now() < deadline && worker.exitCode === null && apiProcess.exitCode === null, `timed out waiting for ${what}:\n${log.slice(-2000)}`);
+        assert.ok(Date.now() < deadline && worker.exitCode === null && apiProcess.exitCode === null && (extraction?.exitCode ?? null) === null, `timed out waiting for ${what}:\n${log.slice(-2000)}`);
         await new Promise((r) => setTimeout(r, 200));
       }
     },

@@ -9,7 +9,7 @@ import { MongoClient, type Db } from 'mongodb';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { FAILURE_CONVERTER_PATH } from '../../temporal/data-converter';
+import { bundleInputs } from '../../workers/workflow-bundle';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
@@ -284,9 +284,9 @@ async function waitForListener(address: string, child: ChildProcess, ms: number)
   }
 }
 
-/** Workflow code bundled once per run and shared by every test worker. */
+/** Workflow code bundled once per run, as the worker process bundles it (its shared modules too), and shared by every test worker. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  return lazy('bundle', () => bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietLogger }));
+  return lazy('bundle', () => bundleWorkflowCode({ ...bundleInputs(false), logger: quietLogger }));
 }
 
 const quietLogger = {

@@ -1,6 +1,6 @@
-// Documents read on a task queue of their own (EXTRACTION_TASK_QUEUE): the worker process runs a second worker
-// with EXTRACTION_CONCURRENCY slots on it and reports its readiness, the API starts folios with the queue, and a
-// folio's extraction is scheduled there (seen in its history) and completes it.
+// Documents read on a task queue of their own (EXTRACTION_TASK_QUEUE): the extraction process serves it with
+// EXTRACTION_CONCURRENCY slots and reports its readiness, the worker process loads no PDF library, the API starts
+// folios with the queue, and a folio's extraction is scheduled there (seen in its history) and completes it.
 import assert from 'node:assert/strict';
 import { FolioStatus } from '../../domain/model';
 import { renderFolioPdf } from '../../sandbox/folio-pdf';
@@ -8,10 +8,10 @@ import { startAppProcesses } from '../helpers/app-processes';
 import { daysFromNow } from '../helpers/dates';
 import { freePort } from '../helpers/stack';
 
-describe('extraction on its own task queue (worker process and API)', function () {
+describe('extraction on its own task queue (the extraction process, the worker process and the API)', function () {
   this.timeout(180_000);
 
-  it('the worker serves the extraction queue with few slots; a folio started by the API is read there and completes', async () => {
+  it('the extraction process serves the queue with few slots; a folio started by the API is read there and completes', async () => {
     const nobody = await freePort();
     const extractionQueue = `extraction-documents-${process.pid}`;
     // check-out a month ahead: nothing is called; the document comes by upload
@@ -19,14 +19,18 @@ describe('extraction on its own task queue (worker process and API)', function (
     const { store, hotelId, until, temporal, taskQueue } = app;
     const operator = await app.keys.create({ clientId: 'ops', role: 'operator' });
     try {
-      // readiness names the extraction worker beside the main one
-      const ready = await until('the worker to be ready', async () => {
-        const r = await fetch(`http://127.0.0.1:${app.ports.workerOps}/health/ready`);
+      // the extraction process's readiness, on its own operations port
+      const ready = await until('the extraction process to be ready', async () => {
+        const r = await fetch(`http://127.0.0.1:${app.ports.extractionOps}/health/ready`);
         return r.status === 200 ? ((await r.json()) as Record<string, { ok: boolean }>) : undefined;
       });
       assert.equal(ready.extraction?.ok, true, JSON.stringify(ready));
-      const started = app.log().split('\n').map((l) => (l.startsWith('{') ? (JSON.parse(l) as Record<string, unknown>) : {})).find((l) => l.msg === 'worker started');
-      assert.deepEqual([started?.extractionTaskQueue, started?.extractionSlots], [extractionQueue, 1]);
+      await until('the worker to be ready', async () => ((await fetch(`http://127.0.0.1:${app.ports.workerOps}/health/ready`)).ok ? true : undefined));
+      const lines = (text: string) => text.split('\n').map((l) => (l.startsWith('{') ? (JSON.parse(l) as Record<string, unknown>) : {}));
+      const started = lines(app.extractionLog()).find((l) => l.msg === 'extraction worker started');
+      assert.deepEqual([started?.extractionTaskQueue, started?.extractionSlots], [extractionQueue, 1], app.extractionLog().slice(-2000));
+      const worker = lines(app.log()).find((l) => l.msg === 'worker started');
+      assert.equal(worker?.documents, `on ${extractionQueue} (the extraction process)`);
 
       await until('the API', async () => ((await fetch(`http://127.0.0.1:${app.ports.apiOps}/health/ready`)).ok ? true : undefined));
       const base = `http://127.0.0.1:${app.ports.api}/v1/folios`;
@@ -54,7 +58,10 @@ describe('extraction on its own task queue (worker process and API)', function (
     } finally {
       app.worker.kill('SIGTERM');
       app.api.kill('SIGTERM');
+      const extractionExited = new Promise((r) => (app.extraction!.exitCode !== null ? r(app.extraction!.exitCode) : app.extraction!.once('exit', (code) => r(code))));
+      app.extraction!.kill('SIGTERM');
       assert.equal(await Promise.race([app.workerExited, new Promise((r) => setTimeout(() => r('timeout'), 40_000))]), 0, app.log().slice(-2000));
+      assert.equal(await Promise.race([extractionExited, new Promise((r) => setTimeout(() => r('timeout'), 40_000))]), 0, app.extractionLog().slice(-2000));
     }
   });
 });

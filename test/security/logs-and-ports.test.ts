@@ -97,6 +97,14 @@ describe('security: logs, operations port and the container default mode', funct
       assert.throws(() => loadConfig({ WORKER_OPS_PORT: '9470', METRICS_PORT: '9470' }), (e: unknown) => e instanceof ConfigError && /WORKER_OPS_PORT must differ from METRICS_PORT \(9470/.test(e.message));
       assert.throws(() => loadConfig({ WORKER_OPS_PORT: 'ops' }), /WORKER_OPS_PORT/);
     });
+
+    it("the extraction process's two ports likewise: loopback by default, apart from every other process's on one host", () => {
+      const c = loadConfig({});
+      assert.equal(c.EXTRACTION_OPS_HOST, '127.0.0.1');
+      assert.deepEqual([c.EXTRACTION_OPS_PORT, c.EXTRACTION_METRICS_PORT], [9467, 9468]);
+      assert.equal(new Set([c.EXTRACTION_OPS_PORT, c.EXTRACTION_METRICS_PORT, c.WORKER_OPS_PORT, c.METRICS_PORT, c.API_OPS_PORT, c.API_PORT]).size, 6);
+      assert.throws(() => loadConfig({ EXTRACTION_OPS_PORT: '9470', EXTRACTION_METRICS_PORT: '9470' }), (e: unknown) => e instanceof ConfigError && /EXTRACTION_OPS_PORT must differ from EXTRACTION_METRICS_PORT \(9470/.test(e.message));
+    });
   });
 
   describe('item 16: the container image runs live unless told otherwise', () => {

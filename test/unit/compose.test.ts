@@ -57,7 +57,7 @@ describe('docker-compose.yml', () => {
     assert.match(images.mongodb, /^mongo:7/);
     assert.match(images.prometheus, /^prom\/prometheus:/);
     assert.match(images.grafana, /^grafana\/grafana:/);
-    for (const app of ['api', 'worker', 'inbox-monitor']) {
+    for (const app of ['api', 'worker', 'extraction', 'inbox-monitor']) {
       assert.equal(services[app].build?.dockerfile, 'Dockerfile', app);
       const cmd = services[app].command as string[];
       assert.deepEqual(cmd.slice(0, 3), ['node', '--import', 'tsx'], app);
@@ -92,7 +92,7 @@ describe('docker-compose.yml', () => {
 
   it('gives the app services the same variables as local mode, complete enough to start in live mode', () => {
     const known = new Set([...Object.keys(ConfigSchema.shape), ...LOCAL_VARS]);
-    for (const app of ['api', 'worker', 'inbox-monitor']) {
+    for (const app of ['api', 'worker', 'extraction', 'inbox-monitor']) {
       const env = services[app].environment ?? {};
       for (const k of Object.keys(env)) assert.ok(known.has(k), `${app} sets ${k}, which the app does not read`);
       // …and every variable the app reads is there (set, defaulted or passed through), so nothing is lost in containers.
@@ -145,7 +145,11 @@ describe('docker-compose.yml', () => {
     assert.deepEqual(job('folio-worker'), [`worker:${worker.METRICS_PORT}`]);
     assert.deepEqual(job('folio-worker-ops'), [`worker:${worker.WORKER_OPS_PORT}`]);
     assert.notEqual(worker.WORKER_OPS_PORT, worker.METRICS_PORT);
-    for (const [name, port] of [['api', api.API_OPS_PORT], ['worker', worker.WORKER_OPS_PORT]] as const) {
+    const extraction = services.extraction.environment!;
+    assert.deepEqual(job('folio-extraction'), [`extraction:${extraction.EXTRACTION_METRICS_PORT}`]);
+    assert.deepEqual(job('folio-extraction-ops'), [`extraction:${extraction.EXTRACTION_OPS_PORT}`]);
+    assert.equal(extraction.EXTRACTION_OPS_HOST, '0.0.0.0', 'Prometheus on the compose network cannot reach the extraction service');
+    for (const [name, port] of [['api', api.API_OPS_PORT], ['worker', worker.WORKER_OPS_PORT], ['extraction', extraction.EXTRACTION_OPS_PORT]] as const) {
       assert.ok(!services[name].ports?.some((p) => String(p).includes(String(port))), `the ${name}'s operations port is published`);
       assert.ok(services[name].healthcheck?.test.join(' ').includes(`127.0.0.1:${port}/health/ready`), `the ${name}'s health check does not ask its readiness`);
     }
