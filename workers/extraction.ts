@@ -12,8 +12,7 @@ import { dataConverter } from '../temporal/data-converter';
 import { loadConfig } from '../config';
 import { logger } from '../config/logger';
 import { Store } from '../adapters/mongo/store';
-import { createExtractor } from '../adapters/extraction';
-import { createExtractionActivities } from '../activities/extraction';
+import { documentReading } from './document-reading';
 
 async function main() {
   const config = loadConfig();
@@ -22,7 +21,7 @@ async function main() {
   const { createOpsEndpoint, closeNow, listen, metricsHandler } = require('../observability/ops-server') as typeof import('../observability/ops-server');
   installRuntime({ METRICS_HOST: config.METRICS_HOST, METRICS_PORT: config.EXTRACTION_METRICS_PORT }, logger);
   const store = await Store.forConfig(config);
-  const extractor = createExtractor(config);
+  const documents = documentReading(config, store);
   const registry = new Registry();
   client.collectDefaultMetrics({ register: registry, prefix: 'folio_extraction_' });
   let worker: Worker | undefined;
@@ -45,7 +44,7 @@ async function main() {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.EXTRACTION_TASK_QUEUE,
-    activities: createExtractionActivities({ extractor, documents: store.documents }),
+    activities: documents.activities,
     dataConverter: dataConverter(config),
     shutdownGraceTime: '20s',
     maxConcurrentActivityTaskExecutions: config.EXTRACTION_CONCURRENCY,
@@ -56,7 +55,7 @@ async function main() {
   await worker.run();
   await closeNow(ops);
   await connection.close();
-  if ('close' in extractor && typeof extractor.close === 'function') await extractor.close();
+  await documents.close();
   await store.close();
   await tracing?.shutdown();
   logger.info('extraction worker stopped');

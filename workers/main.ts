@@ -9,7 +9,7 @@ import { installRuntime } from './runtime';
 import { connectClient, temporalConnectionOptions } from '../temporal/client';
 import { startTracing, tracingClientInterceptors, tracingWorkerOptions } from '../observability/tracing';
 import { dataConverter } from '../temporal/data-converter';
-import { loadConfig, type Config } from '../config';
+import { loadConfig } from '../config';
 import { logger } from '../config/logger';
 import { Store } from '../adapters/mongo/store';
 import { Mailer } from '../adapters/email/mailer';
@@ -49,7 +49,7 @@ async function main() {
   };
   // documents here only when no extraction process reads them (loaded only then: the PDF and OCR libraries are most
   // of a process's memory before its first workflow)
-  const extraction = config.EXTRACTION_TASK_QUEUE ? undefined : documentReading(config, store);
+  const extraction = config.EXTRACTION_TASK_QUEUE ? undefined : (require('./document-reading') as typeof import('./document-reading')).documentReading(config, store);
   // up before the workflows are bundled: liveness and metrics at once, readiness once the worker polls
   const ops = await listen(
     createOpsEndpoint({
@@ -102,19 +102,6 @@ async function main() {
   await store.close();
   await tracing?.shutdown();
   logger.info('worker stopped');
-}
-
-/** The extraction activities in this process, and how to release what they hold. */
-function documentReading(config: Config, store: Store): { activities: ExtractionActivities; close(): Promise<void> } {
-  const { createExtractor } = require('../adapters/extraction') as typeof import('../adapters/extraction');
-  const { createExtractionActivities } = require('../activities/extraction') as typeof import('../activities/extraction');
-  const extractor = createExtractor(config);
-  return {
-    activities: createExtractionActivities({ extractor, documents: store.documents }),
-    close: async () => {
-      if ('close' in extractor && typeof extractor.close === 'function') await extractor.close();
-    },
-  };
 }
 
 main().catch((err) => {

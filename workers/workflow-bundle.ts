@@ -17,9 +17,9 @@ import { FAILURE_CONVERTER_PATH } from '../temporal/data-converter';
  * with them luxon, which they import (its caches hold formatters, never a workflow's values; named here itself, it
  * would be dropped as an unused import of a side-effect-free package). Shared modules' exports are frozen.
  */
-export const SHARED_WORKFLOW_MODULES = [
-  ...['asks', 'batching', 'business-hours', 'calendar', 'call-events', 'call-timing', 'callbacks', 'chase-policy', 'model', 'names', 'next-steps', 'operator-view', 'projection', 'retention', 'validation'].map((m) => require.resolve(`../domain/${m}`)),
-];
+export const SHARED_WORKFLOW_MODULES = ['asks', 'batching', 'business-hours', 'calendar', 'call-events', 'call-timing', 'callbacks', 'chase-policy', 'model', 'names', 'next-steps', 'operator-view', 'projection', 'retention', 'validation'].map((m) =>
+  require.resolve(`../domain/${m}`),
+);
 
 /** What the bundle is built from: our workflows, their failure converter, the shared modules, and the tracing interceptors when traced. */
 export function bundleInputs(tracing: boolean): Pick<BundleOptions, 'workflowsPath' | 'failureConverterPath' | 'workflowInterceptorModules' | 'preloadModules'> {
