@@ -133,14 +133,16 @@ async function repeat(deps: ApiDeps, principal: Principal, existing: { folio: Fo
 }
 
 /**
- * What the API starts every folio with beside its request: the deployment's first contact (CHASE_FIRST_CONTACT)
+ * What the API starts every folio with beside its request: the grace after check-out before the hotel is called
+ * (CHECKOUT_GRACE_HOURS), the deployment's first contact (CHASE_FIRST_CONTACT)
  * and, when set, how long the first call waits for an early written request (CHASE_FIRST_CALL_DELAY_HOURS) and the
  * task queue documents are read on (EXTRACTION_TASK_QUEUE),
  * written into the start input so the folio keeps it whatever the workflow's own default (which stays as it was,
  * so histories recorded without the field replay unchanged).
  */
-export function folioStartOptions(config: Pick<Config, 'CHASE_FIRST_CONTACT' | 'CHASE_FIRST_CALL_DELAY_HOURS' | 'EXTRACTION_TASK_QUEUE'>): FolioStartOptions {
+export function folioStartOptions(config: Pick<Config, 'CHECKOUT_GRACE_HOURS' | 'CHASE_FIRST_CONTACT' | 'CHASE_FIRST_CALL_DELAY_HOURS' | 'EXTRACTION_TASK_QUEUE'>): FolioStartOptions {
   return {
+    checkoutGraceHours: config.CHECKOUT_GRACE_HOURS,
     chasePolicy: { firstContact: config.CHASE_FIRST_CONTACT, ...(config.CHASE_FIRST_CALL_DELAY_HOURS > 0 && { firstCallDelayHours: config.CHASE_FIRST_CALL_DELAY_HOURS }) },
     ...(config.EXTRACTION_TASK_QUEUE && { extractionTaskQueue: config.EXTRACTION_TASK_QUEUE }),
   };

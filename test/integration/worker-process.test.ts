@@ -4,9 +4,11 @@
 // ProjectionLagging alert reads, which Prometheus can only scrape there. Stops cleanly on SIGTERM.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { checkoutDueAt } from '../../domain/business-hours';
 import { FolioStatus } from '../../domain/model';
 import { startAppProcesses } from '../helpers/app-processes';
 import { daysFromNow } from '../helpers/dates';
+import { promSample } from '../helpers/prom';
 import { freePort } from '../helpers/stack';
 
 /** The local addresses listening on a TCP port (IPv4 and IPv6), from the kernel's own tables. */
@@ -25,12 +27,6 @@ function listeners(port: number): string[] {
 }
 /** 127.0.0.1 as /proc/net/tcp writes it (little-endian hex). */
 const LOOPBACK_V4 = '0100007F';
-
-/** A metric's value from Prometheus's text format (undefined when absent). */
-function sample(text: string, name: string): number | undefined {
-  const m = text.match(new RegExp(`^${name} (\\S+)$`, 'm'));
-  return m ? Number(m[1]) : undefined;
-}
 
 describe('worker process (workers/main.ts): its operations endpoint', function () {
   this.timeout(180_000);
@@ -72,7 +68,7 @@ describe('worker process (workers/main.ts): its operations endpoint', function (
 
     // nothing written yet: the histogram is there, empty
     const before = await (await fetch(`${ops}/metrics`)).text();
-    assert.equal(sample(before, 'folio_projection_lag_seconds_count'), 0);
+    assert.equal(promSample(before, 'folio_projection_lag_seconds_count'), 0);
 
     // a folio through the API: its workflow runs on this worker, whose writer projects its states (passing ones
     // through the workflows' projection sink, which tracing's span-exporter sink must not displace)
@@ -90,18 +86,34 @@ describe('worker process (workers/main.ts): its operations endpoint', function (
     });
     assert.ok([FolioStatus.Queued, FolioStatus.Calling, FolioStatus.RetryScheduled].includes(status as FolioStatus), status);
 
+    // the deployment's grace after check-out (CHECKOUT_GRACE_HOURS, 0 here) reaches the folios the API starts:
+    // one checking out in two days rests until noon of that day at the hotel, not the workflow's own 24 h later
+    const later = await fetch(`http://127.0.0.1:${apiPort}/v1/folios`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ clientReference: 'ops-2', guest: { firstName: 'Alan', lastName: 'Turing' }, confirmationNumber: 'OPS67890', checkIn: daysFromNow(1), checkOut: daysFromNow(2), hotel: { hotelId } }),
+    });
+    assert.equal(later.status, 202, await later.clone().text());
+    const laterId = ((await later.json()) as { folioId: string }).folioId;
+    const resting = await until('the worker to project the later folio at rest', async () => {
+      const f = await store.folios.get(laterId);
+      return f?.status === FolioStatus.WaitingForCheckout && f.nextActionAt ? f : undefined;
+    });
+    const hotel = (await store.hotels.get(hotelId))!;
+    assert.equal(resting.nextActionAt, new Date(checkoutDueAt(daysFromNow(2), hotel.timeZone, 0)).toISOString());
+
     // the real HTTP scrape shows the writes and their lag: one observation per folio state written
     const text = await until('the projection lag on /metrics', async () => {
       const t = await (await fetch(`${ops}/metrics`)).text();
-      return (sample(t, 'folio_projection_lag_seconds_count') ?? 0) > 0 ? t : undefined;
+      return (promSample(t, 'folio_projection_lag_seconds_count') ?? 0) > 0 ? t : undefined;
     });
-    const count = sample(text, 'folio_projection_lag_seconds_count')!;
-    assert.equal(sample(text, 'folio_projection_writes_total'), count, 'states written and lag observations differ');
-    assert.ok(sample(text, 'folio_projection_batches_total')! >= 1);
-    assert.equal(sample(text, 'folio_projection_batch_failures_total'), 0);
-    assert.ok(sample(text, 'folio_projection_lag_seconds_sum')! < 60 * count, 'a lag of minutes on an idle machine');
+    const count = promSample(text, 'folio_projection_lag_seconds_count')!;
+    assert.equal(promSample(text, 'folio_projection_writes_total'), count, 'states written and lag observations differ');
+    assert.ok(promSample(text, 'folio_projection_batches_total')! >= 1);
+    assert.equal(promSample(text, 'folio_projection_batch_failures_total'), 0);
+    assert.ok(promSample(text, 'folio_projection_lag_seconds_sum')! < 60 * count, 'a lag of minutes on an idle machine');
     assert.match(text, /^folio_projection_lag_seconds_bucket\{le="\+Inf"\} \d+$/m);
-    assert.ok(sample(text, 'folio_worker_process_cpu_user_seconds_total')! > 0, 'no process metrics');
+    assert.ok(promSample(text, 'folio_worker_process_cpu_user_seconds_total')! > 0, 'no process metrics');
     // the SDK's metrics stay on their own port, ours on this one
     assert.ok(!/^temporal_/m.test(text), 'the SDK metrics are on the operations port');
     assert.match(await (await fetch(`http://127.0.0.1:${sdkPort}/metrics`)).text(), /^temporal_/m);
