@@ -59,6 +59,12 @@ export const ConfigSchema = z
      */
     WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(100),
     /**
+     * The V8 old-space bound (MB) of the worker's workflow thread, where the cached runs live; 0: derived from the
+     * cache bound (workers/workflow-heap.ts). Without a bound V8 sizes that heap from the machine's memory and
+     * returns garbage late, so RSS swells in bursts. The main thread (activities) keeps V8's default.
+     */
+    WORKER_WORKFLOW_HEAP_MB: z.coerce.number().int().min(0).default(0),
+    /**
      * A workflow bundle built ahead of time (`npm run bundle`); empty: the worker has a child process build one at
      * start, so webpack's memory is never the worker's.
      */

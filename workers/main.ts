@@ -23,6 +23,7 @@ import { createRetentionActivities, ensureRetentionSchedule } from '../activitie
 import type { ExtractionActivities, WorkerActivities } from '../workflows/activity-types';
 import { edgeFor } from '../temporal/edge';
 import { bundleFingerprint, workflowBundlePath } from './workflow-bundle';
+import { boundWorkflowHeap } from './workflow-heap';
 
 async function main() {
   const config = loadConfig();
@@ -75,6 +76,8 @@ async function main() {
   // the workflow code, bundled by a child process (or ahead of time): webpack's memory never lives in this one
   const bundle = await workflowBundlePath({ prebuiltPath: config.WORKFLOW_BUNDLE_PATH || undefined, dir: path.join(config.DATA_DIR, 'bundles'), tracing: tracing !== undefined });
   const bundleId = bundleFingerprint(bundle);
+  // the workflow thread's heap, bounded before the SDK creates it: garbage is collected before RSS swells
+  const workflowHeap = boundWorkflowHeap(config.WORKER_WORKFLOW_HEAP_MB, config.WORKER_MAX_CACHED_WORKFLOWS);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   worker = await Worker.create({
     connection,
@@ -92,7 +95,7 @@ async function main() {
   // read by now; one built for this process is not kept
   if (!config.WORKFLOW_BUNDLE_PATH) rmSync(bundle, { force: true });
   await ensureRetentionSchedule(edge, config);
-  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, workflowBundle: bundleId, temporal: config.TEMPORAL_ADDRESS, metrics: config.METRICS_PORT, ops: `http://${config.WORKER_OPS_HOST}:${config.WORKER_OPS_PORT}`, documents: config.EXTRACTION_TASK_QUEUE ? `on ${config.EXTRACTION_TASK_QUEUE} (the extraction process)` : 'here, on the folio queue' }, 'worker started');
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, workflowBundle: bundleId, workflowHeapMb: workflowHeap, maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS, temporal: config.TEMPORAL_ADDRESS, metrics: config.METRICS_PORT, ops: `http://${config.WORKER_OPS_HOST}:${config.WORKER_OPS_PORT}`, documents: config.EXTRACTION_TASK_QUEUE ? `on ${config.EXTRACTION_TASK_QUEUE} (the extraction process)` : 'here, on the folio queue' }, 'worker started');
   // Worker.run() drains on SIGINT/SIGTERM by itself (the Runtime's default shutdown signals)
   await worker.run();
   await projections.close();

@@ -63,8 +63,9 @@ describe('worker process (workers/main.ts): its operations endpoint', function (
 
     // bound to loopback when WORKER_OPS_HOST is not set: the kernel lists the port on 127.0.0.1 alone, as the log says
     assert.deepEqual(listeners(opsPort), [LOOPBACK_V4]);
-    const started = app.log().split('\n').map((l) => (l.startsWith('{') ? (JSON.parse(l) as { msg?: string; ops?: string }) : {})).find((l) => l.msg === 'worker started');
+    const started = app.log().split('\n').map((l) => (l.startsWith('{') ? (JSON.parse(l) as { msg?: string; ops?: string; workflowHeapMb?: number }) : {})).find((l) => l.msg === 'worker started');
     assert.equal(started?.ops, `http://127.0.0.1:${opsPort}`);
+    assert.equal(started?.workflowHeapMb, 221, 'the workflow thread heap bound derived from the default cache of 100 runs');
 
     // nothing written yet: the histogram is there, empty
     const before = await (await fetch(`${ops}/metrics`)).text();

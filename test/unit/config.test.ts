@@ -9,6 +9,7 @@ describe('config', () => {
     assert.equal(c.TEMPORAL_ADDRESS, '127.0.0.1:7233');
     assert.equal(c.CALL_OVERFLOW_SECONDS, 540);
     assert.equal(c.WORKER_MAX_CACHED_WORKFLOWS, 100, 'a bounded workflow cache, not the SDK heap-sized default');
+    assert.equal(c.WORKER_WORKFLOW_HEAP_MB, 0, 'the workflow heap bound follows the cache bound unless set');
     assert.equal(c.CHASE_FIRST_CONTACT, 'email-early', 'new folios write to the hotel first');
   });
   it('refuses a first contact the chase policy does not know, naming the variable', () => {
