@@ -149,6 +149,29 @@ describe('hotel dispatch workflow (time-skipping server)', function () {
     assert.deepEqual(activities.filter((a) => /CallSlot/.test(a)), [], 'no call-slot round trip');
   });
 
+  it("tells a batch's folios in one workflow task each time, not one task per folio", async () => {
+    const { hotelId } = await hotel({ hotelId: `at-once-${randomUUID().slice(0, 6)}` });
+    const gs = [guest('Ada Lovelace'), guest('Grace Hopper'), guest('Alan Turing'), guest('Edsger Dijkstra')];
+    for (const g of gs) await enqueue(hotelId, { kind: 'call', guest: g }, { ...POLICY, maxGuestsPerCall: 8 });
+    await runToIdle(hotelId);
+
+    const t = await told(hotelId);
+    for (const g of gs) assert.equal(t.started(g).length + t.outcome(g).length, 2, `${g.guestName} heard the batch start and its outcome`);
+    // the signals a workflow task sends sit between its WorkflowTaskCompleted and the next one: a run of 4 per batch message
+    const events = (await client().workflow.getHandle(hotelDispatchWorkflowId(hotelId)).fetchHistory()).events ?? [];
+    const runs: number[] = [];
+    let inTask = 0;
+    for (const e of events) {
+      if (e.workflowTaskCompletedEventAttributes) {
+        if (inTask) runs.push(inTask);
+        inTask = 0;
+      } else if (e.signalExternalWorkflowExecutionInitiatedEventAttributes) inTask++;
+    }
+    if (inTask) runs.push(inTask);
+    assert.deepEqual(runs, [4, 4], 'batch started, then the call outcomes: each sent by one task');
+    assert.ok(events.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch'), 'the patch marker is in the history');
+  });
+
   it('a hotel changed mid-wait is called with its new details', async () => {
     const h = await hotel({ hotelId: `changed-${randomUUID().slice(0, 6)}` });
     await enqueue(h.hotelId, { kind: 'call', guest: guest() });

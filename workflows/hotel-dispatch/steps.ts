@@ -14,6 +14,11 @@ import { lifecycle, type Dispatch } from './state';
 const SLOT_WAIT_MS = 30 * MINUTE_MS;
 /** Histories recorded before it took the batch as it was when the slot was asked for. */
 export const RETAKE_AFTER_SLOT_PATCH = 'retake-batch-after-slot';
+/**
+ * Histories recorded before it told a batch's folios one signal per workflow task; since, one task sends every
+ * folio's signal (a batch of 20 took 20 round trips to the server, twice per email: minutes in a wake-up burst).
+ */
+export const SIGNAL_BATCH_AT_ONCE_PATCH = 'signal-batch-at-once';
 
 export interface Batch {
   kind: DispatchKind;
@@ -133,27 +138,34 @@ export async function runEmail(d: Dispatch, kind: 'email' | 'reminder', items: P
     workflowId: emailId,
     args: [{ emailId, kind: emailKind, hotel: d.hotel, guests: items.map((i) => i.guest), threadMessageId: thread }],
   });
-  for (const item of items) {
-    await signalFolio(item.guest.workflowId, (h) => h.signal(emailSentSignal, { ...result, kind: emailKind }));
-  }
+  await tellEach(items, (item) => signalFolio(item.guest.workflowId, (h) => h.signal(emailSentSignal, { ...result, kind: emailKind })));
 }
 
 async function notifyStarted(d: Dispatch, items: PendingItem[], kind: DispatchKind, batchId: string, slotWaitMs?: number) {
-  for (const item of items) {
+  await tellEach(items, (item) => {
     const deferred = d.deferredUntil.get(item.guest.folioId);
     d.deferredUntil.delete(item.guest.folioId);
-    await signalFolio(item.guest.workflowId, (h) => h.signal(batchStartedSignal, { kind, batchId, deferredUntil: deferred, slotWaitMs }));
-  }
+    return signalFolio(item.guest.workflowId, (h) => h.signal(batchStartedSignal, { kind, batchId, deferredUntil: deferred, slotWaitMs }));
+  });
 }
 
 /** Each guest's outcome goes back to its folio, with the call's course for the folio's timeline. */
 async function routeCallResult(items: PendingItem[], result: CallResult) {
   const { callSid, answeredBy, durationSeconds, ivrPath, ivrLearned, rang, slotWaitMs, recorded, analysed, voicemailSkipped } = result;
   const call = { callSid, answeredBy, durationSeconds, ivrPath, ivrLearned, rang, slotWaitMs, recorded, analysed, ...(voicemailSkipped && { voicemailSkipped }) };
-  for (const item of items) {
+  await tellEach(items, (item) => {
     const outcome = result.outcomes[item.guest.folioId];
-    await signalFolio(item.guest.workflowId, (h) => h.signal(callOutcomeSignal, { callId: result.callId, disposition: result.disposition, outcome, call }));
+    return signalFolio(item.guest.workflowId, (h) => h.signal(callOutcomeSignal, { callId: result.callId, disposition: result.disposition, outcome, call }));
+  });
+}
+
+/** Tells every folio of a batch: all at once (SIGNAL_BATCH_AT_ONCE_PATCH), or one after the other as runs recorded before it did. */
+async function tellEach(items: PendingItem[], tell: (item: PendingItem) => Promise<void>): Promise<void> {
+  if (patched(SIGNAL_BATCH_AT_ONCE_PATCH)) {
+    await Promise.all(items.map(tell));
+    return;
   }
+  for (const item of items) await tell(item);
 }
 
 /** A folio that has ended (e.g. cancelled) cannot be signalled; that is expected, not an error. */
