@@ -201,7 +201,7 @@ async function main() {
       drainSeconds: round1((Math.max(...burstIds.map((id) => sentAt.get(id) ?? drainedAt)) - burst.at) / 1000),
       quietBaseline: { folios: quietStartedAt.size, requestsSent: quietLat.length, startToRequestSeconds: { p50: round1(quantile(quietLat, 0.5)), last: round1(Math.max(...quietLat)) } },
       burstStatusesAfter: statusAfter,
-      checkoutGraceHours: round1(burst.graceHours * 1000) / 1000,
+      checkoutGraceHours: Math.round(burst.graceHours * 1000) / 1000,
       workerRssAtRestMb: round1(rssAtRest / 1048576),
       workerPeakRssInBurstMb: round1(peakBurst / 1048576),
       workerRssMinuteAfterMb: round1(rssAfter / 1048576),
