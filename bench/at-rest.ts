@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { workflowHeapMb } from '../workers/workflow-heap';
 import { generatePopulation } from '../sandbox/population';
-import { arg, inPool, planRequests, quantile, runBench, textArg } from './requests';
+import { apiRequestBody, arg, inPool, planRequests, quantile, runBench, textArg } from './requests';
 import { mb, memoryOf, metric, round1, sizeOf, sleep, startWorkerStack } from './worker-stack';
 
 /** 1000 → 1k, 100000 → 100k, 2500 → 2500. */
@@ -78,8 +78,7 @@ async function main() {
     for (const checkpoint of checkpoints) {
       await inPool(reqs.slice(from, checkpoint), 32, async (r) => {
         if (Date.now() > wallDeadline) return;
-        const body = { clientReference: r.clientReference, guest: r.guest, confirmationNumber: r.confirmationNumber, checkIn: r.checkIn, checkOut: r.checkOut, hotel: { hotelId: r.hotelId } };
-        const res = await api('/v1/folios', { method: 'POST', body: JSON.stringify(body) }, stack.clientKey);
+        const res = await api('/v1/folios', { method: 'POST', body: JSON.stringify(apiRequestBody(r)) }, stack.clientKey);
         if (res.status !== 202) {
           const why = `${res.status} ${(((await res.json().catch(() => ({}))) as { error?: { code?: string } }).error?.code ?? '')}`.trim();
           refused[why] = (refused[why] ?? 0) + 1;

@@ -66,6 +66,11 @@ export function planRequests(p: RequestPlan): FolioRequest[] {
   });
 }
 
+/** What a client sends to POST /v1/folios for a planned request. */
+export function apiRequestBody(r: FolioRequest) {
+  return { clientReference: r.clientReference, guest: r.guest, confirmationNumber: r.confirmationNumber, checkIn: r.checkIn, checkOut: r.checkOut, hotel: { hotelId: r.hotelId } };
+}
+
 /** Runs `fn` over items with at most `limit` in flight. */
 export async function inPool<T, R>(items: T[], limit: number, fn: (t: T, i: number) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);

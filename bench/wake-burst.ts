@@ -11,7 +11,9 @@
 //        [--max-wall-minutes 40] [--results bench/results/wake-burst.json]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { COLLECTIONS } from '../adapters/mongo/collections';
 import { checkoutDueAt, localDate } from '../domain/business-hours';
+import { DAY_MS as DAY, HOUR_MS as HOUR, MINUTE_MS as MINUTE } from '../domain/calendar';
 import { DEFAULT_CHASE_POLICY } from '../domain/chase-policy';
 import type { FolioRequest } from '../domain/model';
 import { HotelConfig } from '../domain/schemas';
@@ -19,12 +21,9 @@ import { workflowHeapMb } from '../workers/workflow-heap';
 import { generatePopulation, type SandboxHotel } from '../sandbox/population';
 import { mailEnv, startMail } from '../test/helpers/mail';
 import { promBuckets } from '../test/helpers/prom';
-import { arg, inPool, planRequests, quantile, runBench, textArg } from './requests';
+import { apiRequestBody, arg, inPool, planRequests, quantile, runBench, textArg } from './requests';
 import { memoryOf, metric, resetPeakMemory, round1, sleep, startWorkerStack } from './worker-stack';
 
-const MINUTE = 60_000;
-const HOUR = 3_600_000;
-const DAY = 86_400_000;
 
 /**
  * The burst's plan: a time zone whose noon on some day falls less than 3 hours before `at`, and the grace after
@@ -102,8 +101,7 @@ async function main() {
     const folioIds = new Map<string, 'quiet' | 'burst'>();
     const t0 = Date.now();
     const startFolio = async (r: FolioRequest): Promise<string | undefined> => {
-      const body = { clientReference: r.clientReference, guest: r.guest, confirmationNumber: r.confirmationNumber, checkIn: r.checkIn, checkOut: r.checkOut, hotel: { hotelId: r.hotelId } };
-      const res = await api('/v1/folios', { method: 'POST', body: JSON.stringify(body) }, stack.clientKey);
+      const res = await api('/v1/folios', { method: 'POST', body: JSON.stringify(apiRequestBody(r)) }, stack.clientKey);
       const answer = (await res.json().catch(() => ({}))) as { folioId?: string; error?: { code?: string } };
       if (res.status !== 202 || !answer.folioId) {
         const why = `${res.status} ${answer.error?.code ?? ''}`.trim();
@@ -131,7 +129,7 @@ async function main() {
     // the burst: peak memory from just before it, samples every second, until every burst folio's request is out
     const sentAt = new Map<string, number>();
     const collectSent = async () => {
-      const docs = await db.collection<{ kind: string; state: string; sentAt?: Date; guests: { folioId: string }[] }>('emails').find({ kind: 'request', state: 'sent' }).toArray();
+      const docs = await db.collection<{ kind: string; state: string; sentAt?: Date; guests: { folioId: string }[] }>(COLLECTIONS.emails).find({ kind: 'request', state: 'sent' }).toArray();
       for (const d of docs) for (const g of d.guests) if (d.sentAt && !sentAt.has(g.folioId)) sentAt.set(g.folioId, d.sentAt.getTime());
     };
     // the baseline: folios due at once, started one at a time at rest, each timed from its start to its request
@@ -181,7 +179,7 @@ async function main() {
     const burstLat = burstIds.filter((id) => sentAt.has(id)).map((id) => (sentAt.get(id)! - burst.at) / 1000);
     const quietLat = [...quietStartedAt].filter(([id]) => sentAt.has(id)).map(([id, t]) => (sentAt.get(id)! - t) / 1000);
     const statusAfter: Record<string, number> = {};
-    for (const d of await db.collection<{ _id: string; status: string }>('folios').find({}, { projection: { status: 1 } }).toArray()) {
+    for (const d of await db.collection<{ _id: string; status: string }>(COLLECTIONS.folios).find({}, { projection: { status: 1 } }).toArray()) {
       if (folioIds.get(d._id) === 'burst') statusAfter[d.status] = (statusAfter[d.status] ?? 0) + 1;
     }
     const lag99 = bucketQuantile(lagBefore, lagAfter, 0.99);
