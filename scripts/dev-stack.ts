@@ -7,6 +7,7 @@ import { loadConfig, type Config } from '../config';
 import { Store } from '../adapters/mongo/store';
 import { ApiKeys } from '../api/auth';
 import { ensureKeyFile } from './keys';
+import { sqliteStoreArgs } from './ferretdb/args';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { httpOk, portOpen, Supervisor, type ProcessSpec } from './supervisor';
 
@@ -95,7 +96,7 @@ async function main() {
       await sup.start({
         name: 'ferretdb',
         cmd: path.join(TOOLS, 'ferretdb'),
-        args: ['--handler=sqlite', `--sqlite-url=file:${path.join(data, 'ferretdb')}/`, `--state-dir=${path.join(data, 'ferretdb')}`, `--listen-addr=127.0.0.1:${mongoPort}`, '--debug-addr=-', '--telemetry=disable', '--log-level=warn'],
+        args: [...sqliteStoreArgs(path.join(data, 'ferretdb')), `--state-dir=${path.join(data, 'ferretdb')}`, `--listen-addr=127.0.0.1:${mongoPort}`, '--debug-addr=-', '--telemetry=disable', '--log-level=warn'],
         ready: () => portOpen(mongoPort),
       });
     }

@@ -40,18 +40,22 @@ go_tool() { # name module version
 }
 go_tool temporal github.com/temporalio/cli/cmd/temporal "$TEMPORAL_CLI_VERSION"
 # FerretDB: `go install` of v1.24.2 builds a binary that panics at start (its module zip lacks
-# build/version/version.txt), so build it from the module source with that file written in.
-if [ ! -x "$TOOLS/bin/ferretdb" ]; then
-  if need_cmd ferretdb; then ln -sf "$(command -v ferretdb)" "$TOOLS/bin/ferretdb"; say "using ferretdb from PATH"
-  else
-    need_cmd go || fail "ferretdb is missing and Go is not installed: install Go >= 1.25 or put 'ferretdb' on PATH"
-    say "building ferretdb $FERRETDB_VERSION from its module source (first run only)"
-    src=$(go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
-    [ -n "$src" ] || fail "go mod download github.com/FerretDB/FerretDB@$FERRETDB_VERSION"
-    rm -rf "$TOOLS/src/ferretdb" && mkdir -p "$TOOLS/src" && cp -r "$src" "$TOOLS/src/ferretdb" && chmod -R u+w "$TOOLS/src/ferretdb"
-    echo "$FERRETDB_VERSION" > "$TOOLS/src/ferretdb/build/version/version.txt"
-    (cd "$TOOLS/src/ferretdb" && go build -o "$TOOLS/bin/ferretdb" ./cmd/ferretdb >&2) || fail "go build ferretdb — put a 'ferretdb' binary on PATH to skip this step"
-  fi
+# build/version/version.txt), so build it from the module source with that file written in, and with
+# scripts/ferretdb/sqlite-pushdown.patch applied (docs/toolchain.md, "FerretDB patch"). The binary is rebuilt
+# when the version or the patch changes; a ferretdb on PATH is not used, as it would lack the patch.
+ferretdb_stamp="$TOOLS/bin/ferretdb.stamp"
+ferretdb_want="$FERRETDB_VERSION $(sha256sum scripts/ferretdb/sqlite-pushdown.patch | cut -d' ' -f1)"
+if [ ! -x "$TOOLS/bin/ferretdb" ] || [ "$(cat "$ferretdb_stamp" 2>/dev/null)" != "$ferretdb_want" ]; then
+  need_cmd go || fail "ferretdb is missing and Go is not installed: install Go >= 1.25"
+  say "building ferretdb $FERRETDB_VERSION from its module source, patched (first run only)"
+  src=$(go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [ -n "$src" ] || fail "go mod download github.com/FerretDB/FerretDB@$FERRETDB_VERSION"
+  rm -rf "$TOOLS/src/ferretdb" && mkdir -p "$TOOLS/src" && cp -r "$src" "$TOOLS/src/ferretdb" && chmod -R u+w "$TOOLS/src/ferretdb"
+  echo "$FERRETDB_VERSION" > "$TOOLS/src/ferretdb/build/version/version.txt"
+  (cd "$TOOLS/src/ferretdb" && git apply -p1 "$ROOT/scripts/ferretdb/sqlite-pushdown.patch" >&2) || fail "applying scripts/ferretdb/sqlite-pushdown.patch to ferretdb $FERRETDB_VERSION"
+  rm -f "$TOOLS/bin/ferretdb"
+  (cd "$TOOLS/src/ferretdb" && go build -o "$TOOLS/bin/ferretdb" ./cmd/ferretdb >&2) || fail "go build ferretdb"
+  echo "$ferretdb_want" > "$ferretdb_stamp"
 fi
 
 # --- Dovecot (real IMAP server for the mail sandbox) ---------------------------

@@ -23,6 +23,7 @@ export function tool(name: string): string {
 }
 
 import { freePort } from '../../sandbox/net';
+import { sqliteStoreArgs } from '../../scripts/ferretdb/args';
 
 export { freePort };
 
@@ -91,7 +92,7 @@ export interface MongoHandle {
 export function startMongo(): Promise<MongoHandle> {
   return lazy('mongo', async () => {
     const dir = tempDir('ferretdb');
-    return connectFerret(dir, ['--handler=sqlite', `--sqlite-url=file:${dir}/`]);
+    return connectFerret(dir, sqliteStoreArgs(dir));
   });
 }
 

@@ -29,6 +29,7 @@ import { folioWorkflowType, agentToolSignal, documentReceivedSignal, type FolioS
 import { allDay, daysFromNow } from '../helpers/lifecycle-world';
 import { freePort, ROOT, startMongo, startProcess, startTemporal, startTemporalServer, tempDir, tool, workflowBundle } from '../helpers/stack';
 import { portOpen } from '../../scripts/supervisor';
+import { sqliteStoreArgs } from '../../scripts/ferretdb/args';
 
 const quiet = logger.child({}, { level: 'silent' });
 
@@ -92,7 +93,7 @@ describe('fault drills', function () {
     // a store of this drill's own, so stopping it touches no other test
     const port = await freePort();
     const dir = tempDir('drill-store');
-    const args = ['--handler=sqlite', `--sqlite-url=file:${dir}/`, `--state-dir=${dir}`, `--listen-addr=127.0.0.1:${port}`, '--debug-addr=-', '--telemetry=disable', '--log-level=error'];
+    const args = [...sqliteStoreArgs(dir), `--state-dir=${dir}`, `--listen-addr=127.0.0.1:${port}`, '--debug-addr=-', '--telemetry=disable', '--log-level=error'];
     let ferret = startProcess(tool('ferretdb'), args);
     let phase: 'before' | 'down' | 'up' = 'before';
     let downAt = 0;
