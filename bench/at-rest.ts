@@ -2,7 +2,7 @@
 // check-out timers on a real Temporal dev server (SQLite file), run by the real worker process (workers/main.ts,
 // the sandbox's defaults, its own process); then that process's memory, the server database's size and the API's
 // list latency over that many projections (the real Express app, real keys, FerretDB).
-//   npx tsx bench/at-rest.ts [--postgres] [--max-cached N] [--workflow-heap MB] [--n 100000] [--hotels 300] [--max-wall-minutes 20] [--requests 300]
+//   npx tsx bench/at-rest.ts [--postgres] [--max-cached N] [--workflow-heap MB] [--n 100000] [--hotels 300] [--max-wall-minutes 20] [--requests 300] [--rest-seconds 60]
 //        [--results bench/results/at-rest.json]
 // Lists are timed per shape as the count passes 1k, 10k and 100k (those below N) and at N; the figures are written as JSON.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { mb, memoryOf, metric, round1, sizeOf, sleep, startWorkerStack } from '.
 const label = (n: number) => (n % 1000 === 0 ? `${n / 1000}k` : String(n));
 
 async function main() {
-  const p = { store: process.argv.includes('--postgres') ? 'postgres' : 'sqlite', n: arg('n', 100_000), hotels: arg('hotels', 300), maxWallMinutes: arg('max-wall-minutes', 20), requests: arg('requests', 300), seed: arg('seed', 3), maxCached: arg('max-cached', 0), workflowHeapMb: arg('workflow-heap', 0) };
+  const p = { store: process.argv.includes('--postgres') ? 'postgres' : 'sqlite', n: arg('n', 100_000), hotels: arg('hotels', 300), maxWallMinutes: arg('max-wall-minutes', 20), requests: arg('requests', 300), seed: arg('seed', 3), maxCached: arg('max-cached', 0), workflowHeapMb: arg('workflow-heap', 0), restSeconds: arg('rest-seconds', 60) };
   const results = textArg('results') ?? 'bench/results/at-rest.json';
   const command = `npx tsx bench/at-rest.ts ${process.argv.slice(2).join(' ')}`.trim();
   console.log(command);
@@ -97,8 +97,11 @@ async function main() {
       console.log(`  lists timed at ${started} open folios (settled after ${settledAfterSeconds} s, worker RSS ${lists[label(checkpoint)].workerRssMb} MB, main heap ${round1(metric(ht, 'folio_worker_nodejs_heap_size_used_bytes') / 1048576)} MB)`);
       if (Date.now() > wallDeadline) break;
     }
-    // the worker at rest: every lifecycle on its timer, nothing to do
+    // the worker at rest: every lifecycle on its timer, nothing to do; read 5 s after, and once it has been idle
+    // for --rest-seconds (V8 gives back memory some time after the last allocation burst, not at once)
     await sleep(5000);
+    const rss5s = memoryOf(workerPid).rss;
+    await sleep(Math.max(0, p.restSeconds - 5) * 1000);
     const mem = memoryOf(workerPid);
     const heapText = await workerMetrics().catch(() => '');
     const heap = { usedMb: round1(metric(heapText, 'folio_worker_nodejs_heap_size_used_bytes') / 1048576), totalMb: round1(metric(heapText, 'folio_worker_nodejs_heap_size_total_bytes') / 1048576), externalMb: round1(metric(heapText, 'folio_worker_nodejs_external_memory_bytes') / 1048576) };
@@ -112,10 +115,12 @@ async function main() {
       settledSeconds: round1((lists[label(checkpoints.at(-1)!)]?.settledAfterSeconds ?? NaN)),
       projectionStatesWritten: settled,
       workerRssMb: round1(mem.rss / 1048576),
+      workerRssAfter5sMb: round1(rss5s / 1048576),
+      restSeconds: Math.max(5, p.restSeconds),
       workerPeakRssMb: round1(mem.peak / 1048576),
       workerRssBeforeMb: round1(rssBefore / 1048576),
       workerMainHeapMb: heap,
-      workerRssNote: 'the worker process alone (workers/main.ts, the sandbox defaults), read from /proc at rest',
+      workerRssNote: 'the worker process alone (workers/main.ts, the sandbox defaults), read from /proc restSeconds after every lifecycle settled (and 5 s after)',
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
       workflowHeapMb: workflowHeapMb(config.WORKER_WORKFLOW_HEAP_MB, config.WORKER_MAX_CACHED_WORKFLOWS),
       temporalStoreMb: round1(sizeOf(dbFile) / 1048576),
@@ -132,7 +137,7 @@ async function main() {
     console.log(`
 == at rest (dev server on SQLite, FerretDB on ${p.store === 'postgres' ? 'PostgreSQL' : 'SQLite'}, ${figures.date})
 lifecycles started through the API: ${started}/${p.n} in ${startSeconds.toFixed(0)} s (${figures.startsPerSecond}/s); all settled on their timers after ${figures.settledSeconds} s; refused: ${Object.entries(refused).map(([k, v]) => `${v}× ${k}`).join(', ') || 'none'}
-worker process RSS (alone):   ${mb(mem.rss)} at rest, peak ${mb(mem.peak)} (${mb(rssBefore)} when it became ready; cache bound ${config.WORKER_MAX_CACHED_WORKFLOWS} runs; main thread's heap ${heap.usedMb} MB used of ${heap.totalMb} MB, external ${heap.externalMb} MB)
+worker process RSS (alone):   ${mb(mem.rss)} at rest (${figures.restSeconds} s idle; ${mb(rss5s)} after 5 s), peak ${mb(mem.peak)} (${mb(rssBefore)} when it became ready; cache bound ${config.WORKER_MAX_CACHED_WORKFLOWS} runs; main thread's heap ${heap.usedMb} MB used of ${heap.totalMb} MB, external ${heap.externalMb} MB)
 dev server SQLite database:   ${mb(sizeOf(dbFile))} (${figures.temporalStoreKbPerFolio} KB per open lifecycle)
 API GET /v1/folios, p50 / p99 per list shape (${Object.keys(shapes).length} shapes):
 ${Object.entries(lists)
