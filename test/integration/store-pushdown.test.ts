@@ -34,7 +34,7 @@ describe('embedded store: pushdown answers as MongoDB does (FerretDB on SQLite, 
     for (let i = 0; i < 240; i++) {
       const id = i < awkward.length ? awkward[i] : `f${((i * 7919) % 1000).toString(36).padStart(3, '0')}-${i}`;
       const hotelId = i % 11 === 0 ? ['h1', 'h2'] : i % 13 === 0 ? 1 : i % 5 === 0 ? 'h1' : `h${i % 7}`;
-      docs.push({ _id: id, hotelId, flag: i % 17 === 0 ? [true] : i % 3 === 0, n: i });
+      docs.push({ _id: id, hotelId, flag: i % 17 === 0 ? [true] : i % 19 === 0 ? [false, 'x'] : i % 3 === 0, n: i });
     }
     docs.push({ _id: 'no-fields' });
     // inserted out of id order, in small batches, as concurrent writers would
@@ -64,6 +64,20 @@ describe('embedded store: pushdown answers as MongoDB does (FerretDB on SQLite, 
       const got = (await coll.find({ [field]: want }).sort({ _id: 1 }).toArray()).map((d) => d._id);
       assert.deepEqual(got, expected((d) => equals(d[field], want)), `${field} = ${JSON.stringify(want)}`);
       assert.ok(field !== 'hotelId' || want !== '1' || got.length === 0, 'the string "1" matched the number 1');
+    }
+  });
+
+  it('two equalities at once, either field possibly an array, in _id order both ways and paged', async () => {
+    for (const [hotelId, flag] of [
+      ['h1', true],
+      ['h2', false],
+      ['h3', true],
+    ] as const) {
+      const match = (d: Doc) => equals(d.hotelId, hotelId) && equals(d.flag, flag);
+      assert.ok(expected(match).length > 0, `the population has folios of ${hotelId} with flag ${flag}`);
+      assert.deepEqual((await coll.find({ hotelId, flag }).sort({ _id: 1 }).toArray()).map((d) => d._id), expected(match), `${hotelId}, ${flag}`);
+      assert.deepEqual((await coll.find({ flag, hotelId }).sort({ _id: -1 }).toArray()).map((d) => d._id), expected(match, -1), `${hotelId}, ${flag}, descending`);
+      assert.deepEqual((await coll.find({ hotelId, flag }).sort({ _id: 1 }).limit(2).toArray()).map((d) => d._id), expected(match).slice(0, 2), `${hotelId}, ${flag}, first 2`);
     }
   });
 
