@@ -90,10 +90,13 @@ export interface MongoHandle {
 }
 
 export function startMongo(): Promise<MongoHandle> {
-  return lazy('mongo', async () => {
-    const dir = tempDir('ferretdb');
-    return connectFerret(dir, sqliteStoreArgs(dir));
-  });
+  return lazy('mongo', () => startSqliteStore());
+}
+
+/** A FerretDB on SQLite of its own: the embedded store, or (pushdown false) the same binary without its pushdown. */
+export function startSqliteStore(opts: { pushdown?: boolean } = {}): Promise<MongoHandle> {
+  const dir = tempDir('ferretdb');
+  return connectFerret(dir, sqliteStoreArgs(dir, opts));
 }
 
 /**
