@@ -3,14 +3,15 @@
 // a query from its primary key only when the filter is the id alone (any other filter decodes the whole
 // collection, ~0.3 s per write at 10,000 folios), so there the seq is read by id and the write goes by id:
 // not atomic, but a folio's writes come in order from its workflow, and the next one mends a lost race.
-// FerretDB 1.x on SQLite also never answers once 100 or more updates of stored documents are in flight
-// (one bulk of 100, or two of 60 at once: measured with v1.24.2), and every later write then waits behind
-// them; so there the writes go in bulks of FERRET_BULK_MAX, one after the other.
+// Stock FerretDB 1.24 also never answered an update command of 100 updates or more (each update's query held
+// one of its 100 SQLite connections until the command ended); the embedded store's patch fixes that
+// (docs/toolchain.md, "FerretDB patch"), and the writes still go in bulks of FERRET_BULK_MAX, one after the
+// other, so a FerretDB without the fix keeps working and other writers get their turn between bulks.
 import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type Db, type Document, type Filter, type UpdateFilter } from 'mongodb';
 
 const DUPLICATE_KEY = 11000;
 
-/** Updates per bulk write on FerretDB: well below the 100 in flight at which it stalls, leaving room for other writers. */
+/** Updates per bulk write on FerretDB: well below the 100 at which an unpatched one stalls, leaving room for other writers. */
 export const FERRET_BULK_MAX = 25;
 
 export interface GuardedWrite {

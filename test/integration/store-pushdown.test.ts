@@ -119,6 +119,14 @@ describe('embedded store: pushdown answers as MongoDB does (FerretDB on SQLite, 
     }
   });
 
+  it('answers an update command of hundreds of updates (stock FerretDB 1.24 never answered one of 100)', async () => {
+    const ops = docs.slice(0, 150).map((d) => ({ updateOne: { filter: { _id: d._id }, update: { $set: { n: d.n! + 1000 } } } }));
+    const res = await coll.bulkWrite(ops, { ordered: false });
+    assert.equal(res.modifiedCount, 150);
+    await coll.bulkWrite(docs.slice(0, 150).map((d) => ({ updateOne: { filter: { _id: d._id }, update: { $set: { n: d.n! } } } })), { ordered: false });
+    assert.equal(await coll.countDocuments({ n: { $gte: 1000 } }), 0);
+  });
+
   it('finds, updates and deletes by _id, including ids the JSON text escapes', async () => {
     for (const id of ['<a>', 'a"b', 'a\\b', '😀', docs[20]._id]) {
       assert.equal((await coll.findOne({ _id: id }))?._id, id);
