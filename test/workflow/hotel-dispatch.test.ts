@@ -8,6 +8,7 @@ import { hotelDispatchWorkflowId, hotelSnapshot, type BatchGuest } from '../../d
 import { callStateQuery, dispatchStateQuery, enqueueSignal, hotelUpdatedSignal, withdrawSignal, type BatchStartedMessage, type CallOutcomeMessage, type EmailSentMessage } from '../../workflows/definitions';
 import { agrees, LifecycleWorld } from '../helpers/lifecycle-world';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { createDevServer } from '../helpers/stack';
 import { runsOf, signalsSentBy, until } from '../helpers/workflow-harness';
 
@@ -230,7 +231,10 @@ describe('hotel dispatch workflow (dev server)', function () {
     assert.deepEqual(call.input.guests.map((x) => x.folioId), [folioId]);
     assert.match(call.input.callId, /:1$/, 'the first batch of the hotel, whatever the run');
     assert.ok((await runsOf(world.client, hotelDispatchWorkflowId(hotelId))).length >= 2);
-    await handle.terminate('test over');
+    // with nothing pending after its call the dispatcher ends by itself, possibly before this line: stop it if not
+    await handle.terminate('test over').catch((e: unknown) => {
+      if (!(e instanceof WorkflowNotFoundError)) throw e;
+    });
   });
 
   it('a withdrawn folio is left out; withdrawing every folio of a running call hangs it up', async () => {
