@@ -9,11 +9,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { workflowHeapMb } from '../workers/workflow-heap';
 import { generatePopulation } from '../sandbox/population';
-import { apiRequestBody, arg, inPool, planRequests, quantile, runBench, textArg } from './requests';
+import { apiRequestBody, arg, countLabel, inPool, planRequests, quantile, runBench, textArg } from './requests';
 import { mb, memoryOf, metric, round1, sizeOf, sleep, startWorkerStack } from './worker-stack';
 
-/** 1000 → 1k, 100000 → 100k, 2500 → 2500. */
-const label = (n: number) => (n % 1000 === 0 ? `${n / 1000}k` : String(n));
 
 async function main() {
   const p = { store: process.argv.includes('--postgres') ? 'postgres' : 'sqlite', n: arg('n', 100_000), hotels: arg('hotels', 300), maxWallMinutes: arg('max-wall-minutes', 20), requests: arg('requests', 300), seed: arg('seed', 3), maxCached: arg('max-cached', 0), workflowHeapMb: arg('workflow-heap', 0), restSeconds: arg('rest-seconds', 60) };
@@ -92,9 +90,9 @@ async function main() {
       startSeconds = (Date.now() - t0) / 1000;
       await atRest();
       const settledAfterSeconds = round1((Date.now() - t0) / 1000);
-      lists[label(checkpoint)] = { openFolios: started, workerRssMb: round1(memoryOf(workerPid).rss / 1048576), settledAfterSeconds, shapes: await measureLists() };
+      lists[countLabel(checkpoint)] = { openFolios: started, workerRssMb: round1(memoryOf(workerPid).rss / 1048576), settledAfterSeconds, shapes: await measureLists() };
       const ht = await workerMetrics().catch(() => '');
-      console.log(`  lists timed at ${started} open folios (settled after ${settledAfterSeconds} s, worker RSS ${lists[label(checkpoint)].workerRssMb} MB, main heap ${round1(metric(ht, 'folio_worker_nodejs_heap_size_used_bytes') / 1048576)} MB)`);
+      console.log(`  lists timed at ${started} open folios (settled after ${settledAfterSeconds} s, worker RSS ${lists[countLabel(checkpoint)].workerRssMb} MB, main heap ${round1(metric(ht, 'folio_worker_nodejs_heap_size_used_bytes') / 1048576)} MB)`);
       if (Date.now() > wallDeadline) break;
     }
     // the worker at rest: every lifecycle on its timer, nothing to do; read 5 s after, and once it has been idle
@@ -112,7 +110,7 @@ async function main() {
       refused,
       startSeconds: round1(startSeconds),
       startsPerSecond: round1(started / Math.max(startSeconds, 0.001)),
-      settledSeconds: round1((lists[label(checkpoints.at(-1)!)]?.settledAfterSeconds ?? NaN)),
+      settledSeconds: round1((lists[countLabel(checkpoints.at(-1)!)]?.settledAfterSeconds ?? NaN)),
       projectionStatesWritten: settled,
       workerRssMb: round1(mem.rss / 1048576),
       workerRssAfter5sMb: round1(rss5s / 1048576),

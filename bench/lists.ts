@@ -13,10 +13,9 @@ import { newFolioId } from '../api/folio-requests';
 import { FolioStatus, type FolioRequest } from '../domain/model';
 import { generatePopulation } from '../sandbox/population';
 import { startSqliteStore, stopStack } from '../test/helpers/stack';
-import { arg, inPool, planRequests, quantile, runBench, textArg } from './requests';
+import { arg, countLabel, inPool, planRequests, quantile, runBench, textArg } from './requests';
 import { round1 } from './worker-stack';
 
-const label = (n: number) => (n % 1000 === 0 ? `${n / 1000}k` : String(n));
 type Shapes = Record<string, { p50Ms: number; p99Ms: number }>;
 
 async function main() {
@@ -94,10 +93,10 @@ async function run(p: { n: number; hotels: number; requests: number; baselineMax
     const writeSeconds = round1((Date.now() - t) / 1000);
     if (checkpoint <= p.baselineMax) await write(stores.baseline, batch);
     stored = checkpoint;
-    lists[label(checkpoint)] = { folios: stored, writeSeconds, pushdown: await measure(stores.pushdown), ...(checkpoint <= p.baselineMax && { baseline: await measure(stores.baseline) }) };
+    lists[countLabel(checkpoint)] = { folios: stored, writeSeconds, pushdown: await measure(stores.pushdown), ...(checkpoint <= p.baselineMax && { baseline: await measure(stores.baseline) }) };
     console.log(`== ${stored} folios (written in ${writeSeconds} s)`);
-    for (const [shape, f] of Object.entries(lists[label(checkpoint)].pushdown)) {
-      const b = lists[label(checkpoint)].baseline?.[shape];
+    for (const [shape, f] of Object.entries(lists[countLabel(checkpoint)].pushdown)) {
+      const b = lists[countLabel(checkpoint)].baseline?.[shape];
       console.log(`  ${shape.padEnd(20)} p50 ${String(f.p50Ms).padStart(7)} ms  p99 ${String(f.p99Ms).padStart(7)} ms${b ? `   without pushdown: p50 ${b.p50Ms} ms, p99 ${b.p99Ms} ms` : ''}`);
     }
   }

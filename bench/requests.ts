@@ -86,6 +86,9 @@ export async function inPool<T, R>(items: T[], limit: number, fn: (t: T, i: numb
   return out;
 }
 
+/** A folio count as results name it: 1000 → 1k, 100000 → 100k, 2500 → 2500. */
+export const countLabel = (n: number) => (n % 1000 === 0 ? `${n / 1000}k` : String(n));
+
 export function quantile(xs: number[], q: number): number {
   if (xs.length === 0) return NaN;
   const s = [...xs].sort((a, b) => a - b);

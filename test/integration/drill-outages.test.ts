@@ -30,6 +30,7 @@ import { allDay, daysFromNow } from '../helpers/lifecycle-world';
 import { freePort, ROOT, startMongo, startProcess, startTemporal, startTemporalServer, tempDir, tool, workflowBundle } from '../helpers/stack';
 import { portOpen } from '../../scripts/supervisor';
 import { sqliteStoreArgs } from '../../scripts/ferretdb/args';
+import { until } from '../helpers/workflow-harness';
 
 const quiet = logger.child({}, { level: 'silent' });
 
@@ -345,10 +346,7 @@ async function drill(temporalTarget: () => Promise<TemporalTarget>, storeUri: ()
   assert.equal(await drillLedger(db, 'drill_emails').countDocuments(), 0, 'no email was needed, none was sent');
   // the terminal state is a durable write that may still be retrying what the outage interrupted: give it time
   for (const req of requests) {
-    let p = await store.folios.get(req.folioId);
-    for (const until = Date.now() + 60_000; p?.status !== FolioStatus.Completed && Date.now() < until; p = await store.folios.get(req.folioId)) {
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    const p = await until(() => store.folios.get(req.folioId), (f) => f?.status === FolioStatus.Completed, `the projection of ${req.clientReference} at Completed`, 60_000);
     assert.equal(p?.status, FolioStatus.Completed, `projection of ${req.clientReference}`);
   }
   await api.close();
