@@ -65,7 +65,16 @@ export function createEmailActivities(deps: { config: Config; store: Store; mail
 
       const thread = input.kind === 'reminder' && input.threadMessageId ? await emails.findByMessageId(input.threadMessageId) : null;
       const token = existing?.token ?? thread?.token ?? replyToken(emailId, secret);
-      const content = composeEmail({ kind: input.kind, language: hotel.language, hotelName: hotel.name, guests: input.guests, token, originalSubject: thread?.subject, timeZone: hotel.timeZone });
+      const content = composeEmail({
+        kind: input.kind,
+        language: hotel.language,
+        hotelName: hotel.name,
+        guests: input.guests,
+        token,
+        originalSubject: thread?.subject,
+        timeZone: hotel.timeZone,
+        followsCall: !!input.followsCall,
+      });
       const attachments = await signedForms(input);
       const doc = await emails.beginSend({
         _id: emailId,

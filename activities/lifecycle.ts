@@ -59,8 +59,16 @@ export function createLifecycleActivities({ config, store, temporal, projections
       // a hotel's own overflow limit sets how long its calls run, and so how many guests one call asks about
       const overflowSeconds = hotel?.callOverflowSeconds ?? config.CALL_OVERFLOW_SECONDS;
       const maxGuestsPerCall = config.CALL_MAX_GUESTS ?? guestsPerCall(overflowSeconds, config.CALL_SECONDS_PER_GUEST);
-      const batchPolicy = { windowMs: config.BATCH_WINDOW_SECONDS * 1000, maxGuestsPerCall, maxGuestsPerEmail: config.EMAIL_MAX_GUESTS };
-      const start = { hotelId, ...(hotel && { hotel: hotelSnapshot(hotel) }), overflowSeconds, batchPolicy };
+      const batchPolicy = {
+        windowMs: config.BATCH_WINDOW_SECONDS * 1000,
+        maxGuestsPerCall,
+        maxGuestsPerEmail: config.EMAIL_MAX_GUESTS,
+        emailAfterAgreementMs: config.CALL_AGREEMENT_EMAIL_HOURS * 3_600_000,
+      };
+      // the last agreement on the phone: a dispatcher this starts knows the hotel said yes a short while ago
+      const said = hotel?.stats?.lastPhoneAgreement;
+      const agreement = said && { callId: said.callId, at: Date.parse(said.at), ...(said.email && { email: said.email }) };
+      const start = { hotelId, ...(hotel && { hotel: hotelSnapshot(hotel) }), overflowSeconds, batchPolicy, ...(agreement && { agreement }) };
       await temporal.sendOrStart(hotelDispatchWorkflowType, hotelDispatchWorkflowId(hotelId), [start], enqueueSignal, item);
     },
 

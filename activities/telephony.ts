@@ -9,11 +9,12 @@ import type { Store } from '../adapters/mongo/store';
 import type { CallContext } from '../adapters/mongo/calls';
 import { RECORDINGS_BUCKET } from '../adapters/mongo/recordings';
 import { DAY_MS } from '../domain/calendar';
+import { agreementFrom } from '../domain/batching';
 import { RecordingRefusedError, TelephonyConfigError, type TwilioTelephony } from '../adapters/telephony/twilio';
 import { announceRecording, numberCountry } from '../domain/dialling';
 import { createCallAdmission } from './call-admission';
 import type { TelephonyActivities } from '../workflows/activity-types';
-import type { CallDisposition } from '../domain/model';
+import type { CallDisposition, CallResult } from '../domain/model';
 import { overflowTwiml, voicemailTwiml, webhookUrl } from '../adapters/telephony/twiml';
 
 const PERSON_ANSWERED: CallDisposition[] = ['conversation', 'dropped', 'overflow'];
@@ -190,15 +191,24 @@ export function createTelephonyActivities(deps: TelephonyActivityDeps): Telephon
       else log.info({ hotelId, path }, 'IVR path learned');
     },
 
-    async finishCall({ callId, hotelId, result, startedAtHour }) {
+    async finishCall({ callId, hotelId, result, startedAtHour, endedAt }) {
       // the number and the call's slot are free for the next call (also on a retry: releasing twice changes nothing)
       await admission.release((await store.calls.get(callId))?.to, callId);
       // Marked finished once: a retried activity must not count the attempt twice.
       if (!(await store.calls.finish(callId, hotelId, result))) return;
-      if (startedAtHour === undefined) return;
-      await store.hotels.countCallAttempt(hotelId, startedAtHour, PERSON_ANSWERED.includes(result.disposition));
+      await noteCallOnHotel(store, hotelId, result, startedAtHour, endedAt);
     },
   };
+}
+
+/**
+ * What a finished call teaches about its hotel: one more attempt at that local hour and whether a person answered
+ * (when to call), and whether a person agreed to send folios (its next dispatcher then writes for its next folios
+ * instead of calling; a person who agreed to nothing ends an earlier agreement; a call nobody answered says nothing).
+ */
+export async function noteCallOnHotel(store: Pick<Store, 'hotels'>, hotelId: string, result: CallResult, startedAtHour: number | undefined, endedAt?: number): Promise<void> {
+  const agreement = result.disposition === 'conversation' ? (agreementFrom(result, endedAt ?? Date.now()) ?? null) : undefined;
+  await store.hotels.countCallAttempt(hotelId, startedAtHour, PERSON_ANSWERED.includes(result.disposition), agreement);
 }
 
 /** When this placement first found every call slot held (carried to its next attempts as heartbeat details). */

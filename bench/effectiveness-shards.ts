@@ -7,7 +7,8 @@
 // after the other by default (the machine is shared); each has a wall-clock budget and is stopped past it.
 //   npx tsx bench/effectiveness-shards.ts [--shards 5] [--parallel 1] [--first-seed 1] [--folios 400] [--hotels 150]
 //        [--start YYYY-MM-DD] [--max-wall-minutes 30] [--count-minutes 8] [--results bench/results/effectiveness.json] [--postgres]
-//        [--first-contact call-after-grace|email-early] [--no-client-forms]   (passed on to each shard)
+//        [--first-contact call-after-grace|email-early] [--no-client-forms] [--call-overflow-seconds N] [--voicemail hang-up|leave-message]
+//        [--agreement-email-hours N]   (passed on to each shard)
 //   npx tsx bench/effectiveness-shards.ts --combine 1.json 2.json …   (shards written by effectiveness.ts --out)
 import './effectiveness-env';
 import { spawn } from 'node:child_process';
@@ -44,7 +45,7 @@ async function main() {
     maxWallMinutes: arg('max-wall-minutes', 30),
     countMinutes: arg('count-minutes', 8),
   };
-  const passOn = ['start', 'days', 'spread-days', 'grace-hours', 'first-contact', 'first-call-delay-hours', 'mail', 'call-overflow-seconds', 'voicemail'].flatMap((k) => (textArg(k) !== undefined ? [`--${k}`, textArg(k)!] : []));
+  const passOn = ['start', 'days', 'spread-days', 'grace-hours', 'first-contact', 'first-call-delay-hours', 'mail', 'call-overflow-seconds', 'voicemail', 'agreement-email-hours'].flatMap((k) => (textArg(k) !== undefined ? [`--${k}`, textArg(k)!] : []));
   const postgres = process.argv.includes('--postgres');
   const flags = ['--no-client-forms'].filter((f) => process.argv.includes(f));
   const keep = textArg('keep-shards');

@@ -9,6 +9,7 @@
 //        [--first-contact call-after-grace|email-early (default: the API's, CHASE_FIRST_CONTACT)]
 //        [--first-call-delay-hours N (default: the API's, CHASE_FIRST_CALL_DELAY_HOURS)]
 //        [--no-client-forms (no client ever uploads a signed form it is asked for)]
+//        [--agreement-email-hours N (default: the service's, CALL_AGREEMENT_EMAIL_HOURS; 0: every call item is called)]
 //        [--out shard.json] [--results bench/results/effectiveness.json]
 // Several runs on servers of their own, reported together: bench/effectiveness-shards.ts.
 import './effectiveness-env';
@@ -61,6 +62,9 @@ async function main() {
   // the voice settings under comparison (issue: voice waste): the deployment's overflow limit, and every hotel's voicemail policy
   const overflowArg = textArg('call-overflow-seconds');
   if (overflowArg !== undefined && !(Number(overflowArg) >= 30 && Number(overflowArg) <= 1800)) throw new Error(`--call-overflow-seconds needs 30-1800 seconds, got "${overflowArg}"`);
+  // call once, email the rest: how long an agreement on the phone lets a hotel's next folios go in writing
+  const agreementArg = textArg('agreement-email-hours');
+  if (agreementArg !== undefined && !(Number(agreementArg) >= 0 && Number(agreementArg) <= 72)) throw new Error(`--agreement-email-hours needs 0-72 hours, got "${agreementArg}"`);
   const voicemail = textArg('voicemail');
   if (voicemail !== undefined && voicemail !== 'hang-up' && voicemail !== 'leave-message') throw new Error(`--voicemail is hang-up or leave-message, got "${voicemail}"`);
   const startArg = textArg('start');
@@ -91,7 +95,11 @@ async function main() {
     seed: params.seed,
     mail,
     // the service's own configuration defaults: the run measures the policy the code has
-    config: { LOG_LEVEL: 'warn', ...(overflowArg !== undefined && { CALL_OVERFLOW_SECONDS: overflowArg }) },
+    config: {
+      LOG_LEVEL: 'warn',
+      ...(overflowArg !== undefined && { CALL_OVERFLOW_SECONDS: overflowArg }),
+      ...(agreementArg !== undefined && { CALL_AGREEMENT_EMAIL_HOURS: agreementArg }),
+    },
     clientForms,
     maxConcurrentActivities: 20,
     maxConcurrentWorkflowTasks: 8,

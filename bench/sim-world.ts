@@ -24,6 +24,7 @@ import { createLifecycleActivities } from '../activities/lifecycle';
 import { ProjectionWriter, projectionSinks, writeProjection } from '../activities/projection-writer';
 import { createExtractionActivities } from '../activities/extraction';
 import { fromUser, replyToken } from '../activities/email';
+import { noteCallOnHotel } from '../activities/telephony';
 import { LocalPdfExtractor } from '../adapters/extraction/local-pdf';
 import type { DocumentStore } from '../domain/ports';
 import { folioWorkflowId, type BatchGuest, type DocumentRef, type FolioRequest, type GuestOutcome } from '../domain/model';
@@ -494,7 +495,8 @@ export class SimWorld {
       storeRecording: async () => undefined,
       storeCallAnalysis: async () => undefined,
       learnIvrPath: async () => undefined,
-      finishCall: async () => undefined,
+      // the hotel's side of the real finishCall: answer rate by local hour, an agreement to send folios
+      finishCall: ({ hotelId, result, startedAtHour, endedAt }) => noteCallOnHotel(world.store, hotelId, result, startedAtHour, endedAt),
     };
   }
 

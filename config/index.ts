@@ -120,6 +120,12 @@ export const ConfigSchema = z
     /** Guests per call, when set, instead of deriving it from the overflow (e.g. a sandbox whose desk answers in seconds). */
     CALL_MAX_GUESTS: z.coerce.number().int().min(1).max(20).optional(),
     EMAIL_MAX_GUESTS: z.coerce.number().int().min(1).max(50).default(20),
+    /**
+     * Call once, email the rest (domain/batching.ts writtenFollowUp): for this many hours after a person at a hotel
+     * agreed on the phone to send folios, its next first-time call items go as one written request that refers to
+     * the call, instead of another call. 0: every call item is called.
+     */
+    CALL_AGREEMENT_EMAIL_HOURS: z.coerce.number().min(0).max(72).default(12),
     CALL_RING_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(600).default(30),
     IVR_MAX_STEPS: z.coerce.number().int().min(1).max(10).default(4),
     // Retention (docs/security.md): days each kind of data is kept; the retention workflow purges the rest on a

@@ -1,6 +1,6 @@
 // Batching of one hotel's pending work: folios due at the same hotel are asked for in one call or one email.
 // Pure: the hotel dispatch workflow keeps the pending list in its state and asks these functions what to do.
-import type { BatchGuest } from './model';
+import type { BatchGuest, CallDisposition, GuestOutcome } from './model';
 
 /** What a folio asks its hotel's dispatcher for: a call, a written request or a reminder. */
 export type DispatchKind = 'call' | 'email' | 'reminder';
@@ -11,6 +11,12 @@ export interface DispatchItem {
   threadMessageId?: string;
   /** Earliest time to act (ms since epoch), e.g. a retry's backoff. */
   notBefore?: number;
+  /**
+   * A call item that may go as a written request instead, once the hotel agreed on the phone to send folios: the
+   * folio's first ask of the hotel, with nothing particular to say (no callback it promised, no re-ask, no "did our
+   * email arrive?"), to an address not known to be bad.
+   */
+  mayGoInWriting?: boolean;
 }
 
 export interface BatchPolicy {
@@ -19,6 +25,11 @@ export interface BatchPolicy {
   maxGuestsPerCall: number;
   /** Also caps reminders, which are emails too. */
   maxGuestsPerEmail: number;
+  /**
+   * Call once, email the rest: for this long after a person at the hotel agreed on the phone to send folios, call
+   * items that may go in writing go as one written request instead of another call. 0 or absent: never.
+   */
+  emailAfterAgreementMs?: number;
 }
 
 export const DEFAULT_BATCH_POLICY: BatchPolicy = Object.freeze({ windowMs: 120_000, maxGuestsPerCall: 8, maxGuestsPerEmail: 20 });
@@ -41,6 +52,45 @@ export function guestsPerCall(overflowSeconds: number, secondsPerGuest = SECONDS
   return Math.min(MAX_GUESTS_PER_CALL, Math.max(1, Math.floor((overflowSeconds - openingSeconds) / secondsPerGuest)));
 }
 
+/** A person at the hotel agreed on a call to send folios (for at least one guest): where to, when, on which call. */
+export interface PhoneAgreement {
+  callId: string;
+  at: number;
+  /** The address the hotel gave for folios on that call, if it gave one. */
+  email?: string;
+}
+
+/** What a finished call tells the dispatcher about the hotel: an agreement, when a person agreed to send a folio. */
+export function agreementFrom(result: { callId: string; disposition: CallDisposition; outcomes: Record<string, GuestOutcome> }, nowMs: number): PhoneAgreement | undefined {
+  if (result.disposition !== 'conversation') return undefined;
+  const agreed = Object.values(result.outcomes).filter((o): o is Extract<GuestOutcome, { kind: 'agreed' }> => o?.kind === 'agreed');
+  if (agreed.length === 0) return undefined;
+  const email = agreed.find((o) => o.email)?.email;
+  return { callId: result.callId, at: nowMs, ...(email && { email }) };
+}
+
+/**
+ * Call once, email the rest: the call items to send as one written request now instead of calling, because the
+ * hotel agreed on the phone within the policy's window and there is an address to write to. Only items that may go
+ * in writing and are ready (window closed, backoff over); as many as one email takes, oldest first. undefined: call.
+ */
+export function writtenFollowUp(
+  pending: PendingItem[],
+  agreement: PhoneAgreement | undefined,
+  nowMs: number,
+  policy: BatchPolicy,
+  hasAddress: boolean,
+): { items: PendingItem[]; agreement: PhoneAgreement } | undefined {
+  requirePolicy(policy);
+  const holdsMs = policy.emailAfterAgreementMs ?? 0;
+  if (!agreement || !(holdsMs > 0) || nowMs - agreement.at > holdsMs || nowMs < agreement.at) return undefined;
+  if (!hasAddress && !agreement.email) return undefined;
+  const eligible = pending.filter((p) => p.kind === 'call' && p.mayGoInWriting === true);
+  const batch = takeBatch(eligible, nowMs, { ...policy, maxGuestsPerCall: policy.maxGuestsPerEmail });
+  if (!batch) return undefined;
+  return { items: batch.items, agreement };
+}
+
 export interface PendingItem extends DispatchItem {
   /** When this folio was first seen for this kind; a replacement keeps it so re-enqueueing never postpones a batch. */
   enqueuedAt: number;
@@ -58,9 +108,16 @@ function maxGuests(kind: DispatchKind, policy: BatchPolicy): number {
 }
 
 function requirePolicy(policy: BatchPolicy): void {
-  const { windowMs, maxGuestsPerCall, maxGuestsPerEmail } = policy;
-  if (!(windowMs >= 0) || !Number.isInteger(maxGuestsPerCall) || maxGuestsPerCall < 1 || !Number.isInteger(maxGuestsPerEmail) || maxGuestsPerEmail < 1) {
-    throw new RangeError(`invalid batch policy ${JSON.stringify(policy)}: windowMs >= 0 and whole maxima >= 1 are required`);
+  const { windowMs, maxGuestsPerCall, maxGuestsPerEmail, emailAfterAgreementMs } = policy;
+  if (
+    !(windowMs >= 0) ||
+    !Number.isInteger(maxGuestsPerCall) ||
+    maxGuestsPerCall < 1 ||
+    !Number.isInteger(maxGuestsPerEmail) ||
+    maxGuestsPerEmail < 1 ||
+    (emailAfterAgreementMs !== undefined && !(emailAfterAgreementMs >= 0))
+  ) {
+    throw new RangeError(`invalid batch policy ${JSON.stringify(policy)}: windowMs >= 0, whole maxima >= 1 and emailAfterAgreementMs >= 0 are required`);
   }
 }
 

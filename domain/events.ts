@@ -56,6 +56,7 @@ export const FOLIO_EVENT_TYPES = [
   'FolioReasked',
   'DepartureMismatchAccepted',
   'ChannelSwitched',
+  'CallReplacedByEmail',
   'HotelContactLearned',
   'ClientNotified',
   'ClientNotificationFailed',

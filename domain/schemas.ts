@@ -54,6 +54,8 @@ export const HotelStats = z
     lastSuccessfulIvrPath: z.string().optional(),
     typicalTurnaroundHours: z.number().optional(),
     foliosRetrieved: z.number().default(0),
+    /** The last call on which a person at the hotel agreed to send folios (call once, email the rest: domain/batching.ts). */
+    lastPhoneAgreement: z.object({ callId: z.string().max(200), at: z.string(), email: z.email().optional() }).strict().optional(),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 // Records fresh histories of every workflow type for the replay test (test/replay/replay.test.ts).
 // Run after an intended, versioned change of workflow code: `npx tsx scripts/record-histories.ts`
-// (`… record-histories.ts retention` records the retention workflow's alone).
+// (`… record-histories.ts retention` records the retention workflow's alone, `… call-in-writing` the folio and
+// dispatcher of "call once, email the rest" alone).
 // A change that breaks these recorded runs would break running workflows in production. Histories recorded
 // before a patched() change stay beside these under their own name (e.g. `folio-phone.pre-closed-loop.json`).
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -48,8 +49,42 @@ async function recordRetention() {
 }
 
 async function main() {
-  if (process.argv[2] !== 'retention') await recordLifecycle();
-  await recordRetention();
+  const only = process.argv[2];
+  if (only === undefined) await recordLifecycle();
+  if (only === undefined || only === 'call-in-writing') await recordCallInWriting();
+  if (only === undefined || only === 'retention') await recordRetention();
+}
+
+/** Call once, email the rest: the hotel agreed on the phone for one folio; the next folio due there is asked in writing. */
+async function recordCallInWriting() {
+  const world = await LifecycleWorld.create({ config: { CALL_OVERFLOW_SECONDS: '30', CALL_MAX_GUESTS: '8' } });
+  try {
+    mkdirSync(OUT, { recursive: true });
+    await world.addHotel({ hotelId: 'replay-agreed' });
+    world.scripts.set('replay-agreed', [{ line: 'human', say: agrees }]);
+    const first = world.request('replay-agreed', { clientReference: 'replay-agreed-1' });
+    const h1 = await world.start(first);
+    await world.waitFor(h1.workflowId, [FolioStatus.AwaitingEmail]);
+    await world.env.sleep(3_600_000);
+    const second = world.request('replay-agreed', { clientReference: 'replay-agreed-2' });
+    const h2 = await world.start(second);
+    await world.waitFor(h2.workflowId, [FolioStatus.EmailRequested]);
+    if (world.callsTo('replay-agreed').length !== 1) throw new Error('the second folio was called: the agreement was not used');
+    // the dispatcher run that wrote for the second folio (the first run ended after the call)
+    const dispatcher = await world.history('hotel:replay-agreed');
+    for (const req of [first, second]) await world.hotelSendsFolio(req);
+    await Promise.all([h1.result(), h2.result()]);
+    for (const [name, history] of [
+      ['folio-call-in-writing', await world.history(h2.workflowId)],
+      ['hotel-dispatch-email-after-agreement', dispatcher],
+    ] as const) {
+      writeFileSync(path.join(OUT, `${name}.json`), historyToJSON(history));
+      console.log(`recorded ${name} (${history.events?.length} events)`);
+    }
+  } finally {
+    await world.stop();
+    await stopStack();
+  }
 }
 
 async function recordLifecycle() {

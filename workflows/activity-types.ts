@@ -15,7 +15,8 @@ export interface TelephonyActivities {
   storeRecording(input: { callId: string; recordingSid: string; recordingUrl: string; durationSeconds: number }): Promise<void>;
   storeCallAnalysis(input: { callId: string; analysis: PostCallMessage }): Promise<void>;
   learnIvrPath(input: { hotelId: string; path: string }): Promise<void>;
-  finishCall(input: { callId: string; hotelId: string; result: CallResult; startedAtHour?: number }): Promise<void>;
+  /** `endedAt`: the workflow's time at the call's end (ms), the time of any agreement the call brought. */
+  finishCall(input: { callId: string; hotelId: string; result: CallResult; startedAtHour?: number; endedAt?: number }): Promise<void>;
 }
 
 export interface EmailActivities {

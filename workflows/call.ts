@@ -200,7 +200,7 @@ export async function callWorkflow(input: CallInput): Promise<CallResult> {
     analysed: analysis !== undefined,
     outcomes,
   };
-  await telephony.finishCall({ callId, hotelId: hotel.hotelId, result, startedAtHour: localHour(hotel.timeZone, startedAt) });
+  await telephony.finishCall({ callId, hotelId: hotel.hotelId, result, startedAtHour: localHour(hotel.timeZone, startedAt), endedAt: Date.now() });
   return result;
 }
 

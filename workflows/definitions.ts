@@ -158,6 +158,8 @@ export interface EmailRequestInput {
   hotel: HotelSnapshot;
   guests: BatchGuest[];
   threadMessageId?: string;
+  /** The hotel agreed on this call to send folios: the request refers to it (call once, email the rest). */
+  followsCall?: { callId: string; at: string };
 }
 export type { EmailRequestResult };
 

@@ -28,6 +28,8 @@ interface Phrases {
   remind(n: number): string;
   /** A reply that says, per guest, what we still need (after the hotel answered). */
   followUp(n: number): string;
+  /** The request for further guests after the front desk agreed on the phone to send folios. */
+  afterCall(n: number): string;
   arrival: string;
   departure: string;
   confirmation: string;
@@ -43,6 +45,7 @@ const PHRASES: Record<TemplateLanguage, Phrases> = {
     ask: (n) => `Could you please send us the final folio (itemised invoice) for the following ${n === 1 ? 'stay' : `${n} stays`}? A reply to this email with the folio${n === 1 ? '' : 's'} attached as PDF is perfect.`,
     remind: (n) => `We are still waiting for the folio${n === 1 ? '' : 's'} below. Could you please reply to this email with ${n === 1 ? 'it' : 'them'} attached as PDF?`,
     followUp: (n) => `Thank you for your reply. Below${n === 1 ? '' : ', per guest,'} is what we still need; a reply to this email with the folio${n === 1 ? '' : 's'} attached as PDF is perfect.`,
+    afterCall: (n) => `As agreed on the phone with your front desk, could you please also send us the final folio${n === 1 ? '' : 's'} (itemised invoice${n === 1 ? '' : 's'}) for the following ${n === 1 ? 'stay' : `${n} stays`}? A reply to this email with the folio${n === 1 ? '' : 's'} attached as PDF is perfect.`,
     arrival: 'arrival',
     departure: 'departure',
     confirmation: 'confirmation no.:',
@@ -56,6 +59,7 @@ const PHRASES: Record<TemplateLanguage, Phrases> = {
     ask: (n) => `bitte senden Sie uns die endgültige Hotelrechnung (Folio) für ${n === 1 ? 'den folgenden Aufenthalt' : `die folgenden ${n} Aufenthalte`}. Am einfachsten antworten Sie auf diese E-Mail mit der Rechnung als PDF im Anhang.`,
     remind: (n) => `wir warten noch auf ${n === 1 ? 'die folgende Rechnung' : 'die folgenden Rechnungen'}. Bitte antworten Sie auf diese E-Mail mit ${n === 1 ? 'der Rechnung' : 'den Rechnungen'} als PDF im Anhang.`,
     followUp: (n) => `vielen Dank für Ihre Antwort. Unten steht${n === 1 ? '' : ' je Gast'}, was wir noch benötigen; am einfachsten antworten Sie auf diese E-Mail mit ${n === 1 ? 'der Rechnung' : 'den Rechnungen'} als PDF im Anhang.`,
+    afterCall: (n) => `wie telefonisch mit Ihrer Rezeption vereinbart, senden Sie uns bitte auch die endgültige Hotelrechnung (Folio) für ${n === 1 ? 'den folgenden Aufenthalt' : `die folgenden ${n} Aufenthalte`}. Am einfachsten antworten Sie auf diese E-Mail mit ${n === 1 ? 'der Rechnung' : 'den Rechnungen'} als PDF im Anhang.`,
     arrival: 'Anreise',
     departure: 'Abreise',
     confirmation: 'Bestätigungsnr.:',
@@ -69,6 +73,7 @@ const PHRASES: Record<TemplateLanguage, Phrases> = {
     ask: (n) => `pourriez-vous nous envoyer la facture détaillée (folio) ${n === 1 ? 'du séjour suivant' : `des ${n} séjours suivants`} ? Il suffit de répondre à cet e-mail avec la facture en PDF jointe.`,
     remind: (n) => `nous attendons toujours ${n === 1 ? 'la facture ci-dessous' : 'les factures ci-dessous'}. Pourriez-vous répondre à cet e-mail avec le PDF en pièce jointe ?`,
     followUp: (n) => `merci pour votre réponse. Vous trouverez ci-dessous${n === 1 ? '' : ', client par client,'} ce qu'il nous manque encore ; il suffit de répondre à cet e-mail avec ${n === 1 ? 'la facture' : 'les factures'} en PDF.`,
+    afterCall: (n) => `comme convenu par téléphone avec votre réception, pourriez-vous aussi nous envoyer la facture détaillée (folio) ${n === 1 ? 'du séjour suivant' : `des ${n} séjours suivants`} ? Il suffit de répondre à cet e-mail avec ${n === 1 ? 'la facture' : 'les factures'} en PDF.`,
     arrival: 'arrivée',
     departure: 'départ',
     confirmation: 'n° de confirmation :',
@@ -82,6 +87,7 @@ const PHRASES: Record<TemplateLanguage, Phrases> = {
     ask: (n) => `¿Podrían enviarnos la factura detallada (folio) ${n === 1 ? 'de la siguiente estancia' : `de las ${n} estancias siguientes`}? Basta con responder a este correo con la factura adjunta en PDF.`,
     remind: (n) => `Todavía estamos esperando ${n === 1 ? 'la factura indicada' : 'las facturas indicadas'} a continuación. ¿Podrían responder a este correo con el PDF adjunto?`,
     followUp: (n) => `Gracias por su respuesta. A continuación indicamos${n === 1 ? '' : ', por huésped,'} lo que todavía necesitamos; basta con responder a este correo con ${n === 1 ? 'la factura' : 'las facturas'} en PDF.`,
+    afterCall: (n) => `Tal como acordamos por teléfono con su recepción, ¿podrían enviarnos también la factura detallada (folio) ${n === 1 ? 'de la siguiente estancia' : `de las ${n} estancias siguientes`}? Basta con responder a este correo con ${n === 1 ? 'la factura' : 'las facturas'} en PDF.`,
     arrival: 'llegada',
     departure: 'salida',
     confirmation: 'n.º de confirmación:',
@@ -95,6 +101,7 @@ const PHRASES: Record<TemplateLanguage, Phrases> = {
     ask: (n) => `potreste inviarci la fattura dettagliata (folio) ${n === 1 ? 'del seguente soggiorno' : `dei ${n} soggiorni seguenti`}? Basta rispondere a questa email con la fattura in PDF allegata.`,
     remind: (n) => `stiamo ancora aspettando ${n === 1 ? 'la fattura indicata' : 'le fatture indicate'} qui sotto. Potreste rispondere a questa email con il PDF allegato?`,
     followUp: (n) => `grazie per la risposta. Qui sotto trovate${n === 1 ? '' : ', ospite per ospite,'} ciò che ci serve ancora; basta rispondere a questa email con ${n === 1 ? 'la fattura' : 'le fatture'} in PDF.`,
+    afterCall: (n) => `come concordato al telefono con il vostro ricevimento, potreste inviarci anche la fattura dettagliata (folio) ${n === 1 ? 'del seguente soggiorno' : `dei ${n} soggiorni seguenti`}? Basta rispondere a questa email con ${n === 1 ? 'la fattura' : 'le fatture'} in PDF.`,
     arrival: 'arrivo',
     departure: 'partenza',
     confirmation: 'n. conferma:',
@@ -108,6 +115,7 @@ const PHRASES: Record<TemplateLanguage, Phrases> = {
     ask: (n) => `poderiam enviar-nos a fatura discriminada (folio) ${n === 1 ? 'da seguinte estadia' : `das ${n} estadias seguintes`}? Basta responder a este email com a fatura em PDF em anexo.`,
     remind: (n) => `ainda aguardamos ${n === 1 ? 'a fatura indicada' : 'as faturas indicadas'} abaixo. Poderiam responder a este email com o PDF em anexo?`,
     followUp: (n) => `obrigado pela vossa resposta. Abaixo indicamos${n === 1 ? '' : ', por hóspede,'} o que ainda precisamos; basta responder a este email com ${n === 1 ? 'a fatura' : 'as faturas'} em PDF.`,
+    afterCall: (n) => `conforme combinado por telefone com a vossa receção, poderiam enviar-nos também a fatura discriminada (folio) ${n === 1 ? 'da seguinte estadia' : `das ${n} estadias seguintes`}? Basta responder a este email com ${n === 1 ? 'a fatura' : 'as faturas'} em PDF.`,
     arrival: 'chegada',
     departure: 'partida',
     confirmation: 'n.º de confirmação:',
@@ -121,6 +129,7 @@ const PHRASES: Record<TemplateLanguage, Phrases> = {
     ask: (n) => `kunt u ons de gespecificeerde eindrekening (folio) sturen van ${n === 1 ? 'het volgende verblijf' : `de volgende ${n} verblijven`}? Een antwoord op deze e-mail met de rekening als pdf-bijlage is perfect.`,
     remind: (n) => `wij wachten nog op ${n === 1 ? 'de onderstaande rekening' : 'de onderstaande rekeningen'}. Kunt u deze e-mail beantwoorden met de pdf als bijlage?`,
     followUp: (n) => `hartelijk dank voor uw antwoord. Hieronder staat${n === 1 ? '' : ' per gast'} wat wij nog nodig hebben; een antwoord op deze e-mail met ${n === 1 ? 'de rekening' : 'de rekeningen'} als pdf is perfect.`,
+    afterCall: (n) => `zoals telefonisch met uw receptie afgesproken, kunt u ons ook de gespecificeerde eindrekening (folio) sturen van ${n === 1 ? 'het volgende verblijf' : `de volgende ${n} verblijven`}? Een antwoord op deze e-mail met ${n === 1 ? 'de rekening' : 'de rekeningen'} als pdf is perfect.`,
     arrival: 'aankomst',
     departure: 'vertrek',
     confirmation: 'bevestigingsnr.:',
@@ -164,6 +173,8 @@ export function composeEmail(opts: {
   originalSubject?: string;
   /** The hotel's time zone: dates an ask names are the hotel's. */
   timeZone?: string;
+  /** A request for further guests after the front desk agreed on the phone to send folios. */
+  followsCall?: boolean;
 }): EmailContent {
   const lang = templateLanguage(opts.language);
   const p = PHRASES[lang];
@@ -171,7 +182,8 @@ export function composeEmail(opts: {
   const first = requestSubject(lang, opts.hotelName, n, opts.token);
   const subject = opts.kind === 'reminder' ? reminderSubject(opts.originalSubject ?? first) : first;
   const asks = opts.guests.map((g) => (g.ask ? describeAsk(g.ask, lang, opts.timeZone) : []));
-  const intro = asks.every((a) => a.length > 0) && opts.kind === 'reminder' ? p.followUp(n) : opts.kind === 'reminder' ? p.remind(n) : p.ask(n);
+  const intro =
+    asks.every((a) => a.length > 0) && opts.kind === 'reminder' ? p.followUp(n) : opts.kind === 'reminder' ? p.remind(n) : opts.followsCall ? p.afterCall(n) : p.ask(n);
   // each guest's line (which the front desk and parseGuestLines read), then what its ask adds, indented
   const lines = opts.guests.flatMap((g, i) => [guestLine(p, g), ...asks[i]!.map((a) => `   ${a}`)]);
   const text = [p.greeting, '', intro, '', ...lines, '', p.closing, '', p.signature, refTag(opts.token), ''].join('\n');

@@ -3,6 +3,7 @@
 // `ownerClientId`: listings for a client hold the shared hotels and its own, never another client's.
 import type { Collection, Db, Filter } from 'mongodb';
 import { hotelAddresses, type Hotel } from '../../domain/model';
+import type { PhoneAgreement } from '../../domain/batching';
 import type { LearnedContact } from '../../domain/schemas';
 import { decodeCursor, toPage, type Page } from './cursor';
 import { COLLECTIONS, ensureIndexes } from './collections';
@@ -132,9 +133,23 @@ export class HotelRepository {
     return r.matchedCount > 0;
   }
 
-  /** One more call attempt at this hotel-local hour, and whether a person answered it. */
-  async countCallAttempt(hotelId: string, hour: number, answered: boolean): Promise<void> {
+  /**
+   * One more call attempt at this hotel-local hour (when known), and whether a person answered it; with `agreement`,
+   * the call on which a person agreed to send folios (a later dispatcher of the hotel starts from it); `null`: a
+   * person spoke and agreed to nothing, so an earlier agreement no longer holds.
+   */
+  async countCallAttempt(hotelId: string, hour: number | undefined, answered: boolean, agreement?: PhoneAgreement | null): Promise<void> {
+    if (hour === undefined && agreement === undefined) return;
     const at = `stats.callsByHour.${hour}`;
-    await this.hotels.updateOne({ _id: hotelId }, { $inc: { [`${at}.attempts`]: 1, [`${at}.answered`]: answered ? 1 : 0 }, $set: { updatedAt: new Date() } });
+    const inc = hour === undefined ? undefined : { [`${at}.attempts`]: 1, [`${at}.answered`]: answered ? 1 : 0 };
+    const lastPhoneAgreement = agreement && { callId: agreement.callId, at: new Date(agreement.at).toISOString(), ...(agreement.email && { email: agreement.email }) };
+    await this.hotels.updateOne(
+      { _id: hotelId },
+      {
+        ...(inc && { $inc: inc }),
+        $set: { updatedAt: new Date(), ...(lastPhoneAgreement && { 'stats.lastPhoneAgreement': lastPhoneAgreement }) },
+        ...(agreement === null && { $unset: { 'stats.lastPhoneAgreement': '' } }),
+      },
+    );
   }
 }

@@ -104,9 +104,24 @@ describe('telephony: activities', function () {
     const i = input(hotel);
     await w.store.calls.update(i.callId, { hotelId: hotel.hotelId, folioIds: ['f-a'], status: 'in-progress' });
     const result = { callId: i.callId, callSid: 'CA1', disposition: 'conversation' as const, durationSeconds: 42, outcomes: { 'f-a': { kind: 'agreed' as const } } };
-    await acts.finishCall({ callId: i.callId, hotelId: hotel.hotelId, result, startedAtHour: 9 });
-    await acts.finishCall({ callId: i.callId, hotelId: hotel.hotelId, result, startedAtHour: 9 });
-    assert.deepEqual((await w.store.hotels.get(hotel.hotelId))?.stats.callsByHour['9'], { attempts: 1, answered: 1 });
+    const endedAt = Date.parse('2026-12-02T10:15:00Z');
+    await acts.finishCall({ callId: i.callId, hotelId: hotel.hotelId, result, startedAtHour: 9, endedAt });
+    await acts.finishCall({ callId: i.callId, hotelId: hotel.hotelId, result, startedAtHour: 9, endedAt });
+    const stats = (await w.store.hotels.get(hotel.hotelId))?.stats;
+    assert.deepEqual(stats?.callsByHour['9'], { attempts: 1, answered: 1 });
+    // the desk agreed: kept on the hotel, so its next dispatcher writes instead of calling (call once, email the rest)
+    assert.deepEqual(stats?.lastPhoneAgreement, { callId: i.callId, at: '2026-12-02T10:15:00.000Z' });
+
+    // a later call on which nobody agreed leaves the agreement as it was
+    const j = input(hotel);
+    await w.store.calls.update(j.callId, { hotelId: hotel.hotelId, folioIds: ['f-b'], status: 'in-progress' });
+    await acts.finishCall({ callId: j.callId, hotelId: hotel.hotelId, result: { ...result, callId: j.callId, disposition: 'no_answer', outcomes: {} }, startedAtHour: 10, endedAt: endedAt + 3_600_000 });
+    assert.equal((await w.store.hotels.get(hotel.hotelId))?.stats.lastPhoneAgreement?.callId, i.callId);
+    // a person who agreed to nothing ends it
+    const k = input(hotel);
+    await w.store.calls.update(k.callId, { hotelId: hotel.hotelId, folioIds: ['f-c'], status: 'in-progress' });
+    await acts.finishCall({ callId: k.callId, hotelId: hotel.hotelId, result: { ...result, callId: k.callId, outcomes: { 'f-c': { kind: 'refused' } } }, startedAtHour: 11, endedAt: endedAt + 7_200_000 });
+    assert.equal((await w.store.hotels.get(hotel.hotelId))?.stats.lastPhoneAgreement, undefined);
     const doc = await w.store.calls.get(i.callId);
     assert.equal(doc?.disposition, 'conversation');
     assert.equal(doc?.durationSeconds, 42);

@@ -1,6 +1,21 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { DEFAULT_BATCH_POLICY, enqueue, guestsPerCall, MAX_GUESTS_PER_CALL, nextBatchAt, removeBatch, takeBatch, withdraw, type BatchPolicy, type DispatchItem, type DispatchKind, type PendingItem } from '../../domain/batching';
+import {
+  agreementFrom,
+  DEFAULT_BATCH_POLICY,
+  enqueue,
+  guestsPerCall,
+  MAX_GUESTS_PER_CALL,
+  nextBatchAt,
+  removeBatch,
+  takeBatch,
+  withdraw,
+  writtenFollowUp,
+  type BatchPolicy,
+  type DispatchItem,
+  type DispatchKind,
+  type PendingItem,
+} from '../../domain/batching';
 
 const T0 = Date.parse('2026-12-02T10:00:00Z');
 const WINDOW = DEFAULT_BATCH_POLICY.windowMs;
@@ -180,6 +195,60 @@ describe('batching', () => {
         }),
         { numRuns: 100 },
       );
+    });
+  });
+
+  describe('call once, email the rest', () => {
+    const HOLDS = 12 * 3_600_000;
+    const policy: BatchPolicy = { ...DEFAULT_BATCH_POLICY, maxGuestsPerEmail: 3, emailAfterAgreementMs: HOLDS };
+    const writable = (entries: [string, number][]) => entries.map(([id, at]) => ({ ...pending([id, 'call', at])[0]!, mayGoInWriting: true }));
+
+    it('a conversation in which the desk agreed for any guest is an agreement, with the address it gave', () => {
+      const agreed = agreementFrom({ callId: 'call:h:1', disposition: 'conversation', outcomes: { a: { kind: 'refused' }, b: { kind: 'agreed' }, c: { kind: 'agreed', email: 'folios@h.example' } } }, T0);
+      assert.deepEqual(agreed, { callId: 'call:h:1', at: T0, email: 'folios@h.example' });
+      assert.deepEqual(agreementFrom({ callId: 'c', disposition: 'conversation', outcomes: { a: { kind: 'agreed' } } }, T0), { callId: 'c', at: T0 });
+    });
+
+    it('no person agreeing is no agreement: refusals, callbacks, voicemail, no answer', () => {
+      assert.equal(agreementFrom({ callId: 'c', disposition: 'conversation', outcomes: { a: { kind: 'callback' }, b: { kind: 'written_request_only' } } }, T0), undefined);
+      assert.equal(agreementFrom({ callId: 'c', disposition: 'conversation', outcomes: {} }, T0), undefined);
+      assert.equal(agreementFrom({ callId: 'c', disposition: 'voicemail', outcomes: { a: { kind: 'agreed' } } }, T0), undefined);
+      assert.equal(agreementFrom({ callId: 'c', disposition: 'no_answer', outcomes: {} }, T0), undefined);
+    });
+
+    it('while the agreement holds, ready first-time call items go as one written request, oldest first, up to an email', () => {
+      const agreement = { callId: 'c1', at: T0 };
+      const items = writable([['a', T0 + 1000], ['b', T0 + 2000], ['c', T0 + 3000], ['d', T0 + 4000]]);
+      const now = T0 + 4000 + WINDOW;
+      const got = writtenFollowUp(items, agreement, now, policy, true);
+      assert.deepEqual(folios(got), ['a', 'b', 'c'], 'capped at maxGuestsPerEmail');
+      assert.equal(got?.agreement, agreement);
+      // within the window only the items whose window closed (and all of the kind that joined them) go
+      assert.equal(writtenFollowUp(items, agreement, T0 + 1000 + WINDOW - 1, policy, true), undefined, 'the batching window still applies');
+    });
+
+    it('only items that may go in writing: a callback, a re-ask or a second try is still called', () => {
+      const agreement = { callId: 'c1', at: T0 };
+      const items = [...pending(['plain-call', 'call', T0]), ...writable([['w', T0]]), ...pending(['mail', 'email', T0])];
+      assert.deepEqual(folios(writtenFollowUp(items, agreement, T0 + WINDOW, policy, true)), ['w']);
+      assert.equal(writtenFollowUp(pending(['plain-call', 'call', T0]), agreement, T0 + WINDOW, policy, true), undefined);
+    });
+
+    it('ends when the agreement is older than the policy allows, is absent, is off, or there is nowhere to write', () => {
+      const items = writable([['a', T0 + HOLDS]]);
+      const now = T0 + HOLDS + WINDOW;
+      assert.equal(writtenFollowUp(items, { callId: 'c', at: now - HOLDS - 1 }, now, policy, true), undefined, 'too old');
+      assert.ok(writtenFollowUp(items, { callId: 'c', at: now - HOLDS }, now, policy, true), 'just within');
+      assert.equal(writtenFollowUp(items, undefined, now, policy, true), undefined, 'no agreement');
+      assert.equal(writtenFollowUp(items, { callId: 'c', at: now }, now, { ...policy, emailAfterAgreementMs: 0 }, true), undefined, 'off');
+      assert.equal(writtenFollowUp(items, { callId: 'c', at: now }, now, { ...DEFAULT_BATCH_POLICY }, true), undefined, 'off when the policy does not name it');
+      assert.equal(writtenFollowUp(items, { callId: 'c', at: now }, now, policy, false), undefined, 'no address on file');
+      assert.ok(writtenFollowUp(items, { callId: 'c', at: now, email: 'folios@h.example' }, now, policy, false), 'the address given on the call will do');
+      assert.equal(writtenFollowUp(items, { callId: 'c', at: now + 1 }, now, policy, true), undefined, 'an agreement from the future is not trusted');
+    });
+
+    it('refuses a negative agreement window', () => {
+      assert.throws(() => writtenFollowUp([], undefined, T0, { ...policy, emailAfterAgreementMs: -1 }, true), RangeError);
     });
   });
 });

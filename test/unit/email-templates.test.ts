@@ -33,6 +33,29 @@ describe('email templates', () => {
     });
   }
 
+  it('a request after the front desk agreed on the phone says so, in every language, with the same guest lines', () => {
+    const onPhone: Record<string, RegExp> = {
+      en: /As agreed on the phone with your front desk/,
+      de: /wie telefonisch mit Ihrer Rezeption vereinbart/,
+      fr: /comme convenu par téléphone/,
+      es: /Tal como acordamos por teléfono/,
+      it: /come concordato al telefono/,
+      pt: /conforme combinado por telefone/,
+      nl: /zoals telefonisch met uw receptie afgesproken/,
+    };
+    for (const [lang, said] of Object.entries(onPhone)) {
+      const plain = composeEmail({ kind: 'request', language: lang, hotelName: 'Hotel Rex', guests, token: 'tok234abcd' });
+      const after = composeEmail({ kind: 'request', language: lang, hotelName: 'Hotel Rex', guests, token: 'tok234abcd', followsCall: true });
+      assert.match(after.text, said, lang);
+      assert.doesNotMatch(plain.text, said, `${lang}: a plain request does not claim a call`);
+      assert.equal(after.subject, plain.subject);
+      assert.deepEqual(parseGuestLines(after.text), guests, `${lang}: the guest lines read back exactly`);
+    }
+    // a reminder stays a reminder
+    const rem = composeEmail({ kind: 'reminder', language: 'en', hotelName: 'Hotel Rex', guests, token: 'tok234abcd', followsCall: true });
+    assert.match(rem.text, /still waiting/);
+  });
+
   it('falls back to English for other languages and singular wording for one guest', () => {
     assert.equal(templateLanguage('sv'), 'en');
     assert.equal(templateLanguage(undefined), 'en');

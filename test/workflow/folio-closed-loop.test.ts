@@ -52,6 +52,27 @@ describe('closed-loop chase (time-skipping server)', function () {
     assert.ok(!t.includes('ReviewRequested'), 'no person was asked');
   });
 
+  it('call once, email the rest: a folio due at a hotel that agreed on the phone an hour ago is asked in writing, and completes', async () => {
+    const id = hotelId();
+    const { req: a, handle: ha } = await world.begin({ hotelId: id }, [say({ kind: 'agreed' })]);
+    await world.waitFor(ha.workflowId, [FolioStatus.AwaitingEmail]);
+    await world.env.sleep(3_600_000);
+    const b = world.request(id);
+    const hb = await world.start(b);
+    await world.waitFor(hb.workflowId, [FolioStatus.EmailRequested]);
+    assert.equal(world.callsTo(id).length, 1, 'one call for the hotel');
+    const email = world.emails.find((e) => e.hotel.hotelId === id);
+    assert.deepEqual(email?.guests.map((g) => g.folioId), [b.folioId]);
+    assert.equal(email?.followsCall?.callId, world.callsTo(id)[0]!.input.callId);
+    const t = await types(b.folioId);
+    for (const e of ['FolioQueuedForCall', 'CallReplacedByEmail', 'EmailRequestSent']) assert.ok(t.includes(e), `timeline has ${e}: ${t.join(',')}`);
+    assert.ok(!t.includes('CallPlaced'), 'the second folio was not called');
+    for (const [req, handle] of [[a, ha], [b, hb]] as const) {
+      await world.hotelSendsFolio(req);
+      assert.equal((await handle.result()).status, FolioStatus.Completed);
+    }
+  });
+
   it('no reply to the email for a business day: the hotel is called and asked whether the email arrived', async () => {
     const id = hotelId();
     const { req, handle } = await world.begin({ hotelId: id, channelPreference: 'email-first' }, [{ line: 'human', say: agrees }]);

@@ -173,6 +173,75 @@ describe('hotel dispatch workflow (time-skipping server)', function () {
     assert.ok(events.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch'), 'the patch marker is in the history');
   });
 
+  describe('call once, email the rest', () => {
+    const HOLDS_MS = 12 * 3_600_000;
+    const policy = { ...POLICY, maxGuestsPerCall: 1, emailAfterAgreementMs: HOLDS_MS };
+
+    it('after the desk agreed on the phone, the first-time call items still pending go as one written request that says so; the others are called', async () => {
+      const { hotelId } = await hotel({ hotelId: `agreed-${randomUUID().slice(0, 6)}` });
+      world.scripts.set(hotelId, [{ line: 'human', say: () => ({ kind: 'agreed', email: `folios@${hotelId}.example` }) }]);
+      const [first, b, c, callback] = [guest('Ada Lovelace'), guest('Grace Hopper'), guest('Alan Turing'), guest('Edsger Dijkstra')];
+      await enqueue(hotelId, { kind: 'call', guest: first, mayGoInWriting: true }, policy);
+      await enqueue(hotelId, { kind: 'call', guest: b, mayGoInWriting: true }, policy);
+      await enqueue(hotelId, { kind: 'call', guest: c, mayGoInWriting: true }, policy);
+      // e.g. the call back a hotel asked for: it says something particular, and is called
+      await enqueue(hotelId, { kind: 'call', guest: callback }, policy);
+      await runToIdle(hotelId);
+
+      const calls = world.callsTo(hotelId);
+      assert.deepEqual(calls.map((x) => x.input.guests.map((g) => g.folioId)), [[first.folioId], [callback.folioId]]);
+      const emails = world.emails.filter((e) => e.hotel.hotelId === hotelId);
+      assert.equal(emails.length, 1, 'one written request for the rest');
+      assert.deepEqual(emails[0].guests.map((g) => g.folioId), [b.folioId, c.folioId]);
+      assert.equal(emails[0].kind, 'request');
+      assert.equal(emails[0].followsCall?.callId, calls[0].input.callId, 'it refers to the call on which the desk agreed');
+      assert.deepEqual(emails[0].guests.map((g) => g.writeTo), [`folios@${hotelId}.example`, `folios@${hotelId}.example`], 'to the address given on that call');
+      const t = await told(hotelId);
+      for (const g of [b, c]) {
+        assert.deepEqual(t.started(g).map((m) => m.kind), ['email']);
+        assert.deepEqual(t.emailed(g).map((m) => m.emailId), [emails[0].emailId]);
+        assert.deepEqual(t.outcome(g), [], 'no call outcome for a folio asked in writing');
+      }
+    });
+
+    it('a later dispatcher starts from the agreement the hotel record keeps, and calls again once it is too old', async () => {
+      const { hotelId } = await hotel({ hotelId: `agreed-later-${randomUUID().slice(0, 6)}` });
+      const recent = guest('Grace Hopper');
+      await client().workflow.signalWithStart('hotelDispatchWorkflow', {
+        workflowId: hotelDispatchWorkflowId(hotelId),
+        taskQueue: world.config.TEMPORAL_TASK_QUEUE,
+        args: [{ hotelId, batchPolicy: policy, overflowSeconds: 60, agreement: { callId: 'call:earlier', at: (await now()) - 3_600_000 } }],
+        signal: enqueueSignal,
+        signalArgs: [{ kind: 'call', guest: recent, mayGoInWriting: true }],
+      });
+      await runToIdle(hotelId);
+      assert.equal(world.callsTo(hotelId).length, 0);
+      assert.deepEqual(world.emails.filter((e) => e.hotel.hotelId === hotelId).map((e) => [e.followsCall?.callId, e.guests.map((g) => g.folioId)]), [['call:earlier', [recent.folioId]]]);
+
+      const stale = guest('Alan Turing');
+      await client().workflow.signalWithStart('hotelDispatchWorkflow', {
+        workflowId: hotelDispatchWorkflowId(hotelId),
+        taskQueue: world.config.TEMPORAL_TASK_QUEUE,
+        args: [{ hotelId, batchPolicy: policy, overflowSeconds: 60, agreement: { callId: 'call:earlier', at: (await now()) - HOLDS_MS - 60_000 } }],
+        signal: enqueueSignal,
+        signalArgs: [{ kind: 'call', guest: stale, mayGoInWriting: true }],
+      });
+      await runToIdle(hotelId);
+      assert.deepEqual(world.callsTo(hotelId).map((x) => x.input.guests.map((g) => g.folioId)), [[stale.folioId]]);
+    });
+
+    it('an address the hotel refuses ends the agreement: the next folio is called', async () => {
+      const { hotelId } = await hotel({ hotelId: `agreed-refused-${randomUUID().slice(0, 6)}` });
+      world.emailScripts.set(hotelId, 'reject');
+      const [first, second, third] = [guest('Ada Lovelace'), guest('Grace Hopper'), guest('Alan Turing')];
+      for (const g of [first, second, third]) await enqueue(hotelId, { kind: 'call', guest: g, mayGoInWriting: true }, { ...policy, maxGuestsPerEmail: 1 });
+      await runToIdle(hotelId);
+      assert.deepEqual(world.callsTo(hotelId).map((x) => x.input.guests.map((g) => g.folioId)), [[first.folioId], [third.folioId]]);
+      assert.deepEqual(world.emails.filter((e) => e.hotel.hotelId === hotelId).map((e) => e.guests.map((g) => g.folioId)), [[second.folioId]]);
+      assert.deepEqual((await told(hotelId)).emailed(second).map((m) => m.rejected), ['550 mailbox unavailable']);
+    });
+  });
+
   it('a hotel changed mid-wait is called with its new details', async () => {
     const h = await hotel({ hotelId: `changed-${randomUUID().slice(0, 6)}` });
     await enqueue(h.hotelId, { kind: 'call', guest: guest() });

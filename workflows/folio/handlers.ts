@@ -29,6 +29,7 @@ export function registerHandlers(f: Folio): void {
   setHandler(emailSentSignal, (m) => void (inbox.emailSent = m));
   setHandler(batchStartedSignal, (m) => {
     inbox.batchStarted = m.kind;
+    inbox.batchStartedId = m.batchId;
     book.emitAll(batchStartEvents(m));
   });
   setHandler(hotelRepliedSignal, (m) => void (inbox.hotelReply = m));

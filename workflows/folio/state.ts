@@ -28,6 +28,8 @@ export class Inbox {
   hotelReply?: HotelReplyMessage;
   bounced?: EmailBouncedMessage;
   batchStarted?: DispatchKind;
+  /** The batch id that came with batchStarted: an email that replaces this folio's call is `email:<batchId>`. */
+  batchStartedId?: string;
   review?: ReviewDecision;
   /** The guest's signed form the client uploaded for the hotel. */
   authorization?: OperatorAction & { document: DocumentRef };

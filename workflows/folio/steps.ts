@@ -6,7 +6,9 @@ import { DAY_MS, iso } from '../../domain/calendar';
 import { callEvents, guestOutcomeEvents } from '../../domain/call-events';
 import { resolveCallback } from '../../domain/callbacks';
 import * as chase from '../../domain/chase-policy';
-import { FolioStatus, type GuestOutcome } from '../../domain/model';
+import type { DispatchKind } from '../../domain/batching';
+import { FolioStatus, type BatchGuest, type GuestOutcome } from '../../domain/model';
+import type { EmailSentMessage } from '../definitions';
 import { lifecycle, notifications } from './activities';
 import type { Folio } from './state';
 
@@ -52,12 +54,27 @@ export async function waitToRetry<D extends Decision & { atMs: number }>(f: Foli
 /** Joins the hotel's next call batch and acts on what the call brought. */
 export async function callHotel(f: Folio, reason: string): Promise<Decision> {
   const { inbox, chase: s, book } = f;
-  await lifecycle.enqueueAtHotel({ hotelId: f.req.hotelId, item: { kind: 'call', guest: f.outgoing('call') } });
+  const guest = f.outgoing('call');
+  // the first ask, with nothing particular to say: the dispatcher may write instead, if the hotel just agreed on the phone
+  const mayGoInWriting = s.calls === 0 && s.emails === 0 && !guest.ask && !s.emailBad;
+  await lifecycle.enqueueAtHotel({ hotelId: f.req.hotelId, item: { kind: 'call', guest, ...(mayGoInWriting && { mayGoInWriting }) } });
   f.atDispatcher = true;
   book.emit('FolioQueuedForCall');
   await f.setStatus(FolioStatus.Queued, { what: 'call in the hotel batch' });
-  const report = await waitForDispatcher(f, 'call', () => inbox.callOutcome);
+  // a batch started as an email: the hotel agreed on the phone (for another guest) and gets this one in writing
+  let inWriting: string | undefined;
+  const report = await waitForDispatcher(
+    f,
+    'call',
+    () => inbox.callOutcome ?? (inWriting && inbox.emailSent?.emailId === inWriting ? inbox.emailSent : undefined),
+    (kind, batchId) => void (kind === 'email' && batchId && (inWriting = `email:${batchId}`)),
+  );
   if (!report) return { action: 'call', atMs: Date.now(), reason: 'dispatcher did not act; queued again' };
+  if (!('disposition' in report)) {
+    inbox.emailSent = undefined;
+    book.emit('CallReplacedByEmail', { emailId: report.emailId, reason: 'the hotel agreed on the phone to send folios' });
+    return afterEmailSent(f, 'email', guest, report, reason);
+  }
   inbox.callOutcome = undefined;
   const from = s.lastChannel;
   chase.countCall(s, report.disposition, !!report.outcome, localDate(f.schedule().timeZone, Date.now()));
@@ -94,7 +111,7 @@ async function useWhatTheHotelSaid(f: Folio, outcome: GuestOutcome, via: { callI
 
 /** Joins the hotel's next email batch (a request, or a reminder in the same thread). */
 export async function emailHotel(f: Folio, kind: 'email' | 'reminder', reason = ''): Promise<Decision> {
-  const { inbox, chase: s, book } = f;
+  const { inbox, book } = f;
   const guest = f.outgoing(kind);
   const item = kind === 'reminder' ? { kind, guest, threadMessageId: f.threadMessageId } : { kind, guest };
   await lifecycle.enqueueAtHotel({ hotelId: f.req.hotelId, item });
@@ -104,6 +121,12 @@ export async function emailHotel(f: Folio, kind: 'email' | 'reminder', reason = 
   const sent = await waitForDispatcher(f, 'email', () => inbox.emailSent);
   if (!sent) return { action: kind, reason: 'queued again' };
   inbox.emailSent = undefined;
+  return afterEmailSent(f, kind, guest, sent, reason);
+}
+
+/** What the dispatcher's written request (or reminder) for this folio came to: sent, refused, or not sent on our side. */
+async function afterEmailSent(f: Folio, kind: 'email' | 'reminder', guest: BatchGuest, sent: EmailSentMessage, reason: string): Promise<Decision> {
+  const { chase: s, book } = f;
   if (sent.unsent && patched(RESEND_UNSENT_PATCH)) {
     // our failure, not the hotel's: the address stays usable and no attempt is counted
     book.emit('EmailNotSent', { emailId: sent.emailId, reason: sent.unsent });
@@ -131,8 +154,11 @@ export async function emailHotel(f: Folio, kind: 'email' | 'reminder', reason = 
   return chase.afterEmailSent(s, f.policy, f.ctx());
 }
 
+/** Runs from before a call item could go in writing took any batch started during a call wait for the call. */
+export const CALL_IN_WRITING_PATCH = 'call-in-writing';
+
 /** Waits for the hotel's dispatcher to report; withdraws the folio if something overtakes it. */
-async function waitForDispatcher<T>(f: Folio, kind: 'call' | 'email', result: () => T | undefined): Promise<T | undefined> {
+async function waitForDispatcher<T>(f: Folio, kind: 'call' | 'email', result: () => T | undefined, started?: (kind: DispatchKind, batchId?: string) => void): Promise<T | undefined> {
   const { inbox } = f;
   const deadline = Date.now() + REENQUEUE_MS;
   for (;;) {
@@ -144,8 +170,12 @@ async function waitForDispatcher<T>(f: Folio, kind: 'call' | 'email', result: ()
       return result();
     }
     if (inbox.batchStarted !== undefined) {
+      const as = inbox.batchStarted;
       inbox.batchStarted = undefined;
-      if (kind === 'call') await f.setStatus(FolioStatus.Calling, { what: 'on the phone with the hotel' });
+      started?.(as, inbox.batchStartedId);
+      // a call item the dispatcher sends in writing (runs from before it marked every batch of a call wait a call)
+      const writing = kind === 'call' && as === 'email' && patched(CALL_IN_WRITING_PATCH);
+      if (kind === 'call' && !writing) await f.setStatus(FolioStatus.Calling, { what: 'on the phone with the hotel' });
       continue;
     }
     if (inbox.interrupted()) {

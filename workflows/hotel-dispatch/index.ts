@@ -4,7 +4,7 @@
 // cap as it dials), and routes each guest's outcome back to its folio workflow.
 import { continueAsNew, patched, workflowInfo } from '@temporalio/workflow';
 import { MINUTE_MS } from '../../domain/calendar';
-import { Dispatch, LEAN_DISPATCH_PATCH, lifecycle, type HotelDispatchInput } from './state';
+import { Dispatch, EMAIL_AFTER_AGREEMENT_PATCH, LEAN_DISPATCH_PATCH, lifecycle, type HotelDispatchInput } from './state';
 import { dueBatch, runCall, runEmail } from './steps';
 
 export type { HotelDispatchInput };
@@ -21,8 +21,10 @@ const IDLE_MS = 95 * MINUTE_MS;
 export async function hotelDispatchWorkflow(input: HotelDispatchInput): Promise<void> {
   // runs from before it took a slot from the call-slot workflow, restarted its timers on every signal and idled
   const lean = patched(LEAN_DISPATCH_PATCH);
+  // runs from before it called every call item, even right after the hotel agreed on the phone
+  const followUps = lean && patched(EMAIL_AFTER_AGREEMENT_PATCH);
   // the hotel first: signals that came with the start are handled once it is known
-  const d = new Dispatch(input, input.hotel ?? (await lifecycle.loadHotel({ hotelId: input.hotelId })), lean);
+  const d = new Dispatch(input, input.hotel ?? (await lifecycle.loadHotel({ hotelId: input.hotelId })), lean, followUps);
   d.listen();
 
   for (;;) {
@@ -39,6 +41,6 @@ export async function hotelDispatchWorkflow(input: HotelDispatchInput): Promise<
     const batch = await dueBatch(d);
     if (!batch) continue;
     if (batch.kind === 'call') await runCall(d, batch.items);
-    else await runEmail(d, batch.kind, batch.items);
+    else await runEmail(d, batch.kind, batch.items, batch.followsCall);
   }
 }

@@ -1,7 +1,7 @@
 // What one hotel's dispatcher knows: the hotel, the work pending there, the batch on the line, and
 // what it waits for. Signals change it; the dispatcher loop acts on it.
 import { CancellationScope, condition, proxyActivities, setHandler } from '@temporalio/workflow';
-import { DEFAULT_BATCH_POLICY, enqueue, withdraw, type BatchPolicy, type PendingItem } from '../../domain/batching';
+import { DEFAULT_BATCH_POLICY, enqueue, withdraw, type BatchPolicy, type PendingItem, type PhoneAgreement } from '../../domain/batching';
 import type { Schedule } from '../../domain/business-hours';
 import type { HotelSnapshot } from '../../domain/model';
 import type { LifecycleActivities } from '../activity-types';
@@ -21,6 +21,12 @@ export const lifecycle = proxyActivities<LifecycleActivities>({
  */
 export const LEAN_DISPATCH_PATCH = 'lean-dispatch';
 
+/**
+ * Runs from before it called every call item; since, after a person at the hotel agreed on the phone to send folios,
+ * its next first-time call items go as one written request (call once, email the rest; domain/batching.ts).
+ */
+export const EMAIL_AFTER_AGREEMENT_PATCH = 'email-after-agreement';
+
 export interface HotelDispatchInput {
   hotelId: string;
   hotel?: HotelSnapshot;
@@ -28,6 +34,8 @@ export interface HotelDispatchInput {
   batchesRun?: number;
   batchPolicy?: BatchPolicy;
   overflowSeconds?: number;
+  /** The hotel's last agreement on the phone to send folios, carried across continue-as-new. */
+  agreement?: PhoneAgreement;
 }
 
 export class Dispatch {
@@ -44,6 +52,8 @@ export class Dispatch {
   /** For the folios' timelines: when a batch waited for business hours or for a call slot. */
   readonly deferredUntil = new Map<string, number>();
   slotAsked?: { leaseId: string; at: number };
+  /** A person at the hotel agreed on a call to send folios (EMAIL_AFTER_AGREEMENT_PATCH): further call items may go in writing. */
+  agreement?: PhoneAgreement;
   readonly granted = new Set<string>();
 
   private readonly alarm = new Alarm();
@@ -53,11 +63,14 @@ export class Dispatch {
     public hotel: HotelSnapshot,
     /** The call takes its own slot, the waits share one deadline timer, and no work ends the run (LEAN_DISPATCH_PATCH). */
     readonly lean = false,
+    /** Call once, email the rest (EMAIL_AFTER_AGREEMENT_PATCH). */
+    readonly followUps = false,
   ) {
     this.hotelId = input.hotelId;
     this.policy = input.batchPolicy ?? DEFAULT_BATCH_POLICY;
     this.pending = input.pending ?? [];
     this.batchesRun = input.batchesRun ?? 0;
+    this.agreement = input.agreement;
   }
 
   /** Signals change the state; the loop wakes on `changed`. */
@@ -99,6 +112,6 @@ export class Dispatch {
 
   /** What the next run (after continue-as-new) starts from. */
   carryOver(): HotelDispatchInput {
-    return { ...this.input, hotel: this.hotel, pending: this.pending, batchesRun: this.batchesRun };
+    return { ...this.input, hotel: this.hotel, pending: this.pending, batchesRun: this.batchesRun, ...(this.agreement && { agreement: this.agreement }) };
   }
 }

@@ -1,7 +1,7 @@
 // The dispatcher's steps: find the batch that is due (after its batching window, inside business
 // hours), run it as one call (which takes its slot under the global call cap) or one email, and tell each folio.
 import { CancellationScope, condition, executeChild, getExternalWorkflowHandle, isCancellation, log, patched, workflowInfo } from '@temporalio/workflow';
-import { nextBatchAt, takeBatch, type DispatchKind, type PendingItem } from '../../domain/batching';
+import { agreementFrom, nextBatchAt, takeBatch, writtenFollowUp, type DispatchKind, type PendingItem, type PhoneAgreement } from '../../domain/batching';
 import { isOpenAt, nextOpenAt } from '../../domain/business-hours';
 import { MINUTE_MS } from '../../domain/calendar';
 import type { CallResult } from '../../domain/model';
@@ -23,6 +23,8 @@ export const SIGNAL_BATCH_AT_ONCE_PATCH = 'signal-batch-at-once';
 export interface Batch {
   kind: DispatchKind;
   items: PendingItem[];
+  /** Call items sent as one written request because the hotel agreed on this call to send folios. */
+  followsCall?: PhoneAgreement;
 }
 
 /** The batch to run now; undefined after a wait (batching window, business hours), when the loop looks again. */
@@ -43,6 +45,9 @@ export async function dueBatch(d: Dispatch): Promise<Batch | undefined> {
     batch = takeBatch(d.pending.filter((p) => p.kind !== 'call'), Date.now(), d.policy) ?? batch;
   }
   if (batch.kind !== 'call') return batch;
+  // call once, email the rest: the hotel agreed on the phone a short while ago to send folios
+  const followUp = d.followUps ? writtenFollowUp(d.pending, d.agreement, Date.now(), d.policy, d.hotel.emails.length > 0) : undefined;
+  if (followUp) return { kind: 'email', items: followUp.items, followsCall: followUp.agreement };
   const openAt = nextOpenAt(d.schedule(), Date.now());
   if (openAt === undefined) {
     // never open in the next two weeks: report the attempt as failed; each folio's chase policy decides
@@ -102,6 +107,8 @@ export async function runCall(d: Dispatch, items: PendingItem[]): Promise<void> 
     d.activeCallId = undefined;
     if (!d.lean) await lifecycle.releaseCallSlot({ leaseId });
   }
+  // what the desk said now replaces what it said before; a call nobody answered changes nothing
+  if (d.followUps && result.disposition === 'conversation') d.agreement = agreementFrom(result, Date.now());
   await routeCallResult(items, result);
 }
 
@@ -125,8 +132,12 @@ async function slotFromCallSlots(d: Dispatch, leaseId: string, items: PendingIte
   return { items, slotWaitMs };
 }
 
-/** One written request (or reminder) for the batch, in the thread of an earlier one when there is one. */
-export async function runEmail(d: Dispatch, kind: 'email' | 'reminder', items: PendingItem[]): Promise<void> {
+/**
+ * One written request (or reminder) for the batch, in the thread of an earlier one when there is one. With
+ * `followsCall`, the items are call items the hotel's agreement on the phone lets go in writing: the request says so,
+ * goes to the address given on that call first, and an address refused ends the agreement (the next batch calls).
+ */
+export async function runEmail(d: Dispatch, kind: 'email' | 'reminder', items: PendingItem[], followsCall?: PhoneAgreement): Promise<void> {
   const batchId = nextBatchId(d);
   d.batchesRun++;
   d.take(items);
@@ -134,10 +145,13 @@ export async function runEmail(d: Dispatch, kind: 'email' | 'reminder', items: P
   const emailId = `email:${batchId}`;
   const thread = items.find((i) => i.threadMessageId)?.threadMessageId;
   const emailKind = kind === 'reminder' ? 'reminder' : 'request';
+  const writeTo = followsCall?.email;
+  const guests = items.map((i) => (writeTo && !i.guest.writeTo ? { ...i.guest, writeTo } : i.guest));
   const result = await executeChild(emailRequestWorkflow, {
     workflowId: emailId,
-    args: [{ emailId, kind: emailKind, hotel: d.hotel, guests: items.map((i) => i.guest), threadMessageId: thread }],
+    args: [{ emailId, kind: emailKind, hotel: d.hotel, guests, threadMessageId: thread, ...(followsCall && { followsCall: { callId: followsCall.callId, at: new Date(followsCall.at).toISOString() } }) }],
   });
+  if (followsCall && (result.rejected || result.unsent)) d.agreement = undefined;
   await tellEach(items, (item) => signalFolio(item.guest.workflowId, (h) => h.signal(emailSentSignal, { ...result, kind: emailKind })));
 }
 
