@@ -45,7 +45,11 @@ describe('webhook signals across a Temporal outage', function () {
     await new Promise((r) => setTimeout(r, 3000));
     await server.start();
     assert.equal(await delivery, 'sent');
-    assert.equal(await signalsIn(callId), 1);
+    // delivered, and not once per failed attempt: at least once, and a second time only when the server took an
+    // attempt but its answer was lost as it came back (the client gives each attempt a new request id; the call
+    // workflow applies a repeated status once, by its sequence: test/workflow/call.test.ts)
+    const n = await signalsIn(callId);
+    assert.ok(n >= 1 && n <= 2, `the signal arrived ${n} times`);
   });
 
   it('gives up after its budget, and says so, when Temporal stays down', async () => {
