@@ -1,17 +1,17 @@
 // Writes ordered by a sequence number ("apply unless a newer one is stored"), in the form each store runs
-// well. MongoDB: one conditional upsert per document, atomic, batched into one bulk write. FerretDB 1.x runs
-// a query from its primary key only when the filter is the id alone (any other filter decodes the whole
-// collection, ~0.3 s per write at 10,000 folios), so there the seq is read by id and the write goes by id:
-// not atomic, but a folio's writes come in order from its workflow, and the next one mends a lost race.
-// Stock FerretDB 1.24 also never answered an update command of 100 updates or more (each update's query held
-// one of its 100 SQLite connections until the command ended); the embedded store's patch fixes that
-// (docs/toolchain.md, "FerretDB patch"), and the writes still go in bulks of FERRET_BULK_MAX, one after the
-// other, so a FerretDB without the fix keeps working and other writers get their turn between bulks.
+// well. MongoDB, and the embedded store's patched FerretDB (its `--test-sqlite-pushdown` finds the `_id` of an
+// update's filter through SQL; buildInfo says so): one conditional upsert per document, atomic, batched into one
+// bulk write. A FerretDB 1.x without it runs an update's query from its primary key only when the filter is the
+// id alone (any other filter decodes the whole collection, ~0.3 s per write at 10,000 folios), so there the seq is
+// read by id and the write goes by id: not atomic, but a folio's writes come in order from its workflow, and the
+// next one mends a lost race. Stock FerretDB 1.24 also never answered an update command of 100 updates or more
+// (each update's query held one of its 100 SQLite connections until the command ended); there the writes go in
+// bulks of FERRET_BULK_MAX, one after the other, and other writers get their turn between bulks.
 import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type Db, type Document, type Filter, type UpdateFilter } from 'mongodb';
 
 const DUPLICATE_KEY = 11000;
 
-/** Updates per bulk write on FerretDB: well below the 100 at which an unpatched one stalls, leaving room for other writers. */
+/** Updates per bulk write on a FerretDB without the patch: well below the 100 at which it stalls, leaving room for other writers. */
 export const FERRET_BULK_MAX = 25;
 
 export interface GuardedWrite {
@@ -28,27 +28,37 @@ export function writeIsStale(storedSeq: number | undefined, seq: number): boolea
   return storedSeq !== undefined && storedSeq > seq;
 }
 
+/** How a store takes guarded writes: conditional upserts, or (a FerretDB that scans for them) read the seq, write by id. */
+export type GuardedWriteMode = 'conditional' | 'by-id';
+
+/** From a store's buildInfo: FerretDB names itself, and the embedded store's patch says it pushes `_id` down. */
+export function guardedWriteMode(buildInfo: Document): GuardedWriteMode {
+  if (!('ferretdbVersion' in buildInfo)) return 'conditional';
+  const features = buildInfo.ferretdbFeatures as Document | undefined;
+  return features?.sqlitePushdown === true ? 'conditional' : 'by-id';
+}
+
 export class GuardedWrites {
-  private ferret?: Promise<boolean>;
+  private mode?: Promise<GuardedWriteMode>;
 
   constructor(private readonly db: Db) {}
 
-  /** FerretDB names itself in buildInfo; asked once per store. */
-  private isFerret(): Promise<boolean> {
-    this.ferret ??= this.db
+  /** Asked once per store. */
+  private writeMode(): Promise<GuardedWriteMode> {
+    this.mode ??= this.db
       .command({ buildInfo: 1 })
-      .then((info) => 'ferretdbVersion' in info)
+      .then(guardedWriteMode)
       .catch(() => {
-        this.ferret = undefined; // ask again next time
-        return false;
+        this.mode = undefined; // ask again next time
+        return 'conditional' as const;
       });
-    return this.ferret;
+    return this.mode;
   }
 
   /** Applies each write unless its document holds a newer seq; per write, whether it applied. */
   async apply<T extends Document & { _id: string }>(collection: Collection<T>, writes: readonly GuardedWrite[]): Promise<boolean[]> {
     if (writes.length === 0) return [];
-    if (!(await this.isFerret())) return this.conditional(collection, writes);
+    if ((await this.writeMode()) === 'conditional') return this.conditional(collection, writes);
     const applied: boolean[] = [];
     for (let i = 0; i < writes.length; i += FERRET_BULK_MAX) applied.push(...(await this.byId(collection, writes.slice(i, i + FERRET_BULK_MAX))));
     return applied;

@@ -5,6 +5,7 @@
 // a client can shape (`<`, `&`, quotes, backslashes, non-ASCII) and values of the wrong type.
 import assert from 'node:assert/strict';
 import type { Collection } from 'mongodb';
+import { guardedWriteMode } from '../../adapters/mongo/guarded-writes';
 import { startMongo } from '../helpers/stack';
 
 type Doc = { _id: string; hotelId?: unknown; flag?: unknown; n?: number };
@@ -125,6 +126,34 @@ describe('embedded store: pushdown answers as MongoDB does (FerretDB on SQLite, 
     assert.equal(res.modifiedCount, 150);
     await coll.bulkWrite(docs.slice(0, 150).map((d) => ({ updateOne: { filter: { _id: d._id }, update: { $set: { n: d.n! } } } })), { ordered: false });
     assert.equal(await coll.countDocuments({ n: { $gte: 1000 } }), 0);
+  });
+
+  it('updates, findAndModify and deletes by _id with more conditions answer as MongoDB, and buildInfo says the store pushes down', async () => {
+    // the projection's guarded writes take the atomic conditional upsert on this store (adapters/mongo/guarded-writes.ts)
+    assert.equal(guardedWriteMode(await coll.db.command({ buildInfo: 1 })), 'conditional');
+    const d = docs[30]!;
+    const newer = { _id: d._id, $or: [{ n: { $lte: d.n! } }, { n: { $exists: false } }] };
+    assert.equal((await coll.updateOne(newer, { $set: { n: d.n! } }, { upsert: true })).modifiedCount + 0, 0, 'same value: matched, nothing to change');
+    assert.equal((await coll.updateOne({ _id: d._id, n: { $lte: d.n! - 1 } }, { $set: { n: -5 } })).matchedCount, 0, 'a condition that fails matches nothing');
+    await assert.rejects(
+      coll.updateOne({ _id: d._id, n: { $lte: d.n! - 1 } }, { $set: { n: -5 } }, { upsert: true }),
+      (e: { code?: number }) => e.code === 11000,
+      'a stale conditional upsert meets the id, as on MongoDB',
+    );
+    assert.equal((await coll.findOne({ _id: d._id }))?.n, d.n, 'untouched');
+    // an equality on a field holding an array still matches: SQL selects a superset, the handler decides
+    const arr = docs.find((x) => Array.isArray(x.hotelId))!;
+    assert.equal((await coll.updateOne({ _id: arr._id, hotelId: 'h2' }, { $set: { n: arr.n! } })).matchedCount, 1);
+    assert.equal((await coll.updateOne({ _id: arr._id, hotelId: 'h3' }, { $set: { n: -5 } })).matchedCount, 0);
+    assert.equal((await coll.findOneAndUpdate({ _id: arr._id, hotelId: 'h1' }, { $set: { n: arr.n! } }, { returnDocument: 'after' }))?._id, arr._id);
+    assert.equal(await coll.findOneAndUpdate({ _id: arr._id, hotelId: 'nope' }, { $set: { n: -5 } }), null);
+    assert.equal((await coll.deleteOne({ _id: arr._id, flag: 'not-this' })).deletedCount, 0);
+    // a new document through the conditional upsert takes its id from the filter
+    const fresh = { _id: 'new<"doc">', $or: [{ n: { $lte: 3 } }, { n: { $exists: false } }] };
+    await coll.updateOne(fresh, { $set: { n: 3 } }, { upsert: true });
+    assert.deepEqual(await coll.findOne({ _id: 'new<"doc">' }), { _id: 'new<"doc">', n: 3 });
+    assert.equal((await coll.deleteOne({ _id: 'new<"doc">', n: 3 })).deletedCount, 1);
+    assert.equal(await coll.countDocuments({ n: -5 }), 0);
   });
 
   it('finds, updates and deletes by _id, including ids the JSON text escapes', async () => {
