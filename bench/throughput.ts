@@ -5,7 +5,8 @@
 // The happy path is the intended one: the hotel agrees on the call, the agent's post-call analysis arrives, the call
 // finishes (finishCall) and the promised folio arrives a few seconds later. Actions per folio by Temporal Cloud's rules (bench/actions.ts) over every workflow the folios caused: their
 // own, their hotels' dispatchers (and the calls and emails those started) and the call-slot semaphore if one ran. The
-// projection lag is write time - change time of every state the worker's projection writer stored.
+// projection lag is write time - change time of every state the worker's projection writer stored. The Zipf requests
+// run twice over the same hotels: with the service's default, and with call once, email the rest (12 h).
 // Writes bench/results/throughput.json.
 //   npx tsx bench/throughput.ts [--postgres] [--folios 200] [--batch-hotels 20] [--zipf-folios 1000] [--zipf-hotels 150] [--seed 7]
 import { randomUUID } from 'node:crypto';
@@ -49,10 +50,12 @@ async function main() {
   const single = instantHotels(p.seed, p.folios, 's');
   const batched = instantHotels(p.seed + 1, p.batchHotels, 'b');
   const zipfHotels = instantHotels(p.seed + 2, p.zipfHotels, 'z');
+  // the same hotels and draw again, with call once, email the rest on (CALL_AGREEMENT_EMAIL_HOURS; off by default)
+  const agreedHotels = instantHotels(p.seed + 2, p.zipfHotels, 'y');
   const world = await SimWorld.create({
     env,
     db: mongo.db(`throughput_${process.pid}`),
-    hotels: [...single, ...batched, ...zipfHotels],
+    hotels: [...single, ...batched, ...zipfHotels, ...agreedHotels],
     seed: p.seed,
     instant: true,
     // a short window so five guests enqueued together share a call; the cap does not bind here
@@ -140,6 +143,19 @@ async function main() {
     for (const r of zipfReqs) perHotel.set(r.hotelId, (perHotel.get(r.hotelId) ?? 0) + 1);
     const top = [...perHotel.values()].sort((a, b) => b - a);
 
+    // 5) the same requests at the same hotels (new ids), the service told to write after a desk agreed on the phone
+    const agreedReqs = due(planRequests({ seed: p.seed + 2, count: p.zipfFolios, hotels: agreedHotels, nowMs: now, fromDays: -1, toDays: -1, zipfS: 1, clientId: `ty-${randomUUID().slice(0, 6)}` }));
+    const before5 = new Set(world.calls.keys());
+    const emailsBefore5 = new Set(world.emails.keys());
+    const agreementDefault = world.config.CALL_AGREEMENT_EMAIL_HOURS;
+    // read by enqueueAtHotel at each call: the dispatchers this phase starts get the 12-hour policy
+    (world.config as { CALL_AGREEMENT_EMAIL_HOURS: number }).CALL_AGREEMENT_EMAIL_HOURS = 12;
+    process.stderr.write(`[throughput] the same ${p.zipfFolios} requests with call once, email the rest (12 h)\n`);
+    const r5 = await runAll(agreedReqs);
+    (world.config as { CALL_AGREEMENT_EMAIL_HOURS: number }).CALL_AGREEMENT_EMAIL_HOURS = agreementDefault;
+    const agreedCalls = [...world.calls.keys()].filter((k) => !before5.has(k)).length;
+    const agreedEmails = [...world.emails.keys()].filter((k) => !emailsBefore5.has(k)).length;
+
     const f = (x: number, d = 1) => x.toFixed(d);
     const lags = [...world.lagSeconds].sort((a, b) => a - b);
     const pct = (q: number) => (lags.length ? lags[Math.min(lags.length - 1, Math.floor(q * lags.length))]! : NaN);
@@ -154,7 +170,8 @@ happy path (single-guest): ${finished.finished} of ${finished.calls} calls finis
 actions per folio by Temporal Cloud's rules, everything the folios caused (dispatchers, calls, any call-slot workflow): single-guest ${f(e1.all.actions / p.folios)}, 5-guest ${f(e2.all.actions / batchReqs.length)}
   single-guest by kind: ${Object.entries(e1.all.byKind).map(([k, n]) => `${k} ${f(n / p.folios)}`).join(', ')}
 projection lag (write - change, ${lags.length} states written by the worker's writer): p50 ${f(pct(0.5), 3)} s, p99 ${f(pct(0.99), 3)} s, max ${f(lags.at(-1) ?? NaN, 3)} s
-calls per folio, ${p.zipfFolios} requests over ${p.zipfHotels} hotels (Zipf s=1; busiest hotels got ${top.slice(0, 3).join(', ')} requests, ${top.filter((n) => n === 1).length} got one): ${zipfCalls.length} calls = ${f(zipfCalls.length / p.zipfFolios, 3)} calls per folio; ${r4.completed}/${p.zipfFolios} completed in ${f(r4.seconds)} s = ${f(r4.completed / r4.seconds, 2)} folios/s
+calls per folio, ${p.zipfFolios} requests over ${p.zipfHotels} hotels (Zipf s=1; busiest hotels got ${top.slice(0, 3).join(', ')} requests, ${top.filter((n) => n === 1).length} got one, ${perHotel.size} got any): ${zipfCalls.length} calls = ${f(zipfCalls.length / p.zipfFolios, 3)} calls per folio; ${r4.completed}/${p.zipfFolios} completed in ${f(r4.seconds)} s = ${f(r4.completed / r4.seconds, 2)} folios/s (CALL_AGREEMENT_EMAIL_HOURS=${agreementDefault}, the default)
+  the same, call once, email the rest (CALL_AGREEMENT_EMAIL_HOURS=12): ${agreedCalls} calls = ${f(agreedCalls / p.zipfFolios, 3)} calls per folio, ${agreedEmails} written requests; ${r5.completed}/${p.zipfFolios} completed in ${f(r5.seconds)} s
 `);
     const result = {
       note: 'folio rates are bursts of --folios workflows started at once (latency of a burst, not sustained throughput); the skeleton has the same activities and timers but no signals, upserts or children',
@@ -174,7 +191,12 @@ calls per folio, ${p.zipfFolios} requests over ${p.zipfHotels} hotels (Zipf s=1;
       callsPerFolioZipf: zipfCalls.length / p.zipfFolios,
       // the issue's figure, when the run is at its size
       ...(p.zipfFolios === 1000 && p.zipfHotels === 150 && { callsPerFolio1000Over150: zipfCalls.length / p.zipfFolios }),
-      completed: { single: r1.completed, fiveGuest: r2.completed, zipf: r4.completed },
+      callsPerFolioZipfDefaultAgreementHours: agreementDefault,
+      hotelsWithRequestsZipf: perHotel.size,
+      callsPerFolioZipfEmailAfterAgreement: agreedCalls / p.zipfFolios,
+      ...(p.zipfFolios === 1000 && p.zipfHotels === 150 && { callsPerFolio1000Over150EmailAfterAgreement: agreedCalls / p.zipfFolios }),
+      writtenRequestsZipfEmailAfterAgreement: agreedEmails,
+      completed: { single: r1.completed, fiveGuest: r2.completed, zipf: r4.completed, zipfEmailAfterAgreement: r5.completed },
       command: `npx tsx bench/throughput.ts ${process.argv.slice(2).join(' ')}`.trim(),
       date: new Date().toISOString(),
     };

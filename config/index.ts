@@ -123,9 +123,12 @@ export const ConfigSchema = z
     /**
      * Call once, email the rest (domain/batching.ts writtenFollowUp): for this many hours after a person at a hotel
      * agreed on the phone to send folios, its next first-time call items go as one written request that refers to
-     * the call, instead of another call. 0: every call item is called.
+     * the call, instead of another call. 0 (the default): every call item is called. Off by default because, on the
+     * sandbox population, 12 h cut no calls per validated folio and delayed the median folio by 17 h (hotels keep
+     * phone promises better than they answer mail; docs/BENCHMARKS.md); for hotels that answer mail reliably it
+     * takes a busy hotel's calls down to about one per agreement.
      */
-    CALL_AGREEMENT_EMAIL_HOURS: z.coerce.number().min(0).max(72).default(12),
+    CALL_AGREEMENT_EMAIL_HOURS: z.coerce.number().min(0).max(72).default(0),
     CALL_RING_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(600).default(30),
     IVR_MAX_STEPS: z.coerce.number().int().min(1).max(10).default(4),
     // Retention (docs/security.md): days each kind of data is kept; the retention workflow purges the rest on a

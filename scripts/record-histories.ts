@@ -57,7 +57,7 @@ async function main() {
 
 /** Call once, email the rest: the hotel agreed on the phone for one folio; the next folio due there is asked in writing. */
 async function recordCallInWriting() {
-  const world = await LifecycleWorld.create({ config: { CALL_OVERFLOW_SECONDS: '30', CALL_MAX_GUESTS: '8' } });
+  const world = await LifecycleWorld.create({ config: { CALL_OVERFLOW_SECONDS: '30', CALL_MAX_GUESTS: '8', CALL_AGREEMENT_EMAIL_HOURS: '12' } });
   try {
     mkdirSync(OUT, { recursive: true });
     await world.addHotel({ hotelId: 'replay-agreed' });

@@ -16,7 +16,7 @@ describe('closed-loop chase (time-skipping server)', function () {
 
   before(async function () {
     this.timeout(180_000); // the first file bundles the workflows; a server starts
-    world = await LifecycleWorld.create({ ownServer: true, config: { CALL_OVERFLOW_SECONDS: '30', CALL_MAX_GUESTS: '8' } });
+    world = await LifecycleWorld.create({ ownServer: true, config: { CALL_OVERFLOW_SECONDS: '30', CALL_MAX_GUESTS: '8', CALL_AGREEMENT_EMAIL_HOURS: '12' } });
   });
   after(async () => world?.stop());
 
