@@ -8,7 +8,11 @@
 // projection lag is write time - change time of every state the worker's projection writer stored. The Zipf requests
 // run twice over the same hotels: with the service's default, and with call once, email the rest (12 h).
 // Writes bench/results/throughput.json.
+// Last, saturation: open-loop arrivals (a start every 1/rate s, whatever has finished) of single-guest folios and of the
+// skeleton for --open-loop-seconds each; the completion rate over the window's second half is each one's sustained
+// rate, and their ratio is folioToSkeletonRatio (the offered rate must exceed both to measure saturation: it says so).
 //   npx tsx bench/throughput.ts [--postgres] [--folios 200] [--batch-hotels 20] [--zipf-folios 1000] [--zipf-hotels 150] [--seed 7]
+//        [--open-loop-seconds 60] [--open-loop-rate 15]
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -41,8 +45,10 @@ async function main() {
     zipfFolios: arg('zipf-folios', 1000),
     zipfHotels: arg('zipf-hotels', 150),
     seed: arg('seed', 7),
+    openLoopSeconds: arg('open-loop-seconds', 60),
+    openLoopRate: arg('open-loop-rate', 15),
   };
-  console.log(`npx tsx bench/throughput.ts${process.argv.includes('--postgres') ? ' --postgres' : ''} --folios ${p.folios} --batch-hotels ${p.batchHotels} --zipf-folios ${p.zipfFolios} --zipf-hotels ${p.zipfHotels} --seed ${p.seed}`);
+  console.log(`npx tsx bench/throughput.ts${process.argv.includes('--postgres') ? ' --postgres' : ''} --folios ${p.folios} --batch-hotels ${p.batchHotels} --zipf-folios ${p.zipfFolios} --zipf-hotels ${p.zipfHotels} --seed ${p.seed} --open-loop-seconds ${p.openLoopSeconds} --open-loop-rate ${p.openLoopRate}`);
   console.log(`started ${new Date().toISOString()}`);
   const env = await startTemporal();
   // --postgres: FerretDB on PostgreSQL, for runs whose projection writes SQLite's single writer cannot take
@@ -52,10 +58,12 @@ async function main() {
   const zipfHotels = instantHotels(p.seed + 2, p.zipfHotels, 'z');
   // the same hotels and draw again, with call once, email the rest on (CALL_AGREEMENT_EMAIL_HOURS; off by default)
   const agreedHotels = instantHotels(p.seed + 2, p.zipfHotels, 'y');
+  // one hotel per open-loop folio, as in the single-guest phase
+  const openHotels = p.openLoopSeconds > 0 ? instantHotels(p.seed + 3, Math.ceil(p.openLoopSeconds * p.openLoopRate), 'o') : [];
   const world = await SimWorld.create({
     env,
     db: mongo.db(`throughput_${process.pid}`),
-    hotels: [...single, ...batched, ...zipfHotels, ...agreedHotels],
+    hotels: [...single, ...batched, ...zipfHotels, ...agreedHotels, ...openHotels],
     seed: p.seed,
     instant: true,
     // a short window so five guests enqueued together share a call; the cap does not bind here
@@ -130,8 +138,6 @@ async function main() {
     });
     await inPool(skIds, 256, (id) => world.edge.result(skeletonWorkflowType, id));
     const skSeconds = (Date.now() - tS) / 1000;
-    sk.shutdown();
-    await skRun;
 
     // 4) calls per folio: requests over hotels with a Zipf-like spread
     const zipfReqs = due(planRequests({ seed: p.seed + 2, count: p.zipfFolios, hotels: zipfHotels, nowMs: now, fromDays: -1, toDays: -1, zipfS: 1, clientId: `tz-${randomUUID().slice(0, 6)}` }));
@@ -156,9 +162,31 @@ async function main() {
     const agreedCalls = [...world.calls.keys()].filter((k) => !before5.has(k)).length;
     const agreedEmails = [...world.emails.keys()].filter((k) => !emailsBefore5.has(k)).length;
 
+    // 6) saturation, open loop: the skeleton first (it drains in seconds), then the folios (the run ends with them)
+    let sat: { skeleton: OpenLoop; folio: OpenLoop } | undefined;
+    // the lag of the bursts above; at saturation the writer's queue only grows, so its lag is reported apart
+    const lagsBeforeSaturation = world.lagSeconds.length;
+    if (p.openLoopSeconds > 0) {
+      process.stderr.write(`[throughput] open loop: ${p.openLoopRate}/s for ${p.openLoopSeconds} s, skeleton then folios\n`);
+      const skeleton = await openLoop(p.openLoopRate, p.openLoopSeconds, async (i) => {
+        const workflowId = `skeleton-open-${skQueue}-${i}`;
+        await world.edge.start(skeletonWorkflowType, workflowId, [{ activities: acts, timers }], { taskQueue: skQueue });
+        return () => world.edge.result(skeletonWorkflowType, workflowId);
+      });
+      const openReqs = due(planRequests({ seed: p.seed + 3, count: openHotels.length, hotels: openHotels, nowMs: now, fromDays: -1, toDays: -1, zipfS: 0, clientId: `to-${randomUUID().slice(0, 6)}` }));
+      openReqs.forEach((r, i) => (r.hotelId = openHotels[i]!.config.hotelId));
+      const folio = await openLoop(p.openLoopRate, p.openLoopSeconds, async (i) => (await world.start(openReqs[i]!, { checkoutGraceHours: 0 })).result);
+      sat = { skeleton, folio };
+    }
+    sk.shutdown();
+    await skRun;
+
     const f = (x: number, d = 1) => x.toFixed(d);
-    const lags = [...world.lagSeconds].sort((a, b) => a - b);
-    const pct = (q: number) => (lags.length ? lags[Math.min(lags.length - 1, Math.floor(q * lags.length))]! : NaN);
+    const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+    const lags = sorted(world.lagSeconds.slice(0, lagsBeforeSaturation));
+    const satLags = sorted(world.lagSeconds.slice(lagsBeforeSaturation));
+    const pctOf = (xs: number[], q: number) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor(q * xs.length))]! : NaN);
+    const pct = (q: number) => pctOf(lags, q);
     console.log(`
 == throughput (dev server, instant hotels) ${new Date().toISOString()}
 folios completed end to end:  ${r1.completed}/${p.folios} in ${f(r1.seconds)} s = ${f(r1.completed / r1.seconds, 2)} folios/s (single-guest batches)
@@ -172,6 +200,11 @@ actions per folio by Temporal Cloud's rules, everything the folios caused (dispa
 projection lag (write - change, ${lags.length} states written by the worker's writer): p50 ${f(pct(0.5), 3)} s, p99 ${f(pct(0.99), 3)} s, max ${f(lags.at(-1) ?? NaN, 3)} s
 calls per folio, ${p.zipfFolios} requests over ${p.zipfHotels} hotels (Zipf s=1; busiest hotels got ${top.slice(0, 3).join(', ')} requests, ${top.filter((n) => n === 1).length} got one, ${perHotel.size} got any): ${zipfCalls.length} calls = ${f(zipfCalls.length / p.zipfFolios, 3)} calls per folio; ${r4.completed}/${p.zipfFolios} completed in ${f(r4.seconds)} s = ${f(r4.completed / r4.seconds, 2)} folios/s (CALL_AGREEMENT_EMAIL_HOURS=${agreementDefault}, the default)
   the same, call once, email the rest (CALL_AGREEMENT_EMAIL_HOURS=12): ${agreedCalls} calls = ${f(agreedCalls / p.zipfFolios, 3)} calls per folio, ${agreedEmails} written requests; ${r5.completed}/${p.zipfFolios} completed in ${f(r5.seconds)} s
+${
+  sat
+    ? `saturation, open loop at ${p.openLoopRate}/s for ${p.openLoopSeconds} s (completions per second over its second half): skeleton ${f(sat.skeleton.rate, 2)}/s (${sat.skeleton.started} started, ${sat.skeleton.completed} done by the end), folio ${f(sat.folio.rate, 2)}/s (${sat.folio.started} started, ${sat.folio.completed} done by the end) — folio/skeleton ${f(sat.folio.rate / sat.skeleton.rate, 2)}; projection lag meanwhile p50 ${f(pctOf(satLags, 0.5), 3)} s, p99 ${f(pctOf(satLags, 0.99), 3)} s${sat.skeleton.rate >= 0.95 * p.openLoopRate ? ' (the skeleton kept up with the offered rate: not its saturation; raise --open-loop-rate)' : ''}`
+    : 'saturation: not run (--open-loop-seconds 0)'
+}
 `);
     const result = {
       note: 'folio rates are bursts of --folios workflows started at once (latency of a burst, not sustained throughput); the skeleton has the same activities and timers but no signals, upserts or children',
@@ -179,6 +212,18 @@ calls per folio, ${p.zipfFolios} requests over ${p.zipfHotels} hotels (Zipf s=1;
       foliosPerSecondSingleGuest: r1.completed / r1.seconds,
       skeletonPerSecond: p.folios / skSeconds,
       folioToSkeletonRatioBurst: r1.completed / r1.seconds / (p.folios / skSeconds),
+      ...(sat && {
+        folioToSkeletonRatio: sat.folio.rate / sat.skeleton.rate,
+        saturation: {
+          offeredPerSecond: p.openLoopRate,
+          seconds: p.openLoopSeconds,
+          skeleton: sat.skeleton,
+          folio: sat.folio,
+          skeletonKeptUp: sat.skeleton.rate >= 0.95 * p.openLoopRate,
+          projectionLagP50Seconds: pctOf(satLags, 0.5),
+          projectionLagP99Seconds: pctOf(satLags, 0.99),
+        },
+      }),
       actionsPerHappyPathFolio: e1.all.actions / p.folios,
       happyPathCalls: finished,
       actionsPerFolioByKindSingleGuest: Object.fromEntries(Object.entries(e1.all.byKind).map(([k, n]) => [k, n / p.folios])),
@@ -208,6 +253,45 @@ calls per folio, ${p.zipfFolios} requests over ${p.zipfHotels} hotels (Zipf s=1;
     await world.stop();
     await stopStack();
   }
+}
+
+interface OpenLoop {
+  started: number;
+  /** Completed by the end of the window. */
+  completed: number;
+  /** Completions per second over the window's second half. */
+  rate: number;
+}
+
+/**
+ * Open-loop arrivals: the i-th start is due at i/rate s, whatever has finished. Counts completions over the
+ * window's second half (the first half fills the pipeline). Starts that fell behind schedule go at once.
+ */
+async function openLoop(rate: number, seconds: number, start: (i: number) => Promise<() => Promise<unknown>>): Promise<OpenLoop> {
+  const t0 = Date.now();
+  const end = t0 + seconds * 1000;
+  const half = t0 + (seconds * 1000) / 2;
+  const done: number[] = [];
+  const starting: Promise<void>[] = [];
+  let started = 0;
+  for (let i = 0; ; i++) {
+    const at = t0 + (i * 1000) / rate;
+    if (at >= end) break;
+    if (at > Date.now()) await new Promise((r) => setTimeout(r, at - Date.now()));
+    starting.push(
+      start(i).then((result) => {
+        started++;
+        void result().then(
+          () => void done.push(Date.now()),
+          () => undefined,
+        );
+      }),
+    );
+  }
+  await Promise.all(starting);
+  if (Date.now() < end) await new Promise((r) => setTimeout(r, end - Date.now()));
+  const inHalf = done.filter((t) => t >= half && t < end).length;
+  return { started, completed: done.filter((t) => t < end).length, rate: inHalf / ((end - half) / 1000) };
 }
 
 runBench(main);
