@@ -9,7 +9,7 @@ import type { Store } from '../adapters/mongo/store';
 import type { CallContext } from '../adapters/mongo/calls';
 import { RECORDINGS_BUCKET } from '../adapters/mongo/recordings';
 import { DAY_MS } from '../domain/calendar';
-import { agreementFrom } from '../domain/batching';
+import { agreementAfterCall } from '../domain/batching';
 import { RecordingRefusedError, TelephonyConfigError, type TwilioTelephony } from '../adapters/telephony/twilio';
 import { announceRecording, numberCountry } from '../domain/dialling';
 import { createCallAdmission } from './call-admission';
@@ -207,8 +207,7 @@ export function createTelephonyActivities(deps: TelephonyActivityDeps): Telephon
  * instead of calling; a person who agreed to nothing ends an earlier agreement; a call nobody answered says nothing).
  */
 export async function noteCallOnHotel(store: Pick<Store, 'hotels'>, hotelId: string, result: CallResult, startedAtHour: number | undefined, endedAt?: number): Promise<void> {
-  const agreement = result.disposition === 'conversation' ? (agreementFrom(result, endedAt ?? Date.now()) ?? null) : undefined;
-  await store.hotels.countCallAttempt(hotelId, startedAtHour, PERSON_ANSWERED.includes(result.disposition), agreement);
+  await store.hotels.countCallAttempt(hotelId, startedAtHour, PERSON_ANSWERED.includes(result.disposition), agreementAfterCall(result, endedAt ?? Date.now()));
 }
 
 /** When this placement first found every call slot held (carried to its next attempts as heartbeat details). */

@@ -70,6 +70,16 @@ export function agreementFrom(result: { callId: string; disposition: CallDisposi
 }
 
 /**
+ * What a finished call does to the hotel's agreement: a conversation replaces it (with the agreement it brought, or
+ * null: a person spoke and agreed to nothing, so an earlier agreement no longer holds); a call nobody answered says
+ * nothing about it (undefined).
+ */
+export function agreementAfterCall(result: Parameters<typeof agreementFrom>[0], nowMs: number): PhoneAgreement | null | undefined {
+  if (result.disposition !== 'conversation') return undefined;
+  return agreementFrom(result, nowMs) ?? null;
+}
+
+/**
  * Call once, email the rest: the call items to send as one written request now instead of calling, because the
  * hotel agreed on the phone within the policy's window and there is an address to write to. Only items that may go
  * in writing and are ready (window closed, backoff over); as many as one email takes, oldest first. undefined: call.

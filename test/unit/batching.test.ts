@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
+  agreementAfterCall,
   agreementFrom,
   DEFAULT_BATCH_POLICY,
   enqueue,
@@ -214,6 +215,13 @@ describe('batching', () => {
       assert.equal(agreementFrom({ callId: 'c', disposition: 'conversation', outcomes: {} }, T0), undefined);
       assert.equal(agreementFrom({ callId: 'c', disposition: 'voicemail', outcomes: { a: { kind: 'agreed' } } }, T0), undefined);
       assert.equal(agreementFrom({ callId: 'c', disposition: 'no_answer', outcomes: {} }, T0), undefined);
+    });
+
+    it('after a call: a conversation replaces the agreement (null when nobody agreed), a call nobody answered leaves it', () => {
+      assert.deepEqual(agreementAfterCall({ callId: 'c', disposition: 'conversation', outcomes: { a: { kind: 'agreed' } } }, T0), { callId: 'c', at: T0 });
+      assert.equal(agreementAfterCall({ callId: 'c', disposition: 'conversation', outcomes: { a: { kind: 'refused' } } }, T0), null);
+      assert.equal(agreementAfterCall({ callId: 'c', disposition: 'no_answer', outcomes: {} }, T0), undefined);
+      assert.equal(agreementAfterCall({ callId: 'c', disposition: 'voicemail', outcomes: { a: { kind: 'agreed' } } }, T0), undefined);
     });
 
     it('while the agreement holds, ready first-time call items go as one written request, oldest first, up to an email', () => {

@@ -1,7 +1,7 @@
 // The dispatcher's steps: find the batch that is due (after its batching window, inside business
 // hours), run it as one call (which takes its slot under the global call cap) or one email, and tell each folio.
 import { CancellationScope, condition, executeChild, getExternalWorkflowHandle, isCancellation, log, patched, workflowInfo } from '@temporalio/workflow';
-import { agreementFrom, nextBatchAt, takeBatch, writtenFollowUp, type DispatchKind, type PendingItem, type PhoneAgreement } from '../../domain/batching';
+import { agreementAfterCall, nextBatchAt, takeBatch, writtenFollowUp, type DispatchKind, type PendingItem, type PhoneAgreement } from '../../domain/batching';
 import { isOpenAt, nextOpenAt } from '../../domain/business-hours';
 import { MINUTE_MS } from '../../domain/calendar';
 import type { CallResult } from '../../domain/model';
@@ -108,7 +108,8 @@ export async function runCall(d: Dispatch, items: PendingItem[]): Promise<void> 
     if (!d.lean) await lifecycle.releaseCallSlot({ leaseId });
   }
   // what the desk said now replaces what it said before; a call nobody answered changes nothing
-  if (d.followUps && result.disposition === 'conversation') d.agreement = agreementFrom(result, Date.now());
+  const said = d.followUps ? agreementAfterCall(result, Date.now()) : undefined;
+  if (said !== undefined) d.agreement = said ?? undefined;
   await routeCallResult(items, result);
 }
 
